@@ -31,6 +31,19 @@ app = typer.Typer(
 )
 
 
+@app.callback()
+def _root() -> None:
+    """rung: climb Pearl's ladder with proofs behind every effect."""
+
+
+@app.command("version")
+def version() -> None:
+    """Print rung's version."""
+    from rung import __version__
+
+    typer.echo(__version__)
+
+
 def _register() -> None:
     for name, (module, help_text) in _GROUPS.items():
         try:
