@@ -113,6 +113,11 @@ class Site:
         index = self._index(hidden)
         new = hidden.clone()
         target_shape = new[index].shape
+        if values.numel() != target_shape.numel():
+            raise ValueError(
+                f"site {self} holds {tuple(target_shape)} values but got a tensor of shape "
+                f"{tuple(values.shape)}; read the source at the same site"
+            )
         new[index] = values.reshape(target_shape).to(new.dtype)
         if isinstance(output, tuple):
             return (new, *output[1:])

@@ -1,1 +1,25 @@
-"""(under construction)"""
+"""Datasets: simulated case studies with known truth, and the Sachs measurements."""
+
+from rung.datasets.case_study import CaseStudy
+from rung.datasets.sachs import SACHS_DESCRIPTIONS, load_sachs, sachs_consensus_graph
+from rung.datasets.simulated import (
+    linear_backdoor,
+    linear_frontdoor,
+    linear_iv,
+    napkin,
+    nonlinear_backdoor,
+    signalling_pathway,
+)
+
+__all__ = [
+    "SACHS_DESCRIPTIONS",
+    "CaseStudy",
+    "linear_backdoor",
+    "linear_frontdoor",
+    "linear_iv",
+    "load_sachs",
+    "napkin",
+    "nonlinear_backdoor",
+    "sachs_consensus_graph",
+    "signalling_pathway",
+]

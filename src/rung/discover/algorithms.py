@@ -78,6 +78,8 @@ def find_pc(
 ) -> DiscoveryResult:
     """Run the PC algorithm (stable skeleton) and return the CPDAG with evidence.
 
+    Conflicting v-structures (``A -> C <- D`` and ``C -> D <- B``) are kept as ``C <-> D``.
+
     Parameters
     ----------
     data : DataFrame
@@ -104,8 +106,10 @@ def find_pc(
     test = ci_test or choose_ci_test(data)
     bk = to_causallearn(knowledge, names) if knowledge else None
     with _quiet():
-        cg = pc(test_matrix(data, test), alpha, test, stable=True, background_knowledge=bk,
-                show_progress=False, node_names=names)
+        # uc_priority=1: conflicting colliders become X <-> Y instead of being silently
+        # resolved, so latent confounding shows up (see has_orientation_conflicts)
+        cg = pc(test_matrix(data, test), alpha, test, stable=True, uc_priority=1,
+                background_knowledge=bk, show_progress=False, node_names=names)
     settings = {"alpha": alpha, "knowledge": (knowledge or Knowledge()).to_json()}
     return _finish("pc", cg.G.graph, names, data, test, settings)
 

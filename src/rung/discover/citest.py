@@ -71,7 +71,7 @@ def test_matrix(data: pd.DataFrame, test: CITestName, seed: int = 0) -> np.ndarr
     if test in ("gsq", "chisq"):
         # causal-learn wants category codes 0..k-1 per column
         x = np.column_stack([np.unique(col, return_inverse=True)[1] for col in x.T]).astype(float)
-    return x
+    return np.asarray(x, dtype=float)
 
 
 def make_ci_test(data: pd.DataFrame, test: CITestName, seed: int = 0) -> Any:
@@ -117,7 +117,8 @@ def collect_evidence(
         neighbours[index[b]].add(index[a])
     out: dict[tuple[str, str], EdgeEvidence] = {}
     for i, j in combinations(range(len(names)), 2):
-        best, best_set, n_tests = -1.0, (), 0
+        best, n_tests = -1.0, 0
+        best_set: tuple[int, ...] = ()
         for s in _candidate_sets(i, j, neighbours, max_condition):
             p = float(cit(i, j, s))
             n_tests += 1

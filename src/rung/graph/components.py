@@ -12,7 +12,7 @@ from itertools import combinations
 
 from rung.graph.core import CausalGraph, NodeSet
 
-__all__ = ["c_component_of", "c_components", "latent_projection"]
+__all__ = ["c_component_of", "c_components", "latent_projection", "to_explicit_latents"]
 
 
 def _observed_reach(g: CausalGraph, start: str) -> set[str]:
@@ -79,8 +79,8 @@ def c_components(g: CausalGraph) -> list[frozenset[str]]:
     Examples
     --------
     >>> g = CausalGraph.from_edges("X -> M -> Y; X <-> Y")
-    >>> c_components(g)
-    [frozenset({'X', 'Y'}), frozenset({'M'})]
+    >>> [sorted(c) for c in c_components(g)]
+    [['X', 'Y'], ['M']]
     """
     p = g.projected()
     seen: set[str] = set()
@@ -99,3 +99,30 @@ def c_component_of(g: CausalGraph, nodes: NodeSet) -> frozenset[str]:
     p = g.projected()
     s = p.check_nodes(nodes)
     return frozenset(p._reach(s, p._spouses))
+
+
+def to_explicit_latents(g: CausalGraph, prefix: str = "U_") -> CausalGraph:
+    """Replace every bidirected edge ``a <-> b`` by an explicit latent ``U_a_b -> a, b``.
+
+    The result is a DAG whose latent projection is ``g.projected()`` (up to the names of the
+    latents); new names get a numeric suffix when they would clash with a node.
+
+    Examples
+    --------
+    >>> h = to_explicit_latents(CausalGraph.from_edges("X -> Y; X <-> Y"))
+    >>> h.directed_edges, sorted(h.latent)
+    ((('X', 'Y'), ('U_X_Y', 'X'), ('U_X_Y', 'Y')), ['U_X_Y'])
+    """
+    taken = set(g.all_nodes)
+    directed = list(g.directed_edges)
+    latent = set(g.latent)
+    for a, b in g.bidirected_edges:
+        name, k = f"{prefix}{a}_{b}", 1
+        while name in taken:
+            name, k = f"{prefix}{a}_{b}_{k}", k + 1
+        taken.add(name)
+        latent.add(name)
+        directed += [(name, a), (name, b)]
+    return CausalGraph(
+        directed=directed, nodes=g.all_nodes, latent=latent, attributes=g.attributes
+    )

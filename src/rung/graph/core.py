@@ -7,6 +7,7 @@ bidirected edges on demand (latent projection, Verma & Pearl 1990; Tian & Pearl 
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 from functools import cached_property
 from types import MappingProxyType
@@ -69,8 +70,8 @@ class CausalGraph:
     ('X', 'M', 'Y')
     >>> sorted(g.parents("Y"))
     ['M']
-    >>> g.c_components()
-    [frozenset({'X', 'Y'}), frozenset({'M'})]
+    >>> [sorted(c) for c in g.c_components()]
+    [['X', 'Y'], ['M']]
     """
 
     __slots__ = ("__dict__", "_attrs", "_bidirected", "_directed", "_latent", "_order")
@@ -280,10 +281,10 @@ class CausalGraph:
     @cached_property
     def _topo(self) -> tuple[str, ...]:
         indeg = {n: len(self._parents[n]) for n in self._order}
-        ready = [n for n in self._order if indeg[n] == 0]
+        ready = deque(n for n in self._order if indeg[n] == 0)
         out: list[str] = []
         while ready:
-            n = ready.pop(0)
+            n = ready.popleft()
             out.append(n)
             for c in sorted(self._children[n], key=self._index.__getitem__):
                 indeg[c] -= 1

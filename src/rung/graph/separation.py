@@ -107,7 +107,8 @@ def parse_independence(text: str) -> tuple[frozenset[str], frozenset[str], froze
         right, given = right.split("|", 1)
 
     def names(part: str) -> frozenset[str]:
-        return frozenset(n.strip().strip('"') for n in part.replace(" ", ",").split(",") if n.strip())
+        items = part.replace(" ", ",").split(",")
+        return frozenset(n.strip().strip('"') for n in items if n.strip())
 
     xs, ys, zs = names(left), names(right), names(given)
     if not xs or not ys:

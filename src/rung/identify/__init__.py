@@ -1,1 +1,50 @@
-"""(under construction)"""
+"""Identification of causal effects by do-calculus.
+
+:func:`identify` answers ``P(y | do(x), z)`` with an estimand over observational
+probabilities (back-door, front-door, ID, IDC) or a :class:`Hedge` proving that none
+exists; :func:`verify` checks an estimand numerically against random SCMs.
+"""
+
+from rung.identify.adjustment import (
+    AdjustmentSearchError,
+    find_adjustment_sets,
+    find_canonical_adjustment_set,
+    find_optimal_adjustment_set,
+    is_valid_adjustment_set,
+)
+from rung.identify.api import Identification, identify
+from rung.identify.expr import Expr, Fraction, P, Product, Sum, from_json, one
+from rung.identify.frontdoor import find_frontdoor_sets, is_frontdoor_set
+from rung.identify.hedge import Hedge
+from rung.identify.iv import Instrument, find_instruments, is_instrument
+from rung.identify.joint import JointDistribution, evaluate
+from rung.identify.simplify import simplify
+from rung.identify.verify import VerificationReport, verify
+
+__all__ = [
+    "AdjustmentSearchError",
+    "Expr",
+    "Fraction",
+    "Hedge",
+    "Identification",
+    "Instrument",
+    "JointDistribution",
+    "P",
+    "Product",
+    "Sum",
+    "VerificationReport",
+    "evaluate",
+    "find_adjustment_sets",
+    "find_canonical_adjustment_set",
+    "find_frontdoor_sets",
+    "find_instruments",
+    "find_optimal_adjustment_set",
+    "from_json",
+    "identify",
+    "is_frontdoor_set",
+    "is_instrument",
+    "is_valid_adjustment_set",
+    "one",
+    "simplify",
+    "verify",
+]

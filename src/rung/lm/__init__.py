@@ -1,1 +1,37 @@
-"""(under construction)"""
+"""rung's language-model layer: Guidance-style programs over embedded, OpenAI-compatible and
+transformers backends, with a persistent response cache.
+
+Examples
+--------
+>>> from rung.lm import Program, assistant, get_backend, select, user
+>>> lm = Program(get_backend("scripted", cache=False))
+>>> with user():
+...     lm += "Does rain cause wet streets?"
+>>> with assistant():
+...     lm += select(["yes", "no"], name="answer")
+>>> sorted(lm.probabilities("answer"))
+['no', 'yes']
+"""
+
+from rung.lm.base import Backend, LMError, Message, Role, normalize_scores
+from rung.lm.program import Program, ProgramError, assistant, gen, select, system, user
+from rung.lm.registry import get_backend
+from rung.lm.settings import LMSettings, load_settings
+
+__all__ = [
+    "Backend",
+    "LMError",
+    "LMSettings",
+    "Message",
+    "Program",
+    "ProgramError",
+    "Role",
+    "assistant",
+    "gen",
+    "get_backend",
+    "load_settings",
+    "normalize_scores",
+    "select",
+    "system",
+    "user",
+]

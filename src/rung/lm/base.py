@@ -6,11 +6,12 @@ Higher layers (``rung.copilot``, ``rung.bench``) talk to models only through
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol, runtime_checkable
 
-__all__ = ["Backend", "LMError", "Message", "Role"]
+__all__ = ["Backend", "LMError", "Message", "Role", "normalize_scores"]
 
 Role = Literal["system", "user", "assistant"]
 
@@ -57,5 +58,26 @@ class Backend(Protocol):
         stop: Sequence[str] = (),
         temperature: float = 0.0,
     ) -> str:
-        """Greedy (or sampled) continuation text, without the stop string."""
+        """Greedy (or sampled) continuation text, without the stop string.
+
+        rung's own backends also accept ``regex: str | None``: the text must fully match it
+        (constrained decoding where possible, else retries, then :class:`LMError`).
+        """
         ...
+
+
+def normalize_scores(scores: Sequence[float]) -> list[float]:
+    """Softmax of log-likelihoods: the normalised probability of each option.
+
+    Examples
+    --------
+    >>> [round(p, 4) for p in normalize_scores([math.log(1), math.log(3)])]
+    [0.25, 0.75]
+    """
+    finite = [s for s in scores if s != -math.inf]
+    if not finite:
+        raise LMError("every option has zero likelihood; cannot normalise")
+    peak = max(finite)
+    weights = [math.exp(s - peak) if s != -math.inf else 0.0 for s in scores]
+    total = sum(weights)
+    return [w / total for w in weights]

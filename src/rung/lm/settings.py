@@ -83,7 +83,9 @@ def _read_config(path: Path) -> dict[str, Any]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
-        raise SettingsError(f"config file {path} is not valid TOML ({exc}); fix or remove it") from exc
+        raise SettingsError(
+            f"config file {path} is not valid TOML ({exc}); fix or remove it"
+        ) from exc
     table = data.get("lm", {})
     if not isinstance(table, dict):
         raise SettingsError(f"config file {path}: [lm] must be a table, got {table!r}")
@@ -94,7 +96,9 @@ def _positive(name: str, value: Any, kind: type[int] | type[float]) -> Any:
     try:
         number = kind(value)
     except (TypeError, ValueError):
-        raise SettingsError(f"setting {name}={value!r} is not a number; set a positive one") from None
+        raise SettingsError(
+            f"setting {name}={value!r} is not a number; set a positive one"
+        ) from None
     if number <= 0:
         raise SettingsError(f"setting {name}={value!r} must be positive")
     return number

@@ -1,1 +1,37 @@
-"""(under construction)"""
+"""The co-pilot workflow: CSV -> LLM graph + data graph -> disagreements -> final graph ->
+identification -> estimation -> report, resumable step by step.
+
+Examples
+--------
+>>> from rung.workflow import CopilotConfig
+>>> CopilotConfig(treatment="PKC", outcome="p44/42").discovery
+'auto'
+"""
+
+from rung.workflow.choose import EdgeDecision, choose_final_graph
+from rung.workflow.compare import EdgeComparison, compare_edges
+from rung.workflow.config import CopilotConfig
+from rung.workflow.disagreements import Disagreement, LLMEdge, find_disagreements
+from rung.workflow.examples import Example, get_example
+from rung.workflow.inputs import InputError, read_data_csv, read_descriptions
+from rung.workflow.run import STEP_NAMES, run_copilot
+from rung.workflow.store import RunStore
+
+__all__ = [
+    "STEP_NAMES",
+    "CopilotConfig",
+    "Disagreement",
+    "EdgeComparison",
+    "EdgeDecision",
+    "Example",
+    "InputError",
+    "LLMEdge",
+    "RunStore",
+    "choose_final_graph",
+    "compare_edges",
+    "find_disagreements",
+    "get_example",
+    "read_data_csv",
+    "read_descriptions",
+    "run_copilot",
+]

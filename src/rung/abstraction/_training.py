@@ -1,0 +1,78 @@
+"""A small optimisation loop shared by IIT and DAS: progress bar and resumable checkpoints."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import torch
+from rich.progress import Progress
+from torch import nn
+
+__all__ = ["frozen", "train_loop"]
+
+
+def train_loop(step_loss: Callable[[int], torch.Tensor], modules: Iterable[nn.Module],
+               steps: int, *, lr: float, progress: bool = False,
+               checkpoint: Path | None = None, every: int = 200,
+               description: str = "training") -> list[float]:
+    """Minimise ``step_loss(step)`` with Adam over the parameters of ``modules``.
+
+    When ``checkpoint`` is given, the modules, optimiser and loss history are saved every
+    ``every`` steps and at the end; a later call with the same checkpoint resumes after the
+    last saved step instead of starting over.
+
+    Returns
+    -------
+    list of float
+        The loss at each step (including resumed ones).
+    """
+    if steps < 0:
+        raise ValueError(f"steps={steps} must be non-negative")
+    mods = list(modules)
+    params = [p for m in mods for p in m.parameters() if p.requires_grad]
+    opt = torch.optim.Adam(params, lr=lr)
+    history: list[float] = []
+    if checkpoint is not None and checkpoint.exists():
+        state = torch.load(checkpoint, weights_only=False)
+        for m, s in zip(mods, state["modules"], strict=True):
+            m.load_state_dict(s)
+        opt.load_state_dict(state["optimizer"])
+        history = list(state["history"])
+
+    def save() -> None:
+        if checkpoint is not None:
+            state = {"modules": [m.state_dict() for m in mods],
+                     "optimizer": opt.state_dict(), "history": history}
+            torch.save(state, checkpoint)
+
+    with Progress(disable=not progress, transient=True) as bar:
+        task = bar.add_task(description, total=steps, completed=len(history))
+        for step in range(len(history), steps):
+            opt.zero_grad(set_to_none=True)
+            loss = step_loss(step)
+            loss.backward()
+            opt.step()
+            history.append(float(loss.detach()))
+            bar.advance(task)
+            if (step + 1) % every == 0:
+                save()
+    save()
+    return history
+
+
+class frozen:  # noqa: N801 - used like a function: ``with frozen(model):``
+    """Context manager: turn off ``requires_grad`` on a model's parameters, then restore."""
+
+    def __init__(self, model: nn.Module) -> None:
+        self.model = model
+        self._flags: list[bool] = []
+
+    def __enter__(self) -> nn.Module:
+        self._flags = [p.requires_grad for p in self.model.parameters()]
+        self.model.requires_grad_(False)
+        return self.model
+
+    def __exit__(self, *exc: object) -> None:
+        for p, flag in zip(self.model.parameters(), self._flags, strict=True):
+            p.requires_grad_(flag)

@@ -1,0 +1,71 @@
+"""Plain-language findings a report must state: near-chance scores, position bias, probe
+gaps, guessing under nonsense names, memorisation. Nothing is hidden when it is bad."""
+
+from __future__ import annotations
+
+from rung.bench.scoring import BenchScores, ProbeScore
+
+__all__ = ["honesty_notes"]
+
+
+def _near_chance(s: BenchScores, base: ProbeScore) -> list[str]:
+    floor = max(s.baselines.get("chance", 0.0), s.baselines.get("majority", 0.0))
+    acc = base.accuracy
+    if acc.low <= floor:
+        return [f"**Near chance.** Base accuracy {acc} is not above the best trivial baseline "
+                f"({floor:.3f}: chance {s.baselines.get('chance', 0):.3f}, majority class "
+                f"{s.baselines.get('majority', 0):.3f}) within its 95% CI. On this benchmark "
+                "this model's answers are not distinguishable from guessing."]
+    return [f"Base accuracy {acc} is above the best trivial baseline ({floor:.3f})."]
+
+
+def _position(s: BenchScores) -> list[str]:
+    first = s.position_bias.get("first_option_share_raw")
+    out: list[str] = []
+    if first is not None:
+        strength = "strong" if abs(first - 0.5) >= 0.15 else (
+            "some" if abs(first - 0.5) >= 0.05 else "little")
+        out.append(f"**Position bias: {strength}.** In single prompts the model picked the "
+                   f"option presented first {first:.0%} of the time (50% = no preference). "
+                   "Every question is asked in both orders and averaged to cancel it.")
+    flip = s.position_bias.get("order_flip_rate")
+    if flip is not None:
+        out.append(f"Reversing the presentation order changed a prompt's pick in {flip:.0%} "
+                   "of questions.")
+    first_base = s.baselines.get("always_first_causes_second")
+    if first_base is not None:
+        out.append(f"A model that always names the first-listed variable as the cause would "
+                   f"score {first_base:.3f} on these items.")
+    return out
+
+
+def _probe_lines(p: ProbeScore) -> list[str]:
+    if p.gap is None:
+        return []
+    sig = p.gap.low > 0 or p.gap.high < 0
+    verdict = "a significant change" if sig else "no significant change"
+    lines = [f"Probe **{p.probe}**: accuracy {p.accuracy}, gap to base {p.gap} ({verdict})."]
+    if p.probe == "nonsense" and "confident_share" in p.extra:
+        lines.append(f"With made-up names the direction is undecidable, yet "
+                     f"{p.extra['confident_share']:.0%} of answers were confident "
+                     f"(p >= {p.extra['confident_threshold']:.2f}): those are guesses.")
+    if p.probe == "anti":
+        lines.append(f"When the vignette reverses the mechanism the model followed it in "
+                     f"{p.accuracy.value:.0%} of items.")
+    return lines
+
+
+def honesty_notes(s: BenchScores) -> list[str]:
+    """The findings to state for a run, in order of importance."""
+    base = next(p for p in s.probes if p.probe == "base")
+    notes = _near_chance(s, base) + _position(s)
+    for p in s.probes:
+        notes += _probe_lines(p)
+    if s.memorisation is not None:
+        notes.append(f"**Memorisation:** the model reproduced {s.memorisation} of dataset "
+                     "rows from their beginning.")
+    if s.graph is not None and s.graph["pairs_answered"] < s.graph["pairs_total"]:
+        notes.append(f"Graph metrics are partial: {s.graph['pairs_answered']} of "
+                     f"{s.graph['pairs_total']} pairs answered (unanswered pairs count as "
+                     "no edge).")
+    return notes

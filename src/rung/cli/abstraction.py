@@ -1,0 +1,68 @@
+"""``rung abstraction``: causal abstraction of neural networks (IIA, IIT, DAS)."""
+
+from __future__ import annotations
+
+import dataclasses
+from enum import Enum
+
+import typer
+
+from rung.cli._common import cli_errors, print_json
+
+__all__ = ["app"]
+
+app = typer.Typer(no_args_is_help=True)
+
+
+class TaskName(str, Enum):
+    arithmetic = "arithmetic"
+    equality = "equality"
+    pvr = "pvr"
+
+
+class Method(str, Enum):
+    standard = "standard"
+    iit = "iit"
+    das = "das"
+    boundless_das = "boundless-das"
+    low_rank_das = "low-rank-das"
+
+
+@app.callback()
+def _group() -> None:
+    """Causal abstraction of neural networks."""
+
+
+@app.command("run")
+@cli_errors
+def run(
+    task: TaskName = typer.Argument(..., help="Built-in task."),
+    method: Method = typer.Option(Method.standard, help="Training / alignment method."),
+    layer: int = typer.Option(0, help="Hidden layer index (site layers.L)."),
+    k: int | None = typer.Option(None, help="Neurons per variable, or DAS subspace size."),
+    steps: int | None = typer.Option(None, help="Optimisation steps of the method."),
+    seed: int = typer.Option(0, help="Random seed."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Train a network on TASK, align its high-level variables and report IIA."""
+    import torch
+
+    from rung.abstraction.run import run_task
+
+    if k is not None and k < 1:
+        raise ValueError(f"--k {k} must be at least 1")
+    if steps is not None and steps < 0:
+        raise ValueError(f"--steps {steps} must be non-negative")
+    torch.set_num_threads(1)
+    result = run_task(task.value, method.value, layer=layer, k=k, steps=steps, seed=seed,
+                      progress=not as_json)
+    out = dataclasses.asdict(result)
+    if as_json:
+        print_json(out)
+        return
+    typer.echo(f"{task.value} / {result.method}: task accuracy {result.task_accuracy:.3f} "
+               f"({result.seconds:.1f} s)")
+    for key, value in {**result.iia}.items():
+        typer.echo(f"  IIA {key}: {value:.3f}")
+    for key, value in result.localist_iia.items():
+        typer.echo(f"  best localist IIA {key}: {value:.3f}")

@@ -1,0 +1,64 @@
+"""``rung bench``: run benchmarks with honesty probes (resumable) and report them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from rung.cli._common import cli_errors, print_json
+
+__all__ = ["app"]
+
+app = typer.Typer(no_args_is_help=True)
+
+
+@app.command("run")
+@cli_errors
+def run(
+    name: str = typer.Argument(..., help="Benchmark name (see `rung data list`)."),
+    model: str = typer.Option(None, "--model", help="LM spec: embedded, tiny, http://...|model"),
+    variants: int = typer.Option(None, "--variants", help="Prompt variants per question."),
+    limit: int = typer.Option(None, "--limit", help="Only the first N items."),
+    probes: str = typer.Option("all", "--probes", help="all, none, or e.g. order,rename"),
+    out: Path = typer.Option(None, "--out", help="Run folder (resumes if it exists)."),
+    data_dir: Path = typer.Option(None, "--data-dir", help="Data directory (else RUNG_DATA)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the scores as JSON."),
+    report: bool = typer.Option(True, "--report/--no-report", help="Write the report after."),
+) -> None:
+    """Ask every question of benchmark NAME (and its probes), appending to a ledger."""
+    from rung.bench.probes import parse_probes
+    from rung.bench.report import write_report
+    from rung.bench.runner import RunConfig, run_benchmark
+
+    config = RunConfig(name, model, variants, limit, parse_probes(probes),
+                       str(data_dir) if data_dir else None)
+    folder = out or Path("rung-bench") / name
+    summary = run_benchmark(config, folder, progress=not as_json)
+    if not report and not as_json:
+        typer.echo(f"{summary.asked} asked, {summary.resumed} resumed -> {folder}")
+        return
+    files = write_report(folder, data_dir)
+    if as_json:
+        print_json({"run": summary.to_json(), "scores": files.scores.to_json()})
+    else:
+        typer.echo(files.markdown.read_text())
+        typer.echo(f"{summary.asked} asked, {summary.resumed} resumed; report: {files.html}")
+
+
+@app.command("report")
+@cli_errors
+def report(
+    run_dir: Path = typer.Argument(..., help="A run folder written by `rung bench run`."),
+    data_dir: Path = typer.Option(None, "--data-dir", help="Data directory (else RUNG_DATA)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the scores as JSON."),
+) -> None:
+    """Write report.md, report.html and scores.json for RUN_DIR and print the table."""
+    from rung.bench.report import write_report
+
+    files = write_report(run_dir, data_dir)
+    if as_json:
+        print_json(files.scores.to_json())
+    else:
+        typer.echo(files.markdown.read_text())
+        typer.echo(f"report: {files.html}")

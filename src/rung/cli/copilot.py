@@ -1,0 +1,97 @@
+"""``rung copilot [DATA.csv]``: the co-pilot workflow from a CSV (or an embedded example) to an
+HTML report, resumable in ``--out``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from rung.cli._common import cli_errors, print_json
+
+__all__ = ["app"]
+
+# options may follow DATA.csv (click groups stop option parsing at the first argument)
+app = typer.Typer(context_settings={"allow_interspersed_args": True})
+
+
+def _summary_json(result: dict[str, object], out: Path) -> dict[str, object]:
+    keys = ("query", "headline", "identification", "estimates", "comparison")
+    return {**{k: result.get(k) for k in keys},
+            "disagreements": len(result.get("disagreements") or []),  # type: ignore[arg-type]
+            "report": str(out / "report.html"), "result": str(out / "result.json")}
+
+
+@app.callback(invoke_without_command=True)
+@cli_errors
+def copilot(
+    data: Annotated[Path | None, typer.Argument(help="CSV of numeric columns.")] = None,
+    treatment: Annotated[str | None, typer.Option("--treatment", "-t")] = None,
+    outcome: Annotated[str | None, typer.Option("--outcome", "-y")] = None,
+    descriptions: Annotated[
+        Path | None, typer.Option(help="YAML file 'column: description' for the LLM.")] = None,
+    graph: Annotated[
+        Path | None, typer.Option(help="Analyst-reviewed graph (DOT/dagitty) to continue from.")
+    ] = None,
+    model: Annotated[str | None, typer.Option(help="LM backend spec (default: embedded).")] = None,
+    out: Annotated[Path, typer.Option(help="Output directory; re-use it to resume.")] = Path(
+        "rung-output"),
+    example: Annotated[
+        str | None, typer.Option(help="Embedded example instead of DATA: sachs, linear_backdoor, "
+                                 "nonlinear_backdoor, linear_frontdoor, signalling_pathway.")
+    ] = None,
+    strategy: Annotated[
+        str, typer.Option(help="Co-pilot strategy: pairs, bfs, parents.")] = "pairs",
+    discovery: Annotated[str, typer.Option(help="auto (PC, FCI on conflicts), pc, fci, ges.")
+                         ] = "auto",
+    alpha: Annotated[float, typer.Option(help="CI-test significance level.")] = 0.01,
+    use_knowledge: Annotated[
+        bool, typer.Option(help="Pass the LLM's confident edges to discovery.")] = False,
+    contrast: Annotated[
+        tuple[float, float] | None, typer.Option(help="Treatment values A B of the effect.")
+    ] = None,
+    bootstrap: Annotated[int, typer.Option(help="Bootstrap resamples for intervals.")] = 100,
+    seed: Annotated[int, typer.Option()] = 0,
+    quiet: Annotated[bool, typer.Option(help="No progress bars.")] = False,
+) -> None:
+    """Run the co-pilot workflow: LLM graph + data graph -> disagreements -> final graph ->
+    identification -> estimation -> report (DIR/report.html, DIR/result.json)."""
+    from rung.report import print_summary
+    from rung.workflow import CopilotConfig, get_example, read_data_csv, read_descriptions
+    from rung.workflow.run import run_copilot
+
+    if (data is None) == (example is None):
+        raise ValueError("give either a DATA.csv argument or --example NAME (e.g. --example sachs)")
+    extra: dict[str, object] = {}
+    if example is not None:
+        ex = get_example(example)
+        df, desc, source = ex.data, dict(ex.descriptions), f"example {ex.name}"
+        treatment, outcome = treatment or ex.treatment, outcome or ex.outcome
+        ref, ref_name, title = ex.reference_edges, ex.reference_name, ex.title
+        contrast = contrast or ex.contrast
+        if ex.true_effect is not None and contrast == ex.contrast:
+            extra["true_effect"] = ex.true_effect
+    elif data is not None:
+        df, desc, source = read_data_csv(data), {}, str(data)
+        ref, ref_name, title = None, "reference", f"rung co-pilot: {data.name}"
+    if treatment is None or outcome is None:
+        raise ValueError("--treatment and --outcome are required with a DATA.csv")
+    if descriptions is not None:
+        desc = read_descriptions(descriptions, list(df.columns))
+    graph_text = None
+    if graph is not None:
+        if not graph.is_file():
+            raise ValueError(f"--graph file {str(graph)!r} does not exist")
+        graph_text = graph.read_text(encoding="utf-8")
+    extra["source"] = source
+    config = CopilotConfig(
+        treatment=treatment, outcome=outcome, descriptions=desc or None, model=model,
+        strategy=strategy, discovery=discovery,  # type: ignore[arg-type]
+        alpha=alpha, use_knowledge=use_knowledge, contrast=contrast, bootstrap=bootstrap,
+        seed=seed, reference_edges=ref, reference_name=ref_name, analyst_graph=graph_text,
+        title=title, extra=extra,
+    )
+    result = run_copilot(df, config, out, show_progress=not quiet)
+    print_summary(result, str(out))
+    print_json(_summary_json(result, out))

@@ -1,0 +1,42 @@
+"""``rung data``: which benchmark datasets rung can find, and where."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from rung.cli._common import cli_errors, print_json
+
+__all__ = ["app"]
+
+app = typer.Typer(no_args_is_help=True)
+
+
+@app.callback()
+def _group() -> None:
+    """List the datasets rung can find."""
+
+
+@app.command("list")
+@cli_errors
+def list_cmd(
+    data_dir: Path = typer.Option(None, "--data-dir", help="Data directory (else RUNG_DATA)."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Show every benchmark dataset: found or missing, item count, location."""
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    from rung.bench.registry import list_datasets
+
+    rows = list_datasets(data_dir)
+    if as_json:
+        print_json([r.to_json() for r in rows])
+        return
+    table = Table("name", "found", "items", "where / how to add", "description")
+    for r in rows:
+        table.add_row(r.name, "yes" if r.available else "NO", str(r.items), Text(r.location),
+                      Text(r.description))
+    Console(width=200).print(table)

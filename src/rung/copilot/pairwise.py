@@ -1,0 +1,209 @@
+"""Pairwise causal direction by a multi-prompt ensemble (Kiciman, Ness, Sharma & Tan 2023,
+"Causal Reasoning and Large Language Models: Opening a New Frontier for Causality").
+
+Each variant is scored in one of three formats (see ``templates/pairwise.toml``):
+
+* ``yesno`` — "Does x cause y?" asked for both directions; with ``q1 = P(yes | a->b?)`` and
+  ``q2 = P(yes | b->a?)`` the variant's distribution treats the two answers as independent
+  beliefs conditioned on "not both" (a cycle): ``A->B ∝ q1(1-q2)``, ``B->A ∝ q2(1-q1)``,
+  ``none ∝ (1-q1)(1-q2)``;
+* ``options`` — the three statements scored as whole continuations;
+* ``letter`` — lettered statements (position-biased on every model we measured; off by
+  default).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+
+from rung.copilot.aggregate import VariantRecord
+from rung.copilot.calibration import TemperatureCalibration
+from rung.copilot.results import PairwiseResult, build_result_fields
+from rung.copilot.scoring import CallCounter, ScoredPrompt, counted, score_prompt
+from rung.copilot.templates import TemplateBook, load_templates
+from rung.copilot.variants import Variant, expand_variants, render_preamble
+from rung.lm.base import Backend
+
+__all__ = ["DEFAULT_PAIRWISE_VARIANTS", "PAIRWISE_LABELS", "direction_probabilities", "pairwise"]
+
+PAIRWISE_LABELS = ("A->B", "B->A", "none")
+DEFAULT_PAIRWISE_VARIANTS = 8
+_YES_NO = ("Yes", "No")
+
+
+def direction_probabilities(
+    q_ab: float, q_ba: float, *, allow_none: bool = True
+) -> dict[str, float]:
+    """Three-way direction distribution from the two per-direction yes probabilities.
+
+    Examples
+    --------
+    >>> p = direction_probabilities(0.9, 0.2)
+    >>> round(p["A->B"], 4), round(p["B->A"], 4), round(p["none"], 4)
+    (0.72, 0.02, 0.08)
+    """
+    w = {"A->B": q_ab * (1 - q_ba), "B->A": q_ba * (1 - q_ab)}
+    if allow_none:
+        w["none"] = (1 - q_ab) * (1 - q_ba)
+    total = sum(w.values())
+    if total <= 0.0:  # both directions certain: no information about which
+        return {"A->B": 0.5, "B->A": 0.5, **({"none": 0.0} if allow_none else {})}
+    return {k: v / total for k, v in w.items()}
+
+
+class _Pair:
+    """Everything one variant needs to render and score the pair question."""
+
+    def __init__(
+        self, a: str, b: str, book: TemplateBook, preamble: str, labels: Sequence[str]
+    ) -> None:
+        self.a, self.b, self.book, self.preamble, self.labels = a, b, book, preamble, labels
+
+    def group(self, v: Variant, tail: str) -> str:
+        return f"pairwise|{self.a}|{self.b}|{v.base_key}|{tail}"
+
+    def statements(self) -> dict[str, str]:
+        return {lab: self.book.statements[lab].format(a=self.a, b=self.b) for lab in self.labels}
+
+
+def _ask_yesno(counter: CallCounter, v: Variant, q: _Pair) -> VariantRecord:
+    words = v.arrange(_YES_NO)
+    scored: list[ScoredPrompt] = []
+    for x, y in ((q.a, q.b), (q.b, q.a)):
+        prompt = v.template.text.format(
+            preamble=q.preamble, x=x, y=y, a=q.a, b=q.b, first=words[0], second=words[1]
+        )
+        scored.append(
+            score_prompt(
+                counter,
+                system=v.persona.system,
+                prompt=prompt,
+                options=words,
+                group=q.group(v, f"{x}->{y}"),
+                order=v.order,
+            )
+        )
+    yes = [s.probabilities[s.options.index("Yes")] for s in scored]
+    probs = direction_probabilities(yes[0], yes[1], allow_none="none" in q.labels)
+    prompt_text = "\n\n".join(s.prompt for s in scored)
+    return VariantRecord(
+        v.template.id,
+        v.order,
+        v.persona.id,
+        v.described,
+        prompt_text,
+        probs,
+        tuple(q.labels),
+        tuple(scored),
+    )
+
+
+def _ask_listed(counter: CallCounter, v: Variant, q: _Pair, *, letters: bool) -> VariantRecord:
+    statements = q.statements()
+    shown = v.arrange(q.labels)
+    if letters:
+        tags = [chr(ord("A") + i) for i in range(len(shown))]
+        listing = "\n".join(f"{t}. {statements[lab]}" for t, lab in zip(tags, shown, strict=True))
+        options = tags
+    else:
+        listing = "\n".join(f"- {statements[lab]}" for lab in shown)
+        options = [statements[lab] for lab in shown]
+    prompt = v.template.text.format(preamble=q.preamble, a=q.a, b=q.b, listing=listing)
+    s = score_prompt(
+        counter,
+        system=v.persona.system,
+        prompt=prompt,
+        options=options,
+        group=q.group(v, "listed"),
+        order=v.order,
+    )
+    probs = {lab: s.probabilities[i] for i, lab in enumerate(shown)}
+    return VariantRecord(
+        v.template.id, v.order, v.persona.id, v.described, prompt, probs, tuple(q.labels), (s,)
+    )
+
+
+_FORMATS: dict[str, Callable[[CallCounter, Variant, _Pair], VariantRecord]] = {
+    "yesno": _ask_yesno,
+    "options": lambda c, v, q: _ask_listed(c, v, q, letters=False),
+    "letter": lambda c, v, q: _ask_listed(c, v, q, letters=True),
+}
+
+
+def pairwise(
+    a: str,
+    b: str,
+    *,
+    backend: Backend | None = None,
+    descriptions: Mapping[str, str] | None = None,
+    context: str | None = None,
+    variants: int | None = None,
+    allow_none: bool = True,
+    templates: TemplateBook | None = None,
+    calibration: TemperatureCalibration | None = None,
+) -> PairwiseResult:
+    """Ask which way causation runs between ``a`` (A) and ``b`` (B).
+
+    Parameters
+    ----------
+    a, b : str
+        Variable names.
+    backend : Backend, optional
+        Language model; default ``rung.lm.get_backend()``.
+    descriptions : mapping, optional
+        Variable descriptions; variants are asked with and without them.
+    context : str, optional
+        Background text put in every prompt.
+    variants : int, optional
+        Number K of variants (even: both orders always); default 8.
+    allow_none : bool
+        Whether "no direct causal link" is an answer.
+    templates : TemplateBook, optional
+        Prompt templates (default: the built-in ones).
+    calibration : TemperatureCalibration, optional
+        A fitted calibration applied to the aggregated probabilities.
+
+    Returns
+    -------
+    PairwiseResult
+        ``answer`` in ``{"A->B", "B->A", "none"}``, probabilities, agreement, entropy, every
+        variant's record, the number of model calls and position-bias statistics.
+
+    Examples
+    --------
+    >>> r = pairwise("altitude", "temperature")  # doctest: +SKIP
+    >>> r.answer  # doctest: +SKIP
+    'A->B'
+    """
+    _check_pair(a, b)
+    counter = counted(backend)
+    book = templates or load_templates()
+    labels = PAIRWISE_LABELS if allow_none else PAIRWISE_LABELS[:2]
+    preamble = render_preamble(
+        book.snippets("pairwise"), context=context, descriptions=descriptions, names=(a, b)
+    )
+    bare = render_preamble(book.snippets("pairwise"), context=context, descriptions=None, names=())
+    vs = expand_variants(
+        book.select("pairwise"),
+        book.personas,
+        variants or DEFAULT_PAIRWISE_VARIANTS,
+        described=preamble != bare,
+    )
+    records = [
+        _FORMATS[v.template.format](
+            counter, v, _Pair(a, b, book, preamble if v.described else bare, labels)
+        )
+        for v in vs
+    ]
+    fields = build_result_fields(
+        records, labels, calls=counter.calls, model=counter.model_id, calibration=calibration
+    )
+    return PairwiseResult(**fields, a=a, b=b)
+
+
+def _check_pair(a: str, b: str) -> None:
+    for name in (a, b):
+        if not isinstance(name, str) or not name.strip():
+            raise ValueError(f"variable name {name!r} is empty; give two non-empty names")
+    if a == b:
+        raise ValueError(f"pairwise needs two different variables, got {a!r} twice")

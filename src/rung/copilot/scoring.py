@@ -1,0 +1,140 @@
+"""Talking to the model: resolve the backend, count calls, turn option scores into probabilities."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rung.lm.base import Backend, Message
+
+__all__ = ["CallCounter", "ScoredPrompt", "counted", "resolve_backend", "score_prompt", "softmax"]
+
+
+def resolve_backend(backend: Backend | None) -> Backend:
+    """``backend``, or the configured default (``rung.lm.get_backend()``) when None."""
+    if backend is not None:
+        return backend
+    from rung import lm
+
+    get_backend = getattr(lm, "get_backend", None)
+    if get_backend is None:  # the LM layer is not installed in this build
+        raise ValueError("no language-model backend configured: pass backend=... explicitly")
+    resolved: Backend = get_backend()
+    return resolved
+
+
+class CallCounter:
+    """A backend wrapper that counts the calls made through it (cache hits included).
+
+    Examples
+    --------
+    >>> from rung.lm.base import Message
+    >>> class One:
+    ...     name, model_id = "demo", "demo"
+    ...     def score_options(self, messages, options, *, prefix=""):
+    ...         return [0.0 for _ in options]
+    ...     def generate(self, messages, **kw):
+    ...         return ""
+    >>> c = CallCounter(One())
+    >>> _ = c.score_options([Message("user", "hi")], ["a", "b"])
+    >>> c.calls
+    1
+    """
+
+    def __init__(self, backend: Backend) -> None:
+        self.inner = backend
+        self.name = backend.name
+        self.model_id = backend.model_id
+        self.calls = 0
+
+    def score_options(
+        self, messages: Sequence[Message], options: Sequence[str], *, prefix: str = ""
+    ) -> list[float]:
+        self.calls += 1
+        return list(self.inner.score_options(messages, options, prefix=prefix))
+
+    def generate(
+        self,
+        messages: Sequence[Message],
+        *,
+        prefix: str = "",
+        max_tokens: int = 64,
+        stop: Sequence[str] = (),
+        temperature: float = 0.0,
+    ) -> str:
+        self.calls += 1
+        return self.inner.generate(
+            messages, prefix=prefix, max_tokens=max_tokens, stop=stop, temperature=temperature
+        )
+
+
+def counted(backend: Backend | None) -> CallCounter:
+    """Resolve ``backend`` and wrap it in a fresh :class:`CallCounter`."""
+    resolved = resolve_backend(backend)
+    if isinstance(resolved, CallCounter):
+        return CallCounter(resolved.inner)
+    return CallCounter(resolved)
+
+
+def softmax(logps: Sequence[float]) -> list[float]:
+    """Normalise log-likelihoods into probabilities (numerically stable).
+
+    Examples
+    --------
+    >>> [round(p, 3) for p in softmax([0.0, 0.0, math.log(2.0)])]
+    [0.25, 0.25, 0.5]
+    """
+    if not logps:
+        return []
+    top = max(logps)
+    if top == -math.inf:
+        return [1.0 / len(logps)] * len(logps)
+    w = [math.exp(v - top) for v in logps]
+    s = sum(w)
+    return [x / s for x in w]
+
+
+@dataclass(frozen=True)
+class ScoredPrompt:
+    """One scored prompt: options in presentation order and their normalised probabilities.
+
+    ``group`` identifies the question independent of presentation order; ``order`` is
+    ``"forward"`` or ``"reverse"``. Position-bias statistics are computed from these.
+    """
+
+    group: str
+    order: str
+    system: str
+    prompt: str
+    options: tuple[str, ...]
+    probabilities: tuple[float, ...]
+
+    @property
+    def pick(self) -> str:
+        """The presented option with the highest probability (ties: the earlier one)."""
+        best = max(range(len(self.options)), key=lambda i: (self.probabilities[i], -i))
+        return self.options[best]
+
+
+def score_prompt(
+    backend: Backend,
+    *,
+    system: str,
+    prompt: str,
+    options: Sequence[str],
+    group: str,
+    order: str,
+) -> ScoredPrompt:
+    """Score ``options`` as continuations of one chat prompt and normalise them."""
+    messages = (
+        [Message("system", system), Message("user", prompt)]
+        if system
+        else [Message("user", prompt)]
+    )
+    logps = backend.score_options(messages, list(options))
+    if len(logps) != len(options):
+        raise ValueError(
+            f"backend {backend.name!r} returned {len(logps)} scores for {len(options)} options"
+        )
+    return ScoredPrompt(group, order, system, prompt, tuple(options), tuple(softmax(logps)))

@@ -1,0 +1,33 @@
+"""Validation of causal queries: names known, sets non-empty and disjoint."""
+
+from __future__ import annotations
+
+from rung.graph import CausalGraph, NodeSet, as_node_set
+
+__all__ = ["QueryError", "check_query"]
+
+
+class QueryError(ValueError):
+    """A malformed causal query (empty or overlapping treatment, outcome and given sets)."""
+
+
+def check_query(
+    graph: CausalGraph, treatment: NodeSet, outcome: NodeSet, given: NodeSet = ()
+) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """Return the three sets, raising :class:`QueryError` or ``UnknownNodeError``."""
+    x, y, z = as_node_set(treatment), as_node_set(outcome), as_node_set(given)
+    observed = graph.projected()
+    for role, s in (("treatment", x), ("outcome", y), ("given", z)):
+        hidden = sorted(s & graph.latent)
+        if hidden:
+            raise QueryError(f"{role} {hidden} are latent: a query may use observed nodes only")
+        observed.check_nodes(s)
+    if not x:
+        raise QueryError("the treatment set is empty: name at least one treatment variable")
+    if not y:
+        raise QueryError("the outcome set is empty: name at least one outcome variable")
+    for (a, sa), (b, sb) in ((("treatment", x), ("outcome", y)), (("treatment", x), ("given", z)),
+                             (("outcome", y), ("given", z))):
+        if sa & sb:
+            raise QueryError(f"{sorted(sa & sb)} in both {a} and {b}: the sets must be disjoint")
+    return x, y, z

@@ -1,0 +1,164 @@
+"""The entry point :func:`identify`: the simplest valid estimand first, with its method.
+
+Order tried for ``P(y | do(x))``: back-door adjustment (the optimal O-set), front-door (the
+mediators on the causal paths), then the complete ID algorithm. With ``given`` the query
+``P(y | do(x), z)`` goes to IDC. Instrumental variables do not identify ``P(y | do(x))``
+non-parametrically, so :func:`identify` never answers ``"iv"``; see
+:func:`rung.identify.find_instruments` for linear-model estimands.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from rung.graph import CausalGraph, NodeSet
+from rung.identify._bits import BitGraph, bit_graph
+from rung.identify._ir import Node, marg, prod, term
+from rung.identify._query import check_query
+from rung.identify.adjustment import optimal_mask
+from rung.identify.expr import Expr
+from rung.identify.frontdoor import candidate_mask, frontdoor_estimand, frontdoor_ok
+from rung.identify.hedge import Hedge, NotIdentifiable
+from rung.identify.id_algorithm import id_effect, idc_effect
+from rung.identify.simplify import raise_ir
+
+__all__ = ["Identification", "identify"]
+
+
+@dataclass(frozen=True, eq=False)
+class Identification:
+    """The answer to a causal query: an estimand and its method, or a hedge.
+
+    The estimand is built from a compact internal form on first access.
+    """
+
+    treatment: frozenset[str]
+    outcome: frozenset[str]
+    given: frozenset[str]
+    identifiable: bool
+    method: str | None
+    reason: str
+    adjustment_set: frozenset[str] | None = None
+    mediators: frozenset[str] | None = None
+    hedge: Hedge | None = None
+    _ir: Node | None = field(default=None, repr=False)
+    _names: tuple[str, ...] = field(default=(), repr=False)
+
+    @cached_property
+    def estimand(self) -> Expr | None:
+        """The estimand (observational probabilities only), or None when not identifiable."""
+        if self._ir is None:
+            return None
+        return raise_ir(self._ir, self._names)
+
+    def to_json(self) -> dict[str, Any]:
+        """The CLI JSON contract."""
+        out: dict[str, Any] = {
+            "identifiable": self.identifiable,
+            "treatment": sorted(self.treatment),
+            "outcome": sorted(self.outcome),
+            "given": sorted(self.given),
+        }
+        if self.identifiable:
+            e = self.estimand
+            out["method"] = self.method
+            out["adjustment_set"] = (
+                None if self.adjustment_set is None else sorted(self.adjustment_set)
+            )
+            if self.mediators is not None:
+                out["mediators"] = sorted(self.mediators)
+            out["estimand"] = None if e is None else {
+                "text": e.to_text(), "latex": e.to_latex(), "tree": e.to_json()
+            }
+        else:
+            out["hedge"] = None if self.hedge is None else self.hedge.to_json()
+        out["reason"] = self.reason
+        return out
+
+
+def _fmt(names: frozenset[str]) -> str:
+    return "{" + ", ".join(sorted(names)) + "}"
+
+
+def _backdoor(bg: BitGraph, x: int, y: int) -> tuple[Node, int] | None:
+    z = optimal_mask(bg, x, y)
+    if z is None:
+        return None
+    # Σ_z P(y | x, z) P(z)
+    return marg(z, prod([term(y, x | z), term(z)])), z
+
+
+def identify(
+    graph: CausalGraph,
+    treatment: NodeSet,
+    outcome: NodeSet,
+    given: NodeSet = (),
+) -> Identification:
+    """Identify ``P(outcome | do(treatment), given)`` from the observational distribution.
+
+    Parameters
+    ----------
+    graph : CausalGraph
+        A DAG or ADMG; explicit latent nodes are projected away.
+    treatment, outcome, given : str or iterable of str
+        Disjoint sets of observed nodes (``given`` may be empty).
+
+    Returns
+    -------
+    Identification
+        ``identifiable`` with ``method`` in ``"backdoor" | "frontdoor" | "id" | "idc"`` and
+        the estimand, or a :class:`Hedge` proving that no estimand exists.
+
+    Examples
+    --------
+    >>> g = CausalGraph.from_edges("X -> M -> Y; X <-> Y")
+    >>> res = identify(g, "X", "Y")
+    >>> res.method, res.estimand.to_text()
+    ('frontdoor', "Σ_M P(M|X) Σ_X' P(Y|M,X') P(X')")
+    >>> identify(CausalGraph.from_edges("X -> Y; X <-> Y"), "X", "Y").hedge
+    Hedge(F=frozenset({'X', 'Y'}), F_prime=frozenset({'Y'}))
+    """
+    xs, ys, zs = check_query(graph, treatment, outcome, given)
+    bg = bit_graph(graph)
+    x, y, z = bg.mask(xs), bg.mask(ys), bg.mask(zs)
+    base = {"treatment": xs, "outcome": ys, "given": zs, "_names": bg.names}
+    if not z:
+        found = _backdoor(bg, x, y)
+        if found is not None:
+            ir, adj = found
+            names = bg.names_of(adj)
+            return Identification(
+                identifiable=True, method="backdoor", _ir=ir, adjustment_set=names,
+                reason=f"back-door adjustment for {_fmt(names)} (generalised adjustment "
+                "criterion; optimal O-set)", **base,  # type: ignore[arg-type]
+            )
+        m = candidate_mask(bg, x, y)
+        if frontdoor_ok(bg, x, y, m):
+            names = bg.names_of(m)
+            return Identification(
+                identifiable=True, method="frontdoor", _ir=frontdoor_estimand(x, y, m),
+                mediators=names, reason=f"front-door criterion with mediators {_fmt(names)}",
+                **base,  # type: ignore[arg-type]
+            )
+    try:
+        ir = idc_effect(bg, y, x, z) if z else id_effect(bg, y, x)
+    except NotIdentifiable as exc:
+        hedge = Hedge(F=bg.names_of(exc.f), F_prime=bg.names_of(exc.f_prime))
+        return Identification(
+            identifiable=False, method=None, hedge=hedge,
+            reason=f"not identifiable: hedge F={_fmt(hedge.F)}, F'={_fmt(hedge.F_prime)} "
+            "(Shpitser & Pearl 2006, ID line 5)", **base,  # type: ignore[arg-type]
+        )
+    extra = ir.free & ~(x | y | z)
+    if extra:
+        # the estimand holds for every value of these (e.g. W2 in the napkin); average them
+        # over their observed distribution so that the query's values are all it needs
+        ir = marg(extra, prod([term(extra), ir]))
+    method = "idc" if z else "id"
+    return Identification(
+        identifiable=True, method=method, _ir=ir,
+        reason=f"{method.upper()} algorithm (Shpitser & Pearl 2006)",
+        **base,  # type: ignore[arg-type]
+    )

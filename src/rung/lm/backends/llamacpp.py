@@ -1,0 +1,315 @@
+"""Embedded backend: a GGUF model run on the CPU by llama-cpp-python.
+
+Option scoring is exact: the option tokens are evaluated and each log-probability is read
+from the full logits row (no top-k truncation). All options of a prompt share one KV cache:
+the prompt is decoded once on sequence 0, copied (by reference, unified KV cache) to one
+sequence per option, and every option continuation goes into the same batched decode.
+
+Tokenization boundary: for each option the text ``prompt + option`` is tokenized jointly and
+split at its longest common token prefix with ``prompt`` alone. The option's score is the
+log-probability of the joint tokens after the split, given those before it. When a token
+straddles the boundary (``"is" + " yes"`` merging a trailing space), the straddling token is
+scored as part of the option, so every option of one prompt is scored from the same text.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from rung.lm.backends._decoding import RegexGuard, choose_token, cut_at_stop, log_softmax_at
+from rung.lm.base import LMError, Message
+from rung.lm.chat import CHATML, render_chat
+
+__all__ = ["LlamaCppBackend"]
+
+
+def _common_prefix(a: Sequence[int], b: Sequence[int]) -> int:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+@dataclass
+class _Row:
+    """One token of a batched decode whose logits row scores ``next_token`` of ``option``."""
+
+    option: int
+    next_token: int
+
+
+class LlamaCppBackend:
+    """A GGUF model run by llama.cpp.
+
+    Parameters
+    ----------
+    model_path : Path
+        The GGUF file.
+    n_threads : int
+        CPU threads (default 2).
+    n_ctx : int
+        KV-cache cells shared by the prompt and all option sequences.
+    n_seq_max : int
+        Parallel sequences (options scored in one decode = ``n_seq_max - 1``).
+    name : str
+        Backend kind reported in ``name`` (``embedded``).
+    """
+
+    def __init__(
+        self,
+        model_path: Path,
+        *,
+        n_threads: int = 2,
+        n_ctx: int = 4096,
+        n_batch: int = 512,
+        n_seq_max: int = 16,
+        name: str = "embedded",
+        seed: int = 0,
+    ) -> None:
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # before llama.cpp loads
+        import llama_cpp
+        from llama_cpp import _internals
+
+        self._lib = llama_cpp
+        self.model_path = Path(model_path)
+        self.name = name
+        self.model_id = self.model_path.name
+        self.n_batch = n_batch
+        self.n_seq_max = n_seq_max
+        try:
+            self._llm: Any = llama_cpp.Llama(
+                str(self.model_path), n_ctx=64, n_threads=n_threads, verbose=False
+            )
+        except (ValueError, RuntimeError) as exc:
+            raise LMError(
+                f"llama.cpp cannot load {self.model_path} ({exc}): delete it and run "
+                "`rung lm setup`, or choose another model (RUNG_LM)"
+            ) from exc
+        params = llama_cpp.llama_context_default_params()
+        params.n_ctx, params.n_batch, params.n_ubatch = n_ctx, n_batch, n_batch
+        params.n_seq_max, params.kv_unified = n_seq_max, True
+        params.n_threads = params.n_threads_batch = n_threads
+        model = self._llm._model
+        self._ctx: Any = _internals.LlamaContext(model=model, params=params, verbose=False)
+        self._batch: Any = _internals.LlamaBatch(
+            n_tokens=n_batch, embd=0, n_seq_max=1, verbose=False
+        )
+        self._vocab = llama_cpp.llama_model_get_vocab(self._llm._model.model)
+        self._n_vocab = self._llm.n_vocab()
+        meta = self._llm.metadata
+        self.chat_template: str = meta.get("tokenizer.chat_template") or CHATML
+        self._bos_text = self._piece(self._llm.token_bos()) if self._llm.token_bos() >= 0 else ""
+        self._eos_text = self._piece(self._llm.token_eos()) if self._llm.token_eos() >= 0 else ""
+        self._seq0: list[int] = []  # tokens in the KV cache on sequence 0
+        self._last_row: np.ndarray | None = None  # logits after the last token of _seq0
+        self._rng = np.random.default_rng(seed)
+
+    # -- text <-> tokens ---------------------------------------------------------------
+    def _piece(self, token: int) -> str:
+        return bytes(self._llm.detokenize([token], special=True)).decode("utf-8", "replace")
+
+    def render(self, messages: Sequence[Message], prefix: str = "") -> str:
+        """The prompt text: messages in the model's chat template, assistant turn opened."""
+        text = render_chat(
+            self.chat_template, messages, bos_token=self._bos_text, eos_token=self._eos_text
+        )
+        return text + prefix
+
+    def tokenize(self, text: str) -> list[int]:
+        """Tokens of ``text`` (special tokens parsed; BOS added once if the model wants it)."""
+        tokens = list(self._llm.tokenize(text.encode("utf-8"), add_bos=True, special=True))
+        bos = self._llm.token_bos()
+        if len(tokens) > 1 and tokens[0] == bos and tokens[1] == bos:
+            tokens = tokens[1:]
+        return tokens
+
+    def split_options(self, prompt: str, options: Sequence[str]) -> list[tuple[list[int], int]]:
+        """Per option: its joint tokens and the index where its scored tokens start."""
+        prompt_tokens = self.tokenize(prompt)
+        out = []
+        for option in options:
+            joint = self.tokenize(prompt + option)
+            start = _common_prefix(prompt_tokens, joint)
+            if start == 0:
+                raise LMError("cannot score an option with an empty prompt: add a message")
+            out.append((joint, start))
+        return out
+
+    # -- decoding ----------------------------------------------------------------------
+    def _decode(self, entries: list[tuple[int, int, int, bool]]) -> None:
+        """Decode one batch of ``(token, position, sequence, want_logits)`` entries."""
+        batch = self._batch.batch
+        batch.n_tokens = len(entries)
+        for i, (tok, pos, seq, logits) in enumerate(entries):
+            batch.token[i], batch.pos[i] = tok, pos
+            batch.seq_id[i][0], batch.n_seq_id[i] = seq, 1
+            batch.logits[i] = logits
+        try:
+            self._ctx.decode(self._batch)
+        except RuntimeError as exc:
+            raise LMError(
+                f"llama.cpp decode failed ({exc}): the prompt and options may exceed the "
+                f"context of {self._ctx.n_ctx()} tokens"
+            ) from exc
+
+    def _row(self, index: int) -> np.ndarray:
+        ptr = self._ctx.get_logits_ith(index)
+        return np.ctypeslib.as_array(ptr, shape=(self._n_vocab,))
+
+    def _prefill(self, tokens: list[int]) -> np.ndarray:
+        """Put ``tokens`` on sequence 0 (reusing the cached prefix); logits after the last."""
+        mem = self._ctx.memory
+        for seq in range(1, self.n_seq_max):
+            self._lib.llama_memory_seq_rm(mem, seq, -1, -1)
+        if tokens == self._seq0 and self._last_row is not None:
+            return self._last_row
+        keep = min(_common_prefix(self._seq0, tokens), len(tokens) - 1)
+        self._lib.llama_memory_seq_rm(mem, 0, keep, -1)
+        self._seq0 = tokens[:keep]
+        for start in range(keep, len(tokens), self.n_batch):
+            chunk = tokens[start : start + self.n_batch]
+            last = start + len(chunk) == len(tokens)
+            entries = [(t, start + j, 0, last and j == len(chunk) - 1) for j, t in enumerate(chunk)]
+            self._decode(entries)
+            self._seq0 = tokens[: start + len(chunk)]
+        self._last_row = self._row(-1).copy()
+        return self._last_row
+
+    def _push(self, token: int) -> np.ndarray:
+        """Append one token to sequence 0 and return the next logits row."""
+        self._decode([(token, len(self._seq0), 0, True)])
+        self._seq0 = [*self._seq0, token]
+        self._last_row = self._row(-1).copy()
+        return self._last_row
+
+    # -- scoring -----------------------------------------------------------------------
+    def score_options(
+        self, messages: Sequence[Message], options: Sequence[str], *, prefix: str = ""
+    ) -> list[float]:
+        """Log-likelihood of each whole option, all options sharing the prompt's KV cache."""
+        splits = self.split_options(self.render(messages, prefix), options)
+        shared = min(start for _, start in splits)
+        joint0 = splits[0][0]
+        first_row = self._prefill(joint0[:shared])
+        scores = [0.0] * len(options)
+        todo: list[int] = []
+        for i, (joint, start) in enumerate(splits):
+            if start == shared and len(joint) > shared:
+                scores[i] += log_softmax_at(first_row, joint[shared])
+            if len(joint) > shared + 1:
+                todo.append(i)
+        group = self.n_seq_max - 1
+        for g in range(0, len(todo), group):
+            self._score_group(todo[g : g + group], splits, shared, scores)
+        return scores
+
+    def _score_group(
+        self,
+        group: list[int],
+        splits: list[tuple[list[int], int]],
+        shared: int,
+        scores: list[float],
+    ) -> None:
+        mem = self._ctx.memory
+        entries: list[tuple[int, int, int, bool]] = []
+        rows: list[_Row | None] = []
+        for seq, i in enumerate(group, start=1):
+            self._lib.llama_memory_seq_rm(mem, seq, -1, -1)
+            self._lib.llama_memory_seq_cp(mem, 0, seq, -1, -1)
+            joint, start = splits[i]
+            for pos in range(shared, len(joint) - 1):
+                want = pos + 1 >= start
+                entries.append((joint[pos], pos, seq, want))
+                rows.append(_Row(i, joint[pos + 1]) if want else None)
+        for b in range(0, len(entries), self.n_batch):
+            self._decode(entries[b : b + self.n_batch])
+            for j, row in enumerate(rows[b : b + self.n_batch]):
+                if row is not None:
+                    scores[row.option] += log_softmax_at(self._row(j), row.next_token)
+        for seq in range(1, len(group) + 1):
+            self._lib.llama_memory_seq_rm(mem, seq, -1, -1)
+
+    def score_options_naive(
+        self, messages: Sequence[Message], options: Sequence[str], *, prefix: str = ""
+    ) -> list[float]:
+        """Reference scoring: one fresh forward pass of ``prompt + option`` per option."""
+        scores = []
+        for joint, start in self.split_options(self.render(messages, prefix), options):
+            self._ctx.kv_cache_clear()
+            self._seq0, self._last_row = [], None
+            total = 0.0
+            for b in range(0, len(joint), self.n_batch):
+                chunk = joint[b : b + self.n_batch]
+                self._decode([(t, b + j, 0, b + j + 1 >= start) for j, t in enumerate(chunk)])
+                for j in range(len(chunk)):
+                    if start <= b + j + 1 < len(joint):
+                        total += log_softmax_at(self._row(j), joint[b + j + 1])
+            scores.append(total)
+        self._ctx.kv_cache_clear()
+        self._seq0, self._last_row = [], None
+        return scores
+
+    # -- generation --------------------------------------------------------------------
+    def generate(
+        self,
+        messages: Sequence[Message],
+        *,
+        prefix: str = "",
+        max_tokens: int = 64,
+        stop: Sequence[str] = (),
+        temperature: float = 0.0,
+        regex: str | None = None,
+    ) -> str:
+        """Greedy (or sampled) continuation, cut before the first stop string; with
+        ``regex`` the text is constrained to be a full match of it."""
+        guard = RegexGuard(regex) if regex is not None else None
+        row = self._prefill(self.tokenize(self.render(messages, prefix)))
+        out = b""
+        for _ in range(max_tokens):
+            text = out.decode("utf-8", "ignore")
+            tok = choose_token(
+                row, temperature=temperature, rng=self._rng, allowed=self._allow(guard, out)
+            )
+            if self._lib.llama_vocab_is_eog(self._vocab, tok):
+                return text
+            out += bytes(self._llm.detokenize([tok]))
+            text, stopped = cut_at_stop(out.decode("utf-8", "ignore"), stop)
+            if stopped:
+                return text
+            row = self._push(tok)
+        text = out.decode("utf-8", "ignore")
+        if guard is not None and not guard.is_complete(text):
+            raise LMError(
+                f"generation hit max_tokens={max_tokens} before matching regex "
+                f"{guard.pattern!r} (got {text!r}): raise max_tokens"
+            )
+        return text
+
+    def _allow(self, guard: RegexGuard | None, out: bytes) -> Any:
+        if guard is None:
+            return None
+
+        def allowed(tok: int) -> bool:
+            text = out.decode("utf-8", "ignore")
+            if self._lib.llama_vocab_is_eog(self._vocab, tok):
+                return guard.is_complete(text)
+            piece = bytes(self._llm.detokenize([tok]))
+            if not piece:
+                return False
+            return guard.can_grow((out + piece).decode("utf-8", "ignore"))
+
+        return allowed
+
+    def close(self) -> None:
+        """Free the llama.cpp context and model."""
+        self._batch.close()
+        self._ctx.close()
+        self._llm.close()

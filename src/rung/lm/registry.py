@@ -1,0 +1,93 @@
+"""``get_backend``: turn a spec (or the configured default) into a ready backend."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from rung.lm.base import Backend
+from rung.lm.cache import CachedBackend, ResponseCache
+from rung.lm.models import resolve_model_path
+from rung.lm.settings import LMSettings, load_settings
+from rung.lm.spec import BackendKind, BackendSpec, parse_spec
+
+__all__ = ["clear_loaded_models", "get_backend"]
+
+_LOADED: dict[tuple[Path, int], Backend] = {}
+_LOCK = threading.Lock()
+
+
+def clear_loaded_models() -> None:
+    """Forget the models this process has loaded (they are freed when unreferenced)."""
+    with _LOCK:
+        _LOADED.clear()
+
+
+def _embedded(spec: BackendSpec, settings: LMSettings, n_threads: int | None) -> Backend:
+    from rung.lm.backends.llamacpp import LlamaCppBackend
+
+    path = resolve_model_path(spec.model, settings.model_dir)
+    threads = n_threads or settings.threads
+    with _LOCK:
+        key = (path, threads)
+        if key not in _LOADED:  # one copy of the weights per process
+            _LOADED[key] = LlamaCppBackend(path, n_threads=threads)
+        return _LOADED[key]
+
+
+def _openai(spec: BackendSpec, settings: LMSettings) -> Backend:
+    from rung.lm.backends.openai import OpenAIBackend
+
+    return OpenAIBackend(
+        base_url=spec.base_url or settings.base_url, model=spec.model, timeout=settings.timeout
+    )
+
+
+def _build(spec: BackendSpec, settings: LMSettings, n_threads: int | None) -> Backend:
+    if spec.kind is BackendKind.EMBEDDED:
+        return _embedded(spec, settings, n_threads)
+    if spec.kind is BackendKind.OPENAI:
+        return _openai(spec, settings)
+    if spec.kind is BackendKind.TRANSFORMERS:
+        from rung.lm.backends.transformers import TransformersBackend
+
+        return TransformersBackend(Path(spec.model).expanduser())
+    from rung.lm.backends.scripted import ScriptedBackend
+
+    return ScriptedBackend()
+
+
+def get_backend(
+    spec: str | None = None, *, cache: bool = True, n_threads: int | None = None
+) -> Backend:
+    """A backend for ``spec``, or for the configured default (``RUNG_LM``, config file,
+    else ``embedded``), behind the persistent response cache unless ``cache=False``.
+
+    Parameters
+    ----------
+    spec : str, optional
+        ``embedded``, ``tiny``, ``gguf:/path``, ``openai:MODEL``, ``http://HOST/v1|MODEL``,
+        ``transformers:/path``.
+    cache : bool
+        Wrap in :class:`rung.lm.cache.CachedBackend` (file: ``RUNG_LM_CACHE``).
+    n_threads : int, optional
+        llama.cpp threads (default: setting ``RUNG_LM_THREADS``, else 2).
+
+    Raises
+    ------
+    ValueError
+        The spec cannot be parsed.
+    LMError
+        The model file is missing or corrupt (the message names ``rung lm setup``).
+
+    Examples
+    --------
+    >>> lm = get_backend("scripted", cache=False)
+    >>> lm.name
+    'scripted'
+    """
+    settings = load_settings(spec)
+    backend = _build(parse_spec(settings.spec), settings, n_threads)
+    if not cache:
+        return backend
+    return CachedBackend(backend, ResponseCache(settings.cache_path))

@@ -1,0 +1,190 @@
+"""The self-contained HTML report: inline CSS and SVG, no scripts, no external resources."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from html import escape
+from typing import Any
+
+__all__ = ["render_html"]
+
+_CSS = """
+body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:0;color:#1d232a;
+background:#fbfbfc;line-height:1.45}
+main{max-width:1180px;margin:0 auto;padding:24px}
+h1{font-size:1.6em;margin:0 0 4px}h2{margin-top:34px;border-bottom:1px solid #d8dde3;
+padding-bottom:4px;font-size:1.25em}
+.sub{color:#5b6673}.verdict{background:#eef4fb;border-left:4px solid #1f5fa8;padding:10px 14px;
+margin:16px 0;font-size:1.05em}
+.graphs{display:flex;flex-wrap:wrap;gap:10px}.graphs figure{margin:0;flex:1 1 340px;
+background:#fff;border:1px solid #e1e5ea;border-radius:6px;padding:6px}
+figure svg{width:100%;height:auto}
+.plot{background:#fff;border:1px solid #e1e5ea;border-radius:6px;padding:6px;max-width:760px}
+.plot svg{width:100%;height:auto}
+table{border-collapse:collapse;font-size:.9em;margin:8px 0;background:#fff}
+th,td{border:1px solid #dde2e7;padding:4px 8px;text-align:left;vertical-align:top}
+th{background:#f0f3f6}td.num{text-align:right;font-variant-numeric:tabular-nums}
+.math{background:#fff;border:1px solid #e1e5ea;border-radius:6px;padding:10px;
+display:inline-block}code,pre{background:#f0f3f6;padding:1px 4px;border-radius:3px;
+font-size:.88em}pre{padding:8px;overflow-x:auto;white-space:pre-wrap}
+.warn{color:#8a4b00}.ok{color:#1e7b34}.bad{color:#a61b1b}
+ul.caveats li{margin-bottom:6px}
+"""
+
+
+def _e(v: Any) -> str:
+    return escape(str(v))
+
+
+def _num(v: Any, digits: int = 3) -> str:
+    if v is None:
+        return "–"
+    if isinstance(v, float):
+        return f"{v:.{digits}g}"
+    return _e(v)
+
+
+def _table(headers: Sequence[str], rows: Sequence[Sequence[Any]], numeric: set[int]) -> str:
+    head = "".join(f"<th>{_e(h)}</th>" for h in headers)
+    body = []
+    for r in rows:
+        cells = "".join(
+            f'<td class="num">{_num(c)}</td>' if k in numeric else f"<td>{_e(c)}</td>"
+            for k, c in enumerate(r)
+        )
+        body.append(f"<tr>{cells}</tr>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+
+
+def _ci(ci: Any) -> str:
+    return "–" if not ci else f"[{ci[0]:.3g}, {ci[1]:.3g}]"
+
+
+def _header(r: Mapping[str, Any]) -> str:
+    q = r["query"]
+    d = r["data"]
+    a, b = q["contrast"]
+    main = r.get("headline") or "no estimate"
+    return (
+        f"<h1>{_e(r.get('title', 'rung co-pilot report'))}</h1>"
+        f'<p class="sub">Effect of <b>{_e(q["treatment"])}</b> on <b>{_e(q["outcome"])}</b>: '
+        f"E[{_e(q['outcome'])} | do({_e(q['treatment'])}={a:.4g})] − "
+        f"E[{_e(q['outcome'])} | do({_e(q['treatment'])}={b:.4g})] · data: {_e(d['source'])} "
+        f"({d['rows']} rows × {len(d['columns'])} columns) · rung {_e(r.get('rung_version'))}"
+        f"</p><div class=\"verdict\">{_e(main)}</div>"
+    )
+
+
+def _graphs(r: Mapping[str, Any], svgs: Mapping[str, str]) -> str:
+    figs = "".join(f"<figure>{svg}</figure>" for svg in svgs.values())
+    out = f"<h2>Graphs: LLM, data, final</h2><div class=\"graphs\">{figs}</div>"
+    fg = r["final_graph"]
+    out += (f"<p>Final graph chosen by: <b>{_e(fg['source'])}</b>. {_e(fg.get('rule', ''))}</p>")
+    cmp = r.get("comparison")
+    if cmp:
+        rows = [[name, c["shd"], c["skeleton_precision"], c["skeleton_recall"], c["skeleton_f1"],
+                 c["directed_precision"], c["directed_recall"], c["directed_f1"], c["n_edges"]]
+                for name, c in cmp.items() if isinstance(c, dict)]
+        out += (f"<p>Against the {_e(cmp['reference'])} ({cmp['edges']} edges):</p>"
+                + _table(["graph", "SHD", "skeleton P", "skeleton R", "skeleton F1",
+                          "directed P", "directed R", "directed F1", "edges"], rows,
+                         set(range(1, 9))))
+    return out
+
+
+def _disagreements(rows: Sequence[Mapping[str, Any]]) -> str:
+    out = ("<h2>Disagreements between the LLM and the data</h2><p>Every pair on which the two "
+           "graphs differ, for the analyst to review. Edit <code>final_graph.dot</code> and "
+           "re-run with <code>--graph final_graph.dot</code> to continue from your graph.</p>")
+    if not rows:
+        return out + "<p>None: the LLM's and the data's graphs agree.</p>"
+    body = [[r["kind"], r["llm_edge"] or "–", r["llm_confidence"], r["data_edge"] or "–",
+             r["p_value"], ", ".join(r["sepset"]) or "∅", r["final_edge"] or "(none)",
+             r["explanation"]] for r in rows]
+    return out + _table(["kind", "LLM", "LLM conf.", "data", "CI p-value (max)", "sepset",
+                         "final", "why flagged"], body, {2, 4})
+
+
+def _identification(ident: Mapping[str, Any], estimand_svg: str | None) -> str:
+    out = "<h2>Identification of P(Y | do(X))</h2>"
+    if not ident.get("identifiable"):
+        return out + (f'<p class="bad">Not identifiable on the final graph. '
+                      f"{_e(ident.get('reason', ''))}</p><pre>{_e(ident.get('hedge', ''))}</pre>")
+    out += f"<p>Method: <b>{_e(ident.get('method'))}</b>"
+    if ident.get("adjustment_set") is not None:
+        out += f"; adjustment set {{{_e(', '.join(ident['adjustment_set']))}}}"
+    out += "</p>"
+    if estimand_svg:
+        out += f'<div class="math">{estimand_svg}</div>'
+    out += f"<p>Estimand: <code>{_e(ident.get('text', ''))}</code></p>"
+    out += f"<p>LaTeX: <code>{_e(ident.get('latex', ''))}</code></p>"
+    return out
+
+
+def _estimates(r: Mapping[str, Any], effect_svg: str | None, dist_svg: str | None) -> str:
+    out = "<h2>Estimates</h2>"
+    ests = r.get("estimates") or []
+    if ests:
+        rows = [[e["method"], e["ate"], _ci(e.get("ci")), e.get("n"), e.get("note", "")]
+                for e in ests]
+        out += _table(["estimator", "effect", "95% interval", "rows", "note"], rows, {1, 3})
+    for e in r.get("estimate_errors") or []:
+        out += f'<p class="warn">{_e(e)}</p>'
+    if effect_svg:
+        out += f'<div class="plot">{effect_svg}</div>'
+    if dist_svg:
+        note = _e(r.get("interventional_note", ""))
+        out += (f"<h3>Interventional distributions</h3><p>{note}</p>"
+                f'<div class="plot">{dist_svg}</div>')
+    return out
+
+
+def _refuters(rows: Sequence[Mapping[str, Any]]) -> str:
+    out = "<h2>Refutation tests</h2>"
+    if not rows:
+        return out + "<p>No refuter ran.</p>"
+    body = [[x.get("refuter"), x.get("estimator", ""), x.get("original"), x.get("new_effect"),
+             x.get("expected"), x.get("tolerance"), "pass" if x.get("passed") else "FAIL",
+             x.get("message", "")] for x in rows]
+    return out + _table(["refuter", "estimator", "original", "new effect", "expected",
+                         "tolerance", "result", "message"], body, {2, 3, 4, 5})
+
+
+def _decisions(rows: Sequence[Mapping[str, Any]]) -> str:
+    body = [[d["edge"], d["reason"]] for d in rows]
+    return ("<details><summary>How each final edge was decided</summary>"
+            + _table(["edge", "reason"], body, set()) + "</details>")
+
+
+def render_html(
+    result: Mapping[str, Any],
+    *,
+    graph_svgs: Mapping[str, str],
+    estimand_svg: str | None = None,
+    effect_svg: str | None = None,
+    interventional_svg: str | None = None,
+) -> str:
+    """The whole report as one HTML string (no scripts, no links to other files).
+
+    ``result`` is the content of ``result.json`` (see :mod:`rung.workflow.run`).
+    """
+    caveats = "".join(f"<li>{_e(c)}</li>" for c in result.get("caveats", []))
+    files = ", ".join(f"<code>{_e(f)}</code>" for f in result.get("files", []))
+    parts = [
+        _header(result),
+        _graphs(result, graph_svgs),
+        _decisions(result["final_graph"].get("decisions", [])),
+        _disagreements(result.get("disagreements", [])),
+        _identification(result.get("identification", {}), estimand_svg),
+        _estimates(result, effect_svg, interventional_svg),
+        _refuters(result.get("refuters", [])),
+        f"<h2>Caveats</h2><ul class=\"caveats\">{caveats}</ul>",
+        f"<h2>Files</h2><p>{files}</p>",
+    ]
+    title = _e(result.get("title", "rung report"))
+    return (
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+        f"<title>{title}</title><style>{_CSS}</style></head><body><main>"
+        + "".join(parts) + "</main></body></html>\n"
+    )

@@ -1,0 +1,50 @@
+"""The short terminal summary of a co-pilot run (rich)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+__all__ = ["print_summary"]
+
+
+def _ci(ci: Any) -> str:
+    return "–" if not ci else f"[{ci[0]:.3g}, {ci[1]:.3g}]"
+
+
+def print_summary(result: Mapping[str, Any], out_dir: str, console: Console | None = None) -> None:
+    """Print the query, graphs' scores, identification, estimates and where the report is."""
+    con = console or Console(stderr=True)
+    q = result["query"]
+    con.rule(f"[bold]{q['treatment']} → {q['outcome']}")
+    fg = result["final_graph"]
+    n_dis = len(result.get("disagreements", []))
+    con.print(f"final graph: {fg['source']}; {n_dis} LLM/data disagreement(s) to review")
+    cmp = result.get("comparison")
+    if cmp:
+        t = Table(title=f"graphs vs {cmp['reference']}", show_edge=False)
+        for col in ("graph", "SHD", "skeleton F1", "directed F1"):
+            t.add_column(col)
+        for name, c in cmp.items():
+            if isinstance(c, dict):
+                t.add_row(name, str(c["shd"]), f"{c['skeleton_f1']:.2f}",
+                          f"{c['directed_f1']:.2f}")
+        con.print(t)
+    ident = result["identification"]
+    if ident.get("identifiable"):
+        con.print(f"identified by {ident.get('method')}: {ident.get('text', '')}")
+    else:
+        con.print(f"[red]not identifiable[/red]: {ident.get('reason', '')}")
+    if result.get("estimates"):
+        t = Table(title="effect estimates", show_edge=False)
+        for col in ("estimator", "effect", "95% interval"):
+            t.add_column(col)
+        for e in result["estimates"]:
+            t.add_row(str(e["method"]), f"{e['ate']:.4g}", _ci(e.get("ci")))
+        con.print(t)
+    for err in result.get("estimate_errors", []):
+        con.print(f"[yellow]{err}[/yellow]")
+    con.print(f"report: {out_dir}/report.html   machine-readable: {out_dir}/result.json")

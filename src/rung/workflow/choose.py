@@ -1,0 +1,106 @@
+"""The rule that picks the final graph when the analyst has not passed one (``--graph``).
+
+Rule "data adjacencies, LLM orientations where the data are undecided":
+
+1. Adjacency comes from the data: an edge is kept iff the discovery algorithm kept it (every
+   CI test rejected independence). CI tests on thousands of rows are far more reliable about
+   *whether* two variables are directly linked than a small local LLM, which is near chance
+   on all but easy pairs.
+2. A direction the data compel (``->`` in the CPDAG/PAG) is kept: the LLM does not override it.
+3. An edge the data leave undecided (``--``, ``o-o``, ``o->``, or ``<->`` from conflicting
+   colliders) takes the LLM's direction when the LLM proposes the pair; an ``o->`` edge the
+   LLM is silent on takes its arrowhead; ``<->`` stays a latent confounder; a ``--``/``o-o``
+   edge the LLM is silent on follows the data's column order (flagged ``arbitrary``).
+4. Edges are added most certain first; an LLM or arbitrary orientation that would close a
+   directed cycle is reversed (reversing can never close one too), and flagged.
+
+Every decision is recorded with its reason so the report can show it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from rung.discover import DiscoveredEdge, DiscoveryResult
+from rung.graph import CausalGraph
+from rung.workflow.disagreements import LLMEdge
+
+__all__ = ["EdgeDecision", "choose_final_graph"]
+
+
+@dataclass(frozen=True)
+class EdgeDecision:
+    """How one final edge was decided: ``edge`` (e.g. ``"A -> B"``) and ``reason``."""
+
+    edge: str
+    reason: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"edge": self.edge, "reason": self.reason}
+
+
+def _would_cycle(directed: list[tuple[str, str]], nodes: Sequence[str], a: str, b: str) -> bool:
+    return b == a or a in CausalGraph(directed=directed, nodes=nodes).descendants(b)
+
+
+def _proposal(e: DiscoveredEdge, llm: dict[frozenset[str], LLMEdge]
+              ) -> tuple[str, str, str, float] | None:
+    """(source, target, reason, priority) for an edge the data leave undecided."""
+    hint = llm.get(frozenset((e.source, e.target)))
+    if hint is not None:
+        return hint.source, hint.target, f"LLM orientation (confidence {hint.confidence:.2f})", \
+            hint.confidence
+    if e.kind == "o->":
+        return e.source, e.target, "data arrowhead (o->); LLM silent", 0.5
+    if e.kind == "<->":
+        return None
+    if e.kind == "->":
+        return e.source, e.target, "data direction (it conflicted with others)", 0.25
+    return e.source, e.target, "arbitrary (column order): data and LLM silent", 0.0
+
+
+def choose_final_graph(
+    data: DiscoveryResult, llm: Sequence[LLMEdge]
+) -> tuple[CausalGraph, list[EdgeDecision]]:
+    """Apply the rule of this module; return the final graph and one decision per edge.
+
+    Examples
+    --------
+    >>> from rung.discover import DiscoveredEdge, DiscoveryResult
+    >>> res = DiscoveryResult("pc", ("A", "B", "C"),
+    ...     [DiscoveredEdge("A", "B", "--"), DiscoveredEdge("B", "C", "->")])
+    >>> g, why = choose_final_graph(res, [LLMEdge("B", "A", 0.9)])
+    >>> sorted(g.directed_edges)
+    [('B', 'A'), ('B', 'C')]
+    """
+    hints: dict[frozenset[str], LLMEdge] = {}
+    for h in llm:
+        key = frozenset((h.source, h.target))
+        if key not in hints or h.confidence > hints[key].confidence:
+            hints[key] = h
+    base = data.graph  # compelled directions (acyclic by construction) and <->
+    directed = list(base.directed_edges)
+    bidirected = list(base.bidirected_edges)
+    decisions = [EdgeDecision(f"{a} -> {b}", "data compelled direction") for a, b in directed]
+    kept = set(directed)
+    todo = []
+    for e in data.edges:
+        if (e.source, e.target) in kept:
+            continue
+        prop = _proposal(e, hints)
+        if prop is None:  # a <-> the LLM is silent on: already in ``bidirected``
+            decisions.append(EdgeDecision(str(e), "data: latent confounder; LLM silent"))
+        else:
+            todo.append(prop)
+    for a, b, reason, _ in sorted(todo, key=lambda t: -t[3]):
+        if _would_cycle(directed, data.nodes, a, b):
+            a, b, reason = b, a, reason + "; reversed to avoid a directed cycle"
+        directed.append((a, b))
+        decisions.append(EdgeDecision(f"{a} -> {b}", reason))
+    # an LLM-oriented edge replaces a <-> on the same pair
+    pairs = {frozenset(p) for p in directed}
+    bidirected = [p for p in bidirected if frozenset(p) not in pairs]
+    graph = CausalGraph(directed=directed, bidirected=bidirected, nodes=data.nodes)
+    return graph, decisions

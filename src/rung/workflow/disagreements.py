@@ -1,0 +1,147 @@
+"""The disagreement table: every pair on which the LLM's graph and the data's graph differ.
+
+Kinds of disagreement (one row per unordered pair):
+
+- ``llm_only``: the LLM proposes an edge; the data separate the pair (CI p-value > alpha).
+- ``data_only``: the data keep an edge (every CI test rejected independence); the LLM has none.
+- ``orientation``: both have the edge; the data's compelled direction opposes the LLM's.
+- ``confounding``: both have the edge; the data mark it ``<->`` (a latent common cause, or
+  conflicting colliders) where the LLM says one causes the other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from typing import Any, Literal
+
+from rung.discover import DiscoveryResult
+from rung.graph import CausalGraph
+
+__all__ = ["Disagreement", "LLMEdge", "find_disagreements", "llm_edges_from_proposal"]
+
+DisagreementKind = Literal["llm_only", "data_only", "orientation", "confounding"]
+
+
+@dataclass(frozen=True)
+class LLMEdge:
+    """An edge the LLM ensemble proposes, with its confidence and the variants' votes."""
+
+    source: str
+    target: str
+    confidence: float
+    votes: Any = None
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def llm_edges_from_proposal(edges: Iterable[Sequence[Any]]) -> list[LLMEdge]:
+    """Turn ``GraphProposal.edges`` rows ``(source, target, confidence, votes)`` into LLMEdges."""
+    out = []
+    for row in edges:
+        votes = row[3] if len(row) > 3 else None
+        out.append(LLMEdge(str(row[0]), str(row[1]), float(row[2]), votes))
+    return out
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    """One row of the disagreement table."""
+
+    a: str
+    b: str
+    kind: DisagreementKind
+    llm_edge: str | None
+    llm_confidence: float | None
+    data_edge: str | None
+    p_value: float | None
+    sepset: tuple[str, ...]
+    final_edge: str | None
+
+    @property
+    def explanation(self) -> str:
+        """One sentence for the analyst."""
+        p = "n/a" if self.p_value is None else f"{self.p_value:.3g}"
+        if self.kind == "llm_only":
+            given = ", ".join(self.sepset) or "nothing"
+            return f"LLM proposes {self.llm_edge}; data find independence given {given} (p={p})"
+        if self.kind == "data_only":
+            return f"data keep {self.data_edge} (largest CI p={p}); the LLM proposes no edge"
+        if self.kind == "orientation":
+            return f"LLM says {self.llm_edge}; data orient {self.data_edge}"
+        return f"LLM says {self.llm_edge}; data suggest a latent common cause ({self.data_edge})"
+
+    def to_json(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["sepset"] = list(self.sepset)
+        d["explanation"] = self.explanation
+        return d
+
+
+def _llm_by_pair(llm: Sequence[LLMEdge]) -> dict[frozenset[str], LLMEdge]:
+    best: dict[frozenset[str], LLMEdge] = {}
+    for e in llm:
+        key = frozenset((e.source, e.target))
+        if key not in best or e.confidence > best[key].confidence:
+            best[key] = e
+    return best
+
+
+def _final_edge(final: CausalGraph | None, a: str, b: str) -> str | None:
+    if final is None:
+        return None
+    if (a, b) in final.directed_edges:
+        return f"{a} -> {b}"
+    if (b, a) in final.directed_edges:
+        return f"{b} -> {a}"
+    if tuple(sorted((a, b))) in final.bidirected_edges:
+        return f"{a} <-> {b}"
+    return None
+
+
+def _classify(llm: LLMEdge | None, data: DiscoveryResult, a: str, b: str
+              ) -> DisagreementKind | None:
+    d = data.edge_between(a, b)
+    if llm is None:
+        return "data_only" if d is not None else None
+    if d is None:
+        return "llm_only"
+    if d.kind == "<->":
+        return "confounding"
+    if d.kind == "->" and (d.source, d.target) != (llm.source, llm.target):
+        return "orientation"
+    if d.kind == "o->" and d.target == llm.source:
+        return "orientation"
+    return None
+
+
+def find_disagreements(
+    llm: Sequence[LLMEdge], data: DiscoveryResult, final: CausalGraph | None = None
+) -> list[Disagreement]:
+    """Rows for every pair on which the LLM's and the data's graphs disagree.
+
+    Rows are sorted by the LLM's confidence (most confident first), then by p-value.
+    """
+    by_pair = _llm_by_pair(llm)
+    rows: list[Disagreement] = []
+    nodes = data.nodes
+    for i, a in enumerate(nodes):
+        for b in nodes[i + 1 :]:
+            e = by_pair.get(frozenset((a, b)))
+            kind = _classify(e, data, a, b)
+            if kind is None:
+                continue
+            d = data.edge_between(a, b)
+            ev = data.evidence_for(a, b)
+            rows.append(Disagreement(
+                a=a, b=b, kind=kind,
+                llm_edge=None if e is None else f"{e.source} -> {e.target}",
+                llm_confidence=None if e is None else e.confidence,
+                data_edge=None if d is None else str(d),
+                p_value=None if ev is None else ev.p_value,
+                sepset=() if ev is None else ev.sepset,
+                final_edge=_final_edge(final, a, b),
+            ))
+    rows.sort(key=lambda r: (-(r.llm_confidence or 0.0), -(r.p_value or 0.0)))
+    return rows

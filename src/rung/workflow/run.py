@@ -1,0 +1,165 @@
+"""Run the co-pilot workflow step by step, saving each step's output as it completes.
+
+Re-running with the same output directory resumes at the first unfinished step: a step is
+skipped when its completion record carries the same fingerprint, which chains the data, the
+settings that step depends on and the fingerprints of all earlier steps. Changing a setting
+(e.g. passing ``--graph``) therefore re-runs that step and everything after it, and nothing
+before it.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+from rich.console import Console
+
+from rung.lm import Backend
+from rung.workflow.analysis import run_estimate, run_identify
+from rung.workflow.assemble import run_report
+from rung.workflow.config import CopilotConfig
+from rung.workflow.graph_files import read_analyst_graph
+from rung.workflow.inputs import check_data, check_query, data_fingerprint
+from rung.workflow.steps import (
+    RunContext,
+    Step,
+    run_data,
+    run_input,
+    run_llm,
+    run_review,
+)
+from rung.workflow.store import RunStore, fingerprint
+
+__all__ = ["STEP_NAMES", "run_copilot"]
+
+
+def _p_llm(c: CopilotConfig) -> dict[str, Any]:
+    return {"model": c.model, "strategy": c.strategy, "threshold": c.llm_threshold,
+            "descriptions": dict(c.descriptions or {})}
+
+
+def _p_data(c: CopilotConfig) -> dict[str, Any]:
+    knowledge = {"at": c.knowledge_at} if c.use_knowledge else None
+    return {"discovery": c.discovery, "alpha": c.alpha, "knowledge": knowledge}
+
+
+def _p_review(c: CopilotConfig) -> dict[str, Any]:
+    return {"graph": c.analyst_graph, "reference": c.reference_edges}
+
+
+def _p_query(c: CopilotConfig) -> dict[str, Any]:
+    return {"treatment": c.treatment, "outcome": c.outcome}
+
+
+def _p_estimate(c: CopilotConfig) -> dict[str, Any]:
+    return {"contrast": c.contrast, "bootstrap": c.bootstrap, "seed": c.seed,
+            "samples": c.generative_samples}
+
+
+def _p_none(c: CopilotConfig) -> dict[str, Any]:
+    return {}
+
+
+STEPS: tuple[Step, ...] = (
+    Step("input", "check the data", run_input, _p_none),
+    Step("llm", "LLM proposes a graph", run_llm, _p_llm),
+    Step("data", "discover a graph from the data", run_data, _p_data),
+    Step("review", "disagreements and the final graph", run_review, _p_review),
+    Step("identify", "identify P(Y | do(X))", run_identify, _p_query),
+    Step("estimate", "estimate the effect", run_estimate, _p_estimate),
+)
+STEP_NAMES = (*(s.name for s in STEPS), "report")
+
+
+def _keys(config: CopilotConfig, data_key: str) -> dict[str, str]:
+    keys: dict[str, str] = {}
+    prev = fingerprint({"data": data_key, "version": 1})
+    for step in STEPS:
+        prev = fingerprint({"step": step.name, "prev": prev, "params": step.params(config)})
+        keys[step.name] = prev
+    keys["report"] = fingerprint({"step": "report", "prev": prev,
+                                  "title": config.title, "extra": dict(config.extra)})
+    return keys
+
+
+def _validate(data: pd.DataFrame, config: CopilotConfig) -> pd.DataFrame:
+    config.validate()
+    data = check_data(data, source=str(config.extra.get("source", "data")))
+    check_query(list(data.columns), config.treatment, config.outcome)
+    if config.analyst_graph is not None:
+        g = read_analyst_graph(config.analyst_graph, list(data.columns))
+        g.check_nodes({config.treatment, config.outcome})
+    return data
+
+
+def _step_runner(console: Console, total: int) -> Callable[[int, str, str, bool, float], None]:
+    def show(k: int, name: str, title: str, cached: bool, seconds: float) -> None:
+        status = "[dim]done earlier, reused[/dim]" if cached else f"done in {seconds:.1f} s"
+        console.print(f"[bold cyan][{k}/{total}][/bold cyan] {title}: {status}")
+
+    return show
+
+
+def run_copilot(
+    data: pd.DataFrame,
+    config: CopilotConfig,
+    out_dir: str | os.PathLike[str],
+    *,
+    backend: Backend | None = None,
+    console: Console | None = None,
+    show_progress: bool = True,
+) -> dict[str, Any]:
+    """Run (or resume) the whole workflow; return the content of ``result.json``.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Numeric columns (checked before anything is written).
+    config : CopilotConfig
+        The query and settings.
+    out_dir : path
+        Where every step's output goes; re-using it resumes.
+    backend : Backend, optional
+        The language model (default: ``rung.lm.get_backend(config.model)``).
+    console : rich Console, optional
+        Where progress goes (default: stderr).
+    """
+    data = _validate(data, config)
+    con = console or Console(stderr=True)
+    store = RunStore(out_dir)
+    if backend is None and config.model is not None:
+        from rung.lm import get_backend
+
+        backend = get_backend(config.model)
+    ctx = RunContext(store, config, data, backend, show_progress)
+    keys = _keys(config, data_fingerprint(data))
+    show = _step_runner(con, len(STEP_NAMES))
+    timings: dict[str, Any] = {}
+    for k, step in enumerate(STEPS, start=1):
+        seconds, reused = _run_step(ctx, step.name, keys[step.name], step.run)
+        timings[step.name] = {"seconds": round(seconds, 3), "reused": reused}
+        show(k, step.name, step.title, reused, seconds)
+    t0 = time.perf_counter()
+    outputs = run_report(ctx, timings)
+    store.mark_done("report", keys["report"], outputs, {"seconds": time.perf_counter() - t0})
+    show(len(STEP_NAMES), "report", "write the report", False, time.perf_counter() - t0)
+    result: dict[str, Any] = store.read_json("result.json")
+    return result
+
+
+def _run_step(ctx: RunContext, name: str, key: str, run: Callable[[RunContext], list[str]]
+              ) -> tuple[float, bool]:
+    """Run one step unless already done; (seconds it took, whether it was reused)."""
+    store = ctx.store
+    if store.is_done(name, key):
+        meta = store.read_json(f".steps/{name}.json")
+        return float(meta.get("seconds", 0.0)), True
+    store.forget(name)
+    t0 = time.perf_counter()
+    outputs = run(ctx)
+    seconds = time.perf_counter() - t0
+    store.mark_done(name, key, outputs, {"seconds": seconds})
+    return seconds, False

@@ -1,0 +1,105 @@
+"""The embedded backend on real GGUF models (SmolLM2 for plumbing, Qwen when set up)."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+import regex
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from rung.lm.backends.llamacpp import LlamaCppBackend
+from rung.lm.base import LMError, Message, normalize_scores
+
+QUESTION = [
+    Message("system", "You are a careful scientist."),
+    Message("user", "Does smoking cause lung cancer? Answer yes or no."),
+]
+WORDS = ["yes", "no", "Yes", " maybe", "Smoking causes cancer.", "not at all", "42", "é"]
+
+
+def test_batched_equals_naive(tiny: LlamaCppBackend) -> None:
+    options = ["yes", "no", "Yes, smoking causes lung cancer.", "No"]
+    batched = tiny.score_options(QUESTION, options)
+    naive = tiny.score_options_naive(QUESTION, options)
+    assert batched == pytest.approx(naive, abs=1e-4)
+    assert all(s < 0 for s in batched)
+
+
+@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    options=st.lists(st.sampled_from(WORDS), min_size=1, max_size=4, unique=True),
+    prefix=st.sampled_from(["", "The answer is", "The answer is "]),
+)
+def test_batched_equals_naive_property(
+    tiny: LlamaCppBackend, options: list[str], prefix: str
+) -> None:
+    batched = tiny.score_options(QUESTION, options, prefix=prefix)
+    naive = tiny.score_options_naive(QUESTION, options, prefix=prefix)
+    assert batched == pytest.approx(naive, abs=1e-4)
+
+
+def test_option_score_is_chain_rule_of_greedy_tokens(tiny: LlamaCppBackend) -> None:
+    """Independent check: the whole-option score equals the sum of one-token scores."""
+    text = tiny.generate(QUESTION, max_tokens=3)
+    whole = tiny.score_options(QUESTION, [text])[0]
+    tokens = tiny.tokenize(tiny.render(QUESTION) + text)
+    start = len(tiny.tokenize(tiny.render(QUESTION)))
+    total = 0.0
+    for k in range(start, len(tokens)):
+        piece = tiny._piece(tokens[k])
+        prefix_text = "".join(tiny._piece(t) for t in tokens[start:k])
+        total += tiny.score_options(QUESTION, [piece], prefix=prefix_text)[0]
+    assert whole == pytest.approx(total, abs=1e-3)
+    # greedy tokens are the most likely, so each has log-prob > log(1/2) or is the argmax
+    assert whole <= 0
+
+
+def test_prompt_kv_reused_across_calls(tiny: LlamaCppBackend) -> None:
+    first = tiny.score_options(QUESTION, ["yes", "no"])
+    again = tiny.score_options(QUESTION, ["no", "yes"])
+    assert again == pytest.approx(first[::-1], abs=1e-4)
+
+
+def test_generate_stop_and_regex(tiny: LlamaCppBackend) -> None:
+    free = tiny.generate(QUESTION, max_tokens=12)
+    assert isinstance(free, str) and free
+    stopped = tiny.generate(QUESTION, max_tokens=12, stop=[" "])
+    assert " " not in stopped and free.startswith(stopped)
+    number = tiny.generate(QUESTION, max_tokens=8, regex=r"[0-9]{2,4}")
+    assert regex.fullmatch(r"[0-9]{2,4}", number)
+    choice = tiny.generate(QUESTION, max_tokens=8, regex=r"(yes|no)\.")
+    assert choice in ("yes.", "no.")
+    with pytest.raises(LMError, match="max_tokens"):
+        tiny.generate(QUESTION, max_tokens=2, regex=r"[a-z]{40}")
+    with pytest.raises(ValueError, match="does not compile"):
+        tiny.generate(QUESTION, regex="(")
+
+
+def test_chat_template_from_the_model(tiny: LlamaCppBackend) -> None:
+    text = tiny.render([Message("user", "Hi")], prefix="Well")
+    assert text.endswith("<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\nWell")
+
+
+def test_corrupt_model_file_is_a_clear_error(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.gguf"
+    bad.write_bytes(b"GGUF" + b"\0" * 100)
+    with pytest.raises(LMError, match="rung lm setup"):
+        LlamaCppBackend(bad, n_threads=1)
+
+
+@pytest.mark.llm
+@pytest.mark.slow
+def test_default_model_answers_a_scored_prompt(default_model: Path) -> None:
+    qwen = LlamaCppBackend(default_model, n_threads=2, n_seq_max=4)
+    try:
+        forward = [Message("user", "Does smoking cause lung cancer? Answer yes or no.")]
+        scores = qwen.score_options(forward, ["yes", "no"])
+        p_yes = normalize_scores(scores)[0]
+        assert p_yes > 0.8
+        assert scores == pytest.approx(qwen.score_options_naive(forward, ["yes", "no"]), abs=1e-4)
+        assert math.isfinite(sum(scores))
+    finally:
+        qwen.close()

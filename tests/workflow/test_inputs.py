@@ -1,0 +1,75 @@
+"""Bad CSVs are rejected with a message naming the problem."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from rung.workflow import InputError, read_data_csv, read_descriptions
+from rung.workflow.inputs import check_query
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    p = tmp_path / "d.csv"
+    p.write_text(text)
+    return p
+
+
+def _good(n: int = 20) -> str:
+    rng = np.random.default_rng(0)
+    rows = "\n".join(f"{a:.3f},{b:.3f}" for a, b in rng.normal(size=(n, 2)))
+    return "X,Y\n" + rows + "\n"
+
+
+def test_good_csv_reads_as_floats(tmp_path: Path) -> None:
+    df = read_data_csv(_write(tmp_path, _good()))
+    assert list(df.columns) == ["X", "Y"] and df.shape == (20, 2)
+    assert all(df.dtypes == float)
+
+
+@pytest.mark.parametrize(("text", "pattern"), [
+    ("X,X\n1,2\n", r"duplicate column names \['X'\]"),
+    ("X,Y\n1,2\n", r"1 data row"),
+    ("X,Y\n" + "1,2\n" * 11 + "1,abc\n", r"column 'Y' has non-numeric value 'abc' at line 13"),
+    ("X,Y\n" + "1,2\n" * 11 + "1,\n", r"column 'Y' has 1 missing value"),
+    ("X,Y\n" + "1,2\n" * 5 + "NaN,3\n" + "1,2\n" * 5, r"column 'X' has 1 missing value"),
+    ("", r"empty"),
+    ("X,\n1,2\n", r"blank name"),
+])
+def test_bad_csv_is_named(tmp_path: Path, text: str, pattern: str) -> None:
+    with pytest.raises(InputError, match=pattern):
+        read_data_csv(_write(tmp_path, text))
+
+
+def test_missing_file_is_named(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="does not exist"):
+        read_data_csv(tmp_path / "nope.csv")
+
+
+def test_query_columns_checked() -> None:
+    with pytest.raises(InputError, match="treatment column 'T' is not in the data"):
+        check_query(["X", "Y"], "T", "Y")
+    with pytest.raises(InputError, match="outcome column 'Q'"):
+        check_query(["X", "Y"], "X", "Q")
+    with pytest.raises(InputError, match="both 'X'"):
+        check_query(["X", "Y"], "X", "X")
+
+
+def test_descriptions_must_name_columns(tmp_path: Path) -> None:
+    p = tmp_path / "v.yaml"
+    p.write_text("X: the dose\nW: unknown\n")
+    with pytest.raises(InputError, match=r"\['W'\]"):
+        read_descriptions(p, ["X", "Y"])
+    p.write_text("X: the dose\n")
+    assert read_descriptions(p, ["X", "Y"]) == {"X": "the dose"}
+
+
+def test_constant_column_rejected() -> None:
+    from rung.workflow.inputs import check_data
+
+    df = pd.DataFrame({"X": np.ones(20), "Y": np.arange(20.0)})
+    with pytest.raises(InputError, match="'X' is constant"):
+        check_data(df)
