@@ -34,7 +34,7 @@ def identify_or_raise(graph: CausalGraph, treatment: str, outcome: str) -> Any:
     if not res.identifiable:
         reason = str(getattr(res, "reason", "") or "no estimand exists")
         hedge = hedge_text(res)
-        if hedge and hedge not in reason:
+        if hedge and "hedge" not in reason:
             reason = f"{reason} ({hedge})"
         raise NotIdentifiedError(treatment, outcome, reason, getattr(res, "hedge", None))
     return res

@@ -108,7 +108,7 @@ class GenerativeEstimator(EffectEstimator):
             reason = str(getattr(res, "reason", "") or "no estimand exists")
             hedge = hedge_text(res)
             if not self.allow_unidentified:
-                full = f"{reason} ({hedge})" if hedge and hedge not in reason else reason
+                full = f"{reason} ({hedge})" if hedge and "hedge" not in reason else reason
                 raise NotIdentifiedError(treatment, outcome, full, getattr(res, "hedge", None))
             self.identified_ = False
             self.details_["warning"] = (

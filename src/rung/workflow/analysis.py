@@ -55,13 +55,16 @@ def run_identify(ctx: RunContext) -> list[str]:
     return ["identification.json"]
 
 
-def _classic(method: str | None, contrast: tuple[float, float], cfg: Any) -> list[Any]:
+def _classic(method: str | None, contrast: tuple[float, float], cfg: Any, binary: bool
+             ) -> list[Any]:
+    """Classic estimators for the identification method (AIPW needs a 0/1 treatment)."""
     from rung.estimate.adjustment import AIPW, RegressionAdjustment
     from rung.estimate.frontdoor import FrontDoor
 
     kw = {"contrast": contrast, "bootstrap": cfg.bootstrap, "seed": cfg.seed}
     if method == "backdoor":
-        return [RegressionAdjustment(**kw), AIPW(contrast=contrast, seed=cfg.seed)]
+        aipw = [AIPW(contrast=contrast, seed=cfg.seed)] if binary else []
+        return [RegressionAdjustment(**kw), *aipw]
     if method == "frontdoor":
         return [FrontDoor(**kw)]
     return []
@@ -114,7 +117,9 @@ def run_estimate(ctx: RunContext) -> list[str]:
     fitted: list[Any] = []
     if ident.get("identifiable"):
         g = final_graph(ctx.store)
-        for est in [*_generative(contrast, cfg), *_classic(ident.get("method"), contrast, cfg)]:
+        binary = set(np.unique(ctx.data[cfg.treatment])) <= {0.0, 1.0}
+        classic = _classic(ident.get("method"), contrast, cfg, binary)
+        for est in [*_generative(contrast, cfg), *classic]:
             try:
                 estimates.append(est.fit(ctx.data, g, cfg.treatment, cfg.outcome)
                                  .result().to_json())

@@ -1,0 +1,36 @@
+"""Data validation names the column and row of every problem."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from rung.estimate import DataError, check_data, read_csv
+
+
+def test_missing_column_is_named() -> None:
+    with pytest.raises(DataError, match=r"\['Q'\]") as info:
+        check_data(pd.DataFrame({"X": [1.0]}), ["X", "Q"])
+    assert info.value.column == "Q"
+
+
+def test_non_numeric_names_column_and_row() -> None:
+    df = pd.DataFrame({"X": ["1", "2", "oops"]})
+    with pytest.raises(DataError, match="'X'.*'oops'.*row 2") as info:
+        check_data(df, ["X"])
+    assert (info.value.column, info.value.row) == ("X", 2)
+
+
+def test_nan_names_column_and_row() -> None:
+    df = pd.DataFrame({"X": [1.0, 2.0], "Y": [0.0, float("nan")]})
+    with pytest.raises(DataError, match="'Y'.*row 1"):
+        check_data(df, ["X", "Y"])
+
+
+def test_read_csv_errors(tmp_path) -> None:
+    with pytest.raises(FileNotFoundError):
+        read_csv(tmp_path / "none.csv")
+    empty = tmp_path / "e.csv"
+    empty.write_text("")
+    with pytest.raises(DataError, match="cannot read"):
+        read_csv(empty)
