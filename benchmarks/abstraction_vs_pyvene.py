@@ -21,6 +21,7 @@ import torch.nn.functional as F
 from rung.abstraction.das import DAS
 from rung.abstraction.iia import interchange_accuracy
 from rung.abstraction.iit import IIT
+from rung.abstraction.interventions import logits_of
 from rung.abstraction.models import MLP, MLPConfig
 from rung.abstraction.sites import Site
 from rung.abstraction.tasks.arithmetic import ArithmeticTask
@@ -81,11 +82,13 @@ def pyvene_das(pv_net, train: InterchangeData, test: InterchangeData,  # type: i
         loc = {"sources->base": ([[[0]] * n], [[[0]] * n])}
         _, out = ivm({"inputs_embeds": b}, [{"inputs_embeds": s}], loc,
                      subspaces=[[list(range(K))] * n])
-        return out.logits
+        return logits_of(out)
 
     g = torch.Generator().manual_seed(0)
     t0 = time.perf_counter()
-    for _ in range(steps):
+    for step in range(steps):
+        for group in opt.param_groups:  # the same linear decay as rung's DAS
+            group["lr"] = 1e-2 * (1.0 - step / steps)
         idx = torch.randint(0, len(train), (BATCH,), generator=g)
         loss = F.cross_entropy(run(base[idx], src[idx]), train.labels[idx])
         opt.zero_grad()

@@ -25,21 +25,22 @@ def arithmetic_data():
 def test_das_finds_the_sum_in_the_hand_built_network(adder, arithmetic_data, cls) -> None:
     train, test = arithmetic_data
     # S = x + y is neuron 0 of 8; DAS must discover that direction from a random rotation
-    das = cls("S", Site("layers.0"), k=1, steps=600, lr=1e-2).fit(adder, train)
+    lr = 3e-2 if cls is BoundlessDAS else 1e-2
+    das = cls("S", Site("layers.0"), k=1, steps=600, lr=lr).fit(adder, train)
     assert das.score(adder, test) >= 0.95
     assert interchange_accuracy(adder, test, {"S": Site("layers.0", units=slice(1, 2))}) < 0.5
     assert any(p.requires_grad for p in das.intervention_.parameters())
     assert all(p.requires_grad for p in adder.parameters())  # unfrozen afterwards
 
 
-def test_boundless_das_learns_a_small_boundary(adder, arithmetic_data) -> None:
+def test_boundless_das_learns_the_smallest_subspace(adder, arithmetic_data) -> None:
     train, test = arithmetic_data
-    das = BoundlessDAS("S", Site("layers.0"), steps=600, lr=1e-2, size_weight=1e-2)
+    das = BoundlessDAS("S", Site("layers.0"), steps=600, lr=3e-2)
     das.fit(adder, train)
     iv = das.intervention_
     assert isinstance(iv, BoundlessSubspace)
     assert das.score(adder, test) >= 0.95
-    assert float(iv.size()) < 4.0  # of 8 dimensions; S needs 1
+    assert float(iv.size().detach()) < 1.5  # of 8 dimensions; S needs 1
 
 
 def test_das_rejects_data_without_the_variable(adder, arithmetic_data) -> None:

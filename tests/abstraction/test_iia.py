@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import pytest
-import torch
 
 from rung.abstraction.iia import (
     find_localist_alignments,

@@ -51,7 +51,7 @@ def test_hooks_are_removed_even_after_errors(adder) -> None:
 
 
 def test_collect_names_unknown_paths(adder) -> None:
-    with pytest.raises(UnknownModuleError, match="layers.9"):
+    with pytest.raises(UnknownModuleError, match=r"layers\.9"):
         collect(adder, torch.zeros(1, 30), [Site("layers.9")])
 
 
@@ -68,7 +68,7 @@ def test_site_text_round_trip(module: str, start: int, width: int, position: int
 
 
 def test_parse_site_rejects_garbage() -> None:
-    with pytest.raises(ValueError, match="layers.0\\[a:b\\]"):
+    with pytest.raises(ValueError, match=r"layers\.0\[a:b\]"):
         parse_site("layers.0[a:b]")
 
 

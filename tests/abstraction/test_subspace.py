@@ -23,7 +23,7 @@ def test_subspace_swap_keeps_the_complement(n: int, data: st.DataObject, low_ran
 
 
 def test_boundless_mask_hardens_with_temperature() -> None:
-    iv = BoundlessSubspace(10, init_fraction=0.35)
+    iv = BoundlessSubspace(10, init_fraction=0.4)
     iv.temperature = 1e-3
     mask = iv.mask().detach()
     assert torch.equal(mask.round(), torch.tensor([1.0] * 4 + [0.0] * 6))

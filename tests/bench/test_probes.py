@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from rung.bench.items import ActualCauseItem, PairItem
+from rung.bench.items import ActualCauseItem, CounterfactualItem, PairItem
 from rung.bench.probes import (
     ALL_PROBES,
     load_probe_data,
@@ -45,7 +45,8 @@ def test_order_swap_flips_pairs_and_reverses_options(data_dir: Path) -> None:
     crass = load_benchmark("crass", data_dir)
     item = crass.items[0]
     rev = make_probe("order").apply(crass, item, 0)
-    assert rev is not None and getattr(rev, "options") == tuple(reversed(getattr(item, "options")))
+    assert isinstance(rev, CounterfactualItem) and isinstance(item, CounterfactualItem)
+    assert rev.options == tuple(reversed(item.options)) and rev.answer == item.answer
 
 
 def test_rename_keeps_truth(data_dir: Path) -> None:

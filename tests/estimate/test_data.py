@@ -16,14 +16,14 @@ def test_missing_column_is_named() -> None:
 
 def test_non_numeric_names_column_and_row() -> None:
     df = pd.DataFrame({"X": ["1", "2", "oops"]})
-    with pytest.raises(DataError, match="'X'.*'oops'.*row 2") as info:
+    with pytest.raises(DataError, match=r"'X'.*'oops'.*row 2") as info:
         check_data(df, ["X"])
     assert (info.value.column, info.value.row) == ("X", 2)
 
 
 def test_nan_names_column_and_row() -> None:
     df = pd.DataFrame({"X": [1.0, 2.0], "Y": [0.0, float("nan")]})
-    with pytest.raises(DataError, match="'Y'.*row 1"):
+    with pytest.raises(DataError, match=r"'Y'.*row 1"):
         check_data(df, ["X", "Y"])
 
 

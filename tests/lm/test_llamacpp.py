@@ -28,7 +28,9 @@ def test_batched_equals_naive(tiny: LlamaCppBackend) -> None:
     assert all(s < 0 for s in batched)
 
 
-@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=5, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     options=st.lists(st.sampled_from(WORDS), min_size=1, max_size=4, unique=True),
     prefix=st.sampled_from(["", "The answer is", "The answer is "]),

@@ -3,6 +3,7 @@ own server running SmolLM2, a server killed mid-run, a slow one and a rate-limit
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import socket
@@ -60,10 +61,11 @@ def server() -> Iterator[str]:
     proc.wait(10)
 
 
+@pytest.mark.slow
 def test_echo_scores_match_the_embedded_model(server: str, tiny: LlamaCppBackend) -> None:
     template = tiny.chat_template  # the served model's own template, rendered client-side
     remote = OpenAIBackend(server, "smollm2", scoring=ScoringMode.ECHO, chat_template=template)
-    options = ["yes", "no", "Yes, it does."]
+    options = ["yes", "no", "Yes."]
     got = remote.score_options(Q, options)
     local = tiny.score_options(Q, options)
     # same tokens; the server's llama.cpp context (sizes, batch) differs from ours, which
@@ -72,10 +74,11 @@ def test_echo_scores_match_the_embedded_model(server: str, tiny: LlamaCppBackend
     assert all(s < 0 for s in got)
 
 
+@pytest.mark.slow
 def test_score_many_concurrent_and_generate(server: str) -> None:
     remote = OpenAIBackend(server, "smollm2", concurrency=3)
     one = remote.score_options(Q, ["yes", "no"])
-    many = remote.score_many([(Q, ["yes", "no"], "")] * 3)
+    many = remote.score_many([(Q, ["yes", "no"], "")] * 2)
     assert all(m == pytest.approx(one, abs=1e-3) for m in many)
     text = remote.generate(Q, max_tokens=8)
     assert isinstance(text, str) and text
@@ -93,6 +96,7 @@ def test_get_backend_url_spec(server: str) -> None:
     assert isinstance(lm, OpenAIBackend) and lm.model == "smollm2"
 
 
+@pytest.mark.slow
 def test_server_killed_mid_run(tmp_path: Path) -> None:
     proc, url = _start_server()
     lm = CachedBackend(OpenAIBackend(url, "smollm2", max_retries=1, backoff=0.05),
@@ -101,7 +105,7 @@ def test_server_killed_mid_run(tmp_path: Path) -> None:
     answers = [lm.score_options(q, ["yes", "no"]) for q in asked[:2]]
     proc.kill()
     proc.wait(10)
-    with pytest.raises(LMError, match="cannot reach the LM server .*RUNG_LM"):
+    with pytest.raises(LMError, match=r"cannot reach the LM server .*RUNG_LM"):
         lm.score_options(asked[2], ["yes", "no"])
     assert [lm.score_options(q, ["yes", "no"]) for q in asked[:2]] == answers  # cached
     assert lm.cache.count() == 2
@@ -127,7 +131,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        self.wfile.write(body)
+        with contextlib.suppress(BrokenPipeError):  # the client gave up (timeout test)
+            self.wfile.write(body)
 
     def log_message(self, *args: object) -> None:
         pass
@@ -146,7 +151,7 @@ def test_slow_server_times_out() -> None:
     try:
         lm = OpenAIBackend(url, "m", timeout=0.3, max_retries=1, backoff=0.05)
         start = time.monotonic()
-        with pytest.raises(LMError, match="timeout=0.3 s .*RUNG_LM_TIMEOUT"):
+        with pytest.raises(LMError, match=r"timeout=0\.3 s .*RUNG_LM_TIMEOUT"):
             lm.generate(Q, max_tokens=4)
         assert time.monotonic() - start < 2.5 and len(seen) == 2
     finally:

@@ -27,7 +27,7 @@ def test_parse_spec(text: str, kind: BackendKind, model: str, url: str | None) -
 
 @pytest.mark.parametrize("text", ["bogus", "http://h/v1", "http://h/v1|", "openai:", "x:y"])
 def test_bad_spec_names_value_and_setting(text: str) -> None:
-    with pytest.raises(SpecError, match="RUNG_LM|MODEL"):
+    with pytest.raises(SpecError, match=r"RUNG_LM|MODEL"):
         parse_spec(text)
 
 

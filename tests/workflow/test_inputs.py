@@ -27,7 +27,7 @@ def _good(n: int = 20) -> str:
 def test_good_csv_reads_as_floats(tmp_path: Path) -> None:
     df = read_data_csv(_write(tmp_path, _good()))
     assert list(df.columns) == ["X", "Y"] and df.shape == (20, 2)
-    assert all(df.dtypes == float)
+    assert all(t == np.float64 for t in df.dtypes)
 
 
 @pytest.mark.parametrize(("text", "pattern"), [

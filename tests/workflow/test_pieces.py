@@ -50,7 +50,7 @@ def test_disagreements_cover_every_kind() -> None:
     assert rows[("B", "C")].kind == "data_only"
     assert ("C", "D") not in rows  # data undecided, LLM orients: no conflict
     assert rows[("A", "C")].final_edge == "A -> C"  # data's compelled direction kept
-    assert list(rows)[0] == ("A", "B")  # most confident LLM edge first
+    assert next(iter(rows)) == ("A", "B")  # most confident LLM edge first
     json.dumps([r.to_json() for r in rows.values()])
 
 

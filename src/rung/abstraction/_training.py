@@ -15,8 +15,10 @@ __all__ = ["frozen", "train_loop"]
 def train_loop(step_loss: Callable[[int], torch.Tensor], modules: Iterable[nn.Module],
                steps: int, *, lr: float, progress: bool = False,
                checkpoint: Path | None = None, every: int = 200,
-               description: str = "training") -> list[float]:
+               decay: bool = False, description: str = "training") -> list[float]:
     """Minimise ``step_loss(step)`` with Adam over the parameters of ``modules``.
+
+    With ``decay`` the learning rate falls linearly from ``lr`` to 0 over the steps.
 
     When ``checkpoint`` is given, the modules, optimiser and loss history are saved every
     ``every`` steps and at the end; a later call with the same checkpoint resumes after the
@@ -49,9 +51,12 @@ def train_loop(step_loss: Callable[[int], torch.Tensor], modules: Iterable[nn.Mo
     with Progress(disable=not progress, transient=True) as bar:
         task = bar.add_task(description, total=steps, completed=len(history))
         for step in range(len(history), steps):
+            if decay:
+                for group in opt.param_groups:
+                    group["lr"] = lr * (1.0 - step / steps)
             opt.zero_grad(set_to_none=True)
             loss = step_loss(step)
-            loss.backward()
+            loss.backward()  # type: ignore[no-untyped-call]
             opt.step()
             history.append(float(loss.detach()))
             bar.advance(task)
@@ -61,7 +66,7 @@ def train_loop(step_loss: Callable[[int], torch.Tensor], modules: Iterable[nn.Mo
     return history
 
 
-class frozen:  # noqa: N801 - used like a function: ``with frozen(model):``
+class frozen:
     """Context manager: turn off ``requires_grad`` on a model's parameters, then restore."""
 
     def __init__(self, model: nn.Module) -> None:

@@ -41,7 +41,8 @@ class DAS:
     k : int
         Size of the subspace.
     steps, batch_size, lr, seed, progress, checkpoint
-        Optimisation settings (see :class:`rung.abstraction.iit.IIT`).
+        Optimisation settings (see :class:`rung.abstraction.iit.IIT`); the learning rate
+        decays linearly to 0.
 
     Attributes
     ----------
@@ -104,7 +105,7 @@ class DAS:
         with frozen(model):
             model.eval()
             self.history_ = train_loop(step_loss, [self.intervention_], self.steps,
-                                       lr=self.lr, progress=self.progress,
+                                       lr=self.lr, progress=self.progress, decay=True,
                                        checkpoint=self.checkpoint, description="DAS")
         return self
 
@@ -123,12 +124,12 @@ class LowRankDAS(DAS):
 
 class BoundlessDAS(DAS):
     """Boundless DAS: the subspace size is learned through a soft boundary whose
-    temperature is annealed linearly from ``t_start`` to ``t_end``; ``size_weight``
-    penalises the soft size per dimension so the smallest sufficient subspace wins.
-    ``k`` is unused (kept for a uniform signature)."""
+    temperature is annealed geometrically from ``t_start`` to ``t_end``; ``size_weight``
+    penalises the boundary (the intervened share of the site, in ``(0, 1]``) so the
+    smallest sufficient subspace wins. ``k`` is unused (kept for a uniform signature)."""
 
     def __init__(self, variable: str, site: Site, k: int = 16, *,
-                 t_start: float = 50.0, t_end: float = 0.1, size_weight: float = 1e-3,
+                 t_start: float = 50.0, t_end: float = 0.1, size_weight: float = 1.0,
                  **kwargs: object) -> None:
         super().__init__(variable, site, k, **kwargs)  # type: ignore[arg-type]
         self.t_start, self.t_end, self.size_weight = t_start, t_end, size_weight
@@ -139,8 +140,8 @@ class BoundlessDAS(DAS):
     def _penalty(self, step: int) -> torch.Tensor:
         iv = cast(BoundlessSubspace, self.intervention_)
         frac = step / max(1, self.steps - 1)
-        iv.temperature = self.t_start + (self.t_end - self.t_start) * frac
-        return self.size_weight * iv.size()
+        iv.temperature = self.t_start * (self.t_end / self.t_start) ** frac
+        return self.size_weight * iv.fraction()
 
     def score(self, model: nn.Module, data: InterchangeData) -> float:
         iv = cast(BoundlessSubspace, self.intervention_)

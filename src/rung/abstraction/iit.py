@@ -99,7 +99,7 @@ class IIT:
         self._validate(task)
         g = torch.Generator().manual_seed(self.seed)
         cm = task.causal_model
-        groups = [(v,) for v in self.alignment]
+        groups: list[tuple[str, ...]] = [(v,) for v in self.alignment]
         if len(groups) > 1:
             groups.append(tuple(self.alignment))
 

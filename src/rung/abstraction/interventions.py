@@ -10,7 +10,7 @@ in one pass.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 
 import torch
@@ -103,11 +103,9 @@ def collect(model: nn.Module, inputs: Inputs, sites: Sequence[Site], *,
 
         return hook
 
-    with _hooks(model, [(s.module, reader(i, s)) for i, s in enumerate(sites)]):
-        try:
-            call_model(model, inputs)
-        except _Stop:
-            pass
+    hooks = [(s.module, reader(i, s)) for i, s in enumerate(sites)]
+    with _hooks(model, hooks), suppress(_Stop):
+        call_model(model, inputs)
     missing = [str(s) for i, s in enumerate(sites) if i not in found]
     if missing:
         raise ValueError(f"sites {missing} were never reached in the forward pass")

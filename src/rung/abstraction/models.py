@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import torch
@@ -36,7 +37,7 @@ class MLP(nn.Module):
         self.config = config
         widths = [config.d_in] + [config.d_hidden] * config.n_layers
         self.layers = nn.ModuleList(
-            nn.Sequential(nn.Linear(a, b), nn.ReLU()) for a, b in zip(widths, widths[1:])
+            nn.Sequential(nn.Linear(a, b), nn.ReLU()) for a, b in itertools.pairwise(widths)
         )
         self.head = nn.Linear(widths[-1], config.d_out)
 
@@ -44,4 +45,5 @@ class MLP(nn.Module):
         h = x  # (B, d_in)
         for layer in self.layers:
             h = layer(h)  # (B, d_hidden)
-        return self.head(h)  # (B, d_out)
+        out: torch.Tensor = self.head(h)  # (B, d_out)
+        return out

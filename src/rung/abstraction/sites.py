@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import torch
 from torch import nn
@@ -86,8 +87,8 @@ class Site:
         unit = "" if self.units is None else f"[{_fmt(self.units)}]"
         return f"{self.module}{pos}{unit}"
 
-    def _index(self, hidden: torch.Tensor) -> tuple[object, ...]:
-        units: object = slice(None) if self.units is None else self.units
+    def _index(self, hidden: torch.Tensor) -> tuple[Any, ...]:
+        units: Any = slice(None) if self.units is None else self.units
         if isinstance(units, tuple):
             units = list(units)
         if self.position is None:

@@ -9,11 +9,18 @@ distributed interchange intervention: ``R^T((1-M) R b + M R s)``).
 
 from __future__ import annotations
 
+from typing import cast
+
 import torch
 from torch import nn
 from torch.nn.utils.parametrizations import orthogonal
 
 __all__ = ["BoundlessSubspace", "LowRankSubspace", "RotatedSubspace"]
+
+
+def _weight(linear: nn.Module) -> torch.Tensor:
+    """The (parametrised) weight of a linear layer."""
+    return cast(torch.Tensor, linear.weight)
 
 
 def _check_dims(n: int, k: int) -> None:
@@ -48,7 +55,7 @@ class RotatedSubspace(nn.Module):
 
     def basis(self) -> torch.Tensor:
         """The ``(n, k)`` orthonormal basis of the intervened subspace."""
-        return self.rotate.weight[:, : self.k]
+        return _weight(self.rotate)[:, : self.k]
 
     def forward(self, base: torch.Tensor, source: torch.Tensor) -> torch.Tensor:
         q = self.basis()  # (n, k)
@@ -67,7 +74,7 @@ class LowRankSubspace(nn.Module):
 
     def basis(self) -> torch.Tensor:
         """The ``(n, k)`` orthonormal basis of the intervened subspace."""
-        return self.project.weight.T
+        return _weight(self.project).T
 
     def forward(self, base: torch.Tensor, source: torch.Tensor) -> torch.Tensor:
         q = self.basis()  # (n, k)
@@ -77,10 +84,12 @@ class LowRankSubspace(nn.Module):
 class BoundlessSubspace(nn.Module):
     """Boundless DAS (Wu, Geiger, Icard, Potts, Goodman 2023, "Interpretability at Scale"):
     a full rotation whose intervened coordinates are chosen by a learned boundary ``b`` in
-    ``(0, 1)`` through the soft mask ``sigmoid((b*n - i) / temperature)``.
+    ``(0, 1)`` through the soft mask ``sigmoid((b*n - i - 1/2) / temperature)``
+    (coordinate ``i`` is in once the boundary passes its centre).
 
     Anneal :attr:`temperature` towards 0 during training so the mask becomes a hard prefix;
-    :meth:`size` is the (soft) number of intervened dimensions, used as a penalty.
+    :meth:`size` is the (soft) number of intervened dimensions; :meth:`fraction` is the
+    boundary as a share of the site (penalised during training).
     """
 
     def __init__(self, n: int, init_fraction: float = 0.5) -> None:
@@ -91,18 +100,23 @@ class BoundlessSubspace(nn.Module):
         self.rotate = orthogonal(nn.Linear(n, n, bias=False))
         self.boundary = nn.Parameter(torch.tensor(init_fraction))
         self.temperature = 1.0
+        self._index: torch.Tensor
         self.register_buffer("_index", torch.arange(n, dtype=torch.float32), persistent=False)
+
+    def fraction(self) -> torch.Tensor:
+        """The boundary as a share of the site, clamped to ``[1/n, 1]``."""
+        return self.boundary.clamp(1.0 / self.n, 1.0)
 
     def mask(self) -> torch.Tensor:
         """The soft ``(n,)`` mask over rotated coordinates."""
-        edge = self.boundary.clamp(1.0 / self.n, 1.0) * self.n
-        return torch.sigmoid((edge - self._index) / self.temperature)
+        edge = self.fraction() * self.n
+        return torch.sigmoid((edge - self._index - 0.5) / self.temperature)
 
     def size(self) -> torch.Tensor:
         """The soft number of intervened dimensions."""
         return self.mask().sum()
 
     def forward(self, base: torch.Tensor, source: torch.Tensor) -> torch.Tensor:
-        r = self.rotate.weight  # (n, n)
+        r = _weight(self.rotate)  # (n, n)
         delta = ((source - base) @ r) * self.mask()  # (B, n) in rotated coordinates
         return base + delta @ r.T  # (B, n)

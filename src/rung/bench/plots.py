@@ -14,7 +14,8 @@ __all__ = ["probe_bars_svg", "reliability_svg"]
 
 def _svg(fig: Figure) -> str:
     buf = io.StringIO()
-    fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None})  # pyplot-free: no global state
+    # Figure without pyplot: no global state; no date, so the page is reproducible
+    fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None})
     text = buf.getvalue()
     return text[text.find("<svg"):]
 

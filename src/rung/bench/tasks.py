@@ -42,7 +42,7 @@ def ask_item(item: object, backend: Backend, variants: int | None) -> dict[str, 
 
 @ask_item.register
 def _(item: PairItem, backend: Backend, variants: int | None) -> dict[str, Any]:
-    from rung.copilot.pairwise import pairwise
+    from rung.copilot import pairwise
 
     result = pairwise(item.a, item.b, backend=backend, context=item.context,
                       variants=variants, allow_none=item.allow_none)
@@ -61,8 +61,10 @@ def _(item: JudgmentItem, backend: Backend, variants: int | None) -> dict[str, A
 def _(item: ActualCauseItem, backend: Backend, variants: int | None) -> dict[str, Any]:
     from rung.copilot import actual_cause
 
-    event = f"{item.action} caused the {item.event}" if item.action else item.event
-    return outcome_record(actual_cause(item.vignette, event, kind=item.kind, backend=backend,
+    # Kiciman et al. ask "Is {action} a necessary cause of {event}?"; the co-pilot's
+    # templates name the candidate cause and refer to "the outcome", so the story names it.
+    story = f"{item.vignette}\n\nThe outcome: {item.event}."
+    return outcome_record(actual_cause(story, item.action, kind=item.kind, backend=backend,
                                        variants=variants))
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from enum import Enum
+from enum import StrEnum
 
 import typer
 
@@ -14,13 +14,13 @@ __all__ = ["app"]
 app = typer.Typer(no_args_is_help=True)
 
 
-class TaskName(str, Enum):
+class TaskName(StrEnum):
     arithmetic = "arithmetic"
     equality = "equality"
     pvr = "pvr"
 
 
-class Method(str, Enum):
+class Method(StrEnum):
     standard = "standard"
     iit = "iit"
     das = "das"

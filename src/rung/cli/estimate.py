@@ -62,7 +62,7 @@ def estimate(
     if as_json:
         print_json(res.to_json())
         return
-    ci = "" if res.ci is None else f"  {100 * (1 - 0.05):.0f}% CI [{res.ci[0]:.4g}, {res.ci[1]:.4g}]"
+    ci = "" if res.ci is None else f"  95% CI [{res.ci[0]:.4g}, {res.ci[1]:.4g}]"
     a, b = res.contrast
     typer.echo(f"{res.method}: E[{outcome}|do({treatment}={a:g})] - "
                f"E[{outcome}|do({treatment}={b:g})] = {res.ate:.4g}{ci}  (n={res.n})")

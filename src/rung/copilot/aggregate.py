@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from rung.copilot.scoring import ScoredPrompt
@@ -134,7 +134,6 @@ class PositionBias:
     questions: int
     first_share_debiased: float | None
     order_flip_rate: float | None
-    notes: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -148,17 +147,14 @@ class PositionBias:
 
 def _debiased_pick(pair: Mapping[str, ScoredPrompt]) -> tuple[str, str, bool]:
     fwd, rev = pair["forward"], pair["reverse"]
-    mean = {
-        opt: (fwd.probabilities[i] + rev.probabilities[rev.options.index(opt)]) / 2
-        for i, opt in enumerate(fwd.options)
-    }
-    pick = argmax_label(mean, list(fwd.options))
-    return pick, fwd.options[0], fwd.pick != rev.pick
+    mean = {c: (fwd.probability_of(c) + rev.probability_of(c)) / 2 for c in fwd.contents}
+    pick = argmax_label(mean, list(fwd.contents))
+    return pick, fwd.contents[0], fwd.pick != rev.pick
 
 
 def position_bias(scored: Sequence[ScoredPrompt]) -> PositionBias:
     """Position-bias statistics of a set of scored prompts (see :class:`PositionBias`)."""
-    raw = [s.pick == s.options[0] for s in scored]
+    raw = [s.pick == s.contents[0] for s in scored]
     groups: dict[str, dict[str, ScoredPrompt]] = defaultdict(dict)
     for s in scored:
         groups[s.group][s.order] = s

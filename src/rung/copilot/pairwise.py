@@ -83,7 +83,7 @@ def _ask_yesno(counter: CallCounter, v: Variant, q: _Pair) -> VariantRecord:
                 order=v.order,
             )
         )
-    yes = [s.probabilities[s.options.index("Yes")] for s in scored]
+    yes = [s.probability_of("Yes") for s in scored]
     probs = direction_probabilities(yes[0], yes[1], allow_none="none" in q.labels)
     prompt_text = "\n\n".join(s.prompt for s in scored)
     return VariantRecord(
@@ -116,8 +116,9 @@ def _ask_listed(counter: CallCounter, v: Variant, q: _Pair, *, letters: bool) ->
         options=options,
         group=q.group(v, "listed"),
         order=v.order,
+        contents=shown,
     )
-    probs = {lab: s.probabilities[i] for i, lab in enumerate(shown)}
+    probs = {lab: s.probability_of(lab) for lab in shown}
     return VariantRecord(
         v.template.id, v.order, v.persona.id, v.described, prompt, probs, tuple(q.labels), (s,)
     )

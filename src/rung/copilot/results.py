@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from rung.copilot.aggregate import (
     PositionBias,
@@ -111,18 +111,17 @@ def build_result_fields(
     }
 
 
-@dataclass(frozen=True)
-class ProposedEdge:
-    """A directed edge proposal with its confidence and the votes behind it."""
+class ProposedEdge(NamedTuple):
+    """A directed edge proposal: ``(source, target, confidence, votes, asked)``.
+
+    ``votes`` of the ``asked`` variants named this edge (their own answer).
+    """
 
     source: str
     target: str
     confidence: float
     votes: int
     asked: int
-
-    def __iter__(self) -> Any:  # unpack as (source, target, confidence, votes)
-        return iter((self.source, self.target, self.confidence, self.votes))
 
 
 @dataclass(frozen=True)

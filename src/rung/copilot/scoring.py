@@ -6,7 +6,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rung.lm.base import Backend, Message
+from rung.lm.base import Backend, LMError, Message
 
 __all__ = ["CallCounter", "ScoredPrompt", "counted", "resolve_backend", "score_prompt", "softmax"]
 
@@ -100,7 +100,8 @@ class ScoredPrompt:
     """One scored prompt: options in presentation order and their normalised probabilities.
 
     ``group`` identifies the question independent of presentation order; ``order`` is
-    ``"forward"`` or ``"reverse"``. Position-bias statistics are computed from these.
+    ``"forward"`` or ``"reverse"``; ``contents`` says what each presented option means (the
+    option itself, or the statement behind a letter). Position-bias statistics use these.
     """
 
     group: str
@@ -109,12 +110,17 @@ class ScoredPrompt:
     prompt: str
     options: tuple[str, ...]
     probabilities: tuple[float, ...]
+    contents: tuple[str, ...]
 
     @property
     def pick(self) -> str:
-        """The presented option with the highest probability (ties: the earlier one)."""
+        """The content of the most probable presented option (ties: the earlier one)."""
         best = max(range(len(self.options)), key=lambda i: (self.probabilities[i], -i))
-        return self.options[best]
+        return self.contents[best]
+
+    def probability_of(self, content: str) -> float:
+        """The probability of the option that means ``content``."""
+        return self.probabilities[self.contents.index(content)]
 
 
 def score_prompt(
@@ -125,6 +131,7 @@ def score_prompt(
     options: Sequence[str],
     group: str,
     order: str,
+    contents: Sequence[str] | None = None,
 ) -> ScoredPrompt:
     """Score ``options`` as continuations of one chat prompt and normalise them."""
     messages = (
@@ -134,7 +141,10 @@ def score_prompt(
     )
     logps = backend.score_options(messages, list(options))
     if len(logps) != len(options):
-        raise ValueError(
+        raise LMError(
             f"backend {backend.name!r} returned {len(logps)} scores for {len(options)} options"
         )
-    return ScoredPrompt(group, order, system, prompt, tuple(options), tuple(softmax(logps)))
+    meaning = tuple(contents) if contents is not None else tuple(options)
+    return ScoredPrompt(
+        group, order, system, prompt, tuple(options), tuple(softmax(logps)), meaning
+    )

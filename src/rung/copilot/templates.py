@@ -104,7 +104,7 @@ class TemplateBook:
         return {**_DEFAULT_RENDER, **self.render.get(family, {})}
 
 
-def _read(source: Path | str | Any) -> dict[str, Any]:
+def _read(source: Any) -> dict[str, Any]:
     try:
         text = source.read_text(encoding="utf-8")
         return tomllib.loads(text)

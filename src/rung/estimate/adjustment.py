@@ -80,7 +80,7 @@ def _propensity(model: Any, z_train: np.ndarray, x_train: np.ndarray, z_test: np
         if value not in classes:
             raise EstimationError(f"treatment value {value} missing in a training fold")
         p = fitted.predict_proba(z_test)[:, classes.index(value)]
-    return np.clip(p, clip, 1 - clip)
+    return np.asarray(np.clip(p, clip, 1 - clip), dtype=float)
 
 
 class RegressionAdjustment(_BackdoorEstimator):

@@ -101,7 +101,8 @@ def estimate_effect(
     >>> res.method, abs(res.ate - 2.0) < 0.2
     ('aipw', True)
     """
-    common = {"contrast": contrast, "bootstrap": bootstrap, "alpha": alpha, "seed": seed}
+    common: dict[str, Any] = {"contrast": contrast, "bootstrap": bootstrap, "alpha": alpha,
+                              "seed": seed}
     if isinstance(method, EffectEstimator):
         est = method.clone(**params)
     else:
@@ -141,7 +142,7 @@ def interventional_distribution(
     >>> from rung.datasets import linear_frontdoor
     >>> cs = linear_frontdoor(n=2000)
     >>> df = interventional_distribution(cs.graph, cs.data, {"X": 1.0}, outcome="Y")
-    >>> abs(df["Y"].mean() - 3.0) < 0.3
+    >>> bool(abs(df["Y"].mean() - 3.0) < 0.3)
     True
     """
     if outcome is not None and not allow_unidentified:

@@ -84,7 +84,7 @@ def counterfactual(
     >>> scm = LinearGaussianSCM.from_parameters(
     ...     g, weights={("X", "Y"): 2.0}, scales={"X": 1.0, "Y": 1.0})
     >>> cf = counterfactual(scm, {"X": 1.0, "Y": 3.0}, {"X": 0.0})
-    >>> round(cf.mean["Y"], 6), round(cf.sd["Y"], 6)
+    >>> round(float(cf.mean["Y"]), 6), round(float(cf.sd["Y"]), 6)
     (1.0, 0.0)
     """
     order = list(scm.structure_.order)

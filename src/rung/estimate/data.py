@@ -99,7 +99,7 @@ def _numeric_column(series: pd.Series, name: str) -> np.ndarray:
             column=name,
             row=row,
         )
-    return values
+    return np.asarray(values, dtype=float)
 
 
 def is_discrete(values: np.ndarray, max_categories: int = 10) -> bool:

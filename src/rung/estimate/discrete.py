@@ -116,8 +116,8 @@ class DiscreteSCM(SCMProgram):
         tables = {n: rng.dirichlet(np.ones(sh[-1]), size=sh[:-1]) for n, sh in
                   self._shapes(s).items()}
         pis = {u: rng.dirichlet(np.ones(k) * 5) for u in lat}
-        configs = np.array(list(product(range(k), repeat=len(lat))), dtype=int).reshape(-1,
-                                                                                      len(lat))
+        combos = list(product(range(k), repeat=len(lat)))
+        configs = np.array(combos, dtype=int).reshape(len(combos), len(lat))  # (Z, L)
         index = {n: self._cell_index(s, n, rows, configs) for n in s.order}
         total, prev, converged = float(counts.sum()), -np.inf, False
         for _ in range(self.max_iter):

@@ -28,7 +28,7 @@ def bootstrap_estimates(
     --------
     >>> df = pd.DataFrame({"y": np.arange(100.0)})
     >>> est = bootstrap_estimates(lambda d: float(d["y"].mean()), df, 50, seed=0)
-    >>> est.shape, 40 < est.mean() < 60
+    >>> est.shape, bool(40 < est.mean() < 60)
     ((50,), True)
     """
     if n_resamples < 1:

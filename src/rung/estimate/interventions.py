@@ -47,10 +47,10 @@ def do(fn: Callable[..., Any] | None = None, data: Values | None = None) -> Any:
     >>> g = CausalGraph.from_edges("X -> Y")
     >>> scm = LinearGaussianSCM.from_parameters(g, weights={("X", "Y"): 2.0},
     ...                                         scales={"X": 1.0, "Y": 1e-9})
-    >>> float(do(scm, {"X": 1.5})(4)["Y"].mean())
+    >>> round(float(do(scm, {"X": 1.5})(4)["Y"].mean()), 6)
     3.0
     """
-    values = _site_values(fn, data or {})
+    values: dict[str, Any] = _site_values(fn, data or {})
     if fn is None:
         return poutine.do(data=values)
     return poutine.do(fn, data=values)
@@ -80,7 +80,7 @@ def interventional_samples(
     >>> scm = LinearGaussianSCM.from_parameters(g, weights={("X", "Y"): 2.0},
     ...                                         scales={"X": 1.0, "Y": 1.0})
     >>> df = interventional_samples(scm, {"X": 1.0}, num_samples=20000)
-    >>> abs(df["Y"].mean() - 2.0) < 0.05, df["X"].unique().tolist()
+    >>> bool(abs(df["Y"].mean() - 2.0) < 0.05), df["X"].unique().tolist()
     (True, [1.0])
     """
     _check_nodes(program, interventions)
@@ -139,7 +139,8 @@ def cate(
         fn = condition(do(program, {treatment: v}), _site_values(program, given))
         with torch.no_grad():
             tr = poutine.trace(poutine.seed(fn, rng_seed=seed or 0)).get_trace(num_samples)
-        logw = sum(tr.nodes[k]["fn"].log_prob(tr.nodes[k]["value"]) for k in given)
+        nodes: Any = tr.nodes
+        logw = sum(nodes[k]["fn"].log_prob(nodes[k]["value"]) for k in given)
         w = torch.exp(torch.as_tensor(logw) - torch.as_tensor(logw).max()).numpy()
         w = np.broadcast_to(w, (num_samples,))
         ess = w.sum() ** 2 / (w**2).sum()
@@ -148,7 +149,7 @@ def cate(
                 f"the evidence {dict(given)} is too unlikely under the model (effective sample "
                 f"size {ess:.0f}); raise num_samples or condition on likelier values"
             )
-        y = np.broadcast_to(program.from_site(outcome, tr.nodes[outcome]["value"]),
+        y = np.broadcast_to(program.from_site(outcome, nodes[outcome]["value"]),
                             (num_samples,))
         means.append(float(np.sum(w * y) / np.sum(w)))
     return means[0] - means[1]

@@ -101,10 +101,10 @@ class LinearGaussianSCM(SCMProgram):
         def closure() -> torch.Tensor:
             opt.zero_grad()
             loss = _gaussian_nll(_implied_cov(s, params), cov)
-            loss.backward()
+            loss.backward()  # type: ignore[no-untyped-call]
             return loss
 
-        opt.step(closure)
+        opt.step(closure)  # type: ignore[no-untyped-call]
         with torch.no_grad():
             loss = _gaussian_nll(_implied_cov(s, params), cov)
         grad = max(float(p.grad.abs().max()) for p in params.values() if p.grad is not None)
@@ -219,7 +219,8 @@ def _implied_cov(s: LatentStructure, params: dict[str, torch.Tensor]) -> torch.T
     eye = torch.eye(len(s.order), dtype=torch.float64)
     a = torch.linalg.inv(eye - b)  # (p, p) total effects
     omega = lam @ lam.T + torch.diag(sd**2)  # (p, p) error covariance
-    return a @ omega @ a.T
+    out: torch.Tensor = a @ omega @ a.T
+    return out
 
 
 def _gaussian_nll(sigma: torch.Tensor, sample_cov: torch.Tensor) -> torch.Tensor:
@@ -227,4 +228,5 @@ def _gaussian_nll(sigma: torch.Tensor, sample_cov: torch.Tensor) -> torch.Tensor
     chol = torch.linalg.cholesky(sigma)
     logdet = 2 * torch.log(torch.diagonal(chol)).sum()
     trace = torch.cholesky_solve(sample_cov, chol).diagonal().sum()
-    return 0.5 * (logdet + trace)
+    out: torch.Tensor = 0.5 * (logdet + trace)
+    return out

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from rung.lm.base import Backend
+from rung.lm.base import Backend, LMError
 from rung.lm.cache import CachedBackend, ResponseCache
 from rung.lm.models import resolve_model_path
 from rung.lm.settings import LMSettings, load_settings
@@ -49,9 +49,10 @@ def _build(spec: BackendSpec, settings: LMSettings, n_threads: int | None) -> Ba
     if spec.kind is BackendKind.OPENAI:
         return _openai(spec, settings)
     if spec.kind is BackendKind.TRANSFORMERS:
-        from rung.lm.backends.transformers import TransformersBackend
-
-        return TransformersBackend(Path(spec.model).expanduser())
+        raise LMError(
+            f"the transformers backend ({spec.model}) is not built yet: use a GGUF file "
+            "(RUNG_LM=gguf:/path.gguf) or an OpenAI-compatible server"
+        )
     from rung.lm.backends.scripted import ScriptedBackend
 
     return ScriptedBackend()

@@ -90,14 +90,12 @@ def graph_picture(
         _draw_edge(ax, pos, e)
     fills = dict(highlight or {})
     for v, (x, y) in pos.items():
-        ax.text(x, y, v, ha="center", va="center", fontsize=8.5, zorder=3,
-                bbox={"boxstyle": "round,pad=0.3", "fc": fills.get(v, "#f4f6f8"),
+        ax.text(x, y, v, ha="center", va="center", fontsize=10, zorder=3,
+                bbox={"boxstyle": "round,pad=0.45", "fc": fills.get(v, "#f4f6f8"),
                       "ec": "#555555", "lw": 0.8})
     fig.suptitle(title, fontsize=11, y=0.99)
-    if legend:
-        items = list(legend.items())
-        for k, (colour, meaning) in enumerate(items):
-            x = 0.04 + k * (0.95 / len(items))
-            fig.text(x, 0.03, "\u25a0 ", color=colour, fontsize=9)
-            fig.text(x + 0.035, 0.03, meaning, fontsize=7.5)
+    for k, (colour, meaning) in enumerate((legend or {}).items()):
+        x, y = 0.04 + (k % 2) * 0.5, 0.045 - (k // 2) * 0.035  # two columns
+        fig.text(x, y, "\u25a0", color=colour, fontsize=9)
+        fig.text(x + 0.04, y, meaning, fontsize=8)
     return figure_to_svg(fig, title=title)

@@ -20,8 +20,11 @@ class Task(Protocol):
     the network's input batch.
     """
 
-    causal_model: CausalModel
-    n_classes: int
+    @property
+    def causal_model(self) -> CausalModel: ...
+
+    @property
+    def n_classes(self) -> int: ...
 
     def sample(self, n: int, generator: torch.Generator, *, train: bool = True) -> Values: ...
 

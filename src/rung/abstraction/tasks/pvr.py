@@ -26,7 +26,7 @@ def _pointer(tl: torch.Tensor) -> torch.Tensor:
     return (tl >= 4).long() + (tl >= 7).long()  # 0-3 -> 0, 4-6 -> 1, 7-9 -> 2
 
 
-def _select(P: torch.Tensor, tr: torch.Tensor, bl: torch.Tensor,  # noqa: N803
+def _select(P: torch.Tensor, tr: torch.Tensor, bl: torch.Tensor,
             br: torch.Tensor) -> torch.Tensor:
     return torch.stack([tr, bl, br], dim=-1).gather(-1, P[..., None])[..., 0]
 
@@ -61,7 +61,7 @@ def _split(labels: torch.Tensor, train_share: float, seed: int) -> tuple[torch.T
     for c in range(10):
         idx = torch.nonzero(labels == c)[:, 0]
         idx = idx[torch.randperm(len(idx), generator=g)]
-        cut = int(round(train_share * len(idx)))
+        cut = round(train_share * len(idx))
         train.append(idx[:cut])
         test.append(idx[cut:])
     return torch.cat(train), torch.cat(test)

@@ -1,0 +1,103 @@
+"""rung's batched prefix-shared option scoring vs naive one-forward-per-option scoring (and
+guidance's ``select`` when it runs offline) on the embedded model.
+
+Usage: ``python benchmarks/lm_select.py [--model tiny|embedded] [--prompts K] [--threads N]``
+Prints the time of each method, the ratio naive/batched, and the largest probability
+difference between the two (they must agree to ~1e-4).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+from rung.lm.backends.llamacpp import LlamaCppBackend
+from rung.lm.base import Message, normalize_scores
+from rung.lm.models import resolve_model_path
+from rung.lm.settings import load_settings
+
+PAIRS = [
+    ("altitude", "temperature"), ("smoking", "lung cancer"), ("rain", "wet streets"),
+    ("age", "income"), ("exercise", "heart rate"), ("fertilizer", "crop yield"),
+    ("study time", "exam score"), ("sunlight", "plant growth"),
+]
+OPTIONS = [
+    ["yes", "no"],
+    ["yes", "no", "it depends"],
+    ["A causes B.", "B causes A.", "Neither causes the other.", "Both cause each other."],
+]
+
+
+def _prompts(k: int) -> list[tuple[list[Message], list[str]]]:
+    out = []
+    for i in range(k):
+        a, b = PAIRS[i % len(PAIRS)]
+        system = Message("system", "You are an expert in causal reasoning. Answer briefly.")
+        user = Message("user", f"Let A be {a} and B be {b}. Does A cause B? Think carefully.")
+        out.append(([system, user], OPTIONS[i % len(OPTIONS)]))
+    return out
+
+
+def _time(fn, prompts):  # type: ignore[no-untyped-def]
+    start = time.perf_counter()
+    probs = [normalize_scores(fn(m, o)) for m, o in prompts]
+    return time.perf_counter() - start, probs
+
+
+def _guidance(path: str, prompts, threads: int) -> float | None:  # type: ignore[no-untyped-def]
+    try:
+        from guidance import assistant, models, select, system, user
+    except ImportError:
+        return None
+    lm0 = models.LlamaCpp(path, n_ctx=2048, n_threads=threads, echo=False, verbose=False)
+    start = time.perf_counter()
+    for messages, options in prompts:
+        lm = lm0
+        with system():
+            lm += messages[0].content
+        with user():
+            lm += messages[1].content
+        with assistant():
+            lm += select(options, name="x")
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--model", default="tiny", choices=["tiny", "embedded"])
+    parser.add_argument("--prompts", type=int, default=12)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--no-guidance", action="store_true")
+    args = parser.parse_args()
+    name = "tiny" if args.model == "tiny" else "default"
+    path = resolve_model_path(name, load_settings().model_dir)
+    lm = LlamaCppBackend(path, n_threads=args.threads)
+    prompts = _prompts(args.prompts)
+    lm.score_options(*prompts[0])  # warm-up
+    t_naive, p_naive = _time(lm.score_options_naive, prompts)
+    lm.score_options_naive(*prompts[-1])  # clear the KV cache: no reuse across methods
+    t_batch, p_batch = _time(lm.score_options, prompts)
+    pairs = zip(p_naive, p_batch, strict=True)
+    diff = max(abs(a - b) for pa, pb in pairs for a, b in zip(pa, pb, strict=True))
+    n_opts = sum(len(o) for _, o in prompts)
+    print(f"model={path.name} prompts={len(prompts)} options={n_opts} threads={args.threads}")
+    k = len(prompts)
+    print(f"naive (one forward per option): {t_naive:7.2f} s  {t_naive / k:.3f} s/prompt")
+    print(f"rung batched prefix-shared:     {t_batch:7.2f} s  {t_batch / k:.3f} s/prompt")
+    print(f"speed-up naive/batched: {t_naive / t_batch:.2f}x   max |prob diff|: {diff:.2e}")
+    if not args.no_guidance:
+        try:
+            t_guid = _guidance(str(path), prompts, args.threads)
+        except Exception as exc:  # report, don't hide: guidance is an optional peer
+            print(f"guidance select: failed offline ({type(exc).__name__}: {exc})")
+        else:
+            if t_guid is not None:
+                print(f"guidance select (no probabilities): {t_guid:7.2f} s  "
+                      f"ratio guidance/rung: {t_guid / t_batch:.2f}x")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,250 @@
+"""``rung ask``: the LLM co-pilot's questions from the command line (parsing only)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+import yaml
+from rich.console import Console
+from rich.table import Table
+
+from rung.cli._common import cli_errors, print_json
+
+__all__ = ["app", "parse_describe", "read_text_arg"]
+
+app = typer.Typer(no_args_is_help=True)
+
+Model = Annotated[
+    str | None, typer.Option("--model", "-m", help="Backend spec: embedded, tiny, openai:M, ...")
+]
+Variants = Annotated[
+    int | None, typer.Option("--variants", "-k", help="Prompt variants K (even: both orders).")
+]
+AsJson = Annotated[bool, typer.Option("--json", help="Print the full result as JSON.")]
+Templates = Annotated[
+    Path | None, typer.Option("--templates", help="Extra prompt-template TOML file.")
+]
+NoCache = Annotated[bool, typer.Option("--no-cache", help="Bypass the response cache.")]
+
+
+def parse_describe(text: str, names: dict[str, str]) -> dict[str, str]:
+    """Parse ``"A=desc;B=desc"``; keys are variable names (or ``A``/``B`` for the pair)."""
+    out: dict[str, str] = {}
+    for part in filter(None, (p.strip() for p in text.split(";"))):
+        key, sep, value = part.partition("=")
+        if not sep or not value.strip():
+            raise ValueError(f"--describe entry {part!r}: write NAME=description")
+        name = names.get(key.strip(), key.strip())
+        out[name] = value.strip()
+    return out
+
+
+def read_text_arg(value: str) -> str:
+    """The file's text if ``value`` names an existing file, else ``value`` itself."""
+    path = Path(value)
+    if len(value) < 4096 and "\n" not in value and path.is_file():
+        return path.read_text(encoding="utf-8")
+    return value
+
+
+def _backend(model: str | None, no_cache: bool) -> Any:
+    from rung.lm import get_backend
+
+    return get_backend(model, cache=not no_cache)
+
+
+def _templates(path: Path | None) -> Any:
+    from rung.copilot import load_templates
+
+    return load_templates(path) if path else None
+
+
+def _show(result: Any, title: str) -> None:
+    console = Console()
+    table = Table(title=title)
+    for col in ("prompt", "order", "persona", "answer", "p"):
+        table.add_column(col)
+    for v in result.variants:
+        table.add_row(v.prompt_id, v.order, v.persona, v.answer, f"{v.p:.2f}")
+    console.print(table)
+    probs = ", ".join(f"{k}: {p:.3f}" for k, p in result.probabilities.items())
+    console.print(f"[bold]answer[/bold] {result.answer}  ({probs})")
+    pb = result.position_bias
+    console.print(
+        f"agreement {result.agreement:.2f} · entropy {result.entropy:.2f} bits · "
+        f"{result.calls} model calls · first-option share raw {pb.first_share_raw} → "
+        f"debiased {pb.first_share_debiased}"
+    )
+
+
+@app.command("pairwise")
+@cli_errors
+def pairwise_cmd(
+    a: str,
+    b: str,
+    describe: Annotated[
+        str | None, typer.Option("--describe", help='Descriptions "A=...;B=...".')
+    ] = None,
+    context: Annotated[str | None, typer.Option(help="Background text for every prompt.")] = None,
+    variants: Variants = None,
+    model: Model = None,
+    templates: Templates = None,
+    no_none: Annotated[bool, typer.Option("--no-none", help="Only the two directions.")] = False,
+    as_json: AsJson = False,
+    no_cache: NoCache = False,
+) -> None:
+    """Which way does causation run between A and B? (A->B, B->A or none)."""
+    from rung.copilot import pairwise
+
+    desc = parse_describe(describe, {"A": a, "B": b}) if describe else None
+    result = pairwise(
+        a,
+        b,
+        backend=_backend(model, no_cache),
+        descriptions=desc,
+        context=context,
+        variants=variants,
+        allow_none=not no_none,
+        templates=_templates(templates),
+    )
+    if as_json:
+        print_json(result.to_json())
+    else:
+        _show(result, f"{a} (A) vs {b} (B)")
+
+
+def _read_descriptions(path: Path | None) -> dict[str, str] | None:
+    if path is None:
+        return None
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(data, dict):
+        raise ValueError(f"{path}: write a YAML mapping 'variable: description'")
+    return {str(k): str(v) for k, v in data.items()}
+
+
+@app.command("graph")
+@cli_errors
+def graph_cmd(
+    variables: Annotated[str | None, typer.Option(help='Comma-separated names "a,b,c".')] = None,
+    descriptions: Annotated[
+        Path | None, typer.Option(help="YAML file: variable -> description.")
+    ] = None,
+    strategy: Annotated[str, typer.Option(help="pairs, bfs or parents.")] = "pairs",
+    threshold: Annotated[float, typer.Option(help="Minimum edge confidence.")] = 0.5,
+    variants: Variants = None,
+    model: Model = None,
+    templates: Templates = None,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write DOT.")] = None,
+    as_json: AsJson = False,
+    no_cache: NoCache = False,
+) -> None:
+    """Propose a whole causal graph with a confidence on every edge."""
+    from rung.copilot import propose_graph
+
+    desc = _read_descriptions(descriptions)
+    names = [v.strip() for v in variables.split(",")] if variables else list(desc or {})
+    if not names:
+        raise ValueError("give --variables 'a,b,c' or a --descriptions file")
+    proposal = propose_graph(
+        names,
+        desc,
+        strategy=strategy,
+        backend=_backend(model, no_cache),
+        variants=variants,
+        threshold=threshold,
+        templates=_templates(templates),
+        progress=True,
+    )
+    if output:
+        output.write_text(proposal.to_dot(), encoding="utf-8")
+    if as_json:
+        print_json(proposal.to_json())
+    elif not output:
+        for e in proposal.edges:
+            typer.echo(f"{e.source} -> {e.target}  {e.confidence:.2f}")
+        typer.echo(f"{proposal.calls} model calls; {len(proposal.repairs)} cycle repairs")
+
+
+@app.command("judgment")
+@cli_errors
+def judgment_cmd(
+    vignette: Annotated[str, typer.Argument(help="Story text, or a file holding it.")],
+    question: Annotated[str, typer.Option(help="The causal question.")] = (
+        "Did the event cause the outcome?"
+    ),
+    variants: Variants = None,
+    model: Model = None,
+    templates: Templates = None,
+    as_json: AsJson = False,
+    no_cache: NoCache = False,
+) -> None:
+    """How would a typical person answer a causal question about a story? (Yes/No)"""
+    from rung.copilot import judgment
+
+    result = judgment(
+        read_text_arg(vignette),
+        question,
+        backend=_backend(model, no_cache),
+        variants=variants,
+        templates=_templates(templates),
+    )
+    if as_json:
+        print_json(result.to_json())
+    else:
+        _show(result, question)
+
+
+@app.command("actual-cause")
+@cli_errors
+def actual_cause_cmd(
+    vignette: Annotated[str, typer.Argument(help="Story text, or a file holding it.")],
+    event: Annotated[str, typer.Option(help="The candidate cause.")],
+    kind: Annotated[str, typer.Option(help="necessary or sufficient.")] = "necessary",
+    variants: Variants = None,
+    model: Model = None,
+    as_json: AsJson = False,
+    no_cache: NoCache = False,
+) -> None:
+    """Is EVENT a necessary (or sufficient) cause of the story's outcome? (Yes/No)"""
+    from rung.copilot import actual_cause
+
+    result = actual_cause(
+        read_text_arg(vignette),
+        event,
+        kind,
+        backend=_backend(model, no_cache),
+        variants=variants,
+    )
+    if as_json:
+        print_json(result.to_json())
+    else:
+        _show(result, f"{kind} cause: {event}")
+
+
+@app.command("counterfactual")
+@cli_errors
+def counterfactual_cmd(
+    premise: Annotated[str, typer.Argument(help="The premise, or a file holding it.")],
+    question: Annotated[str, typer.Option(help="The counterfactual question.")],
+    option: Annotated[list[str], typer.Option("--option", help="An answer (repeat).")],
+    variants: Variants = None,
+    model: Model = None,
+    as_json: AsJson = False,
+    no_cache: NoCache = False,
+) -> None:
+    """Which option answers the counterfactual question? (CRASS style)"""
+    from rung.copilot import counterfactual
+
+    result = counterfactual(
+        read_text_arg(premise),
+        question,
+        option,
+        backend=_backend(model, no_cache),
+        variants=variants,
+    )
+    if as_json:
+        print_json(result.to_json())
+    else:
+        _show(result, question)
