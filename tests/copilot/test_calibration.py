@@ -22,15 +22,22 @@ def test_fit_matches_closed_form(tmp_path):
     cal.save(path)
     again = TemperatureCalibration.load(path)
     assert again.temperature_ == pytest.approx(cal.temperature_)
-    assert again.transform({"a": 0.3, "b": 0.7}) == pytest.approx(cal.transform({"a": 0.3, "b": 0.7}))
+    assert again.transform({"a": 0.3, "b": 0.7}) == pytest.approx(
+        cal.transform({"a": 0.3, "b": 0.7})
+    )
 
 
 def test_calibration_applied_in_pairwise(scripted):
     from rung.copilot import pairwise
 
     cal = TemperatureCalibration().fit([{"A->B": 0.5, "B->A": 0.25, "none": 0.25}], ["A->B"])
-    r = pairwise("x", "y", backend=scripted(lambda p, o: 0.5 if o == "Yes" else 0.5),
-                 variants=2, calibration=cal)
+    r = pairwise(
+        "x",
+        "y",
+        backend=scripted(lambda p, o: 0.5),
+        variants=2,
+        calibration=cal,
+    )
     assert r.calibrated
     assert sum(r.probabilities.values()) == pytest.approx(1.0)
 

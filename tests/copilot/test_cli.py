@@ -15,8 +15,10 @@ runner = CliRunner()
 
 
 def test_parse_describe():
-    d = parse_describe("A=height above sea level; temperature=air temperature",
-                       {"A": "altitude", "B": "temperature"})
+    d = parse_describe(
+        "A=height above sea level; temperature=air temperature",
+        {"A": "altitude", "B": "temperature"},
+    )
     assert d == {"altitude": "height above sea level", "temperature": "air temperature"}
     with pytest.raises(ValueError, match="NAME=description"):
         parse_describe("oops", {})
@@ -33,16 +35,30 @@ def test_bad_input_exit_2():
     res = runner.invoke(main.app, ["ask", "pairwise", "x", "x", "--model", "scripted"])
     assert res.exit_code == 2
     assert "twice" in res.output
-    res = runner.invoke(main.app, ["ask", "graph", "--variables", "a,b", "--strategy", "magic",
-                                   "--model", "scripted"])
+    res = runner.invoke(
+        main.app,
+        ["ask", "graph", "--variables", "a,b", "--strategy", "magic", "--model", "scripted"],
+    )
     assert res.exit_code == 2 and "strategy" in res.output
 
 
 @pytest.mark.llm
 def test_pairwise_json_tiny(tiny, tmp_path, monkeypatch):
     monkeypatch.setenv("RUNG_LM_CACHE", str(tmp_path / "cache.sqlite"))
-    res = runner.invoke(main.app, ["ask", "pairwise", "altitude", "temperature", "--model",
-                                   "tiny", "--variants", "2", "--json"])
+    res = runner.invoke(
+        main.app,
+        [
+            "ask",
+            "pairwise",
+            "altitude",
+            "temperature",
+            "--model",
+            "tiny",
+            "--variants",
+            "2",
+            "--json",
+        ],
+    )
     assert res.exit_code == 0, res.output
     js = json.loads(res.stdout)
     assert js["answer"] in ("A->B", "B->A", "none")
@@ -58,8 +74,22 @@ def test_graph_dot_and_json_tiny(tiny, tmp_path, monkeypatch):
     desc = tmp_path / "vars.yaml"
     desc.write_text("rain: rainfall in mm\nwet ground: whether the ground is wet\n")
     dot = tmp_path / "g.dot"
-    res = runner.invoke(main.app, ["ask", "graph", "--descriptions", str(desc), "--strategy",
-                                   "bfs", "--model", "tiny", "-o", str(dot), "--json"])
+    res = runner.invoke(
+        main.app,
+        [
+            "ask",
+            "graph",
+            "--descriptions",
+            str(desc),
+            "--strategy",
+            "bfs",
+            "--model",
+            "tiny",
+            "-o",
+            str(dot),
+            "--json",
+        ],
+    )
     assert res.exit_code == 0, res.output
     js = json.loads(res.stdout)
     assert js["nodes"] == ["rain", "wet ground"] and js["strategy"] == "bfs"

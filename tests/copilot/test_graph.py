@@ -32,8 +32,9 @@ def test_pairs_strategy_recovers_programmed_graph(scripted):
     conf = {(e.source, e.target): e.confidence for e in prop.edges}
     assert conf[("rain", "wet ground")] == pytest.approx(0.81 / 0.91)
     js = prop.to_json()
-    assert {"from": "rain", "to": "umbrellas"} .items() <= next(
-        e for e in js["edges"] if e["to"] == "umbrellas").items()
+    assert {"from": "rain", "to": "umbrellas"}.items() <= next(
+        e for e in js["edges"] if e["to"] == "umbrellas"
+    ).items()
     assert js["position_bias"]["prompts"] == 24
     assert "label=" in prop.to_dot()
 
@@ -57,8 +58,9 @@ def test_parents_cycle_repair_drops_least_confident(scripted):
     texts = {"- b\n- c\n\nWhich of these variables directly cause a?": "c"}
     texts |= {"directly cause a?": "none", "directly cause b?": "a", "directly cause c?": "b"}
     backend = scripted(lambda p, o: None, texts=texts)
-    prop = propose_graph(["a", "b", "c"], strategy="parents", backend=backend, progress=False,
-                         threshold=0.5)
+    prop = propose_graph(
+        ["a", "b", "c"], strategy="parents", backend=backend, progress=False, threshold=0.5
+    )
     # c -> a named by one of two variants (confidence .5), the others by both
     assert prop.repairs[0]["dropped"] == {"from": "c", "to": "a", "confidence": 0.5}
     assert set(prop.graph.directed_edges) == {("a", "b"), ("b", "c")}
@@ -67,8 +69,12 @@ def test_parents_cycle_repair_drops_least_confident(scripted):
 
 @pytest.mark.parametrize(
     "kwargs,match",
-    [({"strategy": "magic"}, "strategy"), ({"threshold": 0.0}, "threshold"),
-     ({"variables": ["a"]}, "two"), ({"variables": ["a", "a"]}, "duplicate")],
+    [
+        ({"strategy": "magic"}, "strategy"),
+        ({"threshold": 0.0}, "threshold"),
+        ({"variables": ["a"]}, "two"),
+        ({"variables": ["a", "a"]}, "duplicate"),
+    ],
 )
 def test_bad_arguments(scripted, kwargs, match):
     args = {"variables": ["a", "b"], **kwargs}
@@ -77,9 +83,11 @@ def test_bad_arguments(scripted, kwargs, match):
 
 
 edge_lists = st.lists(
-    st.tuples(st.sampled_from("abcde"), st.sampled_from("abcde"),
-              st.floats(0.01, 1.0), st.integers(0, 4)).filter(lambda t: t[0] != t[1]),
-    max_size=15, unique_by=lambda t: (t[0], t[1]),
+    st.tuples(
+        st.sampled_from("abcde"), st.sampled_from("abcde"), st.floats(0.01, 1.0), st.integers(0, 4)
+    ).filter(lambda t: t[0] != t[1]),
+    max_size=15,
+    unique_by=lambda t: (t[0], t[1]),
 )
 
 

@@ -45,8 +45,11 @@ def test_counterfactual_options_in_both_orders(scripted):
     options = ["He would have choked.", "He would have been refreshed.", "Nothing."]
     weights = dict(zip(options, (0.7, 0.2, 0.1), strict=True))
     r = counterfactual(
-        "A man drinks water.", "What if he had drunk sand?", options,
-        backend=scripted(lambda p, o: weights[o]), variants=2,
+        "A man drinks water.",
+        "What if he had drunk sand?",
+        options,
+        backend=scripted(lambda p, o: weights[o]),
+        variants=2,
     )
     assert r.answer == options[0]
     assert r.probabilities == pytest.approx(weights)

@@ -33,7 +33,9 @@ def test_yesno_arithmetic_exact(scripted):
     # forward: q1=.9, q2=.6 -> (.36, .06, .04)/.46 ; reverse: q1=.7, q2=.2 -> (.56, .06, .24)/.86
     fwd = (0.36 / 0.46, 0.06 / 0.46, 0.04 / 0.46)
     rev = (0.56 / 0.86, 0.06 / 0.86, 0.24 / 0.86)
-    expected = {lab: (f + b) / 2 for lab, f, b in zip(("A->B", "B->A", "none"), fwd, rev)}
+    expected = {
+        lab: (f + b) / 2 for lab, f, b in zip(("A->B", "B->A", "none"), fwd, rev, strict=True)
+    }
     assert r.probabilities == pytest.approx(expected, abs=1e-12)
     assert r.answer == "A->B" and r.vote == "A->B"
     assert r.agreement == 1.0
@@ -41,7 +43,8 @@ def test_yesno_arithmetic_exact(scripted):
     assert r.entropy == pytest.approx(-sum(p * math.log2(p) for p in expected.values()))
     assert r.calls == 4 == backend.calls
     assert [(v.prompt_id, v.order) for v in r.variants] == [
-        ("does-cause", "forward"), ("does-cause", "reverse")
+        ("does-cause", "forward"),
+        ("does-cause", "reverse"),
     ]
     assert r.variants[0].p == pytest.approx(0.36 / 0.46)
     # raw picks: fwd Yes(first), fwd Yes(first), rev Yes(second), rev No(first) -> 3/4;
@@ -72,8 +75,11 @@ def test_options_format_scores_statements(scripted):
         "Neither altitude nor temperature causes the other.": 0.3,
     }
     r = pairwise(
-        "altitude", "temperature", backend=scripted(lambda p, o: weights.get(o)),
-        variants=2, templates=_only("which-statement"),
+        "altitude",
+        "temperature",
+        backend=scripted(lambda p, o: weights.get(o)),
+        variants=2,
+        templates=_only("which-statement"),
     )
     assert r.probabilities == pytest.approx({"A->B": 0.5, "B->A": 0.2, "none": 0.3})
     assert r.calls == 2
@@ -87,8 +93,12 @@ def test_letter_format_position_bias_cancelled(scripted):
     book = load_templates()
     letter = dataclasses.replace(book.get("letter-choice"), enabled=True)
     r = pairwise(
-        "x", "y", backend=scripted(lambda p, o: letters[o]), variants=2,
-        templates=dataclasses.replace(book, templates=(letter,)), allow_none=False,
+        "x",
+        "y",
+        backend=scripted(lambda p, o: letters[o]),
+        variants=2,
+        templates=dataclasses.replace(book, templates=(letter,)),
+        allow_none=False,
     )
     # forward: A=A->B .6/.9, B=B->A .3/.9 ; reverse: A=B->A, B=A->B -> both means 0.5
     assert r.probabilities == pytest.approx({"A->B": 0.5, "B->A": 0.5})
@@ -99,8 +109,12 @@ def test_letter_format_position_bias_cancelled(scripted):
 
 def test_descriptions_and_context_variants(scripted):
     r = pairwise(
-        "altitude", "temperature", backend=scripted(yes_no_rule), variants=2,
-        descriptions={"altitude": "height above sea level"}, context="Weather stations.",
+        "altitude",
+        "temperature",
+        backend=scripted(yes_no_rule),
+        variants=2,
+        descriptions={"altitude": "height above sea level"},
+        context="Weather stations.",
     )
     assert all(v.described for v in r.variants)  # described variants come first
     assert "- altitude: height above sea level" in r.variants[0].prompt
@@ -109,7 +123,7 @@ def test_descriptions_and_context_variants(scripted):
 
 @pytest.mark.parametrize("a,b", [("x", "x"), ("", "y"), ("x", "  ")])
 def test_bad_pairs_raise(scripted, a, b):
-    with pytest.raises(ValueError, match="variable|twice"):
+    with pytest.raises(ValueError, match=r"variable|twice"):
         pairwise(a, b, backend=scripted(yes_no_rule))
 
 
@@ -130,3 +144,22 @@ def test_direction_probabilities_is_a_distribution(q1, q2, allow_none):
     assert all(v >= 0 for v in p.values())
     swapped = direction_probabilities(q2, q1, allow_none=allow_none)
     assert swapped["A->B"] == pytest.approx(p["B->A"])
+
+
+def test_content_free_correction_exact(scripted):
+    # the model says P(yes)=.2 about "N/A" in both orders: answers are measured against it
+    def rule(prompt: str, option: str) -> float | None:
+        if "Does N/A cause N/A?" in prompt:
+            return 0.2 if option == "Yes" else 0.8
+        return yes_no_rule(prompt, option)
+
+    r = pairwise("altitude", "temperature", backend=scripted(rule), variants=2, content_free=True)
+
+    def corr(p: float) -> float:  # (p/.2) / (p/.2 + (1-p)/.8)
+        return (p / 0.2) / (p / 0.2 + (1 - p) / 0.8)
+
+    fwd = direction_probabilities(corr(0.9), corr(0.6))
+    rev = direction_probabilities(corr(0.7), corr(0.2))
+    assert r.probabilities == pytest.approx({k: (fwd[k] + rev[k]) / 2 for k in fwd})
+    assert r.calls == 6  # one content-free prompt per variant
+    assert r.position_bias.prompts == 4  # content-free prompts are not votes

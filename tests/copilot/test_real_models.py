@@ -27,11 +27,16 @@ def test_tiny_pairwise_real_scores(tiny):
 
 
 def test_tiny_judgment_and_bfs_graph(tiny):
-    r = judgment("Tom pressed the switch and the light went on.", "Did Tom cause the light to go "
-                 "on?", backend=tiny, variants=2)
+    r = judgment(
+        "Tom pressed the switch and the light went on.",
+        "Did Tom cause the light to go on?",
+        backend=tiny,
+        variants=2,
+    )
     assert r.answer in ("Yes", "No") and r.calls == 2
-    prop = propose_graph(["rain", "wet ground", "umbrella sales"], strategy="bfs",
-                         backend=tiny, progress=False)
+    prop = propose_graph(
+        ["rain", "wet ground", "umbrella sales"], strategy="bfs", backend=tiny, progress=False
+    )
     assert prop.calls == 2 * 4  # roots + one query per node, both listing orders
     assert set(prop.graph.nodes) == {"rain", "wet ground", "umbrella sales"}
     assert all(0 < e.confidence <= 1 for e in prop.edges)

@@ -100,3 +100,10 @@ def test_compare_edges_properties(found: list, ref: list) -> None:
 def test_compare_counts_undirected_as_orientation_error() -> None:
     c = compare_edges([], [("A", "B")], undirected=[("A", "B")])
     assert c.shd == 1 and c.skeleton_f1 == 1.0 and c.directed_f1 == 0.0
+
+
+def test_rule_uses_llm_direction_preference_below_threshold() -> None:
+    prefs = [LLMEdge("D", "C", 0.30), LLMEdge("C", "D", 0.20)]
+    g, why = choose_final_graph(_data(), [], preferences=prefs)
+    assert ("D", "C") in g.directed_edges
+    assert "share 0.60" in {d.edge: d.reason for d in why}["D -> C"]

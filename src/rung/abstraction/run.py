@@ -85,8 +85,9 @@ def _train(spec: TaskSpec, task: Task, alignment: dict[str, Site], steps: int,
     return net
 
 
-_DAS_CLASSES: dict[str, type[DAS]] = {
-    "das": DAS, "boundless-das": BoundlessDAS, "low-rank-das": LowRankDAS,
+# method -> (class, learning rate); the boundary of Boundless DAS needs a larger step
+_DAS_CLASSES: dict[str, tuple[type[DAS], float]] = {
+    "das": (DAS, 1e-2), "boundless-das": (BoundlessDAS, 3e-2), "low-rank-das": (LowRankDAS, 1e-2),
 }
 
 
@@ -119,8 +120,9 @@ def run_task(name: str, method: str = "standard", *, layer: int = 0, k: int | No
         test = make_interchange_data(task, v, n_eval, seed=20_000 + seed + i, train=False)
         if method in _DAS_CLASSES:
             train = make_interchange_data(task, v, 10_000, seed=30_000 + seed + i)
-            das = _DAS_CLASSES[method](v, Site(f"layers.{layer}"), k, steps=steps or 1000,
-                                       lr=1e-2, seed=seed, progress=progress)
+            cls, lr = _DAS_CLASSES[method]
+            das = cls(v, Site(f"layers.{layer}"), k, steps=steps or 1000, lr=lr, seed=seed,
+                      progress=progress)
             das.fit(net, train)
             result.iia[f"{v}@layers.{layer}"] = das.score(net, test)
             local = find_localist_alignments(net, test, v, [f"layers.{layer}"], size=k)

@@ -248,3 +248,40 @@ def counterfactual_cmd(
         print_json(result.to_json())
     else:
         _show(result, question)
+
+
+def _role_cmd(role: str) -> Any:
+    def command(
+        x: str,
+        y: str,
+        candidate: Annotated[
+            list[str] | None, typer.Option("--candidate", help="Candidate to score (repeat).")
+        ] = None,
+        variants: Variants = None,
+        model: Model = None,
+        as_json: AsJson = False,
+        no_cache: NoCache = False,
+    ) -> None:
+        import rung.copilot as copilot
+
+        func = {
+            "confounder": copilot.confounders,
+            "mediator": copilot.mediators,
+            "instrument": copilot.instruments,
+        }[role]
+        result = func(x, y, candidate or None, backend=_backend(model, no_cache), variants=variants)
+        if as_json:
+            print_json(result.to_json())
+            return
+        for c in result.candidates:
+            mark = "*" if c.confidence >= result.threshold else " "
+            typer.echo(f"{mark} {c.name}  {c.confidence:.2f}  ({c.votes}/{c.asked} yes)")
+        typer.echo(f"{result.calls} model calls")
+
+    command.__doc__ = f"Score (or propose) {role}s of X -> Y; * marks accepted ones."
+    return cli_errors(command)
+
+
+app.command("confounders")(_role_cmd("confounder"))
+app.command("mediators")(_role_cmd("mediator"))
+app.command("instruments")(_role_cmd("instrument"))

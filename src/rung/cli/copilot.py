@@ -46,6 +46,8 @@ def copilot(
     discovery: Annotated[str, typer.Option(help="auto (PC, FCI on conflicts), pc, fci, ges.")
                          ] = "auto",
     alpha: Annotated[float, typer.Option(help="CI-test significance level.")] = 0.01,
+    llm_threshold: Annotated[
+        float, typer.Option(help="LLM confidence from which it proposes an edge.")] = 0.5,
     use_knowledge: Annotated[
         bool, typer.Option(help="Pass the LLM's confident edges to discovery.")] = False,
     contrast: Annotated[
@@ -87,7 +89,7 @@ def copilot(
     extra["source"] = source
     config = CopilotConfig(
         treatment=treatment, outcome=outcome, descriptions=desc or None, model=model,
-        strategy=strategy, discovery=discovery,  # type: ignore[arg-type]
+        strategy=strategy, llm_threshold=llm_threshold, discovery=discovery,  # type: ignore[arg-type]
         alpha=alpha, use_knowledge=use_knowledge, contrast=contrast, bootstrap=bootstrap,
         seed=seed, reference_edges=ref, reference_name=ref_name, analyst_graph=graph_text,
         title=title, extra=extra,

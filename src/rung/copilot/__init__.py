@@ -22,6 +22,7 @@ from rung.copilot.aggregate import (
     position_bias,
 )
 from rung.copilot.calibration import TemperatureCalibration
+from rung.copilot.critique import Critique, EdgeNote, critique, latent_confounders
 from rung.copilot.graph import STRATEGIES, propose_graph
 from rung.copilot.judgments import actual_cause, ask_choice, counterfactual, judgment
 from rung.copilot.pairwise import PAIRWISE_LABELS, direction_probabilities, pairwise
@@ -33,13 +34,17 @@ from rung.copilot.results import (
     PairwiseResult,
     ProposedEdge,
 )
+from rung.copilot.roles import CandidateScore, RoleResult, confounders, instruments, mediators
 from rung.copilot.templates import Persona, PromptTemplate, TemplateBook, load_templates
 
 __all__ = [
     "PAIRWISE_LABELS",
     "STRATEGIES",
     "Aggregate",
+    "CandidateScore",
     "ChoiceResult",
+    "Critique",
+    "EdgeNote",
     "EnsembleResult",
     "GraphProposal",
     "PairwiseResult",
@@ -47,17 +52,23 @@ __all__ = [
     "PositionBias",
     "PromptTemplate",
     "ProposedEdge",
+    "RoleResult",
     "TemperatureCalibration",
     "TemplateBook",
     "VariantRecord",
     "actual_cause",
     "aggregate",
     "ask_choice",
+    "confounders",
     "counterfactual",
+    "critique",
     "direction_probabilities",
     "entropy_bits",
+    "instruments",
     "judgment",
+    "latent_confounders",
     "load_templates",
+    "mediators",
     "pairwise",
     "position_bias",
     "propose_graph",

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from scipy.optimize import minimize_scalar
 
-__all__ = ["TemperatureCalibration"]
+__all__ = ["TemperatureCalibration", "content_free_correction"]
 
 _FLOOR = 1e-12
 
@@ -105,3 +105,23 @@ def _scale(p: Mapping[str, float], t: float) -> dict[str, float]:
     w = {k: math.exp(v - top) for k, v in logs.items()}
     s = sum(w.values())
     return {k: v / s for k, v in w.items()}
+
+
+def content_free_correction(p_yes: float, p_base: float) -> float:
+    """Contextual calibration of a yes/no probability (Zhao, Wallace, Feng, Klein & Singh
+    2021, "Calibrate Before Use"): divide out the model's P(yes) on a content-free prompt.
+
+    ``p_base`` is P(yes) for the same prompt with the content replaced by "N/A"; the
+    corrected probability is ``(p/b) / (p/b + (1-p)/(1-b))``, so a model that says "No" to
+    everything has its answers measured against its own habit.
+
+    Examples
+    --------
+    >>> round(content_free_correction(0.3, 0.1), 3)
+    0.794
+    >>> content_free_correction(0.3, 0.3)
+    0.5
+    """
+    b = min(max(p_base, _FLOOR), 1 - _FLOOR)
+    yes, no = p_yes / b, (1 - p_yes) / (1 - b)
+    return yes / (yes + no)

@@ -50,6 +50,7 @@ class _Job:
     descriptions: Mapping[str, str] | None
     context: str | None
     tick: Callable[[], None]
+    content_free: bool = False
 
     def variants(self, task: str) -> list[Variant]:
         return expand_variants(
@@ -96,6 +97,7 @@ def _pairs(
             context=job.context,
             variants=job.k,
             templates=job.book,
+            content_free=job.content_free,
         )
         job.counter.calls += r.calls
         scored += [s for v in r.variants for s in v.scored]
@@ -165,6 +167,7 @@ def propose_graph(
     context: str | None = None,
     templates: TemplateBook | None = None,
     progress: bool = True,
+    content_free: bool = False,
 ) -> GraphProposal:
     """Propose a whole causal graph over ``variables`` with a confidence on every edge.
 
@@ -184,6 +187,9 @@ def propose_graph(
         Minimum confidence for an edge to enter the graph.
     progress : bool
         Show a progress bar on stderr.
+    content_free : bool
+        Contextual calibration of the yes/no answers ("pairs" only; see
+        :func:`~rung.copilot.pairwise.pairwise`).
 
     Returns
     -------
@@ -204,6 +210,7 @@ def propose_graph(
             descriptions,
             context,
             tick,
+            content_free,
         )
         bias = None
         if strategy == "pairs":

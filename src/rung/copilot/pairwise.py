@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 
 from rung.copilot.aggregate import VariantRecord
-from rung.copilot.calibration import TemperatureCalibration
+from rung.copilot.calibration import TemperatureCalibration, content_free_correction
 from rung.copilot.results import PairwiseResult, build_result_fields
 from rung.copilot.scoring import CallCounter, ScoredPrompt, counted, score_prompt
 from rung.copilot.templates import TemplateBook, load_templates
@@ -55,9 +55,16 @@ class _Pair:
     """Everything one variant needs to render and score the pair question."""
 
     def __init__(
-        self, a: str, b: str, book: TemplateBook, preamble: str, labels: Sequence[str]
+        self,
+        a: str,
+        b: str,
+        book: TemplateBook,
+        preamble: str,
+        labels: Sequence[str],
+        content_free: bool = False,
     ) -> None:
         self.a, self.b, self.book, self.preamble, self.labels = a, b, book, preamble, labels
+        self.content_free = content_free
 
     def group(self, v: Variant, tail: str) -> str:
         return f"pairwise|{self.a}|{self.b}|{v.base_key}|{tail}"
@@ -84,6 +91,9 @@ def _ask_yesno(counter: CallCounter, v: Variant, q: _Pair) -> VariantRecord:
             )
         )
     yes = [s.probability_of("Yes") for s in scored]
+    if q.content_free:
+        base = _baseline_yes(counter, v, q.preamble)
+        yes = [content_free_correction(p, base) for p in yes]
     probs = direction_probabilities(yes[0], yes[1], allow_none="none" in q.labels)
     prompt_text = "\n\n".join(s.prompt for s in scored)
     return VariantRecord(
@@ -96,6 +106,18 @@ def _ask_yesno(counter: CallCounter, v: Variant, q: _Pair) -> VariantRecord:
         tuple(q.labels),
         tuple(scored),
     )
+
+
+def _baseline_yes(counter: CallCounter, v: Variant, preamble: str) -> float:
+    """P(yes) of the variant's prompt with the content replaced by "N/A" (not a vote)."""
+    words = v.arrange(_YES_NO)
+    prompt = v.template.text.format(
+        preamble=preamble, x="N/A", y="N/A", a="N/A", b="N/A", first=words[0], second=words[1]
+    )
+    s = score_prompt(
+        counter, system=v.persona.system, prompt=prompt, options=words, group="", order=v.order
+    )
+    return s.probability_of("Yes")
 
 
 def _ask_listed(counter: CallCounter, v: Variant, q: _Pair, *, letters: bool) -> VariantRecord:
@@ -142,6 +164,7 @@ def pairwise(
     allow_none: bool = True,
     templates: TemplateBook | None = None,
     calibration: TemperatureCalibration | None = None,
+    content_free: bool = False,
 ) -> PairwiseResult:
     """Ask which way causation runs between ``a`` (A) and ``b`` (B).
 
@@ -163,6 +186,10 @@ def pairwise(
         Prompt templates (default: the built-in ones).
     calibration : TemperatureCalibration, optional
         A fitted calibration applied to the aggregated probabilities.
+    content_free : bool
+        Contextual calibration of yes/no variants: each yes probability is measured
+        against the model's P(yes) for the same prompt about "N/A" (one extra call per
+        variant; see :func:`~rung.copilot.calibration.content_free_correction`).
 
     Returns
     -------
@@ -192,7 +219,7 @@ def pairwise(
     )
     records = [
         _FORMATS[v.template.format](
-            counter, v, _Pair(a, b, book, preamble if v.described else bare, labels)
+            counter, v, _Pair(a, b, book, preamble if v.described else bare, labels, content_free)
         )
         for v in vs
     ]

@@ -17,6 +17,7 @@ __all__ = [
     "linear_backdoor",
     "linear_frontdoor",
     "linear_iv",
+    "mixed_frontdoor",
     "napkin",
     "nonlinear_backdoor",
     "signalling_pathway",
@@ -135,6 +136,40 @@ def nonlinear_backdoor(n: int = 4000, seed: int = 0) -> CaseStudy:
         tolerance=0.25 * np.sqrt(4000 / n),
         description="Z1, Z2 ~ N(0,1); logistic X; Y = 2X + X Z1 + sin(2 Z1) + Z2^2 + "
         "0.5 Z1 Z2 + e",
+    )
+
+
+def mixed_frontdoor(n: int = 2000, seed: int = 0) -> CaseStudy:
+    """Mixed data: binary Z and X, continuous M and Y, a latent U confounding X and Y.
+
+    Z ~ Bernoulli(0.4); U ~ N(0,1); X ~ Bernoulli(sigmoid(-0.5 + Z + 1.5 U));
+    M = 0.5 + 2 X + N(0,1); Y = 1 + 1.5 M + Z + 2 U + N(0,1). X's effect runs through M only,
+    so it is identified by a front-door formula within strata of Z: true ATE 2 × 1.5 = 3.0.
+
+    Examples
+    --------
+    >>> cs = mixed_frontdoor(n=100)
+    >>> sorted(cs.data["X"].unique().tolist()), cs.true_effect
+    ([0.0, 1.0], 3.0)
+    """
+    rng = np.random.default_rng(seed)
+    z = rng.binomial(1, 0.4, size=n).astype(float)
+    u = rng.normal(size=n)
+    x = rng.binomial(1, expit(-0.5 + z + 1.5 * u)).astype(float)
+    m = 0.5 + 2.0 * x + rng.normal(size=n)
+    y = 1.0 + 1.5 * m + z + 2.0 * u + rng.normal(size=n)
+    return CaseStudy(
+        name="mixed_frontdoor",
+        data=pd.DataFrame({"Z": z, "X": x, "M": m, "Y": y}),
+        graph=CausalGraph.from_edges("Z -> X -> M -> Y; Z -> Y; X <-> Y"),
+        treatment="X",
+        outcome="Y",
+        contrast=(1.0, 0.0),
+        true_effect=3.0,
+        tolerance=0.3 * np.sqrt(2000 / n),
+        description="binary Z, X (logistic, latent U); M = 0.5 + 2X + e; "
+        "Y = 1 + 1.5 M + Z + 2U + e",
+        true_mean=lambda s: 1.0 + 1.5 * (0.5 + 2.0 * s) + 0.4,
     )
 
 

@@ -22,10 +22,17 @@ from rung.estimate.errors import (
     UnsupportedModelError,
 )
 from rung.estimate.frontdoor import FrontDoor
-from rung.estimate.generative import GenerativeEstimator, fit_generative_model
+from rung.estimate.generative import (
+    MODELS,
+    GenerativeEstimator,
+    choose_model,
+    fit_generative_model,
+)
 from rung.estimate.interventions import ate, cate, condition, do, interventional_samples
 from rung.estimate.iv import TwoStageLeastSquares, find_instrument
 from rung.estimate.linear_gaussian import LinearGaussianSCM
+from rung.estimate.mixed import MixedConfig, MixedSCM
+from rung.estimate.mixed_counterfactual import SampledCounterfactual, sampled_counterfactual
 from rung.estimate.plugin import PluginEstimator
 from rung.estimate.refute import RefutationResult, refute
 from rung.estimate.result import EffectEstimate
@@ -35,6 +42,7 @@ __all__ = [
     "AIPW",
     "IPW",
     "METHODS",
+    "MODELS",
     "Counterfactual",
     "DataError",
     "DiscreteSCM",
@@ -44,17 +52,21 @@ __all__ = [
     "FrontDoor",
     "GenerativeEstimator",
     "LinearGaussianSCM",
+    "MixedConfig",
+    "MixedSCM",
     "NotIdentifiedError",
     "PluginEstimator",
     "RefutationResult",
     "RegressionAdjustment",
     "SCMProgram",
+    "SampledCounterfactual",
     "TwoStageLeastSquares",
     "UnsupportedModelError",
     "ate",
     "cate",
     "check_data",
     "choose_method",
+    "choose_model",
     "condition",
     "counterfactual",
     "do",
@@ -66,4 +78,5 @@ __all__ = [
     "latent_structure",
     "read_csv",
     "refute",
+    "sampled_counterfactual",
 ]

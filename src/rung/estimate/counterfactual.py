@@ -17,6 +17,8 @@ import pandas as pd
 
 from rung.estimate.errors import EstimationError
 from rung.estimate.linear_gaussian import LinearGaussianSCM
+from rung.estimate.mixed import MixedSCM
+from rung.estimate.mixed_counterfactual import SampledCounterfactual, sampled_counterfactual
 
 __all__ = ["Counterfactual", "counterfactual"]
 
@@ -69,11 +71,17 @@ def _exogenous_map(scm: LinearGaussianSCM, intervention: Mapping[str, float]
 
 
 def counterfactual(
-    scm: LinearGaussianSCM,
+    scm: LinearGaussianSCM | MixedSCM,
     evidence: Mapping[str, float],
     intervention: Mapping[str, float],
-) -> Counterfactual:
+    *,
+    num_samples: int = 20_000,
+    seed: int | None = 0,
+) -> Counterfactual | SampledCounterfactual:
     """The distribution of every node had ``intervention`` been done, given ``evidence`` seen.
+
+    Exact (Gaussian) for a :class:`LinearGaussianSCM`; for a :class:`MixedSCM`, importance
+    sampling with ``num_samples`` draws (:func:`sampled_counterfactual`).
 
     Examples
     --------
@@ -91,6 +99,11 @@ def counterfactual(
     bad = sorted((set(evidence) | set(intervention)) - set(order))
     if bad:
         raise EstimationError(f"nodes {bad} are not observed nodes of the model {order}")
+    if isinstance(scm, MixedSCM):
+        return sampled_counterfactual(scm, evidence, intervention, num_samples, seed)
+    if not isinstance(scm, LinearGaussianSCM):
+        raise EstimationError(f"counterfactuals need a LinearGaussianSCM or MixedSCM, got "
+                              f"{type(scm).__name__}; fit one with fit_generative_model")
     c, f = _exogenous_map(scm, {})
     c_cf, f_cf = _exogenous_map(scm, intervention)
     rows = [order.index(k) for k in evidence]

@@ -81,8 +81,13 @@ class DiscreteSCM(SCMProgram):
         self.smoothing = smoothing
         self.seed = seed
 
-    def fit(self, data: pd.DataFrame) -> Self:
-        """Fit the tables by EM on the distinct rows of ``data``."""
+    def fit(self, data: pd.DataFrame, *, init: DiscreteSCM | None = None) -> Self:
+        """Fit the tables by EM on the distinct rows of ``data``.
+
+        ``init``, a model of the same graph fitted to data with the same categories, makes a
+        single EM run start from its tables (no restarts): the bootstrap uses this, as every
+        resample is close to the full data and stays in the same labelling of the latents.
+        """
         s = latent_structure(self.graph)
         df = check_data(data, s.order)
         for n in s.order:
@@ -98,10 +103,21 @@ class DiscreteSCM(SCMProgram):
         )
         rows, counts = np.unique(codes, axis=0, return_counts=True)
         rng = np.random.default_rng(self.seed)
-        runs = max(1, self.n_restarts) if s.latents else 1
-        best = max((self._em(s, rows, counts, rng) for _ in range(runs)), key=lambda r: r[0])
+        if init is not None and self._compatible(init):
+            best = self._em(s, rows, counts, rng, start=(init.tables_, init.latent_probs_))
+        else:
+            runs = max(1, self.n_restarts) if s.latents else 1
+            best = max((self._em(s, rows, counts, rng) for _ in range(runs)),
+                       key=lambda r: r[0])
         self.loglik_, self.tables_, self.latent_probs_, self.converged_ = best
         return self
+
+    def _compatible(self, other: DiscreteSCM) -> bool:
+        """Same structure, categories and latent states: ``other`` can seed EM."""
+        return (getattr(other, "structure_", None) == self.structure_
+                and other.latent_states == self.latent_states
+                and all(np.array_equal(other.categories_[n], c)
+                        for n, c in self.categories_.items()))
 
     # ------------------------------------------------------------------ EM
     def _shapes(self, s: LatentStructure) -> dict[str, tuple[int, ...]]:
@@ -110,12 +126,17 @@ class DiscreteSCM(SCMProgram):
                     *(k for _ in s.latents_of(n)), len(self.categories_[n])) for n in s.order}
 
     def _em(self, s: LatentStructure, rows: np.ndarray, counts: np.ndarray,
-            rng: np.random.Generator) -> tuple[float, dict[str, np.ndarray],
-                                               dict[str, np.ndarray], bool]:
+            rng: np.random.Generator,
+            start: tuple[dict[str, np.ndarray], dict[str, np.ndarray]] | None = None
+            ) -> tuple[float, dict[str, np.ndarray], dict[str, np.ndarray], bool]:
         k, lat = self.latent_states, list(s.latents)
-        tables = {n: rng.dirichlet(np.ones(sh[-1]), size=sh[:-1]) for n, sh in
-                  self._shapes(s).items()}
-        pis = {u: rng.dirichlet(np.ones(k) * 5) for u in lat}
+        if start is None:
+            tables = {n: rng.dirichlet(np.ones(sh[-1]), size=sh[:-1]) for n, sh in
+                      self._shapes(s).items()}
+            pis = {u: rng.dirichlet(np.ones(k) * 5) for u in lat}
+        else:
+            tables = {n: t.copy() for n, t in start[0].items()}
+            pis = {u: p.copy() for u, p in start[1].items()}
         combos = list(product(range(k), repeat=len(lat)))
         configs = np.array(combos, dtype=int).reshape(len(combos), len(lat))  # (Z, L)
         index = {n: self._cell_index(s, n, rows, configs) for n in s.order}

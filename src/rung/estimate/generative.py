@@ -9,33 +9,80 @@ which returns a simulation labelled as such.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
 
 from rung.estimate._identification import estimand_json, hedge_text, identify_query
 from rung.estimate.base import EffectEstimator
-from rung.estimate.data import is_discrete
 from rung.estimate.discrete import DiscreteSCM
-from rung.estimate.errors import NotIdentifiedError
+from rung.estimate.errors import EstimationError, NotIdentifiedError
 from rung.estimate.interventions import ate
 from rung.estimate.linear_gaussian import LinearGaussianSCM
+from rung.estimate.mixed import MixedSCM, column_kind
 from rung.estimate.scm import SCMProgram, latent_structure
 from rung.graph import CausalGraph
 
-__all__ = ["GenerativeEstimator", "fit_generative_model"]
+__all__ = ["MODELS", "GenerativeEstimator", "choose_model", "fit_generative_model"]
+
+#: model name -> class (the CLI's ``--model`` values)
+MODELS: Mapping[str, type[SCMProgram]] = {
+    "linear-gaussian": LinearGaussianSCM,
+    "discrete": DiscreteSCM,
+    "mixed": MixedSCM,
+}
+
+
+def choose_model(graph: CausalGraph, data: pd.DataFrame) -> type[SCMProgram]:
+    """The fitting route for the column types: exact where it exists, SVI otherwise.
+
+    Every observed node discrete (integers, at most 20 values) -> :class:`DiscreteSCM`
+    (exact EM); every node continuous -> :class:`LinearGaussianSCM` (exact likelihood);
+    a mix -> :class:`MixedSCM` (logistic/softmax/linear-Gaussian, latents integrated by
+    quadrature or SVI).
+
+    Examples
+    --------
+    >>> from rung.datasets import mixed_frontdoor
+    >>> cs = mixed_frontdoor(n=200)
+    >>> choose_model(cs.graph, cs.data).__name__
+    'MixedSCM'
+    """
+    order = latent_structure(graph).order
+    kinds = {column_kind(pd.to_numeric(data[c]).to_numpy(dtype=float), 20)
+             for c in order if c in data.columns}
+    if kinds and "continuous" not in kinds:
+        return DiscreteSCM
+    if kinds <= {"continuous"}:
+        return LinearGaussianSCM
+    return MixedSCM
+
+
+def _model_class(model: str | type[SCMProgram] | None, graph: CausalGraph,
+                 data: pd.DataFrame) -> type[SCMProgram]:
+    if model is None:
+        return choose_model(graph, data)
+    if isinstance(model, str):
+        if model not in MODELS:
+            raise EstimationError(f"unknown model {model!r}; choose one of {sorted(MODELS)}")
+        return MODELS[model]
+    return model
 
 
 def fit_generative_model(
     graph: CausalGraph,
     data: pd.DataFrame,
-    model: type[SCMProgram] | None = None,
+    model: str | type[SCMProgram] | None = None,
+    *,
+    init: SCMProgram | None = None,
     **params: Any,
 ) -> SCMProgram:
     """Fit a generative model of ``graph`` to ``data`` (no identification check).
 
-    ``model=None`` picks :class:`DiscreteSCM` when every observed node is discrete and
-    :class:`LinearGaussianSCM` otherwise; ``params`` go to the model's constructor.
+    ``model=None`` chooses by :func:`choose_model`; a key of :data:`MODELS` or a class picks
+    one. ``init`` (a fitted model of the same class) warm-starts EM / gradient fits;
+    ``params`` go to the model's constructor.
 
     Examples
     --------
@@ -44,11 +91,10 @@ def fit_generative_model(
     >>> type(fit_generative_model(cs.graph, cs.data)).__name__
     'LinearGaussianSCM'
     """
-    if model is None:
-        order = latent_structure(graph).order
-        discrete = all(c in data.columns and is_discrete(data[c].to_numpy(), 20) for c in order)
-        model = DiscreteSCM if discrete else LinearGaussianSCM
-    fitted: SCMProgram = model(graph, **params).fit(data)  # type: ignore[call-arg,attr-defined]
+    cls = _model_class(model, graph, data)
+    scm: Any = cls(graph, **params)  # type: ignore[call-arg]
+    warm = init is not None and type(init) is cls and cls in (DiscreteSCM, MixedSCM)
+    fitted: SCMProgram = scm.fit(data, init=init) if warm else scm.fit(data)
     return fitted
 
 
@@ -57,10 +103,15 @@ class GenerativeEstimator(EffectEstimator):
 
     Parameters
     ----------
-    model : SCMProgram subclass or None
-        :class:`LinearGaussianSCM`, :class:`DiscreteSCM`, or ``None`` to choose by data type.
+    model : str, SCMProgram subclass or None
+        :class:`LinearGaussianSCM`, :class:`DiscreteSCM`, :class:`MixedSCM` (or their
+        :data:`MODELS` keys), or ``None`` to choose by column types (:func:`choose_model`).
     model_params : dict or None
-        Constructor arguments of the model (e.g. ``{"latent_states": 3}``).
+        Constructor arguments of the model (e.g. ``{"latent_states": 3}`` or
+        ``{"config": MixedConfig(hidden=8)}``).
+    warm_start : bool
+        Start each bootstrap refit from the full-data fit (one EM run instead of restarts;
+        fewer gradient steps), which also keeps the latents' labelling across resamples.
     num_samples : int
         Monte Carlo units per arm of the simulation.
     allow_unidentified : bool
@@ -87,10 +138,11 @@ class GenerativeEstimator(EffectEstimator):
     def __init__(
         self,
         *,
-        model: type[SCMProgram] | None = None,
+        model: str | type[SCMProgram] | None = None,
         model_params: dict[str, Any] | None = None,
         num_samples: int = 20_000,
         allow_unidentified: bool = False,
+        warm_start: bool = True,
         contrast: tuple[float, float] = (1.0, 0.0),
         bootstrap: int = 0,
         alpha: float = 0.05,
@@ -101,6 +153,7 @@ class GenerativeEstimator(EffectEstimator):
         self.model_params = model_params
         self.num_samples = num_samples
         self.allow_unidentified = allow_unidentified
+        self.warm_start = warm_start
 
     def _plan(self, graph: CausalGraph, treatment: str, outcome: str) -> list[str]:
         res = identify_query(graph, treatment, outcome)
@@ -120,12 +173,16 @@ class GenerativeEstimator(EffectEstimator):
         return list(latent_structure(graph).order)
 
     def _estimate(self, df: pd.DataFrame) -> float:
-        scm = fit_generative_model(self.graph_, df, self.model, **(self.model_params or {}))
+        init = self.model_ if self._fitted_full and self.warm_start else None
+        scm = fit_generative_model(self.graph_, df, self.model, init=init,
+                                   **(self.model_params or {}))
         if not self._fitted_full:  # the first call sees the full data
             self.model_ = scm
             self._fitted_full = True
             self.details_["model"] = type(scm).__name__
             self.details_["converged"] = bool(getattr(scm, "converged_", True))
+            if hasattr(scm, "n_steps_"):
+                self.details_["n_steps"] = int(scm.n_steps_)
         a, b = self.contrast_
         return ate(scm, self.treatment_, self.outcome_, a, b, self.num_samples,
                    self.seed if self.seed is not None else 0)

@@ -74,7 +74,7 @@ def _generative(contrast: tuple[float, float], cfg: Any) -> list[Any]:
     from rung.estimate.generative import GenerativeEstimator
 
     return [GenerativeEstimator(contrast=contrast, num_samples=cfg.generative_samples,
-                                bootstrap=min(cfg.bootstrap, 30), seed=cfg.seed)]
+                                bootstrap=min(cfg.bootstrap, 20), seed=cfg.seed)]
 
 
 def _do_samples(est: Any, ctx: RunContext, contrast: tuple[float, float]) -> dict[str, Any]:

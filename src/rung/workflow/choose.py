@@ -8,8 +8,10 @@ Rule "data adjacencies, LLM orientations where the data are undecided":
    on all but easy pairs.
 2. A direction the data compel (``->`` in the CPDAG/PAG) is kept: the LLM does not override it.
 3. An edge the data leave undecided (``--``, ``o-o``, ``o->``, or ``<->`` from conflicting
-   colliders) takes the LLM's direction when the LLM proposes the pair; an ``o->`` edge the
-   LLM is silent on takes its arrowhead; ``<->`` stays a latent confounder; a ``--``/``o-o``
+   colliders) takes the LLM's direction when the LLM proposes the pair, else the direction
+   the LLM prefers among its two (P(A->B) vs P(B->A), every pair is scored both ways, so
+   this holds even when the LLM's "no direct link" wins); an ``o->`` edge the LLM is
+   silent on takes its arrowhead; ``<->`` stays a latent confounder; a ``--``/``o-o``
    edge the LLM is silent on follows the data's column order (flagged ``arbitrary``).
 4. Edges are added most certain first; an LLM or arbitrary orientation that would close a
    directed cycle is reversed (reversing can never close one too), and flagged.
@@ -45,13 +47,33 @@ def _would_cycle(directed: list[tuple[str, str]], nodes: Sequence[str], a: str, 
     return b == a or a in CausalGraph(directed=directed, nodes=nodes).descendants(b)
 
 
-def _proposal(e: DiscoveredEdge, llm: dict[frozenset[str], LLMEdge]
-              ) -> tuple[str, str, str, float] | None:
+def _preferred(prefs: Sequence[LLMEdge]) -> dict[frozenset[str], LLMEdge]:
+    """Per pair, the direction the LLM prefers, with P(dir) / (P(A->B) + P(B->A))."""
+    by_pair: dict[frozenset[str], list[LLMEdge]] = {}
+    for p in prefs:
+        by_pair.setdefault(frozenset((p.source, p.target)), []).append(p)
+    out = {}
+    for key, opts in by_pair.items():
+        best = max(opts, key=lambda o: o.confidence)
+        total = sum(o.confidence for o in opts)
+        if total > 0 and len(opts) == 2 and opts[0].confidence != opts[1].confidence:
+            out[key] = LLMEdge(best.source, best.target, best.confidence / total, best.votes)
+    return out
+
+
+def _proposal(e: DiscoveredEdge, llm: dict[frozenset[str], LLMEdge],
+              prefs: dict[frozenset[str], LLMEdge]) -> tuple[str, str, str, float] | None:
     """(source, target, reason, priority) for an edge the data leave undecided."""
-    hint = llm.get(frozenset((e.source, e.target)))
+    key = frozenset((e.source, e.target))
+    hint = llm.get(key)
     if hint is not None:
         return hint.source, hint.target, f"LLM orientation (confidence {hint.confidence:.2f})", \
             hint.confidence
+    pref = prefs.get(key)
+    if pref is not None:
+        return pref.source, pref.target, \
+            f"LLM's preferred direction (share {pref.confidence:.2f}; below its threshold)", \
+            pref.confidence / 2
     if e.kind == "o->":
         return e.source, e.target, "data arrowhead (o->); LLM silent", 0.5
     if e.kind == "<->":
@@ -62,9 +84,12 @@ def _proposal(e: DiscoveredEdge, llm: dict[frozenset[str], LLMEdge]
 
 
 def choose_final_graph(
-    data: DiscoveryResult, llm: Sequence[LLMEdge]
+    data: DiscoveryResult, llm: Sequence[LLMEdge], preferences: Sequence[LLMEdge] = ()
 ) -> tuple[CausalGraph, list[EdgeDecision]]:
     """Apply the rule of this module; return the final graph and one decision per edge.
+
+    ``llm`` are the LLM's proposed edges; ``preferences`` every scored direction (both
+    directions of each pair), used where the LLM proposes nothing for a pair.
 
     Examples
     --------
@@ -80,6 +105,7 @@ def choose_final_graph(
         key = frozenset((h.source, h.target))
         if key not in hints or h.confidence > hints[key].confidence:
             hints[key] = h
+    prefs = _preferred(preferences)
     base = data.graph  # compelled directions (acyclic by construction) and <->
     directed = list(base.directed_edges)
     bidirected = list(base.bidirected_edges)
@@ -89,7 +115,7 @@ def choose_final_graph(
     for e in data.edges:
         if (e.source, e.target) in kept:
             continue
-        prop = _proposal(e, hints)
+        prop = _proposal(e, hints, prefs)
         if prop is None:  # a <-> the LLM is silent on: already in ``bidirected``
             decisions.append(EdgeDecision(str(e), "data: latent confounder; LLM silent"))
         else:

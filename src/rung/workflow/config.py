@@ -28,7 +28,9 @@ class CopilotConfig:
     strategy : {"pairs", "bfs", "parents"}
         How the co-pilot walks the variables.
     llm_threshold : float
-        Ensemble confidence above which the LLM proposes an edge.
+        Ensemble confidence (probability of that direction among "A causes B", "B causes
+        A", "no direct link") from which the LLM proposes an edge (it must also beat "no
+        link"). Directions of pairs below it still orient undecided data edges.
     discovery : {"auto", "pc", "fci", "ges"}
         "auto" runs PC, and FCI instead when PC's colliders conflict (latent confounding).
     alpha : float

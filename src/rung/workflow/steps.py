@@ -90,18 +90,21 @@ def run_llm(ctx: RunContext) -> list[str]:
         backend=ctx.backend, threshold=cfg.llm_threshold, progress=ctx.show_progress,
     )
     edges = llm_edges_from_proposal(proposal.edges)
+    cands = llm_edges_from_proposal(getattr(proposal, "candidates", []))
     out = {"proposal": proposal.to_json(),
            "edges": [e.to_json() for e in edges],
+           "candidates": [e.to_json() for e in cands],
            "graph": graph_to_json(proposal.graph)}
     ctx.store.write_json("llm_graph.json", out)
     ctx.store.write_text("llm_graph.dot", graph_to_dot(proposal.graph, "llm"))
     return ["llm_graph.json", "llm_graph.dot"]
 
 
-def load_llm_edges(store: RunStore) -> list[LLMEdge]:
-    """The LLM's proposed edges saved by the ``llm`` step."""
+def load_llm_edges(store: RunStore, key: str = "edges") -> list[LLMEdge]:
+    """The LLM's proposed edges (``key="candidates"``: every scored direction) saved by the
+    ``llm`` step."""
     return [LLMEdge(e["source"], e["target"], float(e["confidence"]), e.get("votes"))
-            for e in store.read_json("llm_graph.json")["edges"]]
+            for e in store.read_json("llm_graph.json").get(key, [])]
 
 
 # ---------------------------------------------------------------- 3. data
@@ -168,7 +171,8 @@ def run_review(ctx: RunContext) -> list[str]:
                      for e in final.to_edge_string().split("; ") if e]
         source = "analyst"
     else:
-        final, why = choose_final_graph(data, llm)
+        final, why = choose_final_graph(
+            data, llm, preferences=load_llm_edges(ctx.store, "candidates"))
         decisions = [d.to_json() for d in why]
         source = "rule"
     rows = [r.to_json() for r in find_disagreements(llm, data, final)]
