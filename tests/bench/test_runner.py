@@ -56,6 +56,7 @@ def test_plan_interleaves_probes(data_dir: Path) -> None:
         RunConfig("tuebingen", limit=0)
 
 
+@pytest.mark.slow
 @needs_tiny
 def test_sigkill_then_resume_asks_nothing_twice(tmp_path: Path, data_dir: Path) -> None:
     out = tmp_path / "run"
@@ -81,6 +82,7 @@ def test_sigkill_then_resume_asks_nothing_twice(tmp_path: Path, data_dir: Path) 
     assert f"{len(after) - len(before)} asked, {len(before)} resumed" in done.stdout
 
 
+@pytest.mark.slow
 @needs_tiny
 def test_short_real_run_and_report(tmp_path: Path, data_dir: Path) -> None:
     out = tmp_path / "run"

@@ -108,6 +108,8 @@ class Benchmark:
         ``(prefix, continuation)`` cuts of raw dataset rows for the memorisation test.
     weighted : bool
         Whether the item weights define a weighted accuracy (Tübingen pairmeta).
+    skipped : tuple of (str, str)
+        ``(item id, reason)`` of dataset rows that cannot be asked (reported, not hidden).
     """
 
     name: str
@@ -117,6 +119,7 @@ class Benchmark:
     truth_edges: frozenset[tuple[str, str]] = frozenset()
     memo_rows: tuple[tuple[str, str], ...] = field(default=())
     weighted: bool = False
+    skipped: tuple[tuple[str, str], ...] = field(default=())
 
     @property
     def is_graph(self) -> bool:

@@ -54,7 +54,8 @@ def load_tuebingen(data_dir: DataDir = None) -> Benchmark:
 
     Variables are presented in the dataset's order (var1, var2), as Kiciman et al. did;
     ``ground_truth`` R means var1 -> var2. The memorisation rows cut each CSV row after
-    the first variable name and expect the second.
+    the first variable name and expect the second. Rows whose two variable names are the
+    same (pairs 0089 and 0090 in this CSV) cannot be asked and are listed in ``skipped``.
     """
     pairs_csv, meta = find_files("tuebingen", ["tuebingen/pairs.csv", "tuebingen/pairmeta.txt"],
                                  data_dir)
@@ -62,14 +63,18 @@ def load_tuebingen(data_dir: DataDir = None) -> Benchmark:
     weights = read_pairmeta(meta)
     items: list[Item] = []
     memo: list[tuple[str, str]] = []
+    skipped: list[tuple[str, str]] = []
     for row in df.itertuples(index=False):
         pid = str(row[0]).strip()
         a, b = str(row.var1).strip(), str(row.var2).strip()
+        if a.lower() == b.lower():
+            skipped.append((pid, f"both variables are named {a!r} in pairs.csv"))
+            continue
         truth: PairTruth = "A->B" if str(row.ground_truth).strip() == "R" else "B->A"
         items.append(PairItem(pid, a, b, truth, weight=weights[pid.removeprefix("pair")]))
         memo.append((f"{pid}, {a},", f" {b}"))
     return Benchmark("tuebingen", tuple(items), pairs_csv.parent, memo_rows=tuple(memo),
-                     weighted=True)
+                     weighted=True, skipped=tuple(skipped))
 
 
 _SIDE = {"L ": "Left ", "R ": "Right "}

@@ -10,6 +10,7 @@ import json
 import random
 import warnings
 from collections.abc import Iterable, Sequence
+from functools import cache
 from itertools import combinations
 from pathlib import Path
 
@@ -88,8 +89,10 @@ def load_sachs_graph(data_dir: str | Path | None = None) -> Benchmark:
     return graph_benchmark("sachs-graph", names, edges, target.parent)
 
 
+@cache
 def load_pgmpy_network(network: str) -> Benchmark:
-    """A Bayesian network bundled with pgmpy (offline), as a graph benchmark.
+    """A Bayesian network bundled with pgmpy (offline), as a graph benchmark (cached: the
+    immutable result is shared within a process).
 
     Raises
     ------

@@ -61,6 +61,8 @@ def honesty_notes(s: BenchScores) -> list[str]:
     notes = _near_chance(s, base) + _position(s)
     for p in s.probes:
         notes += _probe_lines(p)
+    for item_id, reason in s.skipped:
+        notes.append(f"Item {item_id} was not asked: {reason}.")
     if s.memorisation is not None:
         notes.append(f"**Memorisation:** the model reproduced {s.memorisation} of dataset "
                      "rows from their beginning.")

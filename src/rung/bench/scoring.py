@@ -54,6 +54,7 @@ class BenchScores:
     cost: dict[str, float]
     graph: dict[str, float] | None = None
     memorisation: Estimate | None = None
+    skipped: tuple[tuple[str, str], ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -62,6 +63,7 @@ class BenchScores:
             "calibration": self.calibration, "position_bias": self.position_bias,
             "cost": self.cost, "graph": self.graph,
             "memorisation": self.memorisation.to_json() if self.memorisation else None,
+            "skipped": [list(s) for s in self.skipped],
         }
 
 
@@ -181,4 +183,5 @@ def score_run(bench: Benchmark, records: Sequence[Record], model_id: str = "") -
          "questions": float(len(records))},
         _graph(bench, base) if bench.is_graph else None,
         bootstrap_mean([float(r["correct"]) for r in memo.values()]) if memo else None,
+        bench.skipped,
     )

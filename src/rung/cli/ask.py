@@ -27,6 +27,10 @@ Templates = Annotated[
     Path | None, typer.Option("--templates", help="Extra prompt-template TOML file.")
 ]
 NoCache = Annotated[bool, typer.Option("--no-cache", help="Bypass the response cache.")]
+Calibration = Annotated[
+    Path | None,
+    typer.Option("--calibration", help="Temperature calibration JSON (TemperatureCalibration)."),
+]
 
 
 def parse_describe(text: str, names: dict[str, str]) -> dict[str, str]:
@@ -61,6 +65,12 @@ def _templates(path: Path | None) -> Any:
     return load_templates(path) if path else None
 
 
+def _calibration(path: Path | None) -> Any:
+    from rung.copilot import TemperatureCalibration
+
+    return TemperatureCalibration.load(path) if path else None
+
+
 def _show(result: Any, title: str) -> None:
     console = Console()
     table = Table(title=title)
@@ -92,6 +102,7 @@ def pairwise_cmd(
     model: Model = None,
     templates: Templates = None,
     no_none: Annotated[bool, typer.Option("--no-none", help="Only the two directions.")] = False,
+    calibration: Calibration = None,
     as_json: AsJson = False,
     no_cache: NoCache = False,
 ) -> None:
@@ -108,6 +119,7 @@ def pairwise_cmd(
         variants=variants,
         allow_none=not no_none,
         templates=_templates(templates),
+        calibration=_calibration(calibration),
     )
     if as_json:
         print_json(result.to_json())
@@ -177,6 +189,7 @@ def judgment_cmd(
     variants: Variants = None,
     model: Model = None,
     templates: Templates = None,
+    calibration: Calibration = None,
     as_json: AsJson = False,
     no_cache: NoCache = False,
 ) -> None:
@@ -189,6 +202,7 @@ def judgment_cmd(
         backend=_backend(model, no_cache),
         variants=variants,
         templates=_templates(templates),
+        calibration=_calibration(calibration),
     )
     if as_json:
         print_json(result.to_json())

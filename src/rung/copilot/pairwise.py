@@ -24,30 +24,44 @@ from rung.copilot.templates import TemplateBook, load_templates
 from rung.copilot.variants import Variant, expand_variants, render_preamble
 from rung.lm.base import Backend
 
-__all__ = ["DEFAULT_PAIRWISE_VARIANTS", "PAIRWISE_LABELS", "direction_probabilities", "pairwise"]
+__all__ = [
+    "COMMON_CAUSE",
+    "DEFAULT_PAIRWISE_VARIANTS",
+    "PAIRWISE_LABELS",
+    "direction_probabilities",
+    "pairwise",
+]
 
 PAIRWISE_LABELS = ("A->B", "B->A", "none")
+COMMON_CAUSE = "common cause"
 DEFAULT_PAIRWISE_VARIANTS = 8
 _YES_NO = ("Yes", "No")
 
 
 def direction_probabilities(
-    q_ab: float, q_ba: float, *, allow_none: bool = True
+    q_ab: float, q_ba: float, *, allow_none: bool = True, q_common: float | None = None
 ) -> dict[str, float]:
-    """Three-way direction distribution from the two per-direction yes probabilities.
+    """Direction distribution from the two per-direction yes probabilities.
+
+    With ``q_common`` (P(yes) to "do they share a common cause?") the no-edge mass is split
+    into "common cause" (``× q_common``) and "none" (``× (1 - q_common)``).
 
     Examples
     --------
     >>> p = direction_probabilities(0.9, 0.2)
     >>> round(p["A->B"], 4), round(p["B->A"], 4), round(p["none"], 4)
-    (0.72, 0.02, 0.08)
+    (0.878, 0.0244, 0.0976)
     """
     w = {"A->B": q_ab * (1 - q_ba), "B->A": q_ba * (1 - q_ab)}
+    neither = (1 - q_ab) * (1 - q_ba)
+    if q_common is not None:
+        w["common cause"] = neither * q_common
+        neither *= 1 - q_common
     if allow_none:
-        w["none"] = (1 - q_ab) * (1 - q_ba)
+        w["none"] = neither
     total = sum(w.values())
     if total <= 0.0:  # both directions certain: no information about which
-        return {"A->B": 0.5, "B->A": 0.5, **({"none": 0.0} if allow_none else {})}
+        return {k: (0.5 if k in ("A->B", "B->A") else 0.0) for k in w}
     return {k: v / total for k, v in w.items()}
 
 
@@ -91,10 +105,15 @@ def _ask_yesno(counter: CallCounter, v: Variant, q: _Pair) -> VariantRecord:
             )
         )
     yes = [s.probability_of("Yes") for s in scored]
+    if "common cause" in q.labels:
+        scored.append(_common_cause_prompt(counter, v, q))
+        yes.append(scored[-1].probability_of("Yes"))
     if q.content_free:
         base = _baseline_yes(counter, v, q.preamble)
         yes = [content_free_correction(p, base) for p in yes]
-    probs = direction_probabilities(yes[0], yes[1], allow_none="none" in q.labels)
+    probs = direction_probabilities(
+        yes[0], yes[1], allow_none="none" in q.labels, q_common=yes[2] if len(yes) > 2 else None
+    )
     prompt_text = "\n\n".join(s.prompt for s in scored)
     return VariantRecord(
         v.template.id,
@@ -105,6 +124,23 @@ def _ask_yesno(counter: CallCounter, v: Variant, q: _Pair) -> VariantRecord:
         probs,
         tuple(q.labels),
         tuple(scored),
+    )
+
+
+def _common_cause_prompt(counter: CallCounter, v: Variant, q: _Pair) -> ScoredPrompt:
+    """The variant's persona and answer order, asking whether a and b share a cause."""
+    words = v.arrange(_YES_NO)
+    template = q.book.select("roles", task="common-cause")[0]
+    prompt = template.text.format(
+        preamble=q.preamble, x=q.a, y=q.b, first=words[0], second=words[1]
+    )
+    return score_prompt(
+        counter,
+        system=v.persona.system,
+        prompt=prompt,
+        options=words,
+        group=q.group(v, "common"),
+        order=v.order,
     )
 
 
@@ -165,6 +201,7 @@ def pairwise(
     templates: TemplateBook | None = None,
     calibration: TemperatureCalibration | None = None,
     content_free: bool = False,
+    common_cause: bool = False,
 ) -> PairwiseResult:
     """Ask which way causation runs between ``a`` (A) and ``b`` (B).
 
@@ -186,6 +223,8 @@ def pairwise(
         Prompt templates (default: the built-in ones).
     calibration : TemperatureCalibration, optional
         A fitted calibration applied to the aggregated probabilities.
+    common_cause : bool
+        Add the answer "common cause" (no direct link, but a shared cause).
     content_free : bool
         Contextual calibration of yes/no variants: each yes probability is measured
         against the model's P(yes) for the same prompt about "N/A" (one extra call per
@@ -194,8 +233,9 @@ def pairwise(
     Returns
     -------
     PairwiseResult
-        ``answer`` in ``{"A->B", "B->A", "none"}``, probabilities, agreement, entropy, every
-        variant's record, the number of model calls and position-bias statistics.
+        ``answer`` in ``{"A->B", "B->A", "none"}`` (and ``"common cause"`` if asked),
+        probabilities, agreement, entropy, every variant's record, the number of model
+        calls and position-bias statistics.
 
     Examples
     --------
@@ -206,7 +246,9 @@ def pairwise(
     _check_pair(a, b)
     counter = counted(backend)
     book = templates or load_templates()
-    labels = PAIRWISE_LABELS if allow_none else PAIRWISE_LABELS[:2]
+    labels = list(PAIRWISE_LABELS if allow_none else PAIRWISE_LABELS[:2])
+    if common_cause:
+        labels.insert(2, COMMON_CAUSE)
     preamble = render_preamble(
         book.snippets("pairwise"), context=context, descriptions=descriptions, names=(a, b)
     )

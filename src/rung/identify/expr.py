@@ -77,16 +77,29 @@ def _fmt_vars(names: Iterable[str], scope: Mapping[str, str], latex: bool) -> st
     return ",".join(shown) if not latex else ", ".join(shown)
 
 
+_LATEX_SPECIAL = {
+    "\\": r"\backslash{}",
+    "_": r"\_",
+    "%": r"\%",
+    "&": r"\&",
+    "#": r"\#",
+    "$": r"\$",
+    "{": r"\{",
+    "}": r"\}",
+    "^": r"\^{}",
+    "~": r"\sim{}",
+}
+
+
 def _latex_name(name: str) -> str:
+    """``X`` -> ``X``; ``X1`` -> ``X_{1}``; any other name upright: ``\\mathrm{p44/42}``."""
     base = name.rstrip("'")
     primes = len(name) - len(base)
-    if len(base) > 1 and not base.isalpha() and "_" not in base:
-        head = base.rstrip("0123456789")
-        if head and head != base:
-            base = f"{head}_{{{base[len(head):]}}}"
+    head = base.rstrip("0123456789")
+    if len(head) == 1 and head.isalpha() and head != base:
+        base = f"{head}_{{{base[1:]}}}"
     elif len(base) > 1:
-        base = base.replace("_", r"\_")
-        base = rf"\mathrm{{{base}}}"
+        base = r"\mathrm{" + "".join(_LATEX_SPECIAL.get(c, c) for c in base) + "}"
     return base + "'" * primes
 
 
