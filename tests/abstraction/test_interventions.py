@@ -90,3 +90,27 @@ def test_hugging_face_gpt2_built_from_config() -> None:
     assert not torch.allclose(out[:, 3], ref[:, 3], atol=1e-5)
     acts = collect(model, src, [site])[0]
     assert acts.shape == (3, 8)
+
+
+def test_iia_and_das_take_hugging_face_inputs() -> None:
+    transformers = pytest.importorskip("transformers")
+    from rung.abstraction.das import DAS
+    from rung.abstraction.iia import interchange_accuracy
+    from rung.abstraction.tasks.base import InterchangeData
+
+    cfg = transformers.GPT2Config(n_layer=2, n_head=2, n_embd=16, vocab_size=50, n_positions=8)
+    torch.manual_seed(0)
+    model = transformers.GPT2LMHeadModel(cfg).eval()
+    base = {"input_ids": torch.randint(0, 50, (64, 4))}
+    src = {"input_ids": torch.randint(0, 50, (64, 4))}
+    with torch.no_grad():
+        src_pred = model(**src).logits.argmax(-1)  # (B, T)
+    # labels: the source's prediction everywhere; true when the whole last block is swapped
+    data = InterchangeData(base, {"R": src}, src_pred)
+    last = Site("transformer.h.1")
+    assert interchange_accuracy(model, data, {"R": last}) == 1.0
+    assert interchange_accuracy(model, data, {"R": Site("transformer.h.0", position=0)}) < 0.5
+    # DAS over the full 64-unit site with k = 64 is the full swap, whatever the rotation
+    das = DAS("R", last, k=64, steps=2, batch_size=16).fit(model, data)
+    assert das.score(model, data) == 1.0
+    assert all(p.requires_grad for p in model.parameters())

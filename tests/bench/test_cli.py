@@ -22,7 +22,7 @@ def test_data_list_json(data_dir: Path) -> None:
     res = runner.invoke(cli_main.app, ["data", "list", "--json", "--data-dir", str(data_dir)])
     assert res.exit_code == 0, res.output
     rows = {r["name"]: r for r in json.loads(res.stdout)}
-    assert rows["tuebingen"]["available"] and rows["tuebingen"]["items"] == 108
+    assert rows["tuebingen"]["available"] and rows["tuebingen"]["items"] == 105
     assert rows["asia-graph"]["location"] == "pgmpy (bundled)"
 
 

@@ -11,7 +11,7 @@ from rung.bench.datadir import DatasetMissingError, candidate_dirs
 from rung.bench.items import ActualCauseItem, CounterfactualItem, JudgmentItem, PairItem
 from rung.bench.registry import BENCHMARKS, list_datasets, load_benchmark
 
-SIZES = {"tuebingen": 106, "neuropathic": 475, "arcticsea": 66, "causal_judgment": 190,
+SIZES = {"tuebingen": 105, "neuropathic": 475, "arcticsea": 66, "causal_judgment": 190,
          "crass": 274, "crass_ai": 44, "actual_causality": 30, "actual_causality_lab": 28,
          "sachs-graph": 55}
 
@@ -24,16 +24,16 @@ def test_sizes(name: str, data_dir: Path) -> None:
 def test_tuebingen_truth_and_weights(data_dir: Path) -> None:
     b = load_benchmark("tuebingen", data_dir)
     truths = collections.Counter(i.truth for i in b.items if isinstance(i, PairItem))
-    # ground_truth R = 80, L = 28; pairs 0089/0090 (both L) name one variable twice
-    assert truths == {"A->B": 80, "B->A": 26}
-    assert [s[0] for s in b.skipped] == ["pair0089", "pair0090"]
+    # ground_truth R = 80, L = 28; pairs 0052/0089/0090 (all L) name one variable twice
+    assert truths == {"A->B": 80, "B->A": 25}
+    assert [s[0] for s in b.skipped] == ["pair0052", "pair0089", "pair0090"]
     first = b.items[0]
     assert isinstance(first, PairItem)
     assert (first.a, first.b, first.truth, first.weight) == ("Altitude", "Temperature",
                                                               "A->B", 0.166)
     # the five multivariate pairs have weight 0 in pairmeta.txt
     zero = sorted(i.id for i in b.items if isinstance(i, PairItem) and i.weight == 0)
-    assert zero == ["pair0052", "pair0053", "pair0054", "pair0055", "pair0071"]
+    assert zero == ["pair0053", "pair0054", "pair0055", "pair0071"]
     assert b.weighted and b.memo_rows[0] == ("pair0001, Altitude,", " Temperature")
 
 

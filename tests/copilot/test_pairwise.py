@@ -163,3 +163,27 @@ def test_content_free_correction_exact(scripted):
     assert r.probabilities == pytest.approx({k: (fwd[k] + rev[k]) / 2 for k in fwd})
     assert r.calls == 6  # one content-free prompt per variant
     assert r.position_bias.prompts == 4  # content-free prompts are not votes
+
+
+def test_common_cause_answer_exact(scripted):
+    def rule(prompt: str, option: str) -> float | None:
+        if "share a common cause" in prompt:
+            return 0.75 if option == "Yes" else 0.25
+        p = 0.2  # no direct link either way
+        return p if option == "Yes" else 1 - p
+
+    r = pairwise(
+        "ice cream sales", "drownings", backend=scripted(rule), variants=2, common_cause=True
+    )
+    # w = (.16, .16, .64 * .75, .64 * .25) over (A->B, B->A, common cause, none)
+    total = 0.16 + 0.16 + 0.64
+    assert r.probabilities == pytest.approx(
+        {
+            "A->B": 0.16 / total,
+            "B->A": 0.16 / total,
+            "common cause": 0.48 / total,
+            "none": 0.16 / total,
+        }
+    )
+    assert r.answer == "common cause"
+    assert r.calls == 6

@@ -72,3 +72,18 @@ def test_missing_file_and_bad_method(fd_csv, tmp_path) -> None:
     r = _run(FD, "--data", str(fd_csv), "--treatment", "X", "--outcome", "Y",
              "--method", "magic")
     assert r.exit_code == 2 and "unknown method" in r.stderr
+
+
+def test_generative_model_option_on_mixed_data(tmp_path) -> None:
+    p = tmp_path / "mixed.csv"
+    cs = datasets.mixed_frontdoor(n=1500, seed=2)
+    cs.data.to_csv(p, index=False)
+    r = _run("Z -> X -> M -> Y; Z -> Y; X <-> Y", "--data", str(p), "--treatment", "X",
+             "--outcome", "Y", "--model", "mixed", "--json")
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.stdout)
+    assert out["method"] == "generative" and out["model"] == "MixedSCM"
+    assert abs(out["ate"] - 3.0) < cs.tolerance
+    r = _run(FD, "--data", str(p), "--treatment", "X", "--outcome", "Y", "--model", "mixed",
+             "--method", "ipw")
+    assert r.exit_code == 2 and "--method generative" in r.stderr

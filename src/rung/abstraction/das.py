@@ -24,7 +24,7 @@ from rung.abstraction.iia import interchange_accuracy
 from rung.abstraction.interventions import Swap, collect, interchange, logits_of
 from rung.abstraction.sites import Site
 from rung.abstraction.subspace import BoundlessSubspace, LowRankSubspace, RotatedSubspace
-from rung.abstraction.tasks.base import InterchangeData
+from rung.abstraction.tasks.base import InterchangeData, take
 
 __all__ = ["DAS", "BoundlessDAS", "LowRankDAS"]
 
@@ -99,8 +99,10 @@ class DAS:
             idx = order[b * self.batch_size : (b + 1) * self.batch_size]
             penalty = self._penalty(step)  # may set the temperature: before the forward
             swap = Swap(self.site, source[idx], self.intervention_)
-            logits = logits_of(interchange(model, data.base[idx], [swap]))
-            return F.cross_entropy(logits, data.labels[idx]) + penalty
+            logits = logits_of(interchange(model, take(data.base, idx), [swap]))
+            labels = data.labels[idx]
+            flat = logits.reshape(labels.numel(), -1)  # (B[*T], C)
+            return F.cross_entropy(flat, labels.reshape(-1)) + penalty
 
         with frozen(model):
             model.eval()

@@ -13,7 +13,7 @@ from torch import nn
 
 from rung.abstraction.interventions import Swap, collect, interchange, logits_of
 from rung.abstraction.sites import Site
-from rung.abstraction.tasks.base import InterchangeData
+from rung.abstraction.tasks.base import InterchangeData, take
 
 __all__ = ["find_localist_alignments", "interchange_accuracy", "neuron_slices", "task_accuracy"]
 
@@ -49,7 +49,7 @@ def interchange_accuracy(model: nn.Module, data: InterchangeData,
     """
     _check_alignment(alignment, data)
     interventions = interventions or {}
-    correct = 0
+    correct, total = 0, 0
     for start in range(0, len(data), batch_size):
         part = data.batch(slice(start, start + batch_size))
         swaps = [
@@ -58,7 +58,8 @@ def interchange_accuracy(model: nn.Module, data: InterchangeData,
         ]
         pred = logits_of(interchange(model, part.base, swaps)).argmax(-1)
         correct += int((pred == part.labels).sum())
-    return correct / len(data)
+        total += part.labels.numel()  # one per example, or per token for sequence labels
+    return correct / total
 
 
 @torch.no_grad()
@@ -95,7 +96,7 @@ def find_localist_alignments(model: nn.Module, data: InterchangeData, variable: 
     scores: dict[str, float] = {}
     for module in modules:
         probe = Site(module, position=position)
-        width = collect(model, data.base[:1], [probe])[0].shape[-1]
+        width = collect(model, take(data.base, slice(0, 1)), [probe])[0].shape[-1]
         for units in neuron_slices(width, size):
             site = Site(module, units=units, position=position)
             scores[str(site)] = interchange_accuracy(model, data, {variable: site})

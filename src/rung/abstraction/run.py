@@ -24,7 +24,12 @@ from rung.abstraction.iit import IIT
 from rung.abstraction.models import MLP, MLPConfig
 from rung.abstraction.sites import Site
 from rung.abstraction.tasks.arithmetic import ArithmeticTask
-from rung.abstraction.tasks.base import Task, make_interchange_data, make_task_data
+from rung.abstraction.tasks.base import (
+    InterchangeData,
+    Task,
+    make_interchange_data,
+    make_task_data,
+)
 from rung.abstraction.tasks.equality import EqualityTask
 from rung.abstraction.tasks.pvr import PVRTask
 
@@ -91,14 +96,7 @@ _DAS_CLASSES: dict[str, tuple[type[DAS], float]] = {
 }
 
 
-def run_task(name: str, method: str = "standard", *, layer: int = 0, k: int | None = None,
-             steps: int | None = None, seed: int = 0, n_eval: int = 2000,
-             progress: bool = False) -> RunResult:
-    """Train, align and measure one built-in task; see the module docstring.
-
-    ``steps`` is the number of optimisation steps of the method itself (training for
-    ``standard``/``iit``, subspace learning for the DAS variants).
-    """
+def _check(name: str, method: str, layer: int) -> TaskSpec:
     if name not in TASKS:
         raise ValueError(f"unknown task {name!r}; choose one of {sorted(TASKS)}")
     if method not in METHODS:
@@ -107,26 +105,47 @@ def run_task(name: str, method: str = "standard", *, layer: int = 0, k: int | No
     if not 0 <= layer < spec.n_layers:
         raise ValueError(f"layer {layer} out of range: the {name} network has layers "
                          f"0..{spec.n_layers - 1}")
+    return spec
+
+
+def _das_iia(method: str, net: nn.Module, task: Task, variable: str, layer: int, k: int,
+             steps: int, seeds: tuple[int, int], test: InterchangeData, result: RunResult,
+             progress: bool) -> None:
+    cls, lr = _DAS_CLASSES[method]
+    data_seed, seed = seeds
+    train = make_interchange_data(task, variable, 10_000, seed=data_seed)
+    das = cls(variable, Site(f"layers.{layer}"), k, steps=steps, lr=lr, seed=seed,
+              progress=progress).fit(net, train)
+    result.iia[f"{variable}@layers.{layer}"] = das.score(net, test)
+    local = find_localist_alignments(net, test, variable, [f"layers.{layer}"], size=k)
+    best = next(iter(local))
+    result.localist_iia[f"{variable}@{best}"] = local[best]
+
+
+def run_task(name: str, method: str = "standard", *, layer: int = 0, k: int | None = None,
+             steps: int | None = None, seed: int = 0, n_eval: int = 2000,
+             progress: bool = False) -> RunResult:
+    """Train, align and measure one built-in task; see the module docstring.
+
+    ``steps`` is the number of optimisation steps of the method itself (training for
+    ``standard``/``iit``, subspace learning for the DAS variants, default 1,000).
+    """
+    spec = _check(name, method, layer)
     k = spec.k if k is None else k
     start = time.perf_counter()
     task = spec.make()
-    sites = _neuron_sites(spec, layer, k)
-    train_steps = steps if steps is not None and method in ("standard", "iit") else None
-    net = _train(spec, task, sites if method == "iit" else {},
-                 train_steps or spec.train_steps, seed, progress)
+    is_das = method in _DAS_CLASSES
+    sites = {} if is_das else _neuron_sites(spec, layer, k)
+    train_steps = spec.train_steps if is_das or steps is None else steps
+    net = _train(spec, task, sites if method == "iit" else {}, train_steps, seed, progress)
     x, y = make_task_data(task, n_eval, seed=10_000 + seed, train=False)
     result = RunResult(task_accuracy(net, x, y), {}, method, 0.0)
     for i, v in enumerate(spec.variables):
         test = make_interchange_data(task, v, n_eval, seed=20_000 + seed + i, train=False)
-        if method in _DAS_CLASSES:
-            train = make_interchange_data(task, v, 10_000, seed=30_000 + seed + i)
-            cls, lr = _DAS_CLASSES[method]
-            das = cls(v, Site(f"layers.{layer}"), k, steps=steps or 1000, lr=lr, seed=seed,
-                      progress=progress)
-            das.fit(net, train)
-            result.iia[f"{v}@layers.{layer}"] = das.score(net, test)
-            local = find_localist_alignments(net, test, v, [f"layers.{layer}"], size=k)
-            result.localist_iia[f"{v}@{next(iter(local))}"] = next(iter(local.values()))
+        if is_das:
+            das_steps = 1000 if steps is None else steps
+            seeds = (30_000 + seed + i, seed)
+            _das_iia(method, net, task, v, layer, k, das_steps, seeds, test, result, progress)
         else:
             result.iia[f"{v}@{sites[v]}"] = interchange_accuracy(net, test, {v: sites[v]})
     result.seconds = time.perf_counter() - start

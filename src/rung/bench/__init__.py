@@ -1,1 +1,68 @@
-"""(under construction)"""
+"""Benchmarks with honesty probes: every score with its CI and its robustness gap.
+
+Examples
+--------
+>>> from rung.bench import load_benchmark, parse_probes
+>>> len(load_benchmark("asia-graph").items)
+28
+>>> parse_probes("order,nonsense")
+('order', 'nonsense')
+"""
+
+from rung.bench.calibration import brier_score, expected_calibration_error, reliability_bins
+from rung.bench.datadir import DatasetMissingError, candidate_dirs
+from rung.bench.items import (
+    ActualCauseItem,
+    Benchmark,
+    CounterfactualItem,
+    Item,
+    JudgmentItem,
+    PairItem,
+)
+from rung.bench.ledger import Ledger, LedgerError
+from rung.bench.metrics import (
+    Estimate,
+    accuracy,
+    bootstrap_gap,
+    bootstrap_mean,
+    weighted_accuracy,
+)
+from rung.bench.probes import ALL_PROBES, make_probe, parse_probes
+from rung.bench.registry import BENCHMARKS, list_datasets, load_benchmark
+from rung.bench.report import write_report
+from rung.bench.runner import RunConfig, RunSummary, run_benchmark
+from rung.bench.scoring import BenchScores, ProbeScore, score_run
+
+__all__ = [
+    "ALL_PROBES",
+    "BENCHMARKS",
+    "ActualCauseItem",
+    "BenchScores",
+    "Benchmark",
+    "CounterfactualItem",
+    "DatasetMissingError",
+    "Estimate",
+    "Item",
+    "JudgmentItem",
+    "Ledger",
+    "LedgerError",
+    "PairItem",
+    "ProbeScore",
+    "RunConfig",
+    "RunSummary",
+    "accuracy",
+    "bootstrap_gap",
+    "bootstrap_mean",
+    "brier_score",
+    "candidate_dirs",
+    "expected_calibration_error",
+    "list_datasets",
+    "load_benchmark",
+    "make_probe",
+    "parse_probes",
+    "reliability_bins",
+    "run_benchmark",
+    "score_run",
+    "weighted_accuracy",
+    "write_report",
+]

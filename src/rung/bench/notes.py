@@ -49,6 +49,13 @@ def _probe_lines(p: ProbeScore) -> list[str]:
         lines.append(f"With made-up names the direction is undecidable, yet "
                      f"{p.extra['confident_share']:.0%} of answers were confident "
                      f"(p >= {p.extra['confident_threshold']:.2f}): those are guesses.")
+    if p.probe == "order" and p.gap.low == p.gap.high == 0:
+        lines.append("Every ensemble already asks both orders, so the swapped question re-asks "
+                     "the same prompts: identical scores here are by design, not evidence of "
+                     "robustness; the single-prompt position bias above is the real measure.")
+    if "base_on_same_items" in p.extra:
+        lines.append(f"(The probe covers {p.accuracy.n} items; base accuracy on those same "
+                     f"items is {p.extra['base_on_same_items']:.3f}.)")
     if p.probe == "anti":
         lines.append(f"When the vignette reverses the mechanism the model followed it in "
                      f"{p.accuracy.value:.0%} of items.")

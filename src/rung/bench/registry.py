@@ -25,7 +25,7 @@ def _pgmpy(network: str) -> Loader:
 
 # name -> (loader, one-line description). Order is the order of `rung data list`.
 BENCHMARKS: dict[str, tuple[Loader, str]] = {
-    "tuebingen": (loaders.load_tuebingen, "Tübingen cause-effect pairs (108, pairmeta weights)"),
+    "tuebingen": (loaders.load_tuebingen, "Tübingen cause-effect pairs (pairmeta weights)"),
     "neuropathic": (loaders.load_neuropathic, "neuropathic pain graph edge directions (475)"),
     "arcticsea": (networks.load_arcticsea, "arctic sea ice graph, 12 variables (Hamming)"),
     "causal_judgment": (loaders.load_causal_judgment, "BIG-Bench causal_judgment (190 yes/no)"),

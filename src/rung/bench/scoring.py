@@ -93,6 +93,8 @@ def _probe_score(bench: Benchmark, name: str, recs: dict[str, Record],
         gap = bootstrap_gap([float(base[i]["correct"]) for i in paired],
                             [float(recs[i]["correct"]) for i in paired])
     extra: dict[str, float] = {}
+    if gap is not None and len(paired) < len(base):
+        extra["base_on_same_items"] = float(np.mean([base[i]["correct"] for i in paired]))
     if name == "nonsense":
         thr = float(load_probe_data("nonsense")["confident_threshold"])
         conf = [max(recs[i]["probabilities"].values()) for i in ids]
@@ -166,7 +168,10 @@ def _graph(bench: Benchmark, base: dict[str, Record]) -> dict[str, float]:
 
 
 def score_run(bench: Benchmark, records: Sequence[Record], model_id: str = "") -> BenchScores:
-    """Score the ledger ``records`` of a run of ``bench``."""
+    """Score the ledger ``records`` of a run of ``bench`` (records of items the benchmark no
+    longer asks, e.g. skipped rows, are ignored)."""
+    ids = {it.id for it in bench.items}
+    records = [r for r in records if r["probe"] == "memorisation" or r["item"] in ids]
     groups = _by_probe(records)
     base = groups.get("base", {})
     if not base:

@@ -102,6 +102,9 @@ def pairwise_cmd(
     model: Model = None,
     templates: Templates = None,
     no_none: Annotated[bool, typer.Option("--no-none", help="Only the two directions.")] = False,
+    common_cause: Annotated[
+        bool, typer.Option("--common-cause", help='Add the answer "common cause".')
+    ] = False,
     calibration: Calibration = None,
     as_json: AsJson = False,
     no_cache: NoCache = False,
@@ -118,6 +121,7 @@ def pairwise_cmd(
         context=context,
         variants=variants,
         allow_none=not no_none,
+        common_cause=common_cause,
         templates=_templates(templates),
         calibration=_calibration(calibration),
     )

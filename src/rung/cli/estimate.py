@@ -45,18 +45,27 @@ def estimate(
     contrast: Annotated[
         tuple[float, float], typer.Option("--contrast", help="A B: E[Y|do(X=A)]-E[Y|do(X=B)].")
     ] = (1.0, 0.0),
+    model: Annotated[
+        str | None,
+        typer.Option("--model", help="Generative model: linear-gaussian|discrete|mixed "
+                                     "(default: chosen from the column types)"),
+    ] = None,
     bootstrap: Annotated[int, typer.Option("--bootstrap", help="Bootstrap resamples.")] = 0,
     seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Estimate the average causal effect of TREATMENT on OUTCOME from data."""
-    from rung.estimate import NotIdentifiedError, estimate_effect, read_csv
+    from rung.estimate import EstimationError, NotIdentifiedError, estimate_effect, read_csv
 
     g = _load_graph(graph)
     df = read_csv(data)
+    extra: dict[str, Any] = {} if model is None else {"model": model}
+    if model is not None and method not in (None, "generative"):
+        raise EstimationError(f"--model {model} needs --method generative, not {method}")
+    chosen = method or ("generative" if model else None)
     try:
-        res = estimate_effect(g, df, treatment, outcome, method, contrast=contrast,
-                              bootstrap=bootstrap, seed=seed)
+        res = estimate_effect(g, df, treatment, outcome, chosen, contrast=contrast,
+                              bootstrap=bootstrap, seed=seed, **extra)
     except NotIdentifiedError as exc:
         raise UnanswerableQuery(str(exc)) from None
     if as_json:

@@ -62,8 +62,8 @@ def optimise(
     show = sys.stderr.isatty() if progress is None else progress
     trace = FitTrace()
     columns = (TextColumn("[bold]{task.description}"), BarColumn(),
-               TextColumn("{task.completed}/{task.total}"), TextColumn("ELBO/row {task.fields[elbo]}"),
-               TimeElapsedColumn())
+               TextColumn("{task.completed}/{task.total}"),
+               TextColumn("ELBO/row {task.fields[elbo]}"), TimeElapsedColumn())
     with Progress(*columns, disable=not show, transient=True) as bar:
         task = bar.add_task(label, total=max_steps, elbo="…")
         for i in range(max_steps):

@@ -56,12 +56,12 @@ class Mechanisms(nn.Module):
                 cells = int(np.prod([self._card(p) for p in sp.parents]))
                 self.table[key] = nn.Parameter(torch.zeros(cells, sp.out_dim))
             else:
-                d = self._feature_dim(sp.parents)
+                d = max(1, self._feature_dim(sp.parents))  # no parents: one zero column
                 lin = nn.Linear(d, sp.out_dim)
                 nn.init.zeros_(lin.weight)
                 nn.init.zeros_(lin.bias)
                 self.linear[key] = lin
-                if sp.kind == "continuous" and hidden > 0 and d > 0:
+                if sp.kind == "continuous" and hidden > 0 and sp.parents:
                     self.mlp[key] = nn.Sequential(nn.Linear(d, hidden), nn.Tanh(),
                                                   nn.Linear(hidden, 1))
             if sp.latents:  # random start: breaks the sign symmetry of each latent
@@ -98,7 +98,7 @@ class Mechanisms(nn.Module):
             if key in self.mlp:
                 eta = eta + self.mlp[key](f)
         if sp.latents:
-            u = torch.stack(torch.broadcast_tensors(*(latents[z] for z in sp.latents)), -1)
+            u = torch.stack(torch.broadcast_tensors(*(latents[z] for z in sp.latents)), -1)  # type: ignore[no-untyped-call]
             eta = eta + (u.unsqueeze(-1) * self.loading[key]).sum(-2)  # batch + (out,)
         if sp.kind != "categorical":
             eta = eta.squeeze(-1)
@@ -108,8 +108,8 @@ class Mechanisms(nn.Module):
     def _features(self, parents: tuple[str, ...], values: dict[str, torch.Tensor]
                   ) -> torch.Tensor:
         if not parents:
-            return torch.zeros(1, 0)
-        vals = torch.broadcast_tensors(*(values[p] for p in parents))
+            return torch.zeros(1, 1)
+        vals = torch.broadcast_tensors(*(values[p] for p in parents))  # type: ignore[no-untyped-call]
         cols: list[torch.Tensor] = []
         for p, v in zip(parents, vals, strict=True):
             if self.specs[p].kind == "categorical":

@@ -112,6 +112,9 @@ class DiscreteSCM(SCMProgram):
         self.loglik_, self.tables_, self.latent_probs_, self.converged_ = best
         return self
 
+    tables_: dict[str, np.ndarray]
+    latent_probs_: dict[str, np.ndarray]
+
     def _compatible(self, other: DiscreteSCM) -> bool:
         """Same structure, categories and latent states: ``other`` can seed EM."""
         return (getattr(other, "structure_", None) == self.structure_

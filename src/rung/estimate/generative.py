@@ -134,6 +134,7 @@ class GenerativeEstimator(EffectEstimator):
     """
 
     method = "generative"
+    model_: SCMProgram
 
     def __init__(
         self,

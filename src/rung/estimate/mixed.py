@@ -16,8 +16,9 @@ Continuous columns are standardised internally; ``to_site``/``from_site`` conver
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Self
+from typing import Any, Self
 
 import numpy as np
 import pandas as pd
@@ -57,7 +58,8 @@ class MixedConfig:
         True: quadrature; False: SVI with a per-row Normal guide; None: quadrature when the
         grid has at most 4,096 points.
     max_steps, lr, window, rtol
-        Adam steps, learning rate, and the convergence window / relative tolerance.
+        Adam steps, learning rate, and the convergence window / relative tolerance (SVI
+        uses a window four times longer, as its ELBO estimate is noisy).
     progress : bool or None
         Show a progress bar (None: when stderr is a terminal).
     """
@@ -168,13 +170,14 @@ class MixedSCM(SCMProgram):
                                   "use MixedConfig(marginalise=False) for SVI")
         step = self._quadrature_step(obs, max(q, 2)) if marg else self._svi_step(obs)
         label = "quadrature fit" if marg else "SVI fit"
-        trace = optimise(step, cfg.max_steps, cfg.window, cfg.rtol, cfg.progress, label)
+        window = cfg.window if marg else 4 * cfg.window  # the SVI objective is noisy
+        trace = optimise(step, cfg.max_steps, window, cfg.rtol, cfg.progress, label)
         self.marginalised_ = bool(marg)
         self.elbo_history_, self.n_steps_ = trace.history, trace.n_steps
         self.converged_ = trace.converged
         return self
 
-    def _quadrature_step(self, obs: dict[str, torch.Tensor], q: int):  # type: ignore[no-untyped-def]
+    def _quadrature_step(self, obs: dict[str, torch.Tensor], q: int) -> Callable[[], float]:
         lat_names = list(self.structure_.latents)
         grid, logw = _gauss_hermite_grid(len(lat_names), q)  # (Z, L), (Z,)
         lat = {u: grid[:, j].reshape(-1, 1) for j, u in enumerate(lat_names)}  # (Z, 1)
@@ -198,14 +201,14 @@ class MixedSCM(SCMProgram):
 
         return step
 
-    def _svi_step(self, obs: dict[str, torch.Tensor]):  # type: ignore[no-untyped-def]
+    def _svi_step(self, obs: dict[str, torch.Tensor]) -> Callable[[], float]:
         n_rows = len(next(iter(obs.values())))
         lat = list(self.structure_.latents)
         loc = torch.zeros(len(lat), n_rows, requires_grad=True)  # q(U_l,i) = N(loc, sd)
         raw_sd = torch.full((len(lat), n_rows), -1.0, requires_grad=True)
         params = [*self.net_.parameters(), loc, raw_sd]
         opt = torch.optim.Adam(params, lr=(self.config or MixedConfig()).lr)
-        elbo = Trace_ELBO()
+        elbo = Trace_ELBO()  # type: ignore[no-untyped-call]
 
         def guide(obs: dict[str, torch.Tensor]) -> None:
             with pyro.plate("units", n_rows):
@@ -214,9 +217,10 @@ class MixedSCM(SCMProgram):
                     pyro.sample(u, dist.Normal(loc[j], sd))
 
         def step() -> float:
-            loss = elbo.differentiable_loss(self._program, guide, obs) / n_rows
+            loss = elbo.differentiable_loss(  # type: ignore[no-untyped-call]
+                self._program, guide, obs) / n_rows
             opt.zero_grad()
-            loss.backward()  # type: ignore[no-untyped-call]
+            loss.backward()
             opt.step()
             return -float(loss.detach())
 
@@ -224,11 +228,11 @@ class MixedSCM(SCMProgram):
 
     # ------------------------------------------------------------------ the program
     def node_dist(self, node: str, values: dict[str, torch.Tensor],
-                  latents: dict[str, torch.Tensor]) -> dist.Distribution:
+                  latents: dict[str, torch.Tensor]) -> Any:
         """The conditional distribution of ``node`` given parents and latents (model scale)."""
         eta, scale = self.net_.params_of(node, values, latents)
         kind = self.kinds_[node]
-        if kind == "continuous":
+        if kind == "continuous" and scale is not None:
             return dist.Normal(eta, scale)
         if kind == "binary":
             return dist.Bernoulli(logits=eta)

@@ -92,7 +92,7 @@ def _abduct(kind: str, eta: torch.Tensor, scale: torch.Tensor | None, x: torch.T
     """(noise drawn given the observed value x, log-likelihood of x) per sample."""
     if kind == "continuous":
         assert scale is not None
-        loglik = torch.distributions.Normal(eta, scale).log_prob(x)
+        loglik = torch.distributions.Normal(eta, scale).log_prob(x)  # type: ignore[no-untyped-call]
         return (x - eta) / scale, loglik
     if kind == "binary":
         cut = torch.sigmoid(-eta)  # P(L <= -η) = P(V = 0)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import atexit
 import threading
 from pathlib import Path
 
-from rung.lm.base import Backend, LMError
+from rung.lm.base import Backend
 from rung.lm.cache import CachedBackend, ResponseCache
 from rung.lm.models import resolve_model_path
 from rung.lm.settings import LMSettings, load_settings
@@ -15,6 +16,19 @@ __all__ = ["clear_loaded_models", "get_backend"]
 
 _LOADED: dict[tuple[Path, int], Backend] = {}
 _LOCK = threading.Lock()
+_CLOSE_AT_EXIT: list[bool] = []  # becomes [True] once the exit hook is registered
+
+
+def _close_loaded_models() -> None:
+    """Free loaded llama.cpp models before interpreter teardown: freed later, from
+    ``__del__``, llama-cpp-python finds its C bindings already gone and prints
+    "Exception ignored ... 'NoneType' object is not callable"."""
+    with _LOCK:
+        for backend in _LOADED.values():
+            close = getattr(backend, "close", None)
+            if close is not None:
+                close()
+        _LOADED.clear()
 
 
 def clear_loaded_models() -> None:
@@ -32,6 +46,9 @@ def _embedded(spec: BackendSpec, settings: LMSettings, n_threads: int | None) ->
         key = (path, threads)
         if key not in _LOADED:  # one copy of the weights per process
             _LOADED[key] = LlamaCppBackend(path, n_threads=threads)
+            if not _CLOSE_AT_EXIT:
+                atexit.register(_close_loaded_models)
+                _CLOSE_AT_EXIT.append(True)
         return _LOADED[key]
 
 
@@ -49,10 +66,9 @@ def _build(spec: BackendSpec, settings: LMSettings, n_threads: int | None) -> Ba
     if spec.kind is BackendKind.OPENAI:
         return _openai(spec, settings)
     if spec.kind is BackendKind.TRANSFORMERS:
-        raise LMError(
-            f"the transformers backend ({spec.model}) is not built yet: use a GGUF file "
-            "(RUNG_LM=gguf:/path.gguf) or an OpenAI-compatible server"
-        )
+        from rung.lm.backends.hf import TransformersBackend
+
+        return TransformersBackend(Path(spec.model).expanduser(), n_threads=n_threads)
     from rung.lm.backends.scripted import ScriptedBackend
 
     return ScriptedBackend()

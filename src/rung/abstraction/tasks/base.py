@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -9,7 +10,17 @@ import torch
 
 from rung.abstraction.causal_model import CausalModel, Values
 
-__all__ = ["InterchangeData", "Task", "make_interchange_data", "make_task_data"]
+__all__ = ["Inputs", "InterchangeData", "Task", "make_interchange_data", "make_task_data", "take"]
+
+# a batch of network inputs: a tensor, or keyword tensors (e.g. {"input_ids": ...})
+Inputs = torch.Tensor | Mapping[str, torch.Tensor]
+
+
+def take(inputs: Inputs, idx: torch.Tensor | slice) -> Inputs:
+    """The examples at ``idx`` of a tensor batch or of every tensor in a mapping."""
+    if isinstance(inputs, Mapping):
+        return {k: v[idx] for k, v in inputs.items()}
+    return inputs[idx]
 
 
 class Task(Protocol):
@@ -33,10 +44,14 @@ class Task(Protocol):
 
 @dataclass(frozen=True)
 class InterchangeData:
-    """Base inputs, one source batch per intervened variable, counterfactual labels."""
+    """Base inputs, one source batch per intervened variable, counterfactual labels.
 
-    base: torch.Tensor
-    sources: dict[str, torch.Tensor]
+    Inputs are tensors or mappings of keyword tensors (Hugging Face style); ``labels`` are
+    the class indices the intervened network should predict.
+    """
+
+    base: Inputs
+    sources: dict[str, Inputs]
     labels: torch.Tensor
 
     def __len__(self) -> int:
@@ -45,7 +60,8 @@ class InterchangeData:
     def batch(self, idx: torch.Tensor | slice) -> InterchangeData:
         """The examples at ``idx``."""
         return InterchangeData(
-            self.base[idx], {v: s[idx] for v, s in self.sources.items()}, self.labels[idx]
+            take(self.base, idx), {v: take(s, idx) for v, s in self.sources.items()},
+            self.labels[idx],
         )
 
 

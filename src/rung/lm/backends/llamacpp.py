@@ -14,6 +14,7 @@ scored as part of the option, so every option of one prompt is scored from the s
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -59,6 +60,11 @@ class LlamaCppBackend:
         KV-cache cells shared by the prompt and all option sequences.
     n_seq_max : int
         Parallel sequences (options scored in one decode = ``n_seq_max - 1``).
+    repack : bool
+        Let llama.cpp repack quantized weights for its faster CPU kernels (default). Those
+        kernels round differently for different batch shapes, so on Q4_K models scores from
+        differently shaped decodes agree only to ~0.1 nat (see ``docs/lm.md``); ``False``
+        makes batched and naive scoring agree to float precision.
     name : str
         Backend kind reported in ``name`` (``embedded``).
     """
@@ -71,6 +77,7 @@ class LlamaCppBackend:
         n_ctx: int = 4096,
         n_batch: int = 512,
         n_seq_max: int = 16,
+        repack: bool = True,
         name: str = "embedded",
         seed: int = 0,
     ) -> None:
@@ -84,9 +91,14 @@ class LlamaCppBackend:
         self.model_id = self.model_path.name
         self.n_batch = n_batch
         self.n_seq_max = n_seq_max
+        quiet = logging.getLogger("llama-cpp-python")  # llama.cpp's C log goes through it
+        if quiet.level == logging.NOTSET:  # as llama_cpp.Llama(verbose=False) does
+            quiet.setLevel(logging.ERROR)
+        model_params = llama_cpp.llama_model_default_params()
+        model_params.use_extra_bufts = repack
         try:
-            self._llm: Any = llama_cpp.Llama(
-                str(self.model_path), n_ctx=64, n_threads=n_threads, verbose=False
+            self._llm: Any = _internals.LlamaModel(
+                path_model=str(self.model_path), params=model_params, verbose=False
             )
         except (ValueError, RuntimeError) as exc:
             raise LMError(
@@ -97,14 +109,13 @@ class LlamaCppBackend:
         params.n_ctx, params.n_batch, params.n_ubatch = n_ctx, n_batch, n_batch
         params.n_seq_max, params.kv_unified = n_seq_max, True
         params.n_threads = params.n_threads_batch = n_threads
-        model = self._llm._model
-        self._ctx: Any = _internals.LlamaContext(model=model, params=params, verbose=False)
+        self._ctx: Any = _internals.LlamaContext(model=self._llm, params=params, verbose=False)
         self._batch: Any = _internals.LlamaBatch(
             n_tokens=n_batch, embd=0, n_seq_max=1, verbose=False
         )
-        self._vocab = llama_cpp.llama_model_get_vocab(self._llm._model.model)
+        self._vocab = self._llm.vocab
         self._n_vocab = self._llm.n_vocab()
-        meta = self._llm.metadata
+        meta = self._llm.metadata()
         self.chat_template: str = meta.get("tokenizer.chat_template") or CHATML
         self._bos_text = self._piece(self._llm.token_bos()) if self._llm.token_bos() >= 0 else ""
         self._eos_text = self._piece(self._llm.token_eos()) if self._llm.token_eos() >= 0 else ""
@@ -238,16 +249,25 @@ class LlamaCppBackend:
             self._lib.llama_memory_seq_rm(mem, seq, -1, -1)
 
     def score_options_naive(
-        self, messages: Sequence[Message], options: Sequence[str], *, prefix: str = ""
+        self,
+        messages: Sequence[Message],
+        options: Sequence[str],
+        *,
+        prefix: str = "",
+        step: int | None = None,
     ) -> list[float]:
-        """Reference scoring: one fresh forward pass of ``prompt + option`` per option."""
+        """Reference scoring: one fresh forward pass of ``prompt + option`` per option,
+        decoded ``step`` tokens at a time (default ``n_batch``: one decode)."""
+        step = step or self.n_batch
+        if not 0 < step <= self.n_batch:
+            raise ValueError(f"step={step} must be in 1..n_batch={self.n_batch}")
         scores = []
         for joint, start in self.split_options(self.render(messages, prefix), options):
             self._ctx.kv_cache_clear()
             self._seq0, self._last_row = [], None
             total = 0.0
-            for b in range(0, len(joint), self.n_batch):
-                chunk = joint[b : b + self.n_batch]
+            for b in range(0, len(joint), step):
+                chunk = joint[b : b + step]
                 self._decode([(t, b + j, 0, b + j + 1 >= start) for j, t in enumerate(chunk)])
                 for j in range(len(chunk)):
                     if start <= b + j + 1 < len(joint):
@@ -309,7 +329,8 @@ class LlamaCppBackend:
         return allowed
 
     def close(self) -> None:
-        """Free the llama.cpp context and model."""
+        """Free the llama.cpp context and model (idempotent)."""
         self._batch.close()
         self._ctx.close()
         self._llm.close()
+        self._seq0, self._last_row = [], None

@@ -1,0 +1,253 @@
+"""Transformers backend: a local Hugging Face checkpoint, loaded only from local files.
+
+Option scoring is exact, from the full logits: the prompt (the tokens every option shares) is
+run once and its ``past_key_values`` are repeated across a batch that holds every option's
+continuation, right-padded; the option's score is the sum of its tokens' log-probabilities.
+The tokenization boundary is handled as in the embedded backend: ``prompt + option`` is
+tokenized jointly and split at its longest common token prefix with the prompt alone.
+
+Prompts use the tokenizer's own chat template when it has one, else a plain transcript
+(``User: ...``) for base models. Generation is greedy (or sampled) token by token on the KV
+cache, cut before the first stop string; ``regex`` constrains it like the other backends.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from rung.lm.backends._decoding import RegexGuard, choose_token, cut_at_stop
+from rung.lm.backends.llamacpp import _common_prefix
+from rung.lm.base import LMError, Message
+from rung.lm.chat import render_chat
+
+__all__ = ["PLAIN_TEMPLATE", "TransformersBackend"]
+
+# The transcript used when the tokenizer has no chat template (base models).
+PLAIN_TEMPLATE = (
+    "{% for m in messages %}{{ m['role'] | capitalize }}: {{ m['content'] }}\n\n{% endfor %}"
+    "{% if add_generation_prompt %}Assistant:{% endif %}"
+)
+
+
+class TransformersBackend:
+    """A local Hugging Face causal LM (``transformers:/path``), on the CPU.
+
+    Parameters
+    ----------
+    path : Path
+        Checkpoint directory (``config.json``, weights, tokenizer files).
+    n_threads : int, optional
+        ``torch.set_num_threads`` while this backend computes (default: unchanged).
+    seed : int
+        Seed of sampled generation.
+    """
+
+    name = "transformers"
+
+    def __init__(self, path: Path, *, n_threads: int | None = None, seed: int = 0) -> None:
+        self.path = Path(path)
+        if not (self.path / "config.json").is_file():
+            raise LMError(
+                f"no Hugging Face checkpoint at {self.path} (config.json missing): "
+                "point RUNG_LM=transformers:/path at a local model directory"
+            )
+        try:
+            import torch
+            from transformers import AutoModelForCausalLM, AutoTokenizer
+        except ImportError as exc:
+            raise LMError(
+                f"the transformers backend needs torch and transformers ({exc}): "
+                "install rung's `transformers` extra"
+            ) from None
+        self._torch = torch
+        try:
+            self.tokenizer: Any = AutoTokenizer.from_pretrained(self.path, local_files_only=True)
+            self.model: Any = AutoModelForCausalLM.from_pretrained(
+                self.path, local_files_only=True
+            )
+        except (OSError, ValueError) as exc:
+            raise LMError(f"transformers cannot load {self.path} ({exc})") from exc
+        self.model.train(False)  # inference mode: no dropout
+        # transformers 5.24 renamed forward's ``past_key_values`` to ``cache``
+        forward = inspect.signature(self.model.forward).parameters
+        self._cache_arg = "cache" if "cache" in forward else "past_key_values"
+        self.model_id = f"{self.path.name}@{self.path}"
+        self.n_threads = n_threads
+        self.chat_template: str | None = getattr(self.tokenizer, "chat_template", None)
+        self._rng = np.random.default_rng(seed)
+
+    # -- text <-> tokens ---------------------------------------------------------------
+    def render(self, messages: Sequence[Message], prefix: str = "") -> str:
+        """The prompt text: the chat template (or plain transcript), assistant turn opened."""
+        tok = self.tokenizer
+        text = render_chat(
+            self.chat_template or PLAIN_TEMPLATE,
+            messages,
+            bos_token=tok.bos_token or "",
+            eos_token=tok.eos_token or "",
+        )
+        return text + prefix
+
+    def tokenize(self, text: str) -> list[int]:
+        """Tokens of ``text``; special tokens are added only when no chat template wrote them."""
+        specials = self.chat_template is None
+        return list(self.tokenizer(text, add_special_tokens=specials)["input_ids"])
+
+    def split_options(self, prompt: str, options: Sequence[str]) -> list[tuple[list[int], int]]:
+        """Per option: its joint tokens and the index where its scored tokens start."""
+        prompt_tokens = self.tokenize(prompt)
+        out = []
+        for option in options:
+            joint = self.tokenize(prompt + option)
+            start = _common_prefix(prompt_tokens, joint)
+            if start == 0:
+                raise LMError("cannot score an option with an empty prompt: add a message")
+            out.append((joint, start))
+        return out
+
+    # -- forward passes ----------------------------------------------------------------
+    def _forward(self, ids: Any, past: Any = None, mask: Any = None) -> Any:
+        torch = self._torch
+        threads = torch.get_num_threads()
+        if self.n_threads:
+            torch.set_num_threads(self.n_threads)
+        try:
+            with torch.inference_mode():
+                kwargs = {self._cache_arg: past, "attention_mask": mask, "use_cache": True}
+                return self.model(input_ids=ids, **kwargs)
+        finally:
+            torch.set_num_threads(threads)
+
+    @staticmethod
+    def _past(out: Any) -> Any:
+        """The KV cache of a forward output (``cache`` or, before 5.24, ``past_key_values``)."""
+        cache = getattr(out, "cache", None)
+        return cache if cache is not None else out.past_key_values
+
+    def _log_probs(self, logits: Any) -> Any:
+        return self._torch.log_softmax(logits.double(), dim=-1)  # (..., vocab) float64
+
+    # -- scoring -----------------------------------------------------------------------
+    def score_options(
+        self, messages: Sequence[Message], options: Sequence[str], *, prefix: str = ""
+    ) -> list[float]:
+        """Log-likelihood of each whole option, all options sharing the prompt's KV cache."""
+        torch = self._torch
+        splits = self.split_options(self.render(messages, prefix), options)
+        shared = min(start for _, start in splits)
+        out = self._forward(torch.tensor([splits[0][0][:shared]]))
+        first = self._log_probs(out.logits[0, -1])  # (vocab,)
+        scores = [0.0] * len(options)
+        for i, (joint, start) in enumerate(splits):
+            if start == shared and len(joint) > shared:
+                scores[i] += float(first[joint[shared]])
+        todo = [i for i, (joint, _) in enumerate(splits) if len(joint) > shared + 1]
+        if todo:
+            self._score_rest(todo, splits, shared, self._past(out), scores)
+        return scores
+
+    def _score_rest(
+        self,
+        todo: list[int],
+        splits: list[tuple[list[int], int]],
+        shared: int,
+        past: Any,
+        scores: list[float],
+    ) -> None:
+        """One batched forward of every option's continuation on the repeated prompt cache."""
+        torch = self._torch
+        tails = [splits[i][0][shared:] for i in todo]
+        width = max(len(t) for t in tails)
+        pad = self.tokenizer.pad_token_id or 0
+        ids = torch.full((len(todo), width), pad, dtype=torch.long)  # (K, width)
+        mask = torch.zeros((len(todo), shared + width), dtype=torch.long)  # (K, prompt+width)
+        mask[:, :shared] = 1
+        for row, tail in enumerate(tails):
+            ids[row, : len(tail)] = torch.tensor(tail)
+            mask[row, shared : shared + len(tail)] = 1
+        past.batch_repeat_interleave(len(todo))
+        logp = self._log_probs(self._forward(ids, past, mask).logits)  # (K, width, vocab)
+        for row, i in enumerate(todo):
+            joint, start = splits[i]
+            for pos in range(shared, len(joint) - 1):  # logits at pos score token pos + 1
+                if pos + 1 >= start:
+                    scores[i] += float(logp[row, pos - shared, joint[pos + 1]])
+
+    def score_options_naive(
+        self, messages: Sequence[Message], options: Sequence[str], *, prefix: str = ""
+    ) -> list[float]:
+        """Reference scoring: one fresh forward pass of ``prompt + option`` per option."""
+        torch = self._torch
+        scores = []
+        for joint, start in self.split_options(self.render(messages, prefix), options):
+            logp = self._log_probs(self._forward(torch.tensor([joint])).logits[0])
+            scores.append(sum(float(logp[k - 1, joint[k]]) for k in range(start, len(joint))))
+        return scores
+
+    # -- generation --------------------------------------------------------------------
+    def generate(
+        self,
+        messages: Sequence[Message],
+        *,
+        prefix: str = "",
+        max_tokens: int = 64,
+        stop: Sequence[str] = (),
+        temperature: float = 0.0,
+        regex: str | None = None,
+    ) -> str:
+        """Greedy (or sampled) continuation, cut before the first stop string; with
+        ``regex`` the text is constrained to be a full match of it."""
+        torch = self._torch
+        guard = RegexGuard(regex) if regex is not None else None
+        out = self._forward(torch.tensor([self.tokenize(self.render(messages, prefix))]))
+        past, made = self._past(out), list[int]()
+        row = out.logits[0, -1].double().numpy()
+        for _ in range(max_tokens):
+            tok = choose_token(
+                row, temperature=temperature, rng=self._rng, allowed=self._allow(guard, made)
+            )
+            if self._is_end(tok):
+                return self._text(made)
+            made.append(tok)
+            text, stopped = cut_at_stop(self._text(made), stop)
+            if stopped:
+                return text
+            out = self._forward(torch.tensor([[tok]]), past)
+            past, row = self._past(out), out.logits[0, -1].double().numpy()
+        text = self._text(made)
+        if guard is not None and not guard.is_complete(text):
+            raise LMError(
+                f"generation hit max_tokens={max_tokens} before matching regex "
+                f"{guard.pattern!r} (got {text!r}): raise max_tokens"
+            )
+        return text
+
+    def _text(self, tokens: list[int]) -> str:
+        return str(self.tokenizer.decode(tokens, skip_special_tokens=True))
+
+    def _is_end(self, token: int) -> bool:
+        """End of turn: the tokenizer's EOS or any of the generation config's EOS ids."""
+        config_eos = getattr(self.model.generation_config, "eos_token_id", None)
+        ends = config_eos if isinstance(config_eos, list) else [config_eos]
+        return token in {self.tokenizer.eos_token_id, *ends} - {None}
+
+    def _allow(self, guard: RegexGuard | None, made: list[int]) -> Any:
+        if guard is None:
+            return None
+
+        def allowed(tok: int) -> bool:
+            if self._is_end(tok):
+                return guard.is_complete(self._text(made))
+            before, after = self._text(made), self._text([*made, tok])
+            return after != before and guard.can_grow(after)
+
+        return allowed
+
+    def close(self) -> None:
+        """Drop the model (freed when unreferenced)."""
+        self.model = None
