@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 
 import pytest
+import torch
 from typer.testing import CliRunner
 
 from rung.cli.main import _register, app
@@ -49,3 +50,16 @@ def test_bad_input_exits_2(args: list[str], needle: str) -> None:
 def test_unknown_task_is_rejected() -> None:
     res = runner.invoke(app, ["abstraction", "run", "sudoku"])
     assert res.exit_code == 2
+
+
+def test_checkpoint_dir_resumes(tmp_path) -> None:
+    args = ["abstraction", "run", "arithmetic", "--method", "das", "--steps", "20",
+            "--checkpoint-dir", str(tmp_path), "--json"]
+    first = runner.invoke(app, args)
+    assert first.exit_code == 0, first.output
+    saved = sorted(p.name for p in tmp_path.iterdir())
+    assert len(saved) == 2  # the trained network and the learned subspace
+    again = runner.invoke(app, args)
+    assert json.loads(again.stdout)["iia"] == json.loads(first.stdout)["iia"]
+    train = torch.load(next(tmp_path.glob("*-train.pt")), weights_only=False)
+    assert len(train["history"]) == 1500  # resumed as finished, not trained again

@@ -7,7 +7,7 @@ from rung.abstraction.iia import interchange_accuracy, task_accuracy
 from rung.abstraction.iit import IIT
 from rung.abstraction.models import MLP, MLPConfig
 from rung.abstraction.sites import Site
-from rung.abstraction.tasks.arithmetic import ArithmeticTask
+from rung.abstraction.tasks.arithmetic import ArithmeticTask, sum_yz_model
 from rung.abstraction.tasks.base import make_interchange_data, make_task_data
 
 SITE = Site("layers.0", units=slice(0, 16))
@@ -64,3 +64,10 @@ def test_iit_rejects_unknown_variables() -> None:
     net = MLP(MLPConfig(task.d_in, task.n_classes, d_hidden=8, n_layers=1))
     with pytest.raises(ValueError, match="'T'"):
         IIT({"T": Site("layers.0")}, steps=1).fit(net, task)
+
+
+def test_competing_hypothesis_fails_on_the_iit_network(iit_net: MLP) -> None:
+    # trained for S = x + y; the rival S = y + z does not hold at the same neurons
+    task = ArithmeticTask(causal_model=sum_yz_model())
+    data = make_interchange_data(task, "S", 2000, seed=7)
+    assert interchange_accuracy(iit_net, data, {"S": SITE}) < 0.3

@@ -92,6 +92,13 @@ def test_corrupt_model_file_is_a_clear_error(tmp_path: Path) -> None:
         LlamaCppBackend(bad, n_threads=1)
 
 
+CAUSAL = [
+    Message("system", "You are an expert in causal reasoning. Answer briefly."),
+    Message("user", "Let A be altitude and B be temperature. Does A cause B? Think carefully."),
+]
+STATEMENTS = ["A causes B.", "B causes A.", "Neither causes the other.", "Both cause each other."]
+
+
 @pytest.mark.llm
 @pytest.mark.slow
 def test_default_model_answers_a_scored_prompt(default_model: Path) -> None:
@@ -99,9 +106,29 @@ def test_default_model_answers_a_scored_prompt(default_model: Path) -> None:
     try:
         forward = [Message("user", "Does smoking cause lung cancer? Answer yes or no.")]
         scores = qwen.score_options(forward, ["yes", "no"])
-        p_yes = normalize_scores(scores)[0]
-        assert p_yes > 0.8
-        assert scores == pytest.approx(qwen.score_options_naive(forward, ["yes", "no"]), abs=1e-4)
+        assert normalize_scores(scores)[0] > 0.8
         assert math.isfinite(sum(scores))
+        # the default (repacked) kernels round by batch shape: docs/lm.md, "Agreement"
+        batched = qwen.score_options(CAUSAL, STATEMENTS)
+        naive = qwen.score_options_naive(CAUSAL, STATEMENTS)
+        assert batched == pytest.approx(naive, abs=1.0)  # measured up to 0.6 nat
+        probs = zip(normalize_scores(batched), normalize_scores(naive), strict=True)
+        assert max(abs(p - q) for p, q in probs) < 0.1  # measured up to 0.03
+    finally:
+        qwen.close()
+
+
+@pytest.mark.llm
+@pytest.mark.slow
+def test_default_model_batched_equals_naive_with_plain_kernels(default_model: Path) -> None:
+    """Multi-token options on Qwen, with llama.cpp's weight repacking off: the batched
+    multi-sequence decode and one forward per option agree to float precision (measured
+    9e-7), so the KV copies, positions and logits rows are right on this model too."""
+    qwen = LlamaCppBackend(default_model, n_threads=2, n_seq_max=8, repack=False)
+    try:
+        naive = qwen.score_options_naive(CAUSAL, STATEMENTS)  # also clears the kept prompt
+        batched = qwen.score_options(CAUSAL, STATEMENTS)
+        assert batched == pytest.approx(naive, abs=1e-4)
+        assert len({round(s, 3) for s in batched}) == len(STATEMENTS)
     finally:
         qwen.close()

@@ -11,9 +11,11 @@ interchange intervention accuracy of the task's high-level variables at a layer:
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import torch
 from torch import nn
@@ -81,12 +83,30 @@ def _neuron_sites(spec: TaskSpec, layer: int, k: int) -> dict[str, Site]:
             for i, v in enumerate(spec.variables)}
 
 
+@dataclass(frozen=True)
+class _Options:
+    """Settings shared by the steps of one run."""
+
+    seed: int
+    progress: bool
+    checkpoint_dir: Path | None
+    tag: str
+
+    def checkpoint(self, what: str) -> Path | None:
+        """Where to save/resume ``what`` (``None``: no checkpoints)."""
+        if self.checkpoint_dir is None:
+            return None
+        self.checkpoint_dir.mkdir(parents=True, exist_ok=True)
+        return self.checkpoint_dir / f"{self.tag}-{what}.pt"
+
+
 def _train(spec: TaskSpec, task: Task, alignment: dict[str, Site], steps: int,
-           seed: int, progress: bool) -> nn.Module:
-    torch.manual_seed(seed)
+           opts: _Options) -> nn.Module:
+    torch.manual_seed(opts.seed)
     d_in = task.encode(task.sample(1, torch.Generator().manual_seed(0))).shape[-1]
     net = MLP(MLPConfig(d_in, task.n_classes, spec.d_hidden, spec.n_layers))
-    IIT(alignment, steps=steps, lr=spec.lr, seed=seed, progress=progress).fit(net, task)
+    IIT(alignment, steps=steps, lr=spec.lr, seed=opts.seed, progress=opts.progress,
+        checkpoint=opts.checkpoint("train")).fit(net, task)
     return net
 
 
@@ -108,27 +128,28 @@ def _check(name: str, method: str, layer: int) -> TaskSpec:
     return spec
 
 
-def _das_iia(method: str, net: nn.Module, task: Task, variable: str, layer: int, k: int,
-             steps: int, seeds: tuple[int, int], test: InterchangeData, result: RunResult,
-             progress: bool) -> None:
+def _das_iia(method: str, net: nn.Module, task: Task, variable: str, site: Site, k: int,
+             steps: int, data_seed: int, test: InterchangeData, opts: _Options,
+             result: RunResult) -> None:
     cls, lr = _DAS_CLASSES[method]
-    data_seed, seed = seeds
     train = make_interchange_data(task, variable, 10_000, seed=data_seed)
-    das = cls(variable, Site(f"layers.{layer}"), k, steps=steps, lr=lr, seed=seed,
-              progress=progress).fit(net, train)
-    result.iia[f"{variable}@layers.{layer}"] = das.score(net, test)
-    local = find_localist_alignments(net, test, variable, [f"layers.{layer}"], size=k)
+    das = cls(variable, site, k, steps=steps, lr=lr, seed=opts.seed, progress=opts.progress,
+              checkpoint=opts.checkpoint(f"{variable}-{steps}")).fit(net, train)
+    result.iia[f"{variable}@{site}"] = das.score(net, test)
+    local = find_localist_alignments(net, test, variable, [site.module], size=k)
     best = next(iter(local))
     result.localist_iia[f"{variable}@{best}"] = local[best]
 
 
 def run_task(name: str, method: str = "standard", *, layer: int = 0, k: int | None = None,
              steps: int | None = None, seed: int = 0, n_eval: int = 2000,
-             progress: bool = False) -> RunResult:
+             progress: bool = False, checkpoint_dir: Path | None = None) -> RunResult:
     """Train, align and measure one built-in task; see the module docstring.
 
     ``steps`` is the number of optimisation steps of the method itself (training for
-    ``standard``/``iit``, subspace learning for the DAS variants, default 1,000).
+    ``standard``/``iit``, subspace learning for the DAS variants, default 1,000). With
+    ``checkpoint_dir``, training and subspace learning save their progress there and a
+    repeated run resumes instead of starting over.
     """
     spec = _check(name, method, layer)
     k = spec.k if k is None else k
@@ -137,15 +158,19 @@ def run_task(name: str, method: str = "standard", *, layer: int = 0, k: int | No
     is_das = method in _DAS_CLASSES
     sites = {} if is_das else _neuron_sites(spec, layer, k)
     train_steps = spec.train_steps if is_das or steps is None else steps
-    net = _train(spec, task, sites if method == "iit" else {}, train_steps, seed, progress)
+    trained = "iit" if method == "iit" else "standard"
+    opts = _Options(seed, progress, checkpoint_dir,
+                    f"{name}-{trained}-L{layer}-k{k}-t{train_steps}-s{seed}")
+    net = _train(spec, task, sites if method == "iit" else {}, train_steps, opts)
     x, y = make_task_data(task, n_eval, seed=10_000 + seed, train=False)
     result = RunResult(task_accuracy(net, x, y), {}, method, 0.0)
     for i, v in enumerate(spec.variables):
         test = make_interchange_data(task, v, n_eval, seed=20_000 + seed + i, train=False)
         if is_das:
-            das_steps = 1000 if steps is None else steps
-            seeds = (30_000 + seed + i, seed)
-            _das_iia(method, net, task, v, layer, k, das_steps, seeds, test, result, progress)
+            opts_das = dataclasses.replace(opts, tag=f"{opts.tag}-{method}")
+            _das_iia(method, net, task, v, Site(f"layers.{layer}"), k,
+                     1000 if steps is None else steps, 30_000 + seed + i, test, opts_das,
+                     result)
         else:
             result.iia[f"{v}@{sites[v]}"] = interchange_accuracy(net, test, {v: sites[v]})
     result.seconds = time.perf_counter() - start

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from enum import StrEnum
+from pathlib import Path
 
 import typer
 
@@ -42,6 +43,8 @@ def run(
     k: int | None = typer.Option(None, help="Neurons per variable, or DAS subspace size."),
     steps: int | None = typer.Option(None, help="Optimisation steps of the method."),
     seed: int = typer.Option(0, help="Random seed."),
+    checkpoint_dir: Path | None = typer.Option(
+        None, help="Save progress here; rerunning the same command resumes."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Train a network on TASK, align its high-level variables and report IIA."""
@@ -55,7 +58,7 @@ def run(
         raise ValueError(f"--steps {steps} must be non-negative")
     torch.set_num_threads(1)
     result = run_task(task.value, method.value, layer=layer, k=k, steps=steps, seed=seed,
-                      progress=not as_json)
+                      progress=not as_json, checkpoint_dir=checkpoint_dir)
     out = dataclasses.asdict(result)
     if as_json:
         print_json(out)

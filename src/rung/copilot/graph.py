@@ -33,7 +33,7 @@ from rung.copilot.templates import TemplateBook, load_templates
 from rung.copilot.variants import Variant, expand_variants, render_preamble
 from rung.lm.base import Backend, Message
 
-__all__ = ["DEFAULT_GRAPH_VARIANTS", "STRATEGIES", "propose_graph"]
+__all__ = ["DEFAULT_GRAPH_VARIANTS", "STRATEGIES", "most_confident_edges", "propose_graph"]
 
 DEFAULT_GRAPH_VARIANTS = 2
 STRATEGIES = ("pairs", "bfs", "parents")
@@ -75,7 +75,7 @@ class _Job:
             listing = "\n".join(f"- {name}" for name in v.arrange(others))
             prompt = v.template.text.format(preamble=preamble, listing=listing, node=node)
             messages = [Message("system", v.persona.system), Message("user", prompt)]
-            text = self.counter.generate(messages, max_tokens=16 * len(others) + 16)
+            text = self.counter.generate(messages, max_tokens=12 * len(others) + 16, stop=("\n\n",))
             for name in match_names(text, others):
                 votes[name] = votes.get(name, 0) + 1
         self.tick()
@@ -168,6 +168,7 @@ def propose_graph(
     templates: TemplateBook | None = None,
     progress: bool = True,
     content_free: bool = False,
+    top_k: int | None = None,
 ) -> GraphProposal:
     """Propose a whole causal graph over ``variables`` with a confidence on every edge.
 
@@ -190,6 +191,10 @@ def propose_graph(
     content_free : bool
         Contextual calibration of the yes/no answers ("pairs" only; see
         :func:`~rung.copilot.pairwise.pairwise`).
+    top_k : int, optional
+        Instead of ``threshold``, keep the ``top_k`` most confident edges (one direction
+        per pair). For models that rank pairs better than they judge them absolutely
+        (measured on Sachs: the 1.5B default said "No" to every pair, yet ranked them).
 
     Returns
     -------
@@ -219,10 +224,32 @@ def propose_graph(
         else:
             votes = _bfs(job, threshold) if strategy == "bfs" else _parents(job)
             edges, candidates = _edges_from_votes(votes, threshold)
+    if top_k is not None:
+        edges = most_confident_edges(candidates, top_k)
     graph, kept, repairs = repair_cycles(names, sorted(edges, key=lambda e: -e.confidence))
     return GraphProposal(
         graph, kept, repairs, counter.calls, strategy, counter.model_id, candidates, bias
     )
+
+
+def most_confident_edges(candidates: Sequence[ProposedEdge], k: int) -> list[ProposedEdge]:
+    """The ``k`` most confident candidates, at most one direction per pair.
+
+    Examples
+    --------
+    >>> c = [ProposedEdge("a", "b", 0.4, 1, 2), ProposedEdge("b", "a", 0.3, 1, 2),
+    ...      ProposedEdge("b", "c", 0.2, 0, 2)]
+    >>> [(e.source, e.target) for e in most_confident_edges(c, 2)]
+    [('a', 'b'), ('b', 'c')]
+    """
+    if k < 0:
+        raise ValueError(f"top_k={k}: give a non-negative number of edges")
+    best: dict[frozenset[str], ProposedEdge] = {}
+    for e in candidates:
+        key = frozenset((e.source, e.target))
+        if key not in best or e.confidence > best[key].confidence:
+            best[key] = e
+    return sorted(best.values(), key=lambda e: (-e.confidence, e.source, e.target))[:k]
 
 
 def _check_variables(variables: Sequence[str], strategy: str, threshold: float) -> list[str]:
