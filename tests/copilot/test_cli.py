@@ -95,3 +95,14 @@ def test_graph_dot_and_json_tiny(tiny, tmp_path, monkeypatch):
     assert js["nodes"] == ["rain", "wet ground"] and js["strategy"] == "bfs"
     assert all({"from", "to", "confidence"} <= set(e) for e in js["edges"])
     assert dot.read_text().startswith("digraph")
+
+
+def test_graph_top_k_option_reaches_the_library():
+    # the scripted backend scores every option alike: only --top-k can keep an edge
+    args = ["ask", "graph", "--variables", "a,b", "--model", "scripted", "--no-cache", "--json"]
+    plain = runner.invoke(main.app, args)
+    assert plain.exit_code == 0, plain.output
+    assert json.loads(plain.stdout)["edges"] == []
+    top = runner.invoke(main.app, [*args, "--top-k", "1"])
+    assert len(json.loads(top.stdout)["edges"]) == 1
+    assert json.loads(top.stdout)["calls"] == 4

@@ -111,3 +111,19 @@ def test_match_names():
     assert match_names("none", names) == []
     assert match_names("PIP2 and P38, maybe", names) == ["PIP2", "P38"]
     assert match_names("PIP23", names) == []
+
+
+def test_top_k_keeps_most_confident_edges_below_threshold(scripted):
+    # a model that says "No" to everything but ranks rain -> wet ground highest
+    def rule(prompt: str, option: str) -> float | None:
+        m = re.search(r"Does (.+?) cause (.+?)\?", prompt)
+        if not m:
+            return None
+        yes = 0.4 if (m.group(1), m.group(2)) == ("rain", "wet ground") else 0.1
+        return yes if option == "Yes" else 1 - yes
+
+    none = propose_graph(VARS, backend=scripted(rule), progress=False)
+    assert none.graph.directed_edges == ()
+    top = propose_graph(VARS, backend=scripted(rule), progress=False, top_k=1)
+    assert top.graph.directed_edges == (("rain", "wet ground"),)
+    assert top.edges[0].confidence == pytest.approx(0.36 / (0.36 + 0.06 + 0.54))

@@ -43,6 +43,17 @@ def test_batched_equals_naive_property(
     assert batched == pytest.approx(naive, abs=1e-4)
 
 
+def test_naive_reference_does_not_depend_on_decode_shape(tiny: LlamaCppBackend) -> None:
+    """On SmolLM2 llama.cpp's kernels are batch-shape invariant: one token per decode, seven
+    per decode and one decode give the same scores (on Qwen they do not: docs/lm.md)."""
+    options = ["Smoking causes cancer.", "not at all"]
+    whole = tiny.score_options_naive(QUESTION, options)
+    assert tiny.score_options_naive(QUESTION, options, step=1) == pytest.approx(whole, abs=1e-5)
+    assert tiny.score_options_naive(QUESTION, options, step=7) == pytest.approx(whole, abs=1e-5)
+    with pytest.raises(ValueError, match="step=0"):
+        tiny.score_options_naive(QUESTION, options, step=0)
+
+
 def test_option_score_is_chain_rule_of_greedy_tokens(tiny: LlamaCppBackend) -> None:
     """Independent check: the whole-option score equals the sum of one-token scores."""
     text = tiny.generate(QUESTION, max_tokens=3)

@@ -15,7 +15,7 @@ def _near_chance(s: BenchScores, base: ProbeScore) -> list[str]:
         return [f"**Near chance.** Base accuracy {acc} is not above the best trivial baseline "
                 f"({floor:.3f}: chance {s.baselines.get('chance', 0):.3f}, majority class "
                 f"{s.baselines.get('majority', 0):.3f}) within its 95% CI. On this benchmark "
-                "this model's answers are not distinguishable from guessing."]
+                "this model's answers are not distinguishable from (or are worse than) guessing."]
     return [f"Base accuracy {acc} is above the best trivial baseline ({floor:.3f})."]
 
 

@@ -149,6 +149,12 @@ def graph_cmd(
     ] = None,
     strategy: Annotated[str, typer.Option(help="pairs, bfs or parents.")] = "pairs",
     threshold: Annotated[float, typer.Option(help="Minimum edge confidence.")] = 0.5,
+    top_k: Annotated[
+        int | None, typer.Option("--top-k", help="Keep the K most confident edges instead.")
+    ] = None,
+    content_free: Annotated[
+        bool, typer.Option("--content-free", help="Contextual calibration (pairs).")
+    ] = False,
     variants: Variants = None,
     model: Model = None,
     templates: Templates = None,
@@ -172,6 +178,8 @@ def graph_cmd(
         threshold=threshold,
         templates=_templates(templates),
         progress=True,
+        top_k=top_k,
+        content_free=content_free,
     )
     if output:
         output.write_text(proposal.to_dot(), encoding="utf-8")

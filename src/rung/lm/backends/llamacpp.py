@@ -258,7 +258,7 @@ class LlamaCppBackend:
     ) -> list[float]:
         """Reference scoring: one fresh forward pass of ``prompt + option`` per option,
         decoded ``step`` tokens at a time (default ``n_batch``: one decode)."""
-        step = step or self.n_batch
+        step = self.n_batch if step is None else step
         if not 0 < step <= self.n_batch:
             raise ValueError(f"step={step} must be in 1..n_batch={self.n_batch}")
         scores = []
