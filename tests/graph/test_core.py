@@ -8,7 +8,6 @@ import random
 
 import networkx as nx
 import pytest
-from graph_strategies import causal_graphs, random_dag
 from hypothesis import given, settings
 
 import rung.graph
@@ -20,6 +19,7 @@ from rung.graph import (
     latent_projection,
     to_explicit_latents,
 )
+from tests.graph.graph_strategies import causal_graphs, random_dag
 
 MODULES = [
     "core", "components", "separation", "parse_edges", "parse_dagitty", "parse_dot", "io",

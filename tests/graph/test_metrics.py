@@ -8,7 +8,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from graph_strategies import causal_graphs
 from hypothesis import assume, given, settings
 
 from rung.graph import (
@@ -19,6 +18,7 @@ from rung.graph import (
     normalized_hamming_distance,
     structural_hamming_distance,
 )
+from tests.graph.graph_strategies import causal_graphs
 
 ARCTIC = Path(__file__).resolve().parents[3] / "shared" / "data" / "arcticsea" / "truth.json"
 

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
-from graph_strategies import causal_graphs
 from hypothesis import given, settings
 
 from rung.graph import (
@@ -26,6 +25,7 @@ from rung.graph import (
     to_networkx,
     write_graph,
 )
+from tests.graph.graph_strategies import causal_graphs
 
 
 def _same(a: CausalGraph, b: CausalGraph, *, edge_order: bool = True) -> None:

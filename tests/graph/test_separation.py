@@ -7,7 +7,6 @@ from itertools import chain, combinations
 
 import networkx as nx
 import pytest
-from graph_strategies import causal_graphs, random_dag
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -22,6 +21,7 @@ from rung.graph import (
     to_explicit_latents,
     to_networkx,
 )
+from tests.graph.graph_strategies import causal_graphs, random_dag
 
 
 def _dag(g: CausalGraph) -> nx.DiGraph:

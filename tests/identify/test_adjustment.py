@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from conftest import random_admg
 from rung.graph import CausalGraph
 from rung.identify import (
     AdjustmentSearchError,
@@ -18,6 +17,7 @@ from rung.identify import (
 from rung.identify._ir import marg, prod, term
 from rung.identify.api import Identification
 from rung.identify.verify import verify
+from tests.identify.conftest import random_admg
 
 
 def _adjusted(g: CausalGraph, x: str, y: str, z: frozenset[str]) -> Identification:

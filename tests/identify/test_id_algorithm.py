@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from conftest import Case, random_admg, random_query
 from rung.graph import CausalGraph
 from rung.identify import Hedge, identify, verify
+from tests.identify.conftest import Case, random_admg, random_query
 
 
 def _check_hedge(g: CausalGraph, h: Hedge, x: frozenset[str], y: frozenset[str]) -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from conftest import random_admg
 from rung.identify import identify
+from tests.identify.conftest import random_admg
 
 y0_identify = pytest.importorskip("y0.algorithm.identify")
 y0_graph = pytest.importorskip("y0.graph")
