@@ -56,15 +56,21 @@ def _tokenizer(chat: bool) -> object:
     return fast
 
 
-def _checkpoint(root: Path, chat: bool) -> Path:
+def _checkpoint(root: Path, chat: bool, llama: bool = False) -> Path:
     torch.manual_seed(0)
     tok = _tokenizer(chat)
-    config = transformers.GPT2Config(
-        vocab_size=len(tok), n_positions=256, n_embd=32, n_layer=2, n_head=2,
-        bos_token_id=tok.bos_token_id, eos_token_id=tok.eos_token_id,
-    )
-    model = transformers.GPT2LMHeadModel(config)
-    path = root / ("chat" if chat else "base")
+    ids = {"bos_token_id": tok.bos_token_id, "eos_token_id": tok.eos_token_id}
+    model: object
+    if llama:  # rotary positions, grouped-query attention
+        model = transformers.LlamaForCausalLM(transformers.LlamaConfig(
+            vocab_size=len(tok), hidden_size=32, intermediate_size=64, num_hidden_layers=2,
+            num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=256, **ids,
+        ))
+    else:  # learned absolute positions
+        model = transformers.GPT2LMHeadModel(transformers.GPT2Config(
+            vocab_size=len(tok), n_positions=256, n_embd=32, n_layer=2, n_head=2, **ids,
+        ))
+    path = root / ("llama" if llama else "chat" if chat else "base")
     model.save_pretrained(path)
     tok.save_pretrained(path)
     return path
@@ -73,7 +79,11 @@ def _checkpoint(root: Path, chat: bool) -> Path:
 @pytest.fixture(scope="module")
 def checkpoints(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     root = tmp_path_factory.mktemp("hf")
-    return {"chat": _checkpoint(root, True), "base": _checkpoint(root, False)}
+    return {
+        "chat": _checkpoint(root, True),
+        "base": _checkpoint(root, False),
+        "llama": _checkpoint(root, True, llama=True),
+    }
 
 
 @pytest.fixture(scope="module")
@@ -107,6 +117,18 @@ def test_batched_equals_naive(chat_lm: TransformersBackend) -> None:
     assert len(set(batched)) == len(batched)  # the options really got different scores
 
 
+def test_batched_equals_naive_on_a_llama_architecture(checkpoints: dict[str, Path]) -> None:
+    lm = TransformersBackend(checkpoints["llama"], n_threads=1)
+    options = ["yes", "no", "Yes, smoking causes lung cancer.", "maybe it depends"]
+    for prefix in ("", "The answer is "):
+        batched = lm.score_options(QUESTION, options, prefix=prefix)
+        assert batched == pytest.approx(
+            lm.score_options_naive(QUESTION, options, prefix=prefix), abs=1e-4
+        )
+    free = lm.generate(QUESTION, max_tokens=6)
+    assert free and _hf_greedy(lm, 6).startswith(free)
+
+
 @settings(
     max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -136,15 +158,19 @@ def test_option_score_is_chain_rule_of_token_scores(chat_lm: TransformersBackend
     assert got == pytest.approx(expected, abs=1e-6)
 
 
-def test_greedy_generate_matches_hf_generate_and_stops(chat_lm: TransformersBackend) -> None:
-    ids = torch.tensor([chat_lm.tokenize(chat_lm.render(QUESTION))])
+def _hf_greedy(lm: TransformersBackend, n: int) -> str:
+    """transformers' own greedy ``generate``: the independent reference."""
+    ids = torch.tensor([lm.tokenize(lm.render(QUESTION))])
     with torch.inference_mode():
-        ref = chat_lm.model.generate(
-            ids, max_new_tokens=8, do_sample=False, pad_token_id=chat_lm.tokenizer.pad_token_id
+        out = lm.model.generate(
+            ids, max_new_tokens=n, do_sample=False, pad_token_id=lm.tokenizer.pad_token_id
         )
-    ref_text = chat_lm._text([int(t) for t in ref[0, ids.shape[1]:]])
+    return lm._text([int(t) for t in out[0, ids.shape[1]:]])
+
+
+def test_greedy_generate_matches_hf_generate_and_stops(chat_lm: TransformersBackend) -> None:
     free = chat_lm.generate(QUESTION, max_tokens=8)
-    assert free == ref_text[: len(free)] and free
+    assert free and _hf_greedy(chat_lm, 8).startswith(free)
     cut = free[len(free) // 2]
     stopped = chat_lm.generate(QUESTION, max_tokens=8, stop=[cut])
     assert stopped == free[: free.index(cut)]
