@@ -6,11 +6,15 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-__all__ = ["CopilotConfig", "DiscoveryChoice"]
+__all__ = ["CopilotConfig", "DiscoveryChoice", "LLMPairs", "Transform"]
 
 DiscoveryChoice = Literal["auto", "pc", "fci", "ges"]
+LLMPairs = Literal["skeleton", "all"]
+Transform = Literal["none", "log"]
 _DISCOVERY = ("auto", "pc", "fci", "ges")
 _STRATEGIES = ("pairs", "bfs", "parents")
+_LLM_PAIRS = ("skeleton", "all")
+_TRANSFORMS = ("none", "log")
 
 
 @dataclass(frozen=True)
@@ -25,12 +29,29 @@ class CopilotConfig:
         Column name -> plain-language description, given to the LLM.
     model : str, optional
         LM backend spec for :func:`rung.lm.get_backend` (None: the embedded default).
+    transform : {"none", "log"}
+        Applied to every column before anything else (``"log"``: natural log; every value
+        must be positive). Stated in the report; never applied silently.
     strategy : {"pairs", "bfs", "parents"}
-        How the co-pilot walks the variables.
-    llm_threshold : float
-        Ensemble confidence (probability of that direction among "A causes B", "B causes
-        A", "no direct link") from which the LLM proposes an edge (it must also beat "no
-        link"). Directions of pairs below it still orient undecided data edges.
+        How the co-pilot walks the variables when ``llm_pairs="all"`` ("bfs" and "parents"
+        ask generation questions instead of pairs).
+    llm_pairs : {"skeleton", "all"}
+        ``"skeleton"`` (default): discovery runs first and the LLM is asked about the pairs
+        adjacent in the data plus ``llm_extra_pairs`` others (see
+        :mod:`rung.workflow.questions`); ``"all"``: every pair (forced by
+        ``use_knowledge``, whose LLM edges must exist before discovery).
+    llm_extra_pairs : int, optional
+        Non-adjacent pairs asked in ``"skeleton"`` mode (default: half the variables).
+    llm_variants : int
+        Prompt variants per question (always in both option orders).
+    llm_top_k : int, optional
+        The LLM's graph keeps its ``k`` most probable directions (default: the number of
+        variables), unless ``llm_threshold`` is given.
+    llm_threshold : float, optional
+        Instead of top-k: ensemble confidence (probability of that direction among "A
+        causes B", "B causes A", "no direct link") from which the LLM proposes an edge (it
+        must also beat "no link"). Directions of pairs below it still orient undecided data
+        edges.
     discovery : {"auto", "pc", "fci", "ges"}
         "auto" runs PC, and FCI instead when PC's colliders conflict (latent confounding).
     alpha : float
@@ -62,8 +83,13 @@ class CopilotConfig:
     outcome: str
     descriptions: Mapping[str, str] | None = None
     model: str | None = None
+    transform: Transform = "none"
     strategy: str = "pairs"
-    llm_threshold: float = 0.5
+    llm_pairs: LLMPairs = "skeleton"
+    llm_extra_pairs: int | None = None
+    llm_variants: int = 2
+    llm_top_k: int | None = None
+    llm_threshold: float | None = None
     discovery: DiscoveryChoice = "auto"
     alpha: float = 0.01
     use_knowledge: bool = False
@@ -84,10 +110,9 @@ class CopilotConfig:
             raise ValueError(f"discovery={self.discovery!r}; choose one of {list(_DISCOVERY)}")
         if self.strategy not in _STRATEGIES:
             raise ValueError(f"strategy={self.strategy!r}; choose one of {list(_STRATEGIES)}")
-        for name in ("llm_threshold", "knowledge_at"):
-            v = getattr(self, name)
-            if not 0.0 <= v <= 1.0:
-                raise ValueError(f"{name}={v} must lie in [0, 1]")
+        self._validate_llm()
+        if not 0.0 <= self.knowledge_at <= 1.0:
+            raise ValueError(f"knowledge_at={self.knowledge_at} must lie in [0, 1]")
         if not 0.0 < self.alpha < 1.0:
             raise ValueError(f"alpha={self.alpha} must lie strictly between 0 and 1")
         if self.bootstrap < 0 or self.generative_samples < 1:
@@ -95,6 +120,27 @@ class CopilotConfig:
                 f"bootstrap={self.bootstrap} must be >= 0 and generative_samples="
                 f"{self.generative_samples} >= 1"
             )
+
+    def _validate_llm(self) -> None:
+        if self.transform not in _TRANSFORMS:
+            raise ValueError(f"transform={self.transform!r}; choose one of {list(_TRANSFORMS)}")
+        if self.llm_pairs not in _LLM_PAIRS:
+            raise ValueError(f"llm_pairs={self.llm_pairs!r}; choose one of {list(_LLM_PAIRS)}")
+        if self.llm_threshold is not None and not 0.0 < self.llm_threshold <= 1.0:
+            raise ValueError(f"llm_threshold={self.llm_threshold} must lie in (0, 1]")
+        if self.llm_threshold is not None and self.llm_top_k is not None:
+            raise ValueError("give either llm_top_k or llm_threshold, not both")
+        for name in ("llm_top_k", "llm_extra_pairs"):
+            v = getattr(self, name)
+            if v is not None and v < 0:
+                raise ValueError(f"{name}={v} must be a non-negative number")
+        if self.llm_variants < 2:
+            raise ValueError(f"llm_variants={self.llm_variants}: use at least 2 (both orders)")
+
+    @property
+    def asks_all_pairs(self) -> bool:
+        """Whether the LLM step asks about every pair (and so runs before discovery)."""
+        return self.llm_pairs == "all" or self.use_knowledge
 
     def to_json(self) -> dict[str, Any]:
         d = asdict(self)

@@ -10,6 +10,12 @@ split at its longest common token prefix with ``prompt`` alone. The option's sco
 log-probability of the joint tokens after the split, given those before it. When a token
 straddles the boundary (``"is" + " yes"`` merging a trailing space), the straddling token is
 scored as part of the option, so every option of one prompt is scored from the same text.
+
+Numerics: llama.cpp's CPU kernels round differently for different batch shapes. On SmolLM2
+batched and naive scoring are bit-identical; on Qwen2.5 Q4_K_M they differ by up to ~0.6 nat
+per multi-token option, as much as naive scoring decoded in other chunk sizes differs from
+itself (measurements in ``docs/lm.md``). The model is loaded with llama.cpp's own model
+object (no ``llama_cpp.Llama`` wrapper, whose extra context is not needed).
 """
 
 from __future__ import annotations
