@@ -7,9 +7,25 @@ all of them.
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
+
 import pytest
 
 from rung.graph import CausalGraph
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _isolated_lm_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Keep the suite away from the user's LM response cache: every model answer a test
+    relies on is computed by the model in this run, never read from an earlier one."""
+    old = os.environ.get("RUNG_LM_CACHE")
+    os.environ["RUNG_LM_CACHE"] = str(tmp_path_factory.mktemp("lm-cache") / "lm.sqlite")
+    yield
+    if old is None:
+        os.environ.pop("RUNG_LM_CACHE", None)
+    else:
+        os.environ["RUNG_LM_CACHE"] = old
 
 # name -> edge string. Node names follow y0's examples where one exists.
 CANONICAL: dict[str, str] = {
