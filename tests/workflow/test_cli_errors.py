@@ -33,6 +33,8 @@ def _good() -> str:
     ("X,Y\n" + "1,2\n" * 12 + "nan,3\n", ["-t", "X", "-y", "Y"], "missing value"),
     ("X,Y\n1,2\n", ["-t", "X", "-y", "Y"], "1 data row"),
     ("X,X\n1,2\n3,4\n", ["-t", "X", "-y", "Y"], "duplicate column names ['X']"),
+    (_good(), ["-t", "X", "-y", "Y", "--transform", "log"], "--transform log needs positive"),
+    (_good(), ["-t", "X", "-y", "Y", "--transform", "sqrt"], "transform='sqrt'"),
 ])
 def test_bad_csv_exit_2_nothing_written(tmp_path: Path, text: str, args: list[str],
                                         needle: str) -> None:

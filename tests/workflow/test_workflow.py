@@ -58,7 +58,11 @@ def test_every_step_saved(runs: dict[str, Any]) -> None:
                  "estimates.json"):
         assert (out / name).stat().st_size > 0, name
     first = runs["first"]
-    assert first["llm"]["calls"] > 0 and first["llm"]["model"]
+    llm = first["llm"]
+    assert llm["model"] and 0 < llm["pairs_asked"] <= llm["pairs_total"] == 3
+    assert llm["calls"] == 4 * llm["pairs_asked"]  # 2 directions x 2 orders per pair
+    assert "number of variables" in llm["edge_rule"] and len(llm["edges"]) <= 3
+    assert first["data"]["transform"] == "none"
     assert first["discovery"]["method"] in ("pc", "fci")
     assert first["identification"]["treatment"] == ["X"]
 

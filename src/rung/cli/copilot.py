@@ -46,8 +46,22 @@ def copilot(
     discovery: Annotated[str, typer.Option(help="auto (PC, FCI on conflicts), pc, fci, ges.")
                          ] = "auto",
     alpha: Annotated[float, typer.Option(help="CI-test significance level.")] = 0.01,
+    transform: Annotated[
+        str | None, typer.Option(help="none or log (natural log of every column; stated in "
+                                 "the report). Default: none (the example's choice with "
+                                 "--example; sachs uses log).")] = None,
+    llm_pairs: Annotated[
+        str, typer.Option(help="skeleton (ask the LLM about pairs adjacent in the data, plus "
+                          "a few others) or all.")] = "skeleton",
+    llm_extra_pairs: Annotated[
+        int | None, typer.Option(help="Non-adjacent pairs also asked (default: half the "
+                                 "number of variables).")] = None,
+    llm_top_k: Annotated[
+        int | None, typer.Option(help="The LLM's graph keeps its K most probable directions "
+                                 "(default: the number of variables).")] = None,
     llm_threshold: Annotated[
-        float, typer.Option(help="LLM confidence from which it proposes an edge.")] = 0.5,
+        float | None, typer.Option(help="Instead of top-k: LLM confidence from which it "
+                                   "proposes an edge.")] = None,
     use_knowledge: Annotated[
         bool, typer.Option(help="Pass the LLM's confident edges to discovery.")] = False,
     contrast: Annotated[
@@ -72,7 +86,8 @@ def copilot(
         treatment, outcome = treatment or ex.treatment, outcome or ex.outcome
         ref, ref_name, title = ex.reference_edges, ex.reference_name, ex.title
         contrast = contrast or ex.contrast
-        if ex.true_effect is not None and contrast == ex.contrast:
+        transform = transform or ex.transform
+        if ex.true_effect is not None and contrast == ex.contrast and transform == ex.transform:
             extra["true_effect"] = ex.true_effect
     elif data is not None:
         df, desc, source = read_data_csv(data), {}, str(data)
@@ -89,7 +104,9 @@ def copilot(
     extra["source"] = source
     config = CopilotConfig(
         treatment=treatment, outcome=outcome, descriptions=desc or None, model=model,
-        strategy=strategy, llm_threshold=llm_threshold, discovery=discovery,  # type: ignore[arg-type]
+        transform=transform or "none", strategy=strategy,  # type: ignore[arg-type]
+        llm_pairs=llm_pairs, llm_extra_pairs=llm_extra_pairs,  # type: ignore[arg-type]
+        llm_top_k=llm_top_k, llm_threshold=llm_threshold, discovery=discovery,  # type: ignore[arg-type]
         alpha=alpha, use_knowledge=use_knowledge, contrast=contrast, bootstrap=bootstrap,
         seed=seed, reference_edges=ref, reference_name=ref_name, analyst_graph=graph_text,
         title=title, extra=extra,

@@ -2,32 +2,17 @@
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from rung.cli._common import UnanswerableQuery, cli_errors, print_json
+from rung.graph.io import read_graph
 
 __all__ = ["app"]
 
 app = typer.Typer(no_args_is_help=True, context_settings={"allow_interspersed_args": True})
-
-
-def _load_graph(spec: str) -> Any:
-    """A graph from a file path or inline text (dagitty, DOT or edge string)."""
-    from rung.graph import CausalGraph
-
-    try:
-        io = importlib.import_module("rung.graph.io")
-    except ModuleNotFoundError:
-        io = None
-    if io is not None and hasattr(io, "read_graph"):
-        return io.read_graph(spec)
-    path = Path(spec)
-    text = path.read_text() if "\n" not in spec and path.is_file() else spec
-    return CausalGraph.from_edges(text)
 
 
 @app.callback(invoke_without_command=True)
@@ -57,7 +42,7 @@ def estimate(
     """Estimate the average causal effect of TREATMENT on OUTCOME from data."""
     from rung.estimate import EstimationError, NotIdentifiedError, estimate_effect, read_csv
 
-    g = _load_graph(graph)
+    g = read_graph(graph)
     df = read_csv(data)
     extra: dict[str, Any] = {} if model is None else {"model": model}
     if model is not None and method not in (None, "generative"):

@@ -2,30 +2,14 @@
 
 from __future__ import annotations
 
-import importlib
-from pathlib import Path
-
 import typer
 
 from rung.cli._common import cli_errors, print_json
-from rung.graph import CausalGraph
+from rung.graph.io import read_graph
 
 __all__ = ["app"]
 
 app = typer.Typer(no_args_is_help=True, context_settings={"allow_interspersed_args": True})
-
-
-def _read_graph(text_or_path: str) -> CausalGraph:
-    try:
-        io = importlib.import_module("rung.graph.io")
-    except ModuleNotFoundError:
-        io = None
-    if io is not None and hasattr(io, "read_graph"):
-        graph: CausalGraph = io.read_graph(text_or_path)
-        return graph
-    path = Path(text_or_path)
-    text = path.read_text() if "\n" not in text_or_path and path.is_file() else text_or_path
-    return CausalGraph.from_edges(text)
 
 
 @app.callback(invoke_without_command=True)
@@ -40,7 +24,7 @@ def identify_command(
     """Identify P(outcome | do(treatment), given); exit 0 whether or not identifiable."""
     from rung.identify import identify
 
-    res = identify(_read_graph(graph), treatment, outcome, given)
+    res = identify(read_graph(graph), treatment, outcome, given)
     if json:
         print_json(res.to_json())
         return

@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from rung.copilot.aggregate import VariantRecord
 from rung.copilot.calibration import TemperatureCalibration
 from rung.copilot.results import ChoiceResult, build_result_fields
-from rung.copilot.scoring import CallCounter, counted, score_prompt
+from rung.copilot.scoring import CallCounter, ask_variant, counted
 from rung.copilot.templates import TemplateBook, load_templates
 from rung.copilot.variants import Variant, expand_variants
 from rung.lm.base import Backend
@@ -30,20 +30,11 @@ def _ask(
     counter: CallCounter, v: Variant, fields: Mapping[str, str], options: Sequence[str], key: str
 ) -> VariantRecord:
     shown = v.arrange(options)
-    listing = "\n".join(f"- {o}" for o in shown)
-    first, second = shown[0], shown[1]
-    prompt = v.template.text.format(**fields, listing=listing, first=first, second=second)
-    s = score_prompt(
-        counter,
-        system=v.persona.system,
-        prompt=prompt,
-        options=shown,
-        group=f"{key}|{v.base_key}",
-        order=v.order,
-    )
+    listed = {**fields, "listing": "\n".join(f"- {o}" for o in shown)}
+    s = ask_variant(counter, v, v.template.text, listed, options, f"{key}|{v.base_key}")
     probs = {o: s.probabilities[i] for i, o in enumerate(shown)}
     return VariantRecord(
-        v.template.id, v.order, v.persona.id, False, prompt, probs, tuple(options), (s,)
+        v.template.id, v.order, v.persona.id, False, s.prompt, probs, tuple(options), (s,)
     )
 
 

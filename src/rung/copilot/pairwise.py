@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping, Sequence
 from rung.copilot.aggregate import VariantRecord
 from rung.copilot.calibration import TemperatureCalibration, content_free_correction
 from rung.copilot.results import PairwiseResult, build_result_fields
-from rung.copilot.scoring import CallCounter, ScoredPrompt, counted, score_prompt
+from rung.copilot.scoring import CallCounter, ScoredPrompt, ask_variant, counted, score_prompt
 from rung.copilot.templates import TemplateBook, load_templates
 from rung.copilot.variants import Variant, expand_variants, render_preamble
 from rung.lm.base import Backend
@@ -88,22 +88,17 @@ class _Pair:
 
 
 def _ask_yesno(counter: CallCounter, v: Variant, q: _Pair) -> VariantRecord:
-    words = v.arrange(_YES_NO)
-    scored: list[ScoredPrompt] = []
-    for x, y in ((q.a, q.b), (q.b, q.a)):
-        prompt = v.template.text.format(
-            preamble=q.preamble, x=x, y=y, a=q.a, b=q.b, first=words[0], second=words[1]
+    scored: list[ScoredPrompt] = [
+        ask_variant(
+            counter,
+            v,
+            v.template.text,
+            {"preamble": q.preamble, "x": x, "y": y, "a": q.a, "b": q.b},
+            _YES_NO,
+            q.group(v, f"{x}->{y}"),
         )
-        scored.append(
-            score_prompt(
-                counter,
-                system=v.persona.system,
-                prompt=prompt,
-                options=words,
-                group=q.group(v, f"{x}->{y}"),
-                order=v.order,
-            )
-        )
+        for x, y in ((q.a, q.b), (q.b, q.a))
+    ]
     yes = [s.probability_of("Yes") for s in scored]
     if "common cause" in q.labels:
         scored.append(_common_cause_prompt(counter, v, q))
@@ -129,31 +124,15 @@ def _ask_yesno(counter: CallCounter, v: Variant, q: _Pair) -> VariantRecord:
 
 def _common_cause_prompt(counter: CallCounter, v: Variant, q: _Pair) -> ScoredPrompt:
     """The variant's persona and answer order, asking whether a and b share a cause."""
-    words = v.arrange(_YES_NO)
     template = q.book.select("roles", task="common-cause")[0]
-    prompt = template.text.format(
-        preamble=q.preamble, x=q.a, y=q.b, first=words[0], second=words[1]
-    )
-    return score_prompt(
-        counter,
-        system=v.persona.system,
-        prompt=prompt,
-        options=words,
-        group=q.group(v, "common"),
-        order=v.order,
-    )
+    fields = {"preamble": q.preamble, "x": q.a, "y": q.b}
+    return ask_variant(counter, v, template.text, fields, _YES_NO, q.group(v, "common"))
 
 
 def _baseline_yes(counter: CallCounter, v: Variant, preamble: str) -> float:
     """P(yes) of the variant's prompt with the content replaced by "N/A" (not a vote)."""
-    words = v.arrange(_YES_NO)
-    prompt = v.template.text.format(
-        preamble=preamble, x="N/A", y="N/A", a="N/A", b="N/A", first=words[0], second=words[1]
-    )
-    s = score_prompt(
-        counter, system=v.persona.system, prompt=prompt, options=words, group="", order=v.order
-    )
-    return s.probability_of("Yes")
+    fields = {"preamble": preamble, "x": "N/A", "y": "N/A", "a": "N/A", "b": "N/A"}
+    return ask_variant(counter, v, v.template.text, fields, _YES_NO, "").probability_of("Yes")
 
 
 def _ask_listed(counter: CallCounter, v: Variant, q: _Pair, *, letters: bool) -> VariantRecord:

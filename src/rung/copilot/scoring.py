@@ -3,12 +3,24 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rung.lm.base import Backend, LMError, Message
 
-__all__ = ["CallCounter", "ScoredPrompt", "counted", "resolve_backend", "score_prompt", "softmax"]
+if TYPE_CHECKING:
+    from rung.copilot.variants import Variant
+
+__all__ = [
+    "CallCounter",
+    "ScoredPrompt",
+    "ask_variant",
+    "counted",
+    "resolve_backend",
+    "score_prompt",
+    "softmax",
+]
 
 
 def resolve_backend(backend: Backend | None) -> Backend:
@@ -147,4 +159,24 @@ def score_prompt(
     meaning = tuple(contents) if contents is not None else tuple(options)
     return ScoredPrompt(
         group, order, system, prompt, tuple(options), tuple(softmax(logps)), meaning
+    )
+
+
+def ask_variant(
+    backend: Backend,
+    v: Variant,
+    text: str,
+    fields: Mapping[str, str],
+    options: Sequence[str],
+    group: str,
+) -> ScoredPrompt:
+    """Score ``options``, shown in ``v``'s order, as answers to ``text`` filled with ``fields``.
+
+    The first two shown options also fill the ``{first}`` and ``{second}`` placeholders, and
+    the prompt goes out under ``v``'s persona.
+    """
+    shown = v.arrange(options)
+    prompt = text.format(**fields, first=shown[0], second=shown[1])
+    return score_prompt(
+        backend, system=v.persona.system, prompt=prompt, options=shown, group=group, order=v.order
     )

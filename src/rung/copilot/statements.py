@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from rung.copilot.scoring import CallCounter, ScoredPrompt, score_prompt
+from rung.copilot.scoring import CallCounter, ScoredPrompt, ask_variant
 from rung.copilot.templates import TemplateBook
 from rung.copilot.variants import expand_variants
 
@@ -45,19 +45,9 @@ def score_statement(
     """
     variants = expand_variants(book.select("roles", task=task), book.personas, k)
     key = "|".join(f"{name}={fields[name]}" for name in sorted(fields) if name != "preamble")
-    scored = []
-    for v in variants:
-        words = v.arrange(_YES_NO)
-        prompt = v.template.text.format(**fields, first=words[0], second=words[1])
-        scored.append(
-            score_prompt(
-                counter,
-                system=v.persona.system,
-                prompt=prompt,
-                options=words,
-                group=f"{task}|{key}|{v.base_key}",
-                order=v.order,
-            )
-        )
+    scored = [
+        ask_variant(counter, v, v.template.text, fields, _YES_NO, f"{task}|{key}|{v.base_key}")
+        for v in variants
+    ]
     yes = [s.probability_of("Yes") for s in scored]
     return StatementScore(sum(yes) / len(yes), sum(p > 0.5 for p in yes), len(yes), tuple(scored))

@@ -7,7 +7,14 @@ from typing import Any
 from rung.estimate.errors import EstimationError, NotIdentifiedError
 from rung.graph import CausalGraph
 
-__all__ = ["backdoor_set", "estimand_json", "identify_or_raise", "identify_query"]
+__all__ = [
+    "backdoor_set",
+    "estimand_json",
+    "identify_or_raise",
+    "identify_query",
+    "not_identified_reason",
+    "try_estimand",
+]
 
 
 def identify_query(graph: CausalGraph, treatment: str, outcome: str) -> Any:
@@ -28,15 +35,19 @@ def hedge_text(res: Any) -> str:
     return f"hedge F={sorted(f)}, F'={sorted(fp) if fp is not None else '?'}"
 
 
+def not_identified_reason(res: Any) -> tuple[str, str]:
+    """``(reason, reason with the hedge)`` of a non-identified result."""
+    reason = str(getattr(res, "reason", "") or "no estimand exists")
+    hedge = hedge_text(res)
+    return reason, (f"{reason} ({hedge})" if hedge and "hedge" not in reason else reason)
+
+
 def identify_or_raise(graph: CausalGraph, treatment: str, outcome: str) -> Any:
     """The identification result, or :class:`NotIdentifiedError` naming the hedge."""
     res = identify_query(graph, treatment, outcome)
     if not res.identifiable:
-        reason = str(getattr(res, "reason", "") or "no estimand exists")
-        hedge = hedge_text(res)
-        if hedge and "hedge" not in reason:
-            reason = f"{reason} ({hedge})"
-        raise NotIdentifiedError(treatment, outcome, reason, getattr(res, "hedge", None))
+        full = not_identified_reason(res)[1]
+        raise NotIdentifiedError(treatment, outcome, full, getattr(res, "hedge", None))
     return res
 
 
@@ -46,6 +57,14 @@ def estimand_json(res: Any) -> dict[str, Any] | None:
         return None
     out = res.to_json()
     return dict(out) if isinstance(out, dict) else None
+
+
+def try_estimand(graph: CausalGraph, treatment: str, outcome: str) -> dict[str, Any] | None:
+    """The identification result as JSON (identifiable or not); ``None`` if unavailable."""
+    try:
+        return estimand_json(identify_query(graph, treatment, outcome))
+    except ImportError:
+        return None
 
 
 def backdoor_set(graph: CausalGraph, treatment: str, outcome: str) -> frozenset[str]:

@@ -13,8 +13,9 @@ import pandas as pd
 from sklearn.base import clone
 from sklearn.linear_model import LinearRegression, LogisticRegression
 
-from rung.estimate._identification import backdoor_set, estimand_json, identify_query
+from rung.estimate._identification import backdoor_set, try_estimand
 from rung.estimate.base import EffectEstimator
+from rung.estimate.data import check_treatment_values
 from rung.estimate.errors import EstimationError
 from rung.estimate.intervals import normal_interval
 from rung.graph import CausalGraph
@@ -38,24 +39,20 @@ class _BackdoorEstimator(EffectEstimator):
             )
         self.adjustment_set_ = tuple(sorted(z))
         self.details_["adjustment_set"] = list(self.adjustment_set_)
-        self.estimand_ = _try_estimand(graph, treatment, outcome)
+        self.estimand_ = try_estimand(graph, treatment, outcome)
         return [treatment, outcome, *self.adjustment_set_]
 
+    def _arrays(self, df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(x, y, z) as arrays; z has shape (n, |Z|), possibly (n, 0)."""
+        x = df[self.treatment_].to_numpy()
+        y = df[self.outcome_].to_numpy()
+        z = df[list(self.adjustment_set_)].to_numpy().reshape(len(df), -1)
+        return x, y, z
 
-def _try_estimand(graph: CausalGraph, treatment: str, outcome: str) -> dict[str, Any] | None:
-    try:
-        return estimand_json(identify_query(graph, treatment, outcome))
-    except ImportError:
-        return None
 
-
-def _arm_values(x: np.ndarray, a: float, b: float) -> None:
-    for v in (a, b):
-        if not np.any(x == v):
-            raise EstimationError(
-                f"treatment value {v} never occurs in the data (values seen: "
-                f"{sorted(np.unique(x))[:10]}); choose a contrast among the observed values"
-            )
+def _default_propensity_model() -> LogisticRegression:
+    """Almost unpenalised logistic regression, the default model of P(X | Z)."""
+    return LogisticRegression(C=1e6, max_iter=2000)
 
 
 def _fit_predict(model: Any, z_train: np.ndarray, y_train: np.ndarray, z_test: np.ndarray
@@ -132,9 +129,7 @@ class RegressionAdjustment(_BackdoorEstimator):
 
     def _estimate(self, df: pd.DataFrame) -> float:
         a, b = self.contrast_
-        x = df[self.treatment_].to_numpy()
-        y = df[self.outcome_].to_numpy()
-        z = df[list(self.adjustment_set_)].to_numpy().reshape(len(df), -1)
+        x, y, z = self._arrays(df)
         model = clone(self.outcome_model or LinearRegression()).fit(self._design(x, z), y)
         mu_a = model.predict(self._design(np.full_like(x, a), z))
         mu_b = model.predict(self._design(np.full_like(x, b), z))
@@ -176,11 +171,9 @@ class IPW(_BackdoorEstimator):
 
     def _estimate(self, df: pd.DataFrame) -> float:
         a, b = self.contrast_
-        x = df[self.treatment_].to_numpy()
-        y = df[self.outcome_].to_numpy()
-        z = df[list(self.adjustment_set_)].to_numpy().reshape(len(df), -1)
-        _arm_values(x, a, b)
-        model = self.propensity_model or LogisticRegression(C=1e6, max_iter=2000)
+        x, y, z = self._arrays(df)
+        check_treatment_values(x, (a, b))
+        model = self.propensity_model or _default_propensity_model()
         means = []
         for v in (a, b):
             w = (x == v) / _propensity(model, z, x, z, v, self.clip)  # (n,) arm weights
@@ -236,12 +229,10 @@ class AIPW(_BackdoorEstimator):
     def _scores(self, df: pd.DataFrame) -> np.ndarray:
         """Per-row efficient influence-function scores ψ_i; their mean is the estimate."""
         a, b = self.contrast_
-        x = df[self.treatment_].to_numpy()
-        y = df[self.outcome_].to_numpy()
-        z = df[list(self.adjustment_set_)].to_numpy().reshape(len(df), -1)
-        _arm_values(x, a, b)
+        x, y, z = self._arrays(df)
+        check_treatment_values(x, (a, b))
         out_model = self.outcome_model or LinearRegression()
-        ps_model = self.propensity_model or LogisticRegression(C=1e6, max_iter=2000)
+        ps_model = self.propensity_model or _default_propensity_model()
         k = max(1, int(self.n_folds))
         folds = np.random.default_rng(self.seed).permutation(len(df)) % k
         psi = np.empty(len(df))

@@ -12,9 +12,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from rung.estimate.errors import DataError
+from rung.estimate.errors import DataError, EstimationError
 
-__all__ = ["check_data", "is_discrete", "read_csv"]
+__all__ = ["check_data", "check_treatment_values", "is_discrete", "read_csv"]
 
 
 def read_csv(path: str | Path) -> pd.DataFrame:
@@ -112,3 +112,18 @@ def is_discrete(values: np.ndarray, max_categories: int = 10) -> bool:
     """
     v = np.asarray(values, dtype=float)
     return bool(np.all(v == np.round(v)) and len(np.unique(v)) <= max_categories)
+
+
+def check_treatment_values(x: np.ndarray, values: Iterable[float]) -> None:
+    """Raise :class:`EstimationError` unless every contrast value occurs in ``x``.
+
+    Examples
+    --------
+    >>> check_treatment_values(np.array([0.0, 1.0]), (1.0, 0.0))
+    """
+    for v in values:
+        if not np.any(x == v):
+            raise EstimationError(
+                f"treatment value {v} never occurs in the data (values seen: "
+                f"{sorted(np.unique(x))[:10]}); choose a contrast among the observed values"
+            )

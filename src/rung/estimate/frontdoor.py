@@ -12,9 +12,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from rung.estimate._identification import estimand_json, identify_query
+from rung.estimate._identification import try_estimand
 from rung.estimate.base import EffectEstimator
-from rung.estimate.data import is_discrete
+from rung.estimate.data import check_treatment_values, is_discrete
 from rung.estimate.errors import EstimationError
 from rung.graph import CausalGraph
 
@@ -82,10 +82,7 @@ class FrontDoor(EffectEstimator):
             )
         self.mediators_ = tuple(sorted(m))
         self.details_["mediators"] = list(self.mediators_)
-        try:
-            self.estimand_ = estimand_json(identify_query(graph, treatment, outcome))
-        except ImportError:
-            self.estimand_ = None
+        self.estimand_ = try_estimand(graph, treatment, outcome)
         return [treatment, *self.mediators_, outcome]
 
     def _estimate(self, df: pd.DataFrame) -> float:
@@ -116,13 +113,12 @@ def _linear_frontdoor(df: pd.DataFrame, x: str, ms: list[str], y: str,
 
 def _discrete_frontdoor(df: pd.DataFrame, x: str, ms: list[str], y: str,
                         contrast: tuple[float, float]) -> float:
+    check_treatment_values(df[x].to_numpy(), contrast)
     p_x = df[x].value_counts(normalize=True)
     ey = df.groupby([*ms, x])[y].mean()  # E[Y | m, x']
     means = []
     for v in contrast:
         arm = df[df[x] == v]
-        if arm.empty:
-            raise EstimationError(f"treatment value {v} never occurs in the data")
         p_m = arm.groupby(ms).size() / len(arm)  # P(m | x)
         total = 0.0
         for m_key, pm in p_m.items():

@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from rung.estimate._identification import estimand_json, hedge_text, identify_query
+from rung.estimate._identification import estimand_json, identify_query, not_identified_reason
 from rung.estimate.base import EffectEstimator
 from rung.estimate.discrete import DiscreteSCM
 from rung.estimate.errors import EstimationError, NotIdentifiedError
@@ -159,10 +159,8 @@ class GenerativeEstimator(EffectEstimator):
     def _plan(self, graph: CausalGraph, treatment: str, outcome: str) -> list[str]:
         res = identify_query(graph, treatment, outcome)
         if not res.identifiable:
-            reason = str(getattr(res, "reason", "") or "no estimand exists")
-            hedge = hedge_text(res)
+            reason, full = not_identified_reason(res)
             if not self.allow_unidentified:
-                full = f"{reason} ({hedge})" if hedge and "hedge" not in reason else reason
                 raise NotIdentifiedError(treatment, outcome, full, getattr(res, "hedge", None))
             self.identified_ = False
             self.details_["warning"] = (

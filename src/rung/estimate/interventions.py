@@ -37,6 +37,16 @@ def _site_values(fn: Any, data: Values) -> dict[str, torch.Tensor]:
     return out
 
 
+def _with_values(
+    handler: Callable[..., Any], fn: Callable[..., Any] | None, data: Values | None
+) -> Any:
+    """Apply a ``data=``-taking poutine ``handler`` to ``fn`` (or return it as a decorator)."""
+    values: dict[str, Any] = _site_values(fn, data or {})
+    if fn is None:
+        return handler(data=values)
+    return handler(fn, data=values)
+
+
 def do(fn: Callable[..., Any] | None = None, data: Values | None = None) -> Any:
     """Intervene: replace the sample statements of ``data``'s sites by constants.
 
@@ -50,18 +60,12 @@ def do(fn: Callable[..., Any] | None = None, data: Values | None = None) -> Any:
     >>> round(float(do(scm, {"X": 1.5})(4)["Y"].mean()), 6)
     3.0
     """
-    values: dict[str, Any] = _site_values(fn, data or {})
-    if fn is None:
-        return poutine.do(data=values)
-    return poutine.do(fn, data=values)
+    return _with_values(poutine.do, fn, data)
 
 
 def condition(fn: Callable[..., Any] | None = None, data: Values | None = None) -> Any:
     """Condition sample sites on observed values (``pyro.poutine.condition``)."""
-    values = _site_values(fn, data or {})
-    if fn is None:
-        return poutine.condition(data=values)
-    return poutine.condition(fn, data=values)
+    return _with_values(poutine.condition, fn, data)
 
 
 def interventional_samples(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from rung.estimate._identification import estimand_json, identify_query
+from rung.estimate._identification import try_estimand
 from rung.estimate.base import EffectEstimator
 from rung.estimate.errors import EstimationError
 from rung.estimate.intervals import normal_interval
@@ -99,11 +99,8 @@ class TwoStageLeastSquares(EffectEstimator):
             )
         self.instruments_, self.covariates_ = tuple(sorted(z)), tuple(sorted(w))
         self.details_.update(instruments=list(self.instruments_), covariates=list(self.covariates_))
-        try:
-            res = identify_query(graph, treatment, outcome)
-            self.estimand_ = estimand_json(res) if res.identifiable else None
-        except ImportError:
-            self.estimand_ = None
+        estimand = try_estimand(graph, treatment, outcome)
+        self.estimand_ = estimand if estimand and estimand.get("identifiable") else None
         self.details_["assumption"] = (
             "linear, constant effect: instrumental variables identify the effect only "
             "parametrically (not by do-calculus)"

@@ -12,7 +12,7 @@ import pandas as pd
 
 from rung.estimate._identification import estimand_json, identify_or_raise
 from rung.estimate.base import EffectEstimator
-from rung.estimate.data import is_discrete
+from rung.estimate.data import check_treatment_values, is_discrete
 from rung.estimate.errors import EstimationError
 from rung.graph import CausalGraph
 
@@ -72,10 +72,9 @@ class PluginEstimator(EffectEstimator):
                 )
         joint = JointDistribution.from_dataframe(df, self.columns_)
         y_states = joint.states[joint.variables.index(self.outcome_)]
+        check_treatment_values(df[self.treatment_].to_numpy(), self.contrast_)
         means = []
         for x in self.contrast_:
-            if not np.any(df[self.treatment_].to_numpy() == x):
-                raise EstimationError(f"treatment value {x} never occurs in the data")
             probs = [evaluate(self.expr_, joint, {self.treatment_: x, self.outcome_: y})
                      for y in y_states]
             if any(np.isnan(p) for p in probs):

@@ -117,8 +117,9 @@ def identify(
     >>> res = identify(g, "X", "Y")
     >>> res.method, res.estimand.to_text()
     ('frontdoor', "Σ_M P(M|X) Σ_X' P(Y|M,X') P(X')")
-    >>> identify(CausalGraph.from_edges("X -> Y; X <-> Y"), "X", "Y").hedge
-    Hedge(F=frozenset({'X', 'Y'}), F_prime=frozenset({'Y'}))
+    >>> hedge = identify(CausalGraph.from_edges("X -> Y; X <-> Y"), "X", "Y").hedge
+    >>> sorted(hedge.F), sorted(hedge.F_prime)
+    (['X', 'Y'], ['Y'])
     """
     xs, ys, zs = check_query(graph, treatment, outcome, given)
     bg = bit_graph(graph)

@@ -71,8 +71,40 @@ def _header(r: Mapping[str, Any]) -> str:
         f"E[{_e(q['outcome'])} | do({_e(q['treatment'])}={a:.4g})] − "
         f"E[{_e(q['outcome'])} | do({_e(q['treatment'])}={b:.4g})] · data: {_e(d['source'])} "
         f"({d['rows']} rows × {len(d['columns'])} columns) · rung {_e(r.get('rung_version'))}"
-        f"</p><div class=\"verdict\">{_e(main)}</div>"
+        f"</p><p>Data transform: <b>{_e(d.get('transform_note') or 'none')}</b></p>"
+        f"<div class=\"verdict\">{_e(main)}</div>"
     )
+
+
+def _llm(r: Mapping[str, Any]) -> str:
+    """What the LLM was asked, how its graph was read from the answers, its position bias."""
+    llm = r.get("llm") or {}
+    out = "<h2>What the LLM was asked</h2>"
+    asked = llm.get("pairs_asked")
+    plan = _e(llm.get("plan", ""))
+    if asked is not None:
+        out += (f"<p>Model <code>{_e(llm.get('model', ''))}</code> was asked about "
+                f"<b>{asked}</b> of the {llm.get('pairs_total')} pairs: {plan}. "
+                f"Each pair: 'Does x cause y?' for both directions, {llm.get('variants')} "
+                f"variants in both answer orders ({llm.get('calls')} scored prompts), "
+                f"{'with' if llm.get('descriptions') else 'without'} variable descriptions. "
+                "Pairs not asked carry no LLM opinion.</p>")
+    else:
+        out += f"<p>{plan} ({llm.get('calls')} model calls).</p>"
+    if llm.get("edge_rule"):
+        out += f"<p>LLM graph rule: {_e(llm['edge_rule'])}.</p>"
+    base = llm.get("random_baseline")
+    if base:
+        out += (f"<p>Against the reference, {base['k']} directions drawn at random among the "
+                f"asked pairs would reach directed precision {base['directed_precision']:.2f} "
+                "on average: compare the LLM row of the table above with it.</p>")
+    pb = llm.get("position_bias") or {}
+    if pb.get("prompts"):
+        out += ("<p>Position bias: the first-listed answer won "
+                f"{_num(pb.get('first_option_share_raw'))} of single prompts; the answer "
+                f"flipped with the order on {_num(pb.get('order_flip_rate'))} of questions "
+                "(averaging both orders removes this bias).</p>")
+    return out
 
 
 def _graphs(r: Mapping[str, Any], svgs: Mapping[str, str]) -> str:
@@ -130,6 +162,8 @@ def _estimates(r: Mapping[str, Any], effect_svg: str | None, dist_svg: str | Non
         out += _table(["estimator", "effect", "95% interval", "rows", "note"], rows, {1, 3})
     for e in r.get("estimate_errors") or []:
         out += f'<p class="warn">{_e(e)}</p>'
+    if r.get("estimates_note"):
+        out += f'<p class="warn">{_e(r["estimates_note"])}</p>'
     if effect_svg:
         out += f'<div class="plot">{effect_svg}</div>'
     if dist_svg:
@@ -173,6 +207,7 @@ def render_html(
     parts = [
         _header(result),
         _graphs(result, graph_svgs),
+        _llm(result),
         _decisions(result["final_graph"].get("decisions", [])),
         _disagreements(result.get("disagreements", [])),
         _identification(result.get("identification", {}), estimand_svg),

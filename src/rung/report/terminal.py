@@ -22,6 +22,11 @@ def print_summary(result: Mapping[str, Any], out_dir: str, console: Console | No
     con.rule(f"[bold]{q['treatment']} → {q['outcome']}")
     fg = result["final_graph"]
     n_dis = len(result.get("disagreements", []))
+    con.print(f"data transform: {(result.get('data') or {}).get('transform', 'none')}")
+    llm = result.get("llm") or {}
+    if llm.get("pairs_asked") is not None:
+        con.print(f"LLM asked about {llm['pairs_asked']} of {llm.get('pairs_total')} pairs "
+                  f"({llm.get('calls')} scored prompts); its graph: {llm.get('edge_rule', '')}")
     con.print(f"final graph: {fg['source']}; {n_dis} LLM/data disagreement(s) to review")
     cmp = result.get("comparison")
     if cmp:
@@ -45,6 +50,8 @@ def print_summary(result: Mapping[str, Any], out_dir: str, console: Console | No
         for e in result["estimates"]:
             t.add_row(str(e["method"]), f"{e['ate']:.4g}", _ci(e.get("ci")))
         con.print(t)
+    if result.get("estimates_note"):
+        con.print(result["estimates_note"])
     for err in result.get("estimate_errors", []):
         con.print(f"[yellow]{err}[/yellow]")
     con.print(f"report: {out_dir}/report.html   machine-readable: {out_dir}/result.json")

@@ -26,6 +26,7 @@ class Example:
     title: str
     true_effect: float | None = None
     contrast: tuple[float, float] | None = None
+    transform: str = "none"
 
 
 def sachs_reference_edges() -> tuple[tuple[str, str], ...]:
@@ -43,7 +44,7 @@ def _sachs() -> Example:
         name="sachs", data=load_sachs(), treatment="PKC", outcome="p44/42",
         descriptions=dict(SACHS_DESCRIPTIONS), reference_edges=sachs_reference_edges(),
         reference_name="Sachs et al. (2005) consensus graph",
-        title="Sachs flow cytometry: effect of PKC on p44/42 (Erk)",
+        title="Sachs flow cytometry: effect of PKC on p44/42 (Erk)", transform="log",
     )
 
 

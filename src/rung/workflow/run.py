@@ -32,13 +32,16 @@ from rung.workflow.steps import (
     run_review,
 )
 from rung.workflow.store import RunStore, fingerprint
+from rung.workflow.transform import apply_transform
 
-__all__ = ["STEP_NAMES", "run_copilot"]
+__all__ = ["STEP_NAMES", "run_copilot", "steps_for"]
 
 
 def _p_llm(c: CopilotConfig) -> dict[str, Any]:
     return {"model": c.model, "strategy": c.strategy, "threshold": c.llm_threshold,
-            "descriptions": dict(c.descriptions or {})}
+            "top_k": c.llm_top_k, "pairs": "all" if c.asks_all_pairs else "skeleton",
+            "extra": c.llm_extra_pairs, "variants": c.llm_variants,
+            "descriptions": dict(c.descriptions or {}), "version": 2}
 
 
 def _p_data(c: CopilotConfig) -> dict[str, Any]:
@@ -59,25 +62,35 @@ def _p_estimate(c: CopilotConfig) -> dict[str, Any]:
             "samples": c.generative_samples}
 
 
-def _p_none(c: CopilotConfig) -> dict[str, Any]:
-    return {}
+def _p_input(c: CopilotConfig) -> dict[str, Any]:
+    return {"transform": c.transform}
 
 
-STEPS: tuple[Step, ...] = (
-    Step("input", "check the data", run_input, _p_none),
-    Step("llm", "LLM proposes a graph", run_llm, _p_llm),
-    Step("data", "discover a graph from the data", run_data, _p_data),
+_INPUT = Step("input", "check the data", run_input, _p_input)
+_LLM = Step("llm", "LLM judges the pairs", run_llm, _p_llm)
+_DATA = Step("data", "discover a graph from the data", run_data, _p_data)
+_LATER = (
     Step("review", "disagreements and the final graph", run_review, _p_review),
     Step("identify", "identify P(Y | do(X))", run_identify, _p_query),
     Step("estimate", "estimate the effect", run_estimate, _p_estimate),
 )
+STEPS: tuple[Step, ...] = (_INPUT, _DATA, _LLM, *_LATER)
 STEP_NAMES = (*(s.name for s in STEPS), "report")
+
+
+def steps_for(config: CopilotConfig) -> tuple[Step, ...]:
+    """The steps in run order: data before the LLM (which then asks only about the pairs
+    that matter), unless the LLM must ask every pair first (``use_knowledge`` or
+    ``llm_pairs="all"``)."""
+    if config.asks_all_pairs:
+        return (_INPUT, _LLM, _DATA, *_LATER)
+    return STEPS
 
 
 def _keys(config: CopilotConfig, data_key: str) -> dict[str, str]:
     keys: dict[str, str] = {}
     prev = fingerprint({"data": data_key, "version": 1})
-    for step in STEPS:
+    for step in steps_for(config):
         prev = fingerprint({"step": step.name, "prev": prev, "params": step.params(config)})
         keys[step.name] = prev
     keys["report"] = fingerprint({"step": "report", "prev": prev,
@@ -88,6 +101,7 @@ def _keys(config: CopilotConfig, data_key: str) -> dict[str, str]:
 def _validate(data: pd.DataFrame, config: CopilotConfig) -> pd.DataFrame:
     config.validate()
     data = check_data(data, source=str(config.extra.get("source", "data")))
+    data = apply_transform(data, config.transform)
     check_query(list(data.columns), config.treatment, config.outcome)
     if config.analyst_graph is not None:
         g = read_analyst_graph(config.analyst_graph, list(data.columns))
@@ -138,7 +152,9 @@ def run_copilot(
     keys = _keys(config, data_fingerprint(data))
     show = _step_runner(con, len(STEP_NAMES))
     timings: dict[str, Any] = {}
-    for k, step in enumerate(STEPS, start=1):
+    for k, step in enumerate(steps_for(config), start=1):
+        if show_progress and not store.is_done(step.name, keys[step.name]):
+            con.print(f"[bold cyan][{k}/{len(STEP_NAMES)}][/bold cyan] {step.title} ...")
         seconds, reused = _run_step(ctx, step.name, keys[step.name], step.run)
         timings[step.name] = {"seconds": round(seconds, 3), "reused": reused}
         show(k, step.name, step.title, reused, seconds)

@@ -1,7 +1,9 @@
 """The co-pilot workflow's steps. Each reads its inputs from the run directory (so a resumed run
 and a fresh one see the same thing), writes its outputs atomically, and returns their names.
 
-Order: input -> llm -> data -> review -> identify -> estimate -> report (see
+Order: input -> data -> llm -> review -> identify -> estimate -> report, so that the LLM
+is asked only about the pairs that matter (:mod:`rung.workflow.questions`); with background
+knowledge (``use_knowledge``) the LLM goes first and is asked about every pair (see
 :mod:`rung.workflow.run`).
 """
 
@@ -32,6 +34,7 @@ from rung.workflow.config import CopilotConfig
 from rung.workflow.disagreements import LLMEdge, find_disagreements, llm_edges_from_proposal
 from rung.workflow.graph_files import graph_from_json, graph_to_dot, graph_to_json
 from rung.workflow.store import RunStore
+from rung.workflow.transform import TRANSFORM_NOTES
 
 __all__ = [
     "RunContext",
@@ -75,28 +78,87 @@ def run_input(ctx: RunContext) -> list[str]:
         "rows": len(d),
         "summary": {c: {"mean": float(d[c].mean()), "sd": float(d[c].std()),
                         "min": float(d[c].min()), "max": float(d[c].max())} for c in d},
+        "transform": ctx.config.transform,
+        "transform_note": TRANSFORM_NOTES[ctx.config.transform],
         "config": ctx.config.to_json(),
     })
     return ["input.json"]
 
 
 # ---------------------------------------------------------------- 2. llm
-def run_llm(ctx: RunContext) -> list[str]:
+def _backend(ctx: RunContext) -> Backend:
+    if ctx.backend is not None:
+        return ctx.backend
+    from rung.lm import get_backend
+
+    return get_backend(ctx.config.model)
+
+
+def _llm_generation(ctx: RunContext) -> dict[str, Any]:
+    """All-pairs mode with a generation strategy ("bfs", "parents"): rung.copilot's plan."""
     from rung.copilot import propose_graph
 
     cfg = ctx.config
-    proposal = propose_graph(
+    prop = propose_graph(
         list(ctx.data.columns), dict(cfg.descriptions or {}) or None, strategy=cfg.strategy,
-        backend=ctx.backend, threshold=cfg.llm_threshold, progress=ctx.show_progress,
+        backend=_backend(ctx), threshold=cfg.llm_threshold or 0.5, top_k=cfg.llm_top_k,
+        variants=cfg.llm_variants, progress=ctx.show_progress)
+    return {"proposal": {**prop.to_json(), "plan": f"whole-graph strategy {cfg.strategy!r}",
+                         "pairs_asked": None},
+            "edges": prop.edges, "candidates": prop.candidates, "graph": prop.graph,
+            "questions": []}
+
+
+def _llm_pairs(ctx: RunContext) -> dict[str, Any]:
+    """Pairwise questions on the pairs :func:`select_pairs` chooses; edges by the rule."""
+    from rung.workflow.questions import (
+        ask_pairs,
+        default_extra_pairs,
+        edges_from_answers,
+        select_pairs,
     )
-    edges = llm_edges_from_proposal(proposal.edges)
-    cands = llm_edges_from_proposal(getattr(proposal, "candidates", []))
-    out = {"proposal": proposal.to_json(),
-           "edges": [e.to_json() for e in edges],
-           "candidates": [e.to_json() for e in cands],
-           "graph": graph_to_json(proposal.graph)}
+
+    cfg, nodes = ctx.config, list(ctx.data.columns)
+    data = None if cfg.asks_all_pairs else DiscoveryResult.from_json(
+        ctx.store.read_json("data_graph.json"))
+    extra = default_extra_pairs(len(nodes)) if cfg.llm_extra_pairs is None \
+        else cfg.llm_extra_pairs
+    questions = select_pairs(nodes, data, extra)
+    answers = ask_pairs(questions, backend=_backend(ctx),
+                        descriptions=dict(cfg.descriptions or {}) or None,
+                        variants=cfg.llm_variants, progress=ctx.show_progress)
+    edges, repairs, rule = edges_from_answers(answers, nodes, top_k=cfg.llm_top_k,
+                                              threshold=cfg.llm_threshold)
+    graph = CausalGraph(directed=[(e.source, e.target) for e in edges], nodes=nodes)
+    n_adj = sum(q.reason.startswith("adjacent") for q in questions)
+    plan = ("every pair" if data is None else
+            f"the {n_adj} pairs adjacent in the data's skeleton plus {len(questions) - n_adj} "
+            "non-adjacent pairs the data separated with the weakest evidence")
+    proposal = {
+        "strategy": "pairs", "model": answers.model, "nodes": nodes,
+        "edges": [{"from": e.source, "to": e.target, "confidence": e.confidence,
+                   "votes": e.votes, "asked": e.asked} for e in edges],
+        "repairs": repairs, "calls": answers.calls,
+        "position_bias": answers.position_bias_json(), "plan": plan,
+        "pairs_asked": len(questions), "pairs_total": len(nodes) * (len(nodes) - 1) // 2,
+        "variants": cfg.llm_variants, "edge_rule": rule,
+        "descriptions": bool(cfg.descriptions),
+    }
+    return {"proposal": proposal, "edges": edges, "candidates": answers.candidates,
+            "graph": graph, "questions": [q.to_json() for q in questions]}
+
+
+def run_llm(ctx: RunContext) -> list[str]:
+    cfg = ctx.config
+    use_generation = cfg.asks_all_pairs and cfg.strategy != "pairs"
+    res = _llm_generation(ctx) if use_generation else _llm_pairs(ctx)
+    out = {"proposal": res["proposal"],
+           "edges": [e.to_json() for e in llm_edges_from_proposal(res["edges"])],
+           "candidates": [e.to_json() for e in llm_edges_from_proposal(res["candidates"])],
+           "questions": res["questions"],
+           "graph": graph_to_json(res["graph"])}
     ctx.store.write_json("llm_graph.json", out)
-    ctx.store.write_text("llm_graph.dot", graph_to_dot(proposal.graph, "llm"))
+    ctx.store.write_text("llm_graph.dot", graph_to_dot(res["graph"], "llm"))
     return ["llm_graph.json", "llm_graph.dot"]
 
 

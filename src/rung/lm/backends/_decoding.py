@@ -11,7 +11,14 @@ import regex
 
 from rung.lm.base import LMError
 
-__all__ = ["RegexGuard", "choose_token", "cut_at_stop", "log_softmax_at"]
+__all__ = [
+    "RegexGuard",
+    "check_finished",
+    "choose_token",
+    "cut_at_stop",
+    "log_softmax_at",
+    "optional_guard",
+]
 
 _TOP = 64  # candidates tried before scanning the whole vocabulary
 
@@ -40,6 +47,21 @@ class RegexGuard:
     def is_complete(self, text: str) -> bool:
         """True if ``text`` fully matches."""
         return self.compiled.fullmatch(text) is not None
+
+
+def optional_guard(pattern: str | None) -> RegexGuard | None:
+    """A :class:`RegexGuard` for ``pattern``, or ``None`` when there is no pattern."""
+    return RegexGuard(pattern) if pattern is not None else None
+
+
+def check_finished(guard: RegexGuard | None, text: str, max_tokens: int) -> str:
+    """``text`` cut off at ``max_tokens``; :class:`LMError` if it does not match ``guard``."""
+    if guard is not None and not guard.is_complete(text):
+        raise LMError(
+            f"generation hit max_tokens={max_tokens} before matching regex "
+            f"{guard.pattern!r} (got {text!r}): raise max_tokens"
+        )
+    return text
 
 
 def choose_token(

@@ -20,7 +20,13 @@ from typing import Any
 
 import numpy as np
 
-from rung.lm.backends._decoding import RegexGuard, choose_token, cut_at_stop
+from rung.lm.backends._decoding import (
+    RegexGuard,
+    check_finished,
+    choose_token,
+    cut_at_stop,
+    optional_guard,
+)
 from rung.lm.backends.llamacpp import _common_prefix
 from rung.lm.base import LMError, Message
 from rung.lm.chat import render_chat
@@ -203,7 +209,7 @@ class TransformersBackend:
         """Greedy (or sampled) continuation, cut before the first stop string; with
         ``regex`` the text is constrained to be a full match of it."""
         torch = self._torch
-        guard = RegexGuard(regex) if regex is not None else None
+        guard = optional_guard(regex)
         out = self._forward(torch.tensor([self.tokenize(self.render(messages, prefix))]))
         past, made = self._past(out), list[int]()
         row = out.logits[0, -1].double().numpy()
@@ -219,13 +225,7 @@ class TransformersBackend:
                 return text
             out = self._forward(torch.tensor([[tok]]), past)
             past, row = self._past(out), out.logits[0, -1].double().numpy()
-        text = self._text(made)
-        if guard is not None and not guard.is_complete(text):
-            raise LMError(
-                f"generation hit max_tokens={max_tokens} before matching regex "
-                f"{guard.pattern!r} (got {text!r}): raise max_tokens"
-            )
-        return text
+        return check_finished(guard, self._text(made), max_tokens)
 
     def _text(self, tokens: list[int]) -> str:
         return str(self.tokenizer.decode(tokens, skip_special_tokens=True))

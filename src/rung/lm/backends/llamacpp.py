@@ -29,7 +29,14 @@ from typing import Any
 
 import numpy as np
 
-from rung.lm.backends._decoding import RegexGuard, choose_token, cut_at_stop, log_softmax_at
+from rung.lm.backends._decoding import (
+    RegexGuard,
+    check_finished,
+    choose_token,
+    cut_at_stop,
+    log_softmax_at,
+    optional_guard,
+)
 from rung.lm.base import LMError, Message
 from rung.lm.chat import CHATML, render_chat
 
@@ -296,7 +303,7 @@ class LlamaCppBackend:
     ) -> str:
         """Greedy (or sampled) continuation, cut before the first stop string; with
         ``regex`` the text is constrained to be a full match of it."""
-        guard = RegexGuard(regex) if regex is not None else None
+        guard = optional_guard(regex)
         row = self._prefill(self.tokenize(self.render(messages, prefix)))
         out = b""
         for _ in range(max_tokens):
@@ -311,13 +318,7 @@ class LlamaCppBackend:
             if stopped:
                 return text
             row = self._push(tok)
-        text = out.decode("utf-8", "ignore")
-        if guard is not None and not guard.is_complete(text):
-            raise LMError(
-                f"generation hit max_tokens={max_tokens} before matching regex "
-                f"{guard.pattern!r} (got {text!r}): raise max_tokens"
-            )
-        return text
+        return check_finished(guard, out.decode("utf-8", "ignore"), max_tokens)
 
     def _allow(self, guard: RegexGuard | None, out: bytes) -> Any:
         if guard is None:

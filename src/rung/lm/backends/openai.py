@@ -33,7 +33,7 @@ from typing import Any, TypeVar
 
 import httpx
 
-from rung.lm.backends._decoding import RegexGuard, cut_at_stop
+from rung.lm.backends._decoding import cut_at_stop, optional_guard
 from rung.lm.base import LMError, Message
 from rung.lm.chat import CHATML, render_chat
 
@@ -248,7 +248,7 @@ class OpenAIBackend:
         regex: str | None = None,
     ) -> str:
         """Generated text; with ``regex``, retried (warmer) until it fully matches."""
-        guard = RegexGuard(regex) if regex is not None else None
+        guard = optional_guard(regex)
         for attempt in range(self.parse_retries + 1 if guard else 1):
             temp = temperature if attempt == 0 else max(temperature, 0.7)
             text = _run(self._generate(messages, prefix, max_tokens, list(stop), temp))
