@@ -20,7 +20,7 @@ import numpy as np
 
 from rung.graph import CausalGraph
 from rung.identify import identify
-from rung.identify._bits import bit_graph
+from rung.identify._bits import clear_cache
 
 SIZES = (20, 50, 100, 200, 500)
 
@@ -50,7 +50,7 @@ def random_query(rng: np.random.Generator, g: CausalGraph) -> tuple[str, str] | 
 
 def copy_graph(g: CausalGraph) -> CausalGraph:
     """An equal graph with empty caches (not timed)."""
-    bit_graph.cache_clear()
+    clear_cache()
     return CausalGraph(directed=g.directed_edges, bidirected=g.bidirected_edges, nodes=g.nodes)
 
 

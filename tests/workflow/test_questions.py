@@ -110,3 +110,15 @@ def test_step_order_data_first_unless_llm_must_go_first() -> None:
     for cfg in (CopilotConfig("X", "Y", use_knowledge=True),
                 CopilotConfig("X", "Y", llm_pairs="all")):
         assert [s.name for s in steps_for(cfg)][:3] == ["input", "llm", "data"]
+
+
+def test_rule_keeps_a_pag_arrowhead_against_the_llm() -> None:
+    from rung.workflow import LLMEdge, choose_final_graph
+
+    res = DiscoveryResult("fci", ("A", "B", "C"), [DiscoveredEdge("A", "B", "o->"),
+                                                   DiscoveredEdge("B", "C", "o-o")])
+    g, why = choose_final_graph(res, [LLMEdge("B", "A", 0.9), LLMEdge("C", "B", 0.8)])
+    assert ("A", "B") in g.directed_edges and ("C", "B") in g.directed_edges
+    assert "contradicts" in {d.edge: d.reason for d in why}["A -> B"]
+    g2, _ = choose_final_graph(res, [LLMEdge("A", "B", 0.9)])
+    assert ("A", "B") in g2.directed_edges

@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import io
 import warnings
+import zlib
 from collections.abc import Iterator
 from typing import Any
 
@@ -45,6 +46,29 @@ def _check_data(data: pd.DataFrame, alpha: float) -> list[str]:
         bad = [str(c) for c in data.columns if data[c].isna().any()]
         raise ValueError(f"columns {bad} contain missing values; drop or impute them first")
     return [str(c) for c in data.columns]
+
+
+def _stable_hash(node: Any) -> int:
+    return zlib.crc32(str(node.get_name()).encode("utf-8"))
+
+
+@contextlib.contextmanager
+def _stable_node_order() -> Iterator[None]:
+    """Make causal-learn's node hashing independent of ``PYTHONHASHSEED``.
+
+    ``GraphNode.__hash__`` hashes the node's name, and FCI iterates over *sets* of nodes,
+    so its orientations (e.g. ``o->`` vs ``<->``) changed from one process to the next on
+    the same data (seen on Sachs). A CRC-32 of the name keeps hash/equality consistent and
+    the iteration order reproducible; the original hash is restored afterwards.
+    """
+    from causallearn.graph.GraphNode import GraphNode
+
+    original = GraphNode.__hash__
+    GraphNode.__hash__ = _stable_hash
+    try:
+        yield
+    finally:
+        GraphNode.__hash__ = original
 
 
 @contextlib.contextmanager
@@ -105,7 +129,7 @@ def find_pc(
     names = _check_data(data, alpha)
     test = ci_test or choose_ci_test(data)
     bk = to_causallearn(knowledge, names) if knowledge else None
-    with _quiet():
+    with _quiet(), _stable_node_order():
         # uc_priority=1: conflicting colliders become X <-> Y instead of being silently
         # resolved, so latent confounding shows up (see has_orientation_conflicts)
         cg = pc(test_matrix(data, test), alpha, test, stable=True, uc_priority=1,
@@ -130,7 +154,7 @@ def find_fci(
     names = _check_data(data, alpha)
     test = ci_test or choose_ci_test(data)
     bk = to_causallearn(knowledge, names) if knowledge else None
-    with _quiet():
+    with _quiet(), _stable_node_order():
         g, _ = fci(test_matrix(data, test), test, alpha, background_knowledge=bk,
                    show_progress=False, node_names=names)
     settings = {"alpha": alpha, "knowledge": (knowledge or Knowledge()).to_json()}
@@ -149,7 +173,7 @@ def find_ges(data: pd.DataFrame, *, ci_test: CITestName | None = None) -> Discov
     test = ci_test or choose_ci_test(data)
     x = data.to_numpy(dtype=float)
     x = (x - x.mean(axis=0)) / np.where(x.std(axis=0) > 0, x.std(axis=0), 1.0)
-    with _quiet():
+    with _quiet(), _stable_node_order():
         record = ges(x, score_func="local_score_BIC", node_names=names)
     return _finish("ges", record["G"].graph, names, data, test,
                    {"score": "BIC", "score_value": float(np.ravel(record["score"])[0])})

@@ -294,7 +294,7 @@ class CausalGraph:
 
     def topological_order(self, *, observed_only: bool = True) -> tuple[str, ...]:
         """Nodes in a topological order (ties broken by first mention)."""
-        if observed_only:
+        if observed_only and self._latent:
             return tuple(n for n in self._topo if n not in self._latent)
         return self._topo
 

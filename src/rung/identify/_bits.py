@@ -2,16 +2,24 @@
 
 Node ``i`` is bit ``1 << i``, numbered in a topological order of the (projected) graph, so
 ``prefix[i]`` (the bits below ``i``) is the set of predecessors of node ``i``.
+
+Every search here moves whole frontiers: the next frontier is the union of one precomputed
+mask per frontier node (:func:`union`), so each node costs one list lookup and one OR.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
-from functools import lru_cache
+from collections.abc import Iterable, Iterator, Sequence
+from functools import lru_cache, reduce
+from itertools import compress
+from operator import or_
+from typing import TypeVar
 
 from rung.graph import CausalGraph
 
-__all__ = ["BitGraph", "bit_graph", "bits", "lowest", "reach"]
+_T = TypeVar("_T")
+
+__all__ = ["BitGraph", "bit_graph", "bits", "clear_cache", "lowest", "reach", "select", "union"]
 
 
 def bits(mask: int) -> Iterator[int]:
@@ -27,25 +35,48 @@ def lowest(mask: int) -> int:
     return (mask & -mask).bit_length() - 1
 
 
-def reach(start: int, step: Callable[[int], int], within: int = -1, skip: int = 0) -> int:
+_FLAGS = bytes.maketrans(b"01", b"\x00\x01")
+_FEW = 8  # below this many set bits a plain loop beats building a selector
+
+
+def select(items: Sequence[_T], mask: int) -> Iterator[_T]:
+    """``items[i]`` for the set bits ``i`` of ``mask``, lowest first (selection runs in C)."""
+    return compress(items, bin(mask)[:1:-1].encode().translate(_FLAGS))
+
+
+def union(masks: Sequence[int], sel: int) -> int:
+    """OR of ``masks[i]`` over the set bits ``i`` of ``sel``."""
+    if sel.bit_count() > _FEW:
+        return reduce(or_, select(masks, sel), 0)
+    out = 0
+    while sel:
+        low = sel & -sel
+        out |= masks[low.bit_length() - 1]
+        sel ^= low
+    return out
+
+
+def reach(start: int, step: Sequence[int], within: int = -1, skip: int = 0) -> int:
     """``start`` and every node reachable from it by repeated ``step`` inside ``within``.
 
-    ``step(i)`` is the bitmask of the next nodes from node ``i``; nodes in ``skip`` are
+    ``step[i]`` is the bitmask of the next nodes from node ``i``; nodes in ``skip`` are
     reached but not stepped from. ``within=-1`` means no bound.
     """
     seen = frontier = start
     while frontier:
-        new = 0
-        for i in bits(frontier & ~skip):
-            new |= step(i)
-        new &= within & ~seen
-        seen |= new
-        frontier = new
+        frontier = union(step, frontier & ~skip) & within & ~seen
+        seen |= frontier
     return seen
 
 
+@lru_cache(maxsize=8)
+def _units(n: int) -> tuple[int, ...]:
+    """``(1 << 0, ..., 1 << (n - 1))``: shared across graphs of the same size."""
+    return tuple(1 << i for i in range(n))
+
+
 class _CutView:
-    """Parents, children and spouses of a :class:`BitGraph` with some edges cut away:
+    """Set-level parents, children and spouses of a :class:`BitGraph` with some edges cut:
     edges into ``cut_in`` (directed and bidirected), directed edges out of ``cut_out``,
     and directed edges from ``cut_from`` into ``cut_to``."""
 
@@ -56,54 +87,64 @@ class _CutView:
         self.bg, self.cut_in, self.cut_out = bg, cut_in, cut_out
         self.cut_from, self.cut_to = cut_from, cut_to
 
-    def parents(self, i: int) -> int:
-        if (self.cut_in >> i) & 1:
-            return 0
-        p = self.bg.pa[i] & ~self.cut_out
-        return p & ~self.cut_from if (self.cut_to >> i) & 1 else p
+    def parents(self, sel: int) -> int:
+        """Parents of the nodes of ``sel``."""
+        sel &= ~self.cut_in
+        pa = self.bg.pa
+        if sel & self.cut_to:
+            out = union(pa, sel & ~self.cut_to) | union(pa, sel & self.cut_to) & ~self.cut_from
+        else:
+            out = union(pa, sel)
+        return out & ~self.cut_out
 
-    def children(self, i: int) -> int:
-        if (self.cut_out >> i) & 1:
-            return 0
-        c = self.bg.ch[i] & ~self.cut_in
-        return c & ~self.cut_to if (self.cut_from >> i) & 1 else c
+    def children(self, sel: int) -> int:
+        """Children of the nodes of ``sel``."""
+        sel &= ~self.cut_out
+        ch = self.bg.ch
+        if sel & self.cut_from:
+            out = union(ch, sel & ~self.cut_from) | union(ch, sel & self.cut_from) & ~self.cut_to
+        else:
+            out = union(ch, sel)
+        return out & ~self.cut_in
 
-    def spouses(self, i: int) -> int:
-        return 0 if (self.cut_in >> i) & 1 else self.bg.sp[i] & ~self.cut_in
+    def spouses(self, sel: int) -> int:
+        """Spouses of the nodes of ``sel``."""
+        return union(self.bg.sp, sel & ~self.cut_in) & ~self.cut_in
 
 
 def _bayes_ball(view: _CutView, xs: int, ys: int, zs: int) -> bool:
-    """True when a path from ``xs`` reaches ``ys`` unblocked by ``zs`` in ``view``."""
-    anc_z = reach(zs, view.parents)
-    up, down = xs, 0  # arrived by a tail (or start) / by an arrowhead
-    seen_up, seen_down = 0, 0
+    """True when a path from ``xs`` reaches ``ys`` unblocked by ``zs`` in ``view``.
+
+    Breadth-first over (node, arrival) states, one whole frontier per step: ``up`` nodes
+    were entered by a tail (or are starts), ``down`` nodes by an arrowhead. A non-collider
+    passes when outside ``zs``; a collider passes when in ``An(zs)``. The search stays in
+    ``An(xs ∪ ys ∪ zs)``: m-separation there equals m-separation in the whole graph.
+    """
+    anc_z = _ancestors(view, zs, 0)
+    keep = _ancestors(view, xs | ys, anc_z)
+    up, down = xs, 0
+    seen_up = seen_down = 0
     while up or down:
-        if up:
-            i = lowest(up)
-            up &= up - 1
-            if (seen_up >> i) & 1:
-                continue
-            seen_up |= 1 << i
-            if (ys >> i) & 1:
-                return True
-            if (zs >> i) & 1:
-                continue
-            up |= view.parents(i) & ~seen_up
-            down |= (view.children(i) | view.spouses(i)) & ~seen_down
-        else:
-            i = lowest(down)
-            down &= down - 1
-            if (seen_down >> i) & 1:
-                continue
-            seen_down |= 1 << i
-            if (ys >> i) & 1 and not (zs >> i) & 1:
-                return True
-            if not (zs >> i) & 1:
-                down |= view.children(i) & ~seen_down
-            if (anc_z >> i) & 1:
-                up |= view.parents(i) & ~seen_up
-                down |= view.spouses(i) & ~seen_down
+        if up & ys or down & ys & ~zs:
+            return True
+        seen_up |= up
+        seen_down |= down
+        through = up & ~zs  # tail-entered non-colliders: leave by any edge
+        bounce = down & anc_z  # arrowhead-entered colliders: leave by an arrowhead
+        up = view.parents(through | bounce) & ~seen_up
+        down = (view.children(through | down & ~zs) | view.spouses(through | bounce)
+                ) & keep & ~seen_down
     return False
+
+
+def _ancestors(view: _CutView, start: int, known: int) -> int:
+    """``known`` (an ancestral set of ``view``) with the ancestors of ``start`` in ``view``."""
+    seen = known | start
+    frontier = start & ~known
+    while frontier:
+        frontier = view.parents(frontier) & ~seen
+        seen |= frontier
+    return seen
 
 
 class BitGraph:
@@ -117,18 +158,18 @@ class BitGraph:
         self.index: dict[str, int] = {v: i for i, v in enumerate(self.names)}
         self.n = len(self.names)
         self.full = (1 << self.n) - 1
-        idx = self.index
+        idx, unit = self.index, _units(self.n)
         pa = [0] * self.n
         ch = [0] * self.n
-        sp = [0] * self.n
         for a, b in g.directed_edges:
             i, j = idx[a], idx[b]
-            pa[j] |= 1 << i
-            ch[i] |= 1 << j
+            pa[j] |= unit[i]
+            ch[i] |= unit[j]
+        sp = [0] * self.n
         for a, b in g.bidirected_edges:
             i, j = idx[a], idx[b]
-            sp[i] |= 1 << j
-            sp[j] |= 1 << i
+            sp[i] |= unit[j]
+            sp[j] |= unit[i]
         self.pa, self.ch, self.sp = pa, ch, sp
 
     # ------------------------------------------------------------------ conversions
@@ -141,31 +182,31 @@ class BitGraph:
 
     def names_of(self, mask: int) -> frozenset[str]:
         """Node names of a bitmask."""
-        return frozenset(self.names[i] for i in bits(mask))
+        return frozenset(select(self.names, mask))
 
     # ------------------------------------------------------------------ reachability
     def ancestors(self, mask: int, within: int) -> int:
         """Ancestors of ``mask`` (included) in the subgraph induced by ``within``."""
-        return reach(mask & within, self.pa.__getitem__, within)
+        return reach(mask & within, self.pa, within)
 
     def descendants(self, mask: int, within: int) -> int:
         """Descendants of ``mask`` (included) in the subgraph induced by ``within``."""
-        return reach(mask & within, self.ch.__getitem__, within)
+        return reach(mask & within, self.ch, within)
 
     def ancestors_cut(self, mask: int, within: int, cut: int) -> int:
         """Ancestors of ``mask`` within ``within`` when edges into ``cut`` are removed."""
-        return reach(mask & within, self.pa.__getitem__, within, skip=cut)
+        return reach(mask & within, self.pa, within, skip=cut)
 
     def district(self, mask: int, within: int) -> int:
         """The district (c-component) of ``within`` that contains ``mask``."""
-        return reach(mask & within, self.sp.__getitem__, within)
+        return reach(mask & within, self.sp, within)
 
     def districts(self, within: int) -> list[int]:
         """The districts of the subgraph induced by ``within``, lowest node first."""
         out: list[int] = []
         rest = within
         while rest:
-            d = reach(rest & -rest, self.sp.__getitem__, within)
+            d = reach(rest & -rest, self.sp, within)
             out.append(d)
             rest &= ~d
         return out
@@ -188,7 +229,26 @@ class BitGraph:
         return _bayes_ball(_CutView(self, cut_in, cut_out, cut_from, cut_to), xs, ys, zs)
 
 
-@lru_cache(maxsize=64)
+_CACHE: dict[int, tuple[CausalGraph, BitGraph]] = {}
+_CACHE_SIZE = 64
+
+
 def bit_graph(graph: CausalGraph) -> BitGraph:
-    """The cached :class:`BitGraph` of ``graph`` (graphs are immutable and hashable)."""
-    return BitGraph(graph)
+    """The cached :class:`BitGraph` of ``graph``.
+
+    Keyed by identity (hashing a large graph costs as much as a query); the graph is held
+    so that its id cannot be reused while cached. The oldest entry goes first when full.
+    """
+    hit = _CACHE.get(id(graph))
+    if hit is not None and hit[0] is graph:
+        return hit[1]
+    bg = BitGraph(graph)
+    if len(_CACHE) >= _CACHE_SIZE:
+        del _CACHE[next(iter(_CACHE))]
+    _CACHE[id(graph)] = (graph, bg)
+    return bg
+
+
+def clear_cache() -> None:
+    """Forget every cached :class:`BitGraph` (benchmarks time a cold start with it)."""
+    _CACHE.clear()

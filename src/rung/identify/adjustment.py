@@ -20,7 +20,7 @@ from __future__ import annotations
 from itertools import combinations
 
 from rung.graph import CausalGraph, NodeSet
-from rung.identify._bits import BitGraph, bit_graph, bits
+from rung.identify._bits import BitGraph, bit_graph, bits, union
 from rung.identify._query import check_query
 
 __all__ = [
@@ -39,9 +39,7 @@ class AdjustmentSearchError(ValueError):
 def _causal_nodes(bg: BitGraph, x: int, y: int) -> int:
     """cn(X, Y): nodes on proper causal paths from X to Y, X excluded (Y included)."""
     outside = bg.full & ~x
-    start = 0
-    for i in bits(x):
-        start |= bg.ch[i]
+    start = union(bg.ch, x)
     de_xbar = bg.descendants(start & outside, outside)  # De(X) \ X in G without edges into X
     an_xunder = bg.ancestors(y, outside)  # An(Y) in G without edges out of X
     return de_xbar & an_xunder
@@ -98,13 +96,14 @@ def canonical_mask(bg: BitGraph, x: int, y: int) -> tuple[int, bool]:
 def optimal_mask(bg: BitGraph, x: int, y: int) -> int | None:
     """The O-set, or None when no valid adjustment set exists."""
     cn = _causal_nodes(bg, x, y)
+    if union(bg.sp, x) & cn:
+        # X <-> C with C on a proper causal path: X <-> C -> ... -> Y runs through forbidden
+        # nodes only, so no valid set can block it
+        return None
     forb = _forbidden(bg, x, cn)
     # nodes joined to cn by collider paths (bidirected steps through non-forbidden nodes)
     coll = bg.district(cn, bg.full & ~forb | cn) & ~forb
-    o = coll
-    for i in bits(cn | coll):
-        o |= bg.pa[i]
-    o &= ~(forb | y)
+    o = (coll | union(bg.pa, cn | coll)) & ~(forb | y)
     if _valid(bg, x, y, o, cn, forb):
         return o
     z, ok = canonical_mask(bg, x, y)

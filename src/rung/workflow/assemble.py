@@ -66,7 +66,7 @@ def random_baseline(ctx: RunContext) -> dict[str, Any] | None:
             "directed_precision": sum(hits) / (2 * len(qs)) if qs else 0.0}
 
 
-def estimates_note(estimates: list[dict[str, Any]]) -> str:
+def estimates_note(estimates: list[dict[str, Any]], transform: str = "none") -> str:
     """Whether the estimators agree, and what a disagreement means."""
     ests = [e for e in estimates if e.get("ci")]
     if len(ests) < 2:
@@ -77,12 +77,15 @@ def estimates_note(estimates: list[dict[str, Any]]) -> str:
     if lo <= hi and len(signs) == 1:
         return ("The estimators agree: their intervals overlap and their signs match. Both "
                 "still rest on the final graph being right.")
-    what = "differ in sign" if len(signs) > 1 else "have disjoint intervals"
-    return (f"The estimators {what}. The generative estimator fits a model of every "
+    what = ("differ in sign" if len(signs) > 1 else
+            "agree in sign but their intervals do not overlap")
+    hint = " or skewed data (try --transform log)" if transform == "none" else ""
+    return (f"The estimators {what}. The generative estimator fits a linear model of every "
             "variable on the final graph and pushes do(X) through all of it, so it depends on "
-            "the whole graph (and on its model family); regression adjustment uses only the "
-            "adjustment set. A disagreement points to a wrong graph, non-linear relations or "
-            "skewed data (try --transform log): review the disagreements before trusting either.")
+            "the whole graph; regression adjustment uses only the adjustment set. A gap "
+            f"points to a wrong graph (edges among the other variables), non-linear "
+            f"relations{hint}: review the disagreements before trusting either.")
+
 
 _FINAL_COLOURS = {"#222222": "LLM and data agree", "#1f5fa8": "data only",
                   "#d35400": "data, orientation differs", "#8e44ad": "analyst"}
@@ -208,7 +211,7 @@ def build_result(ctx: RunContext, timings: dict[str, Any]) -> dict[str, Any]:
     result["data"].pop("config", None)
     result["headline"] = _headline(result)
     result["llm"]["random_baseline"] = random_baseline(ctx)
-    result["estimates_note"] = estimates_note(result["estimates"])
+    result["estimates_note"] = estimates_note(result["estimates"], cfg.transform)
     return result
 
 

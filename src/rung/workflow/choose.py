@@ -10,9 +10,10 @@ Rule "data adjacencies, LLM orientations where the data are undecided":
 3. An edge the data leave undecided (``--``, ``o-o``, ``o->``, or ``<->`` from conflicting
    colliders) takes the LLM's direction when the LLM proposes the pair, else the direction
    the LLM prefers among its two (P(A->B) vs P(B->A), every pair is scored both ways, so
-   this holds even when the LLM's "no direct link" wins); an ``o->`` edge the LLM is
-   silent on takes its arrowhead; ``<->`` stays a latent confounder; a ``--``/``o-o``
-   edge the LLM is silent on follows the data's column order (flagged ``arbitrary``).
+   this holds even when the LLM's "no direct link" wins), except that an ``o->`` edge
+   always keeps its arrowhead (a definite mark: the LLM may confirm it, not reverse it);
+   ``<->`` stays a latent confounder when the LLM is silent; a ``--``/``o-o`` edge the
+   LLM is silent on follows the data's column order (flagged ``arbitrary``).
 4. Edges are added most certain first; an LLM or arbitrary orientation that would close a
    directed cycle is reversed (reversing can never close one too), and flagged.
 
@@ -65,6 +66,13 @@ def _proposal(e: DiscoveredEdge, llm: dict[frozenset[str], LLMEdge],
               prefs: dict[frozenset[str], LLMEdge]) -> tuple[str, str, str, float] | None:
     """(source, target, reason, priority) for an edge the data leave undecided."""
     key = frozenset((e.source, e.target))
+    hint = llm.get(key) or prefs.get(key)
+    if e.kind == "o->" and hint is not None and hint.target == e.source:
+        # the arrowhead at e.target is a definite mark: e.target is not an ancestor of
+        # e.source, so the LLM's reverse direction contradicts the data (a disagreement row)
+        return e.source, e.target, \
+            f"data arrowhead (o->) kept; the LLM's {hint.source} -> {hint.target} " \
+            "contradicts it", 0.5
     hint = llm.get(key)
     if hint is not None:
         return hint.source, hint.target, f"LLM orientation (confidence {hint.confidence:.2f})", \

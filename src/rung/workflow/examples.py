@@ -41,10 +41,10 @@ def _sachs() -> Example:
     from rung.datasets.sachs import SACHS_DESCRIPTIONS, load_sachs
 
     return Example(
-        name="sachs", data=load_sachs(), treatment="PKC", outcome="p44/42",
+        name="sachs", data=load_sachs(), treatment="PKC", outcome="P38",
         descriptions=dict(SACHS_DESCRIPTIONS), reference_edges=sachs_reference_edges(),
         reference_name="Sachs et al. (2005) consensus graph",
-        title="Sachs flow cytometry: effect of PKC on p44/42 (Erk)", transform="log",
+        title="Sachs flow cytometry: effect of PKC on P38 (log scale)", transform="log",
     )
 
 

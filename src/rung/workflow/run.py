@@ -46,11 +46,11 @@ def _p_llm(c: CopilotConfig) -> dict[str, Any]:
 
 def _p_data(c: CopilotConfig) -> dict[str, Any]:
     knowledge = {"at": c.knowledge_at} if c.use_knowledge else None
-    return {"discovery": c.discovery, "alpha": c.alpha, "knowledge": knowledge}
+    return {"discovery": c.discovery, "alpha": c.alpha, "knowledge": knowledge, "version": 2}
 
 
 def _p_review(c: CopilotConfig) -> dict[str, Any]:
-    return {"graph": c.analyst_graph, "reference": c.reference_edges}
+    return {"graph": c.analyst_graph, "reference": c.reference_edges, "rule": 2}
 
 
 def _p_query(c: CopilotConfig) -> dict[str, Any]:
