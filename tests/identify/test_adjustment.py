@@ -94,3 +94,38 @@ def test_instruments() -> None:
     assert not is_instrument(g, "X", "Y", "Z")
     assert is_instrument(g, "X", "Y", "Z", frozenset({"W"}))
     assert find_instruments(CausalGraph.from_edges("Z -> X -> Y; Z <-> Y"), "X", "Y") == []
+
+
+def test_optimal_set_is_valid_whenever_any_set_is() -> None:
+    """The O-set itself (not the canonical fall-back) passes the criterion on random ADMGs
+    whenever some valid adjustment set exists (Runge 2021)."""
+    import numpy as np
+
+    from rung.identify._bits import bit_graph, union
+    from rung.identify.adjustment import (
+        _causal_nodes,
+        _forbidden,
+        _valid,
+        canonical_mask,
+        o_set_mask,
+    )
+
+    rng = np.random.default_rng(7)
+    checked = 0
+    for _ in range(1500):
+        g = random_admg(rng, int(rng.integers(4, 8)))
+        x = g.nodes[int(rng.integers(0, len(g.nodes)))]
+        de = sorted(g.descendants(x, include_self=False))
+        if not de:
+            continue
+        bg = bit_graph(g)
+        xm, ym = bg.mask([x]), bg.mask([de[-1]])
+        _, exists = canonical_mask(bg, xm, ym)
+        cn = _causal_nodes(bg, xm, ym)
+        if not exists or union(bg.sp, xm) & cn:
+            continue
+        forb = _forbidden(bg, xm, cn)
+        o = o_set_mask(bg, xm, ym, cn, forb)
+        assert _valid(bg, xm, ym, o, cn, forb), (g, x, de[-1])
+        checked += 1
+    assert checked > 200

@@ -93,6 +93,16 @@ def canonical_mask(bg: BitGraph, x: int, y: int) -> tuple[int, bool]:
     return z, _valid(bg, x, y, z, cn, forb)
 
 
+def o_set_mask(bg: BitGraph, x: int, y: int, cn: int, forb: int) -> int:
+    """The O-set formula: ``(C ∪ pa(cn ∪ C)) \\ (forb ∪ Y)`` with ``C`` the nodes of
+    An(X ∪ Y) \\ forb collider-connected to ``cn`` (Henckel et al. 2022; Runge 2021)."""
+    # kept to An(X ∪ Y): a collider-connected descendant of X outside An(X ∪ Y)
+    # (e.g. X -> W <-> Y) would open the path it sits on as a collider
+    an = bg.ancestors(x | y, bg.full)
+    coll = bg.district(cn, (an & ~forb) | cn) & ~forb
+    return (coll | union(bg.pa, cn | coll)) & ~(forb | y)
+
+
 def optimal_mask(bg: BitGraph, x: int, y: int) -> int | None:
     """The O-set, or None when no valid adjustment set exists."""
     cn = _causal_nodes(bg, x, y)
@@ -101,9 +111,7 @@ def optimal_mask(bg: BitGraph, x: int, y: int) -> int | None:
         # nodes only, so no valid set can block it
         return None
     forb = _forbidden(bg, x, cn)
-    # nodes joined to cn by collider paths (bidirected steps through non-forbidden nodes)
-    coll = bg.district(cn, bg.full & ~forb | cn) & ~forb
-    o = (coll | union(bg.pa, cn | coll)) & ~(forb | y)
+    o = o_set_mask(bg, x, y, cn, forb)
     if _valid(bg, x, y, o, cn, forb):
         return o
     z, ok = canonical_mask(bg, x, y)
