@@ -83,7 +83,7 @@ def estimates_note(estimates: list[dict[str, Any]], transform: str = "none") -> 
     return (f"The estimators {what}. The generative estimator fits a linear model of every "
             "variable on the final graph and pushes do(X) through all of it, so it depends on "
             "the whole graph; regression adjustment uses only the adjustment set. A gap "
-            f"points to a wrong graph (edges among the other variables), non-linear "
+            f"points to a wrong graph (edges among the other variables) or non-linear "
             f"relations{hint}: review the disagreements before trusting either.")
 
 
