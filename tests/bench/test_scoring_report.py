@@ -54,6 +54,26 @@ def test_scores_by_hand(data_dir: Path) -> None:
     assert s.cost == {"model_calls": 32.0, "model_seconds": 4.0, "questions": 8.0}
 
 
+def test_position_bias_no_preference_share_counts_options() -> None:
+    """With k options shown, a model without position preference picks the first 1/k of
+    the time; the report compares the observed share with that, not with 50 %."""
+    from rung.bench.items import Benchmark, CounterfactualItem, JudgmentItem
+    from rung.bench.notes import honesty_notes
+
+    items = (CounterfactualItem("c4", "p", "q", ("a", "b", "c", "d"), "a"),
+             CounterfactualItem("c3", "p", "q", ("a", "b", "c"), "a"),
+             JudgmentItem("j", "story", "q?", "Yes"))
+    bench = Benchmark("toy", items)
+    bias = {"prompts": 2, "first_option_share_raw": 0.0, "order_flip_rate": 0.0}
+    recs = [{"key": f"base/{i}", "probe": "base", "item": i, "answer": "a", "truth": "a",
+             "correct": True, "probabilities": {"a": 1.0}, "position_bias": bias}
+            for i in ("c4", "c3", "j")]
+    s = score_run(bench, recs)
+    assert s.position_bias["no_preference_share"] == pytest.approx((1 / 4 + 1 / 3 + 1 / 2) / 3)
+    assert s.position_bias["first_option_share_raw"] == 0.0
+    assert any("(36% = no preference)" in n and "strong" in n for n in honesty_notes(s))
+
+
 def test_graph_scores_for_asia() -> None:
     bench = load_benchmark("asia-graph")
     recs = []
@@ -69,6 +89,7 @@ def test_graph_scores_for_asia() -> None:
     assert g is not None
     assert g["shd"] == 1 and g["recall"] == pytest.approx(7 / 8) and g["precision"] == 1.0
     assert g["normalized_hamming"] == pytest.approx(1 / 64)
+    assert g["empty_graph_normalized_hamming"] == pytest.approx(8 / 64)  # 8 asia edges
 
 
 def test_write_report(tmp_path: Path, data_dir: Path) -> None:

@@ -21,13 +21,15 @@ def _near_chance(s: BenchScores, base: ProbeScore) -> list[str]:
 
 def _position(s: BenchScores) -> list[str]:
     first = s.position_bias.get("first_option_share_raw")
+    even = s.position_bias.get("no_preference_share") or 0.5
     out: list[str] = []
     if first is not None:
-        strength = "strong" if abs(first - 0.5) >= 0.15 else (
-            "some" if abs(first - 0.5) >= 0.05 else "little")
+        strength = "strong" if abs(first - even) >= 0.15 else (
+            "some" if abs(first - even) >= 0.05 else "little")
         out.append(f"**Position bias: {strength}.** In single prompts the model picked the "
-                   f"option presented first {first:.0%} of the time (50% = no preference). "
-                   "Every question is asked in both orders and averaged to cancel it.")
+                   f"option presented first {first:.0%} of the time ({even:.0%} = no "
+                   "preference). Every question is asked in both orders and averaged to "
+                   "cancel it.")
     flip = s.position_bias.get("order_flip_rate")
     if flip is not None:
         out.append(f"Reversing the presentation order changed a prompt's pick in {flip:.0%} "
@@ -62,6 +64,19 @@ def _probe_lines(p: ProbeScore) -> list[str]:
     return lines
 
 
+def _graph_lines(g: dict[str, float]) -> list[str]:
+    lines: list[str] = []
+    ham, empty = g["normalized_hamming"], g["empty_graph_normalized_hamming"]
+    verdict = "better than" if ham < empty else "no better than"
+    lines.append(f"Normalised Hamming distance {ham:.3f} is {verdict} the empty graph's "
+                 f"{empty:.3f} (answering \"no direct link\" for every pair); "
+                 f"{int(g['predicted_edges'])} edges predicted, {int(g['true_edges'])} true.")
+    if g["pairs_answered"] < g["pairs_total"]:
+        lines.append(f"Graph metrics are partial: {g['pairs_answered']} of "
+                     f"{g['pairs_total']} pairs answered (unanswered pairs count as no edge).")
+    return lines
+
+
 def honesty_notes(s: BenchScores) -> list[str]:
     """The findings to state for a run, in order of importance."""
     base = next(p for p in s.probes if p.probe == "base")
@@ -73,8 +88,7 @@ def honesty_notes(s: BenchScores) -> list[str]:
     if s.memorisation is not None:
         notes.append(f"**Memorisation:** the model reproduced {s.memorisation} of dataset "
                      "rows from their beginning.")
-    if s.graph is not None and s.graph["pairs_answered"] < s.graph["pairs_total"]:
-        notes.append(f"Graph metrics are partial: {s.graph['pairs_answered']} of "
-                     f"{s.graph['pairs_total']} pairs answered (unanswered pairs count as "
-                     "no edge).")
+    if s.graph is not None:
+        notes += _graph_lines(s.graph)
     return notes
+

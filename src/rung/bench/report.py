@@ -76,7 +76,8 @@ def _extras_md(s: BenchScores) -> list[str]:
         lines.append(f"- Graph: SHD {g['shd']}, normalised Hamming {g['normalized_hamming']:.3f}"
                      f", oriented P/R/F1 {g['precision']:.3f}/{g['recall']:.3f}/{g['f1']:.3f}, "
                      f"adjacency F1 {g['adjacency_f1']:.3f} ({g['predicted_edges']} predicted, "
-                     f"{g['true_edges']} true edges)")
+                     f"{g['true_edges']} true edges); the empty graph scores normalised Hamming "
+                 f"{g['empty_graph_normalized_hamming']:.3f}")
     return lines
 
 

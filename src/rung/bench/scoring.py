@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from rung.bench.calibration import brier_score, expected_calibration_error, reliability_bins
-from rung.bench.items import Benchmark, PairItem
+from rung.bench.items import Benchmark, CounterfactualItem, PairItem
 from rung.bench.metrics import Estimate, bootstrap_gap, bootstrap_mean
 from rung.bench.probes import load_probe_data
 from rung.graph.metrics import (
@@ -130,18 +130,29 @@ def _calibration(base: dict[str, Record]) -> dict[str, Any]:
     }
 
 
-def _position_bias(records: Sequence[Record]) -> dict[str, float | None]:
-    prompts = first = 0.0
+def _options_shown(bench: Benchmark) -> dict[str, int]:
+    """Options in one prompt per item: all options for a multiple-choice counterfactual;
+    two (yes / no, or the two variables) for every other task."""
+    return {it.id: len(it.options) if isinstance(it, CounterfactualItem) else 2
+            for it in bench.items}
+
+
+def _position_bias(records: Sequence[Record], shown: dict[str, int]) -> dict[str, float | None]:
+    """Share of single prompts picking the first-presented option, and the share a model
+    without position preference would have (mean of 1/k over prompts of k options)."""
+    prompts = first = expected = 0.0
     flips: list[float] = []
     for rec in records:
         pb = rec.get("position_bias") or {}
         if pb.get("first_option_share_raw") is not None:
             prompts += pb["prompts"]
             first += pb["first_option_share_raw"] * pb["prompts"]
+            expected += pb["prompts"] / shown.get(rec["item"], 2)
         if pb.get("order_flip_rate") is not None:
             flips.append(pb["order_flip_rate"])
     return {"prompts": prompts,
             "first_option_share_raw": first / prompts if prompts else None,
+            "no_preference_share": expected / prompts if prompts else None,
             "order_flip_rate": float(np.mean(flips)) if flips else None}
 
 
@@ -161,6 +172,8 @@ def _graph(bench: Benchmark, base: dict[str, Record]) -> dict[str, float]:
         "pairs_answered": len(base), "pairs_total": len(items),
         "shd": structural_hamming_distance(pred, truth, nodes=nodes),
         "normalized_hamming": normalized_hamming_distance(pred, truth, nodes=nodes),
+        # the trivial graph answer "no link anywhere", for comparison
+        "empty_graph_normalized_hamming": normalized_hamming_distance([], truth, nodes=nodes),
         "precision": ori.precision, "recall": ori.recall, "f1": ori.f1,
         "adjacency_precision": adj.precision, "adjacency_recall": adj.recall,
         "adjacency_f1": adj.f1, "predicted_edges": len(pred), "true_edges": len(truth),
@@ -182,7 +195,7 @@ def score_run(bench: Benchmark, records: Sequence[Record], model_id: str = "") -
     item_recs = [r for r in records if r["probe"] != "memorisation"]
     return BenchScores(
         bench.name, model_id, probes, _baselines(bench, base), _calibration(base),
-        _position_bias(item_recs),
+        _position_bias(item_recs, _options_shown(bench)),
         {"model_calls": float(sum(r.get("calls", 0) for r in records)),
          "model_seconds": float(sum(r.get("seconds", 0.0) for r in records)),
          "questions": float(len(records))},

@@ -1,17 +1,34 @@
-"""Shared CLI plumbing: one-line errors with distinct exit codes, JSON output."""
+"""Shared CLI plumbing: one-line errors with distinct exit codes, JSON output, and the checks
+of file arguments that every command group needs."""
 
 from __future__ import annotations
 
 import functools
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
 import typer
 
-__all__ = ["EXIT_BAD_INPUT", "EXIT_UNANSWERABLE", "UnanswerableQuery", "cli_errors", "print_json"]
+from rung.lm.base import LMError
 
+__all__ = [
+    "EXIT_BACKEND",
+    "EXIT_BAD_INPUT",
+    "EXIT_UNANSWERABLE",
+    "UnanswerableQuery",
+    "check_contrast_support",
+    "check_output_dir",
+    "check_output_file",
+    "cli_errors",
+    "error_line",
+    "print_json",
+    "read_text_file",
+]
+
+EXIT_BACKEND = 1
 EXIT_BAD_INPUT = 2
 EXIT_UNANSWERABLE = 3
 
@@ -23,9 +40,47 @@ class UnanswerableQuery(Exception):
     """A well-formed causal query that cannot be answered (e.g. not identifiable): exit 3."""
 
 
+def error_line(exc: BaseException) -> str:
+    """The one-line ``error: ...`` text for a user-input error ``exc``.
+
+    Examples
+    --------
+    >>> error_line(KeyError("column 'Q' is missing"))
+    "error: column 'Q' is missing"
+    >>> error_line(IsADirectoryError(21, "Is a directory", "data"))
+    "error: 'data' is a directory; give a file"
+    """
+    if isinstance(exc, KeyError) and exc.args:
+        text = str(exc.args[0])
+    elif isinstance(exc, UnicodeDecodeError):
+        text = (f"a file is not UTF-8 text ({exc.reason} at byte {exc.start}); "
+                "give a text file saved as UTF-8")
+    elif isinstance(exc, OSError) and exc.filename is not None:
+        text = _os_error_text(exc)
+    else:
+        text = str(exc) or type(exc).__name__
+    return "error: " + " ".join(text.split())
+
+
+def _os_error_text(exc: OSError) -> str:
+    name = repr(str(exc.filename))
+    if isinstance(exc, IsADirectoryError):
+        return f"{name} is a directory; give a file"
+    if isinstance(exc, NotADirectoryError):
+        return f"{name}: a part of this path is a file, not a directory; fix the path"
+    if isinstance(exc, FileNotFoundError):
+        return f"{name} does not exist; check the path (and create its folder first)"
+    if isinstance(exc, PermissionError):
+        return f"permission denied for {name}; check the file's permissions"
+    if isinstance(exc, FileExistsError):
+        return f"{name} already exists and is in the way; remove it or choose another path"
+    return f"{exc.strerror or type(exc).__name__}: {name}"
+
+
 def cli_errors(func: Callable[P, R]) -> Callable[P, R]:
     """Turn user-input errors into a one-line message on stderr and exit status 2 (3 for
-    unanswerable queries) instead of a traceback."""
+    unanswerable queries, 1 for a language-model backend that fails) instead of a
+    traceback."""
 
     @functools.wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
@@ -34,12 +89,13 @@ def cli_errors(func: Callable[P, R]) -> Callable[P, R]:
         except typer.Exit:
             raise
         except UnanswerableQuery as exc:
-            typer.echo(f"error: {exc}", err=True)
+            typer.echo(error_line(exc), err=True)
             raise typer.Exit(EXIT_UNANSWERABLE) from None
-        except (ValueError, KeyError, FileNotFoundError, IsADirectoryError, PermissionError) as exc:
-            msg = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
-            line = " ".join(str(msg).split())
-            typer.echo(f"error: {line}", err=True)
+        except LMError as exc:
+            typer.echo(error_line(exc), err=True)
+            raise typer.Exit(EXIT_BACKEND) from None
+        except (ValueError, KeyError, OSError) as exc:
+            typer.echo(error_line(exc), err=True)
             raise typer.Exit(EXIT_BAD_INPUT) from None
 
     return wrapper
@@ -48,3 +104,97 @@ def cli_errors(func: Callable[P, R]) -> Callable[P, R]:
 def print_json(obj: Any) -> None:
     """Print ``obj`` as indented JSON on stdout."""
     sys.stdout.write(json.dumps(obj, indent=2, default=str) + "\n")
+
+
+def read_text_file(path: Path, what: str) -> str:
+    """The UTF-8 text of ``path``; ``what`` (e.g. ``"--graph file"``) names it in errors.
+
+    Examples
+    --------
+    >>> read_text_file(Path("/nonexistent.yaml"), "--descriptions file")
+    Traceback (most recent call last):
+    ...
+    ValueError: --descriptions file '/nonexistent.yaml' does not exist; give an existing file
+    """
+    if path.is_dir():
+        raise ValueError(f"{what} {str(path)!r} is a directory; give a file")
+    if not path.is_file():
+        raise ValueError(f"{what} {str(path)!r} does not exist; give an existing file")
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{what} {str(path)!r} is not UTF-8 text ({exc.reason} at byte "
+                         f"{exc.start}); give a text file") from None
+
+
+def check_output_dir(path: Path, option: str) -> Path:
+    """``path`` unless it exists as something other than a directory (then ValueError).
+
+    Examples
+    --------
+    >>> check_output_dir(Path("new-folder"), "--out")
+    PosixPath('new-folder')
+    """
+    if path.exists() and not path.is_dir():
+        raise ValueError(f"{option} {str(path)!r} is a file, not a folder; give a folder path "
+                         "(it is created if missing)")
+    return path
+
+
+def check_output_file(path: Path, option: str) -> Path:
+    """``path`` if it can be written: not a directory, and its folder exists.
+
+    Examples
+    --------
+    >>> check_output_file(Path("graph.dot"), "--output")
+    PosixPath('graph.dot')
+    """
+    if path.is_dir():
+        raise ValueError(f"{option} {str(path)!r} is a directory; give a file name")
+    parent = path.parent
+    if not parent.is_dir():
+        raise ValueError(f"{option} {str(path)!r}: folder {str(parent)!r} does not exist; "
+                         "create it first")
+    return path
+
+
+def check_contrast_support(values: Sequence[float], contrast: tuple[float, float],
+                           name: str) -> None:
+    """Refuse a contrast the data cannot speak to (an extrapolated, silent answer).
+
+    A discrete treatment (integers, at most 20 distinct values) must take both contrast
+    values; a continuous one must cover them (min <= value <= max). Both values must differ
+    and the treatment must vary.
+
+    Examples
+    --------
+    >>> check_contrast_support([0, 1, 1, 0], (1.0, 0.0), "X")
+    >>> check_contrast_support([0, 1, 1, 0], (5.0, 0.0), "X")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: contrast 5 0: treatment 'X' never takes the value 5 in the data (its ...
+    """
+    import numpy as np
+
+    a, b = contrast
+    if a == b:
+        raise ValueError(f"contrast {a:g} {b:g}: the two treatment values are equal; "
+                         "pass --contrast A B with two different values")
+    x = np.asarray(values, dtype=float)
+    x = x[np.isfinite(x)]
+    seen = np.unique(x)
+    if len(seen) < 2:
+        shown = "no values" if len(seen) == 0 else f"only the value {seen[0]:g}"
+        raise ValueError(f"treatment {name!r} takes {shown} in the data; an effect needs a "
+                         "treatment that varies")
+    discrete = bool(np.all(seen == np.round(seen))) and len(seen) <= 20
+    for v in (a, b):
+        if discrete and v not in seen:
+            listed = ", ".join(f"{s:g}" for s in seen)
+            raise ValueError(f"contrast {a:g} {b:g}: treatment {name!r} never takes the value "
+                             f"{v:g} in the data (its values: {listed}); pass --contrast A B "
+                             "with values that occur")
+        if not discrete and not seen[0] <= v <= seen[-1]:
+            raise ValueError(f"contrast {a:g} {b:g}: {v:g} lies outside the observed range "
+                             f"of {name!r} [{seen[0]:.4g}, {seen[-1]:.4g}]; pass --contrast A B "
+                             "inside it")

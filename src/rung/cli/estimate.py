@@ -7,10 +7,18 @@ from typing import Annotated, Any
 
 import typer
 
-from rung.cli._common import UnanswerableQuery, cli_errors, print_json
+from rung.cli._common import (
+    UnanswerableQuery,
+    check_contrast_support,
+    cli_errors,
+    print_json,
+)
 from rung.graph.io import read_graph
 
-__all__ = ["app"]
+__all__ = ["MIN_ROWS", "app"]
+
+#: fewer rows than this cannot support an effect estimate (same floor as ``rung copilot``)
+MIN_ROWS = 10
 
 app = typer.Typer(no_args_is_help=True, context_settings={"allow_interspersed_args": True})
 
@@ -47,12 +55,17 @@ def estimate(
     extra: dict[str, Any] = {} if model is None else {"model": model}
     if model is not None and method not in (None, "generative"):
         raise EstimationError(f"--model {model} needs --method generative, not {method}")
+    _check_data_supports(df, treatment, contrast)
     chosen = method or ("generative" if model else None)
     try:
         res = estimate_effect(g, df, treatment, outcome, chosen, contrast=contrast,
                               bootstrap=bootstrap, seed=seed, **extra)
     except NotIdentifiedError as exc:
-        raise UnanswerableQuery(str(exc)) from None
+        raise UnanswerableQuery(
+            f"the effect of {exc.treatment} on {exc.outcome} is not identifiable "
+            f"({exc.reason.removeprefix('not identifiable: ')}); "
+            "add assumptions to the graph or measure a confounder (`rung identify` explains)"
+        ) from None
     if as_json:
         print_json(res.to_json())
         return
@@ -60,3 +73,18 @@ def estimate(
     a, b = res.contrast
     typer.echo(f"{res.method}: E[{outcome}|do({treatment}={a:g})] - "
                f"E[{outcome}|do({treatment}={b:g})] = {res.ate:.4g}{ci}  (n={res.n})")
+
+
+def _check_data_supports(df: Any, treatment: str, contrast: tuple[float, float]) -> None:
+    """Refuse too few rows and a contrast outside the treatment's data (checked once the
+    treatment column is numeric; other data errors are left to the estimator's messages)."""
+    import pandas as pd
+
+    if len(df) < MIN_ROWS:
+        raise ValueError(f"the data has {len(df)} row(s); an effect estimate needs at least "
+                         f"{MIN_ROWS}")
+    if treatment not in df.columns:
+        return
+    x = pd.to_numeric(df[treatment], errors="coerce")
+    if x.notna().all():
+        check_contrast_support(x.to_numpy(dtype=float), contrast, treatment)

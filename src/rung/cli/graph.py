@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 import typer
 
-from rung.cli._common import cli_errors, print_json
+from rung.cli._common import check_output_file, cli_errors, print_json
 from rung.graph import CausalGraph
 from rung.graph.draw import draw_graph
 from rung.graph.io import read_graph, to_dagitty, to_dot, to_edge_string
@@ -129,5 +129,5 @@ def draw(
 ) -> None:
     """Draw the graph to an SVG or PNG file."""
     g = read_graph(graph)
-    path = draw_graph(g, output, title=title)
+    path = draw_graph(g, check_output_file(output, "--output"), title=title)
     typer.echo(str(path))

@@ -6,38 +6,16 @@ Exit codes: 0 success, 2 bad input (unknown spec, bad option), 1 a backend failu
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, ParamSpec, TypeVar
+from typing import Annotated, Any
 
 import typer
 
-from rung.cli._common import cli_errors, print_json
+from rung.cli._common import check_output_dir, cli_errors, print_json
 
 __all__ = ["app"]
 
 app = typer.Typer(no_args_is_help=True)
-
-P = ParamSpec("P")
-R = TypeVar("R")
-EXIT_BACKEND = 1
-
-
-def _lm_errors(func: Callable[P, R]) -> Callable[P, R]:
-    """Backend failures (LMError) become one stderr line and exit status 1."""
-
-    @functools.wraps(func)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        from rung.lm.base import LMError
-
-        try:
-            return func(*args, **kwargs)
-        except LMError as exc:
-            typer.echo(f"error: {' '.join(str(exc).split())}", err=True)
-            raise typer.Exit(EXIT_BACKEND) from None
-
-    return wrapper
 
 
 def _human(n: int) -> str:
@@ -51,7 +29,6 @@ def _human(n: int) -> str:
 
 @app.command("setup")
 @cli_errors
-@_lm_errors
 def setup(
     model_dir: Annotated[
         Path | None, typer.Option(help="Where to put the model (default: RUNG_MODEL_DIR).")
@@ -63,7 +40,7 @@ def setup(
     from rung.lm.models import DEFAULT_MODEL, assemble_default_model, default_model_path
     from rung.lm.settings import load_settings
 
-    directory = model_dir or load_settings().model_dir
+    directory = check_output_dir(model_dir or load_settings().model_dir, "--model-dir")
     target = default_model_path(directory)
     typer.echo(
         f"rung lm setup: {DEFAULT_MODEL.name} ({_human(DEFAULT_MODEL.size)}) -> {target}\n"
@@ -80,7 +57,6 @@ def setup(
 
 @app.command("info")
 @cli_errors
-@_lm_errors
 def info(
     model: Annotated[str | None, typer.Option(help="Backend spec (default: RUNG_LM).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
@@ -117,13 +93,12 @@ def info(
 def _split_choices(choices: str) -> list[str]:
     items = [c.strip() for c in choices.split(",")]
     if len(items) < 2 or any(not c for c in items):
-        raise typer.BadParameter(f"--choices {choices!r} must list 2+ non-empty items: 'A,B'")
+        raise ValueError(f"--choices {choices!r} must list 2+ non-empty items: 'A,B'")
     return items
 
 
 @app.command("ask")
 @cli_errors
-@_lm_errors
 def ask(
     question: Annotated[str, typer.Argument(help="The question (user turn).")],
     choices: Annotated[
@@ -140,6 +115,9 @@ def ask(
     """Ask one question: score --choices (answer + probabilities) or generate text."""
     from rung.lm import Program, assistant, gen, get_backend, select, system, user
 
+    if not question.strip():
+        raise ValueError("the question is empty; give the question text, e.g. "
+                         "rung lm ask 'Does smoking cause cancer?'")
     options = _split_choices(choices) if choices is not None else None
     lm = Program(get_backend(model, cache=not no_cache))
     if system_prompt:

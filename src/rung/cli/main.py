@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import importlib
 import os
+import sys
 
 import typer
 
-__all__ = ["app", "main"]
+try:  # typer >= 0.22 vendors click as typer._click; earlier versions use click itself
+    from typer._click import exceptions as _cx
+except ImportError:  # pragma: no cover - depends on the installed typer
+    from click import exceptions as _cx  # type: ignore[no-redef]
+
+__all__ = ["app", "main", "usage_error_line"]
 
 # group name -> (module, help); each module defines a typer app named ``app``.
 _GROUPS: dict[str, tuple[str, str]] = {
@@ -57,8 +63,41 @@ def _register() -> None:
             app.add_typer(sub, name=name, help=help_text)
 
 
+def usage_error_line(exc: _cx.UsageError) -> str:
+    """One line for a command-line usage error: the message and where to find help.
+
+    Examples
+    --------
+    >>> usage_error_line(_cx.UsageError("Missing option '--data'."))
+    "error: missing option '--data'"
+    """
+    message = " ".join(exc.format_message().split()).rstrip(".").replace("Value error, ", "")
+    message = message[:1].lower() + message[1:]
+    ctx = exc.ctx
+    hint = f"; see '{ctx.command_path} --help'" if ctx is not None else ""
+    return f"error: {message}{hint}"
+
+
 def main() -> None:
-    """Entry point of the ``rung`` command."""
+    """Entry point of the ``rung`` command.
+
+    Usage errors (a missing option, an unknown choice, a value of the wrong type) print one
+    line on stderr and exit with status 2, like every other bad input.
+    """
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     _register()
-    app()
+    command = typer.main.get_command(app)
+    try:
+        code = command.main(prog_name="rung", standalone_mode=False)
+    except _cx.NoArgsIsHelpError as exc:
+        sys.exit(exc.exit_code)  # the help text is already printed
+    except _cx.UsageError as exc:
+        typer.echo(usage_error_line(exc), err=True)
+        sys.exit(exc.exit_code)
+    except _cx.ClickException as exc:
+        typer.echo(f"error: {' '.join(exc.format_message().split())}", err=True)
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        typer.echo("aborted", err=True)
+        sys.exit(130)
+    sys.exit(code if isinstance(code, int) else 0)

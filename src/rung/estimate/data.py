@@ -6,6 +6,7 @@ row 0 is the first line after a CSV header).
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -31,12 +32,25 @@ def read_csv(path: str | Path) -> pd.DataFrame:
     p = Path(path)
     if not p.exists():
         raise FileNotFoundError(f"data file {str(p)!r} does not exist; pass an existing CSV path")
+    if p.is_dir():
+        raise DataError(f"data file {str(p)!r} is a directory; pass a CSV file")
     try:
         df = pd.read_csv(p)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
         msg = " ".join(str(exc).split())
         raise DataError(f"cannot read {str(p)!r} as CSV ({msg}); fix the file format") from None
+    _check_header(p)
     return df
+
+
+def _check_header(path: Path) -> None:
+    """Refuse duplicate column names (pandas would silently rename the second ``Y`` ``Y.1``)."""
+    with path.open(newline="", encoding="utf-8") as f:
+        header = [h.strip() for h in next(csv.reader(f), [])]
+    dupes = sorted({h for h in header if header.count(h) > 1})
+    if dupes:
+        raise DataError(f"{str(path)!r} has duplicate column names {dupes}; give every column "
+                        "a unique name", column=dupes[0])
 
 
 def check_data(data: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
@@ -123,7 +137,12 @@ def check_treatment_values(x: np.ndarray, values: Iterable[float]) -> None:
     """
     for v in values:
         if not np.any(x == v):
+            seen = np.unique(x)
+            shown = ", ".join(f"{s:g}" for s in seen[:10]) + (", ..." if len(seen) > 10 else "")
+            fix = ("this estimator needs a discrete treatment: use method 'regression' or "
+                   "'generative'" if len(seen) > 20 else
+                   "choose a contrast among the observed values")
             raise EstimationError(
-                f"treatment value {v} never occurs in the data (values seen: "
-                f"{sorted(np.unique(x))[:10]}); choose a contrast among the observed values"
+                f"treatment value {v:g} never occurs in the data ({len(seen)} values seen: "
+                f"{shown}); {fix}"
             )

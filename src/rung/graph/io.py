@@ -71,19 +71,21 @@ def parse_graph(text: str) -> CausalGraph:
 def _looks_like_path(source: str) -> bool:
     if "\n" in source or any(tok in source for tok in ("->", "<-", "{", ";")):
         return False
-    return Path(source).suffix.lower() in _SUFFIX_FORMAT or os.path.isfile(source)
+    return (Path(source).suffix.lower() in _SUFFIX_FORMAT or os.path.isfile(source)
+            or os.path.isdir(source))
 
 
 def read_graph(source: str | os.PathLike[str]) -> CausalGraph:
     """Read a graph from a file path (``.dot``, ``.gv``, ``.dagitty``, ``.txt``) or inline text.
 
     A string is taken as a path when it has no arrow, brace or newline and either ends in
-    one of those suffixes or names an existing file; otherwise it is parsed as graph text.
+    one of those suffixes or names an existing file or folder; otherwise it is parsed as
+    graph text.
 
     Raises
     ------
     GraphError
-        The path names no file (the message names it).
+        The path names no file, a directory or a binary file (the message names it).
     GraphSyntaxError
         The text (or file content) cannot be parsed.
 
@@ -95,12 +97,23 @@ def read_graph(source: str | os.PathLike[str]) -> CausalGraph:
     if isinstance(source, str) and not _looks_like_path(source):
         return parse_graph(source)
     path = Path(source)
+    if path.is_dir():
+        raise GraphError(
+            f"graph file {str(path)!r} is a directory; give a .dot/.gv/.dagitty/.txt file "
+            "or inline graph text such as 'X -> Y'"
+        )
     if not path.is_file():
         raise GraphError(
             f"graph file {str(path)!r} not found; give an existing .dot/.gv/.dagitty/.txt "
             "file or inline graph text such as 'X -> Y'"
         )
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise GraphError(
+            f"graph file {str(path)!r} is not UTF-8 text ({exc.reason} at byte {exc.start}); "
+            "give a dagitty, DOT or edge-list text file"
+        ) from None
     fmt = _SUFFIX_FORMAT.get(path.suffix.lower())
     return _PARSERS[fmt](text) if fmt else parse_graph(text)
 
