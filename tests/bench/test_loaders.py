@@ -94,3 +94,11 @@ def test_env_var_is_searched(
 def test_unknown_benchmark() -> None:
     with pytest.raises(ValueError, match="unknown benchmark 'tubingen'"):
         load_benchmark("tubingen")
+
+
+@pytest.mark.parametrize("name", ["crass", "crass_ai", "causal_judgment"])
+def test_memorisation_rows_are_cut_mid_row(name: str, data_dir: Path) -> None:
+    # A prefix ending at the question lets a chat model end its turn without continuing.
+    rows = load_benchmark(name, data_dir).memo_rows
+    assert rows and all(prefix and rest.strip() for prefix, rest in rows)
+    assert sum(prefix.rstrip().endswith("?") for prefix, _ in rows) < len(rows) / 4

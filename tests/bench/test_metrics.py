@@ -13,7 +13,14 @@ from rung.bench.calibration import (
     expected_calibration_error,
     reliability_bins,
 )
-from rung.bench.metrics import accuracy, bootstrap_gap, bootstrap_mean, weighted_accuracy
+from rung.bench.metrics import (
+    accuracy,
+    bootstrap_auc,
+    bootstrap_gap,
+    bootstrap_mean,
+    rank_auc,
+    weighted_accuracy,
+)
 
 
 def test_weighted_accuracy_by_hand() -> None:
@@ -76,3 +83,26 @@ def test_bootstrap_interval_contains_point(values: list[bool]) -> None:
 def test_ece_is_bounded(pairs: list[tuple[float, bool]]) -> None:
     ece = expected_calibration_error([c for c, _ in pairs], [h for _, h in pairs])
     assert 0.0 <= ece <= 1.0 and not math.isnan(ece)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from([0.0, 0.25, 0.5, 0.75, 1.0]), st.booleans()),
+                min_size=2, max_size=30))
+def test_rank_auc_matches_sklearn(rows: list[tuple[float, bool]]) -> None:
+    from sklearn.metrics import roc_auc_score
+
+    scores, labels = [r[0] for r in rows], [r[1] for r in rows]
+    auc = rank_auc(scores, labels)
+    if all(labels) or not any(labels):
+        assert auc is None
+    else:
+        assert auc == pytest.approx(roc_auc_score(labels, scores))
+
+
+def test_bootstrap_auc_interval_contains_point() -> None:
+    scores = [0.9, 0.7, 0.6, 0.4, 0.65, 0.3, 0.2, 0.1]
+    labels = [True, True, False, True, False, False, True, False]
+    est = bootstrap_auc(scores, labels)
+    assert est is not None and est.n == 8
+    assert est.low <= est.value <= est.high
+    assert est.value == pytest.approx(11 / 16)  # 4 + 4 + 2 + 1 ordered pairs

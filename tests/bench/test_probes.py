@@ -69,8 +69,21 @@ def test_rename_people_in_vignettes(data_dir: Path) -> None:
 def test_nonsense_and_anti(data_dir: Path) -> None:
     tue = load_benchmark("tuebingen", data_dir)
     ns = make_probe("nonsense").apply(tue, tue.items[1], 1)
-    assert isinstance(ns, PairItem) and (ns.a, ns.b) == ("dax", "toma")
+    assert isinstance(ns, PairItem) and (ns.a, ns.b) == ("yosk", "zorb") and ns.context is None
     anti = make_probe("anti").apply(tue, tue.items[0], 0)
     assert isinstance(anti, PairItem) and anti.truth == "B->A" and anti.context
     cj = load_benchmark("causal_judgment", data_dir)
     assert make_probe("nonsense").apply(cj, cj.items[0], 0) is None
+
+
+def test_nonsense_names_differ_across_items(data_dir: Path) -> None:
+    """Each item gets its own pair of made-up words (earlier versions cycled through 12
+    pairs, so an 80-item probe asked the same dozen questions over and over)."""
+    neuro = load_benchmark("neuropathic", data_dir)
+    probe = make_probe("nonsense")
+    pairs = []
+    for i, item in enumerate(neuro.items[:276]):
+        ns = probe.apply(neuro, item, i)
+        assert isinstance(ns, PairItem) and ns.truth == item.truth  # type: ignore[union-attr]
+        pairs.append(frozenset((ns.a, ns.b)))
+    assert len(set(pairs)) == 276 and all(len(p) == 2 for p in pairs)

@@ -187,3 +187,10 @@ def test_common_cause_answer_exact(scripted):
     )
     assert r.answer == "common cause"
     assert r.calls == 6
+
+
+def test_zero_variants_is_refused_not_replaced_by_the_default() -> None:
+    from rung.lm.backends.scripted import ScriptedBackend
+
+    with pytest.raises(ValueError, match="variants=0"):
+        pairwise("a", "b", backend=ScriptedBackend(), variants=0)

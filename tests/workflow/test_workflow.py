@@ -115,9 +115,9 @@ def test_cli_on_example_writes_report(tmp_path: Path) -> None:
     out = tmp_path / "cli"
     res = CliRunner().invoke(app, ["copilot", "--example", "linear_backdoor", "--model", "tiny",
                                    "--graph", str(_dot(tmp_path)), "--bootstrap", "20",
-                                   "--out", str(out), "--quiet"])
+                                   "--out", str(out), "--json"])
     assert res.exit_code == 0, res.output
-    summary = json.loads(res.stdout[res.stdout.index("{"):])
+    summary = json.loads(res.stdout)
     assert summary["report"].endswith("report.html") and (out / "report.html").exists()
     assert summary["estimates"][0]["ci"] is not None
 

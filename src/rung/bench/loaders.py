@@ -165,7 +165,9 @@ def load_crass(data_dir: DataDir = None) -> Benchmark:
         order = _options_in_fixed_order(opts, qid)
         items.append(CounterfactualItem(qid, str(row.Premise).strip(), str(row.QCC).strip(),
                                         order, opts[0]))
-        memo.append((f"{row.Premise} {row.QCC}", f" {row.CorrectAnswer}"))
+        # cut mid-row, as for the other text sets: a cut at the question mark lets a chat
+        # model end its turn at once (measured: 60 of 60 empty continuations)
+        memo.append(_memo_cut(f"{row.Premise} {row.QCC} {row.CorrectAnswer}"))
     return Benchmark("crass", tuple(items), path.parent, memo_rows=tuple(memo))
 
 
@@ -181,7 +183,7 @@ def load_crass_ai(data_dir: DataDir = None) -> Benchmark:
         answer = max(scores, key=scores.__getitem__)
         items.append(CounterfactualItem(f"crai{i:02d}", premise, question,
                                         tuple(scores), answer))
-        memo.append((ex["input"], f" {answer}"))
+        memo.append(_memo_cut(f"{ex['input']} {answer}"))
     return Benchmark("crass_ai", tuple(items), path.parent, memo_rows=tuple(memo))
 
 

@@ -48,9 +48,13 @@ def _probe_lines(p: ProbeScore) -> list[str]:
     verdict = "a significant change" if sig else "no significant change"
     lines = [f"Probe **{p.probe}**: accuracy {p.accuracy}, gap to base {p.gap} ({verdict})."]
     if p.probe == "nonsense" and "confident_share" in p.extra:
-        lines.append(f"With made-up names the direction is undecidable, yet "
-                     f"{p.extra['confident_share']:.0%} of answers were confident "
-                     f"(p >= {p.extra['confident_threshold']:.2f}): those are guesses.")
+        share, thr = p.extra["confident_share"], p.extra["confident_threshold"]
+        if share > 0:
+            lines.append(f"With made-up names the direction is undecidable, yet {share:.0%} "
+                         f"of answers were confident (p >= {thr:.2f}): those are guesses.")
+        else:
+            lines.append(f"With made-up names no answer was confident (p >= {thr:.2f}): the "
+                         "model treats them as undecidable, as it should.")
     if p.probe == "order" and p.gap.low == p.gap.high == 0:
         lines.append("Every ensemble already asks both orders, so the swapped question re-asks "
                      "the same prompts: identical scores here are by design, not evidence of "
@@ -71,6 +75,10 @@ def _graph_lines(g: dict[str, float]) -> list[str]:
     lines.append(f"Normalised Hamming distance {ham:.3f} is {verdict} the empty graph's "
                  f"{empty:.3f} (answering \"no direct link\" for every pair); "
                  f"{int(g['predicted_edges'])} edges predicted, {int(g['true_edges'])} true.")
+    if "adjacency_auc" in g:
+        lines.append(f"Ranking pairs by P(direct link) separates linked from unlinked pairs "
+                     f"with AUC {g['adjacency_auc']:.3f} [{g['adjacency_auc_low']:.3f}, "
+                     f"{g['adjacency_auc_high']:.3f}] (0.5 = no signal, 1 = perfect).")
     if g["pairs_answered"] < g["pairs_total"]:
         lines.append(f"Graph metrics are partial: {g['pairs_answered']} of "
                      f"{g['pairs_total']} pairs answered (unanswered pairs count as no edge).")

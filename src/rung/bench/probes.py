@@ -12,10 +12,12 @@ behind them are data files in ``rung/bench/probe_data/``. ``base`` is the unpert
 
 from __future__ import annotations
 
+import random
 import re
 from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
+from itertools import combinations
 from typing import Any
 
 import yaml
@@ -39,6 +41,7 @@ __all__ = [
     "Rename",
     "load_probe_data",
     "make_probe",
+    "nonsense_pair",
     "parse_probes",
 ]
 
@@ -154,10 +157,31 @@ class Nonsense(Probe):
     def apply(self, bench: Benchmark, item: Item, index: int) -> Item | None:
         if not isinstance(item, PairItem):
             return None
-        words: list[str] = load_probe_data("nonsense")["words"]
-        a = words[(2 * index) % len(words)]
-        b = words[(2 * index + 1) % len(words)]
+        a, b = nonsense_pair(index, tuple(load_probe_data("nonsense")["words"]))
         return replace(item, a=a, b=b, context=None)
+
+
+@cache
+def _word_pairs(n: int) -> tuple[tuple[int, int], ...]:
+    pairs = list(combinations(range(n), 2))
+    random.Random("nonsense").shuffle(pairs)
+    return tuple(pairs)
+
+
+def nonsense_pair(index: int, words: tuple[str, ...]) -> tuple[str, str]:
+    """The made-up names of item ``index``: every item gets its own unordered pair of words
+    until all ``len(words) * (len(words) - 1) / 2`` pairs are used (24 words: 276 items),
+    so that the probe asks distinct questions rather than a dozen repeated ones.
+
+    Examples
+    --------
+    >>> [nonsense_pair(i, ("blicket", "wug", "dax")) for i in range(4)]
+    [('blicket', 'dax'), ('wug', 'blicket'), ('wug', 'dax'), ('dax', 'blicket')]
+    """
+    if len(words) < 2:
+        raise ValueError(f"nonsense words {words!r}: need at least two distinct words")
+    i, j = _word_pairs(len(words))[index % (len(words) * (len(words) - 1) // 2)]
+    return (words[i], words[j]) if index % 2 == 0 else (words[j], words[i])
 
 
 @dataclass(frozen=True)

@@ -57,7 +57,7 @@ def _references_md(name: str) -> list[str]:
     for model, metrics in refs.items():
         lines += [f"| {model} | {k} | {v} |" for k, v in metrics.items()]
     lines.append("\nSource: Kiciman, Ness, Sharma & Tan (2023), recomputed from the authors' "
-                 "result files.")
+                 "result files unless the model column names another source.")
     return lines
 
 

@@ -11,7 +11,7 @@ import numpy as np
 
 from rung.bench.calibration import brier_score, expected_calibration_error, reliability_bins
 from rung.bench.items import Benchmark, CounterfactualItem, PairItem
-from rung.bench.metrics import Estimate, bootstrap_gap, bootstrap_mean
+from rung.bench.metrics import Estimate, bootstrap_auc, bootstrap_gap, bootstrap_mean
 from rung.bench.probes import load_probe_data
 from rung.graph.metrics import (
     edge_precision_recall_f1,
@@ -166,6 +166,8 @@ def _graph(bench: Benchmark, base: dict[str, Record]) -> dict[str, float]:
         elif rec["answer"] == "B->A":
             pred.append((it.b, it.a))
     nodes, truth = list(bench.variables), sorted(bench.truth_edges)
+    edge_p = [1.0 - float(rec["probabilities"].get("none", 0.0)) for rec in base.values()]
+    auc = bootstrap_auc(edge_p, [items[i].truth != "none" for i in base])
     ori = edge_precision_recall_f1(pred, truth, nodes=nodes)
     adj = edge_precision_recall_f1(pred, truth, nodes=nodes, oriented=False)
     return {
@@ -177,6 +179,9 @@ def _graph(bench: Benchmark, base: dict[str, Record]) -> dict[str, float]:
         "precision": ori.precision, "recall": ori.recall, "f1": ori.f1,
         "adjacency_precision": adj.precision, "adjacency_recall": adj.recall,
         "adjacency_f1": adj.f1, "predicted_edges": len(pred), "true_edges": len(truth),
+        # does P(some edge) rank adjacent pairs above non-adjacent ones? (0.5 = no signal)
+        **({"adjacency_auc": auc.value, "adjacency_auc_low": auc.low,
+            "adjacency_auc_high": auc.high} if auc is not None else {}),
     }
 
 

@@ -20,12 +20,14 @@ __all__ = [
     "EXIT_UNANSWERABLE",
     "UnanswerableQuery",
     "check_contrast_support",
+    "check_model_spec",
     "check_output_dir",
     "check_output_file",
     "cli_errors",
     "error_line",
     "print_json",
     "read_text_file",
+    "working",
 ]
 
 EXIT_BACKEND = 1
@@ -127,6 +129,42 @@ def read_text_file(path: Path, what: str) -> str:
                          f"{exc.start}); give a text file") from None
 
 
+def check_model_spec(model: str | None) -> str | None:
+    """Check a ``--model`` spec before any work: it parses, and a model path it names exists.
+
+    A missing model the user named is bad input (exit 2); a configured model that fails to
+    load stays a backend failure (exit 1).
+
+    Examples
+    --------
+    >>> check_model_spec("tiny")
+    'tiny'
+    >>> check_model_spec("gguf:/nonexistent.gguf")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: --model 'gguf:/nonexistent.gguf': GGUF file '/nonexistent.gguf' does not exist...
+    """
+    if model is None:
+        return None
+    from rung.lm.spec import BackendKind, parse_spec
+
+    spec = parse_spec(model)
+    path = Path(spec.model).expanduser()
+    named_file = spec.kind is BackendKind.EMBEDDED and spec.model not in ("default", "tiny")
+    if named_file and not path.is_file():
+        raise ValueError(f"--model {model!r}: GGUF file {str(path)!r} does not exist; "
+                         "give the path of an existing .gguf file")
+    if named_file:
+        with path.open("rb") as f:
+            if f.read(4) != b"GGUF":
+                raise ValueError(f"--model {model!r}: {str(path)!r} is not a GGUF model file "
+                                 "(no GGUF header); give a .gguf file")
+    if spec.kind is BackendKind.TRANSFORMERS and not path.is_dir():
+        raise ValueError(f"--model {model!r}: {str(path)!r} is not a folder; give a local "
+                         "Hugging Face checkpoint folder")
+    return model
+
+
 def check_output_dir(path: Path, option: str) -> Path:
     """``path`` unless it exists as something other than a directory (then ValueError).
 
@@ -152,6 +190,9 @@ def check_output_file(path: Path, option: str) -> Path:
     if path.is_dir():
         raise ValueError(f"{option} {str(path)!r} is a directory; give a file name")
     parent = path.parent
+    if parent.exists() and not parent.is_dir():
+        raise ValueError(f"{option} {str(path)!r}: {str(parent)!r} is a file, not a folder; "
+                         "fix the path")
     if not parent.is_dir():
         raise ValueError(f"{option} {str(path)!r}: folder {str(parent)!r} does not exist; "
                          "create it first")
@@ -198,3 +239,11 @@ def check_contrast_support(values: Sequence[float], contrast: tuple[float, float
             raise ValueError(f"contrast {a:g} {b:g}: {v:g} lies outside the observed range "
                              f"of {name!r} [{seen[0]:.4g}, {seen[-1]:.4g}]; pass --contrast A B "
                              "inside it")
+
+
+def working(message: str) -> Any:
+    """A context manager showing a spinner and ``message`` on stderr while work runs (drawn
+    on terminals only, so piped output and JSON stay clean)."""
+    from rich.console import Console
+
+    return Console(stderr=True).status(f"{message} …")

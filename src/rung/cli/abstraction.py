@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from rung.cli._common import cli_errors, print_json
+from rung.cli._common import check_output_dir, cli_errors, print_json
 
 __all__ = ["app"]
 
@@ -48,14 +48,16 @@ def run(
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Train a network on TASK, align its high-level variables and report IIA."""
-    import torch
-
-    from rung.abstraction.run import run_task
-
     if k is not None and k < 1:
         raise ValueError(f"--k {k} must be at least 1")
     if steps is not None and steps < 0:
         raise ValueError(f"--steps {steps} must be non-negative")
+    if checkpoint_dir is not None:
+        check_output_dir(checkpoint_dir, "--checkpoint-dir")
+    import torch
+
+    from rung.abstraction.run import run_task
+
     torch.set_num_threads(1)
     result = run_task(task.value, method.value, layer=layer, k=k, steps=steps, seed=seed,
                       progress=not as_json, checkpoint_dir=checkpoint_dir)

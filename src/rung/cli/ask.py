@@ -10,7 +10,14 @@ import yaml
 from rich.console import Console
 from rich.table import Table
 
-from rung.cli._common import cli_errors, print_json
+from rung.cli._common import (
+    check_model_spec,
+    check_output_file,
+    cli_errors,
+    print_json,
+    read_text_file,
+    working,
+)
 
 __all__ = ["app", "parse_describe", "read_text_arg"]
 
@@ -36,10 +43,14 @@ Calibration = Annotated[
 def parse_describe(text: str, names: dict[str, str]) -> dict[str, str]:
     """Parse ``"A=desc;B=desc"``; keys are variable names (or ``A``/``B`` for the pair)."""
     out: dict[str, str] = {}
+    known = {*names, *names.values()}
     for part in filter(None, (p.strip() for p in text.split(";"))):
         key, sep, value = part.partition("=")
         if not sep or not value.strip():
             raise ValueError(f"--describe entry {part!r}: write NAME=description")
+        if names and key.strip() not in known:
+            raise ValueError(f"--describe names {key.strip()!r}, which is not one of "
+                             f"{sorted(known)}; describe the variables asked about")
         name = names.get(key.strip(), key.strip())
         out[name] = value.strip()
     return out
@@ -47,28 +58,62 @@ def parse_describe(text: str, names: dict[str, str]) -> dict[str, str]:
 
 def read_text_arg(value: str) -> str:
     """The file's text if ``value`` names an existing file, else ``value`` itself."""
+    if not value.strip() or len(value) >= 4096 or "\n" in value:
+        return value
     path = Path(value)
-    if len(value) < 4096 and "\n" not in value and path.is_file():
-        return path.read_text(encoding="utf-8")
-    return value
+    if path.is_dir():
+        raise ValueError(f"{value!r} is a directory; give the text itself or a file holding it")
+    return read_text_file(path, "text file") if path.is_file() else value
 
 
 def _backend(model: str | None, no_cache: bool) -> Any:
     from rung.lm import get_backend
 
-    return get_backend(model, cache=not no_cache)
+    return get_backend(check_model_spec(model), cache=not no_cache)
+
+
+def _variants(k: int | None) -> int | None:
+    """``--variants`` unless below 2 (the library would silently use its default for 0)."""
+    if k is not None and k < 2:
+        raise ValueError(f"--variants {k}: ask for at least 2 variants (both option orders)")
+    return k
 
 
 def _templates(path: Path | None) -> Any:
     from rung.copilot import load_templates
 
-    return load_templates(path) if path else None
+    if path is None:
+        return None
+    read_text_file(path, "--templates file")
+    return load_templates(path)
 
 
 def _calibration(path: Path | None) -> Any:
+    import json
+
     from rung.copilot import TemperatureCalibration
 
-    return TemperatureCalibration.load(path) if path else None
+    if path is None:
+        return None
+    read_text_file(path, "--calibration file")
+    try:
+        return TemperatureCalibration.load(path)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"--calibration file {str(path)!r} is not JSON ({exc.msg} at line "
+                         f"{exc.lineno}); give a file saved by TemperatureCalibration") from None
+
+
+def _check_names(items: list[str], what: str, exclude: tuple[str, ...] = ()) -> list[str]:
+    """Refuse empty, repeated or excluded entries of a repeated option."""
+    for item in items:
+        if not item.strip():
+            raise ValueError(f"{what} {item!r} is empty; give non-empty text")
+        if item in exclude:
+            raise ValueError(f"{what} {item!r} is X or Y itself; give other variables")
+    repeated = sorted({i for i in items if items.count(i) > 1})
+    if repeated:
+        raise ValueError(f"{what} repeats {repeated}; give each once")
+    return items
 
 
 def _show(result: Any, title: str) -> None:
@@ -113,18 +158,19 @@ def pairwise_cmd(
     from rung.copilot import pairwise
 
     desc = parse_describe(describe, {"A": a, "B": b}) if describe else None
-    result = pairwise(
-        a,
-        b,
-        backend=_backend(model, no_cache),
-        descriptions=desc,
-        context=context,
-        variants=variants,
-        allow_none=not no_none,
-        common_cause=common_cause,
-        templates=_templates(templates),
-        calibration=_calibration(calibration),
-    )
+    with working("asking the model"):
+        result = pairwise(
+            a,
+            b,
+            backend=_backend(model, no_cache),
+            descriptions=desc,
+            context=context,
+            variants=_variants(variants),
+            allow_none=not no_none,
+            common_cause=common_cause,
+            templates=_templates(templates),
+            calibration=_calibration(calibration),
+        )
     if as_json:
         print_json(result.to_json())
     else:
@@ -134,7 +180,13 @@ def pairwise_cmd(
 def _read_descriptions(path: Path | None) -> dict[str, str] | None:
     if path is None:
         return None
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    try:
+        data = yaml.safe_load(read_text_file(path, "--descriptions file"))
+    except yaml.YAMLError as exc:
+        where = getattr(exc, "problem_mark", None)
+        line = f" at line {where.line + 1}" if where is not None else ""
+        raise ValueError(f"--descriptions file {str(path)!r} is not valid YAML{line}; write "
+                         "'variable: description' lines") from None
     if not isinstance(data, dict):
         raise ValueError(f"{path}: write a YAML mapping 'variable: description'")
     return {str(k): str(v) for k, v in data.items()}
@@ -169,12 +221,17 @@ def graph_cmd(
     names = [v.strip() for v in variables.split(",")] if variables else list(desc or {})
     if not names:
         raise ValueError("give --variables 'a,b,c' or a --descriptions file")
+    if top_k is not None and top_k < 1:
+        raise ValueError(f"--top-k {top_k}: keep at least 1 edge (or leave it out and use "
+                         "--threshold)")
+    if output is not None:
+        check_output_file(output, "--output")
     proposal = propose_graph(
         names,
         desc,
         strategy=strategy,
         backend=_backend(model, no_cache),
-        variants=variants,
+        variants=_variants(variants),
         threshold=threshold,
         templates=_templates(templates),
         progress=True,
@@ -208,14 +265,15 @@ def judgment_cmd(
     """How would a typical person answer a causal question about a story? (Yes/No)"""
     from rung.copilot import judgment
 
-    result = judgment(
-        read_text_arg(vignette),
-        question,
-        backend=_backend(model, no_cache),
-        variants=variants,
-        templates=_templates(templates),
-        calibration=_calibration(calibration),
-    )
+    with working("asking the model"):
+        result = judgment(
+            read_text_arg(vignette),
+            question,
+            backend=_backend(model, no_cache),
+            variants=_variants(variants),
+            templates=_templates(templates),
+            calibration=_calibration(calibration),
+        )
     if as_json:
         print_json(result.to_json())
     else:
@@ -236,13 +294,14 @@ def actual_cause_cmd(
     """Is EVENT a necessary (or sufficient) cause of the story's outcome? (Yes/No)"""
     from rung.copilot import actual_cause
 
-    result = actual_cause(
-        read_text_arg(vignette),
-        event,
-        kind,
-        backend=_backend(model, no_cache),
-        variants=variants,
-    )
+    with working("asking the model"):
+        result = actual_cause(
+            read_text_arg(vignette),
+            event,
+            kind,
+            backend=_backend(model, no_cache),
+            variants=_variants(variants),
+        )
     if as_json:
         print_json(result.to_json())
     else:
@@ -263,13 +322,14 @@ def counterfactual_cmd(
     """Which option answers the counterfactual question? (CRASS style)"""
     from rung.copilot import counterfactual
 
-    result = counterfactual(
-        read_text_arg(premise),
-        question,
-        option,
-        backend=_backend(model, no_cache),
-        variants=variants,
-    )
+    with working("asking the model"):
+        result = counterfactual(
+            read_text_arg(premise),
+            question,
+            _check_names(option, "--option"),
+            backend=_backend(model, no_cache),
+            variants=_variants(variants),
+        )
     if as_json:
         print_json(result.to_json())
     else:
@@ -295,7 +355,10 @@ def _role_cmd(role: str) -> Any:
             "mediator": copilot.mediators,
             "instrument": copilot.instruments,
         }[role]
-        result = func(x, y, candidate or None, backend=_backend(model, no_cache), variants=variants)
+        chosen = _check_names(candidate, "--candidate", (x, y)) if candidate else None
+        with working("asking the model"):
+            result = func(x, y, chosen, backend=_backend(model, no_cache),
+                          variants=_variants(variants))
         if as_json:
             print_json(result.to_json())
             return

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from rung.cli._common import cli_errors, print_json
+from rung.cli._common import check_model_spec, check_output_dir, cli_errors, print_json
 
 __all__ = ["app"]
 
@@ -31,9 +31,9 @@ def run(
     from rung.bench.report import write_report
     from rung.bench.runner import RunConfig, run_benchmark
 
-    config = RunConfig(name, model, variants, limit, parse_probes(probes),
+    config = RunConfig(name, check_model_spec(model), variants, limit, parse_probes(probes),
                        str(data_dir) if data_dir else None)
-    folder = out or Path("rung-bench") / name
+    folder = check_output_dir(out or Path("rung-bench") / name, "--out")
     summary = run_benchmark(config, folder, progress=not as_json)
     if not report and not as_json:
         typer.echo(f"{summary.asked} asked, {summary.resumed} resumed -> {folder}")

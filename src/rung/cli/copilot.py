@@ -4,11 +4,18 @@ HTML report, resumable in ``--out``."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
-from rung.cli._common import cli_errors, print_json
+from rung.cli._common import (
+    check_contrast_support,
+    check_model_spec,
+    check_output_dir,
+    cli_errors,
+    print_json,
+    read_text_file,
+)
 
 __all__ = ["app"]
 
@@ -21,6 +28,18 @@ def _summary_json(result: dict[str, object], out: Path) -> dict[str, object]:
     return {**{k: result.get(k) for k in keys},
             "disagreements": len(result.get("disagreements") or []),  # type: ignore[arg-type]
             "report": str(out / "report.html"), "result": str(out / "result.json")}
+
+
+def _check_contrast(x: Any, contrast: tuple[float, float], name: str,
+                    transform: str | None) -> None:
+    """The contrast is on the analysed (possibly log) scale; check it against that data."""
+    import numpy as np
+
+    if transform == "log":
+        if not np.all(x > 0):
+            return  # the transform itself reports the non-positive values
+        x = np.log(x)
+    check_contrast_support(x, contrast, name)
 
 
 @app.callback(invoke_without_command=True)
@@ -70,6 +89,9 @@ def copilot(
     bootstrap: Annotated[int, typer.Option(help="Bootstrap resamples for intervals.")] = 100,
     seed: Annotated[int, typer.Option()] = 0,
     quiet: Annotated[bool, typer.Option(help="No progress bars.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print a JSON summary on stdout instead of the "
+                           "terminal summary.")] = False,
 ) -> None:
     """Run the co-pilot workflow: LLM graph + data graph -> disagreements -> final graph ->
     identification -> estimation -> report (DIR/report.html, DIR/result.json)."""
@@ -79,6 +101,10 @@ def copilot(
 
     if (data is None) == (example is None):
         raise ValueError("give either a DATA.csv argument or --example NAME (e.g. --example sachs)")
+    check_output_dir(out, "--out")
+    if seed < 0:
+        raise ValueError(f"--seed {seed} must be a non-negative integer")
+    check_model_spec(model)
     extra: dict[str, object] = {}
     if example is not None:
         ex = get_example(example)
@@ -96,11 +122,9 @@ def copilot(
         raise ValueError("--treatment and --outcome are required with a DATA.csv")
     if descriptions is not None:
         desc = read_descriptions(descriptions, list(df.columns))
-    graph_text = None
-    if graph is not None:
-        if not graph.is_file():
-            raise ValueError(f"--graph file {str(graph)!r} does not exist")
-        graph_text = graph.read_text(encoding="utf-8")
+    if contrast is not None and treatment in df.columns:
+        _check_contrast(df[treatment].to_numpy(dtype=float), contrast, treatment, transform)
+    graph_text = None if graph is None else read_text_file(graph, "--graph file")
     extra["source"] = source
     config = CopilotConfig(
         treatment=treatment, outcome=outcome, descriptions=desc or None, model=model,
@@ -111,6 +135,8 @@ def copilot(
         seed=seed, reference_edges=ref, reference_name=ref_name, analyst_graph=graph_text,
         title=title, extra=extra,
     )
-    result = run_copilot(df, config, out, show_progress=not quiet)
-    print_summary(result, str(out))
-    print_json(_summary_json(result, out))
+    result = run_copilot(df, config, out, show_progress=not (quiet or as_json))
+    if as_json:
+        print_json(_summary_json(result, out))
+    else:
+        print_summary(result, str(out))

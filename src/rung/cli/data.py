@@ -31,6 +31,9 @@ def list_cmd(
 
     from rung.bench.registry import list_datasets
 
+    if data_dir is not None and not data_dir.is_dir():
+        raise ValueError(f"--data-dir {str(data_dir)!r} is not a folder; give the folder that "
+                         "holds the datasets (or set RUNG_DATA)")
     rows = list_datasets(data_dir)
     if as_json:
         print_json([r.to_json() for r in rows])

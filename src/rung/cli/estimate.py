@@ -12,6 +12,7 @@ from rung.cli._common import (
     check_contrast_support,
     cli_errors,
     print_json,
+    working,
 )
 from rung.graph.io import read_graph
 
@@ -50,6 +51,8 @@ def estimate(
     """Estimate the average causal effect of TREATMENT on OUTCOME from data."""
     from rung.estimate import EstimationError, NotIdentifiedError, estimate_effect, read_csv
 
+    if seed < 0:
+        raise ValueError(f"--seed {seed} must be a non-negative integer")
     g = read_graph(graph)
     df = read_csv(data)
     extra: dict[str, Any] = {} if model is None else {"model": model}
@@ -58,8 +61,10 @@ def estimate(
     _check_data_supports(df, treatment, contrast)
     chosen = method or ("generative" if model else None)
     try:
-        res = estimate_effect(g, df, treatment, outcome, chosen, contrast=contrast,
-                              bootstrap=bootstrap, seed=seed, **extra)
+        with working(f"estimating the effect of {treatment} on {outcome}"
+                      + (f" ({bootstrap} bootstrap resamples)" if bootstrap else "")):
+            res = estimate_effect(g, df, treatment, outcome, chosen, contrast=contrast,
+                                  bootstrap=bootstrap, seed=seed, **extra)
     except NotIdentifiedError as exc:
         raise UnanswerableQuery(
             f"the effect of {exc.treatment} on {exc.outcome} is not identifiable "
@@ -88,3 +93,4 @@ def _check_data_supports(df: Any, treatment: str, contrast: tuple[float, float])
     x = pd.to_numeric(df[treatment], errors="coerce")
     if x.notna().all():
         check_contrast_support(x.to_numpy(dtype=float), contrast, treatment)
+

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 import typer
 
-from rung.cli._common import check_output_dir, cli_errors, print_json
+from rung.cli._common import check_model_spec, check_output_dir, cli_errors, print_json
 
 __all__ = ["app"]
 
@@ -94,6 +94,9 @@ def _split_choices(choices: str) -> list[str]:
     items = [c.strip() for c in choices.split(",")]
     if len(items) < 2 or any(not c for c in items):
         raise ValueError(f"--choices {choices!r} must list 2+ non-empty items: 'A,B'")
+    repeated = sorted({c for c in items if items.count(c) > 1})
+    if repeated:
+        raise ValueError(f"--choices {choices!r} repeats {repeated}; list each option once")
     return items
 
 
@@ -118,8 +121,10 @@ def ask(
     if not question.strip():
         raise ValueError("the question is empty; give the question text, e.g. "
                          "rung lm ask 'Does smoking cause cancer?'")
+    if max_tokens < 1:
+        raise ValueError(f"--max-tokens {max_tokens} must be at least 1")
     options = _split_choices(choices) if choices is not None else None
-    lm = Program(get_backend(model, cache=not no_cache))
+    lm = Program(get_backend(check_model_spec(model), cache=not no_cache))
     if system_prompt:
         with system():
             lm += system_prompt

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import os
 import sys
+from collections.abc import Sequence
 
 import typer
 
@@ -13,7 +14,7 @@ try:  # typer >= 0.22 vendors click as typer._click; earlier versions use click 
 except ImportError:  # pragma: no cover - depends on the installed typer
     from click import exceptions as _cx  # type: ignore[no-redef]
 
-__all__ = ["app", "main", "usage_error_line"]
+__all__ = ["app", "main", "run", "usage_error_line"]
 
 # group name -> (module, help); each module defines a typer app named ``app``.
 _GROUPS: dict[str, tuple[str, str]] = {
@@ -59,6 +60,8 @@ def _register() -> None:
                 continue  # group not built yet
             raise
         sub = mod.app
+        if any(info.name == name for info in app.registered_groups):
+            continue  # already registered (tests call this more than once)
         if isinstance(sub, typer.Typer):
             app.add_typer(sub, name=name, help=help_text)
 
@@ -78,26 +81,32 @@ def usage_error_line(exc: _cx.UsageError) -> str:
     return f"error: {message}{hint}"
 
 
-def main() -> None:
-    """Entry point of the ``rung`` command.
+def run(argv: Sequence[str] | None = None) -> int:
+    """Run ``rung`` with ``argv`` (default: the process arguments); return the exit status.
 
     Usage errors (a missing option, an unknown choice, a value of the wrong type) print one
-    line on stderr and exit with status 2, like every other bad input.
+    line on stderr and return 2, like every other bad input.
     """
-    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     _register()
     command = typer.main.get_command(app)
+    args = list(sys.argv[1:] if argv is None else argv)
     try:
-        code = command.main(prog_name="rung", standalone_mode=False)
+        code = command.main(args=args, prog_name="rung", standalone_mode=False)
     except _cx.NoArgsIsHelpError as exc:
-        sys.exit(exc.exit_code)  # the help text is already printed
+        return exc.exit_code  # the help text is already printed
     except _cx.UsageError as exc:
         typer.echo(usage_error_line(exc), err=True)
-        sys.exit(exc.exit_code)
+        return exc.exit_code
     except _cx.ClickException as exc:
         typer.echo(f"error: {' '.join(exc.format_message().split())}", err=True)
-        sys.exit(exc.exit_code)
+        return exc.exit_code
     except typer.Abort:
         typer.echo("aborted", err=True)
-        sys.exit(130)
-    sys.exit(code if isinstance(code, int) else 0)
+        return 130
+    return code if isinstance(code, int) else 0
+
+
+def main() -> None:
+    """Entry point of the ``rung`` command (see :func:`run`)."""
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    sys.exit(run())

@@ -68,7 +68,7 @@ class _Reviewer:
     ) -> None:
         self.counter: CallCounter = counted(backend)
         self.book = templates or load_templates()
-        self.k = variants or DEFAULT_CRITIQUE_VARIANTS
+        self.k = DEFAULT_CRITIQUE_VARIANTS if variants is None else variants
         self.preamble = render_preamble(
             self.book.snippets("roles"),
             context=context,

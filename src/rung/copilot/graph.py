@@ -211,7 +211,7 @@ def propose_graph(
             names,
             counter,
             templates or load_templates(),
-            variants or DEFAULT_GRAPH_VARIANTS,
+            DEFAULT_GRAPH_VARIANTS if variants is None else variants,
             descriptions,
             context,
             tick,

@@ -58,7 +58,9 @@ def ask_choice(
     counter = counted(backend)
     book = templates or load_templates()
     vs = expand_variants(
-        book.select("choice", task=task), book.personas, variants or DEFAULT_CHOICE_VARIANTS
+        book.select("choice", task=task),
+        book.personas,
+        DEFAULT_CHOICE_VARIANTS if variants is None else variants,
     )
     digest = hashlib.sha1(repr((sorted(fields.items()), options)).encode()).hexdigest()[:12]
     key = f"{task}|{digest}"

@@ -235,7 +235,7 @@ def pairwise(
     vs = expand_variants(
         book.select("pairwise"),
         book.personas,
-        variants or DEFAULT_PAIRWISE_VARIANTS,
+        DEFAULT_PAIRWISE_VARIANTS if variants is None else variants,
         described=preamble != bare,
     )
     records = [

@@ -109,7 +109,7 @@ def _role(
         raise ValueError(f"need two different non-empty variables, got {x!r} and {y!r}")
     counter = counted(backend)
     book = templates or load_templates()
-    k = variants or DEFAULT_ROLE_VARIANTS
+    k = DEFAULT_ROLE_VARIANTS if variants is None else variants
     names = [x, y, *(candidates or [])]
     preamble = render_preamble(
         book.snippets("roles"), context=context, descriptions=descriptions, names=names

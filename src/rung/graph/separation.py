@@ -105,6 +105,11 @@ def parse_independence(text: str) -> tuple[frozenset[str], frozenset[str], froze
     given = ""
     if "|" in right:
         right, given = right.split("|", 1)
+        if not given.strip():
+            raise GraphError(
+                f"independence {text!r} has nothing after '|': list the conditioning "
+                "variables or drop the '|'"
+            )
 
     def names(part: str) -> frozenset[str]:
         items = part.replace(" ", ",").split(",")

@@ -38,6 +38,9 @@ def _header(path: Path) -> list[str]:
             return next(csv.reader(fh))
         except StopIteration:
             raise InputError(f"{path}: the file is empty; expected a header row") from None
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start}); "
+                             "give a CSV file saved as UTF-8") from None
 
 
 def read_data_csv(path: str | Path) -> pd.DataFrame:
@@ -131,11 +134,18 @@ def read_descriptions(path: str | Path, columns: Sequence[str]) -> dict[str, str
 
     p = Path(path)
     if not p.is_file():
-        raise InputError(f"descriptions file {str(p)!r} does not exist")
+        raise InputError(f"descriptions file {str(p)!r} does not exist (or is not a file)")
     try:
         obj = yaml.safe_load(p.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
-        raise InputError(f"{p}: not valid YAML ({' '.join(str(exc).split())})") from None
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or "cannot parse"
+        raise InputError(f"{p}: not valid YAML ({problem}{where}); write one "
+                         "'column: description' per line") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{p}: not UTF-8 text ({exc.reason} at byte {exc.start}); give a "
+                         "YAML text file") from None
     if not isinstance(obj, Mapping):
         raise InputError(f"{p}: expected a mapping 'column: description'")
     unknown = sorted(str(k) for k in obj if str(k) not in columns)
