@@ -51,6 +51,7 @@ class _Job:
     context: str | None
     tick: Callable[[], None]
     content_free: bool = False
+    pairs: list[tuple[str, str]] | None = None
 
     def variants(self, task: str) -> list[Variant]:
         return expand_variants(
@@ -88,7 +89,8 @@ def _pairs(
     edges: list[ProposedEdge] = []
     candidates: list[ProposedEdge] = []
     scored: list[ScoredPrompt] = []
-    for a, b in itertools.combinations(job.variables, 2):
+    pairs = itertools.combinations(job.variables, 2) if job.pairs is None else job.pairs
+    for a, b in pairs:
         r = pairwise(
             a,
             b,
@@ -169,6 +171,7 @@ def propose_graph(
     progress: bool = True,
     content_free: bool = False,
     top_k: int | None = None,
+    pairs: Sequence[tuple[str, str]] | None = None,
 ) -> GraphProposal:
     """Propose a whole causal graph over ``variables`` with a confidence on every edge.
 
@@ -195,6 +198,9 @@ def propose_graph(
         Instead of ``threshold``, keep the ``top_k`` most confident edges (one direction
         per pair). For models that rank pairs better than they judge them absolutely
         (measured on Sachs: the 1.5B default said "No" to every pair, yet ranked them).
+    pairs : sequence of (str, str), optional
+        Ask only these unordered pairs, in this order ("pairs" only; default every pair).
+        Each name must be a variable; no self-pairs, no pair twice (in either order).
 
     Returns
     -------
@@ -203,9 +209,11 @@ def propose_graph(
         ``.repairs``, ``.calls``; ``.candidates`` holds every scored edge, kept or not.
     """
     names = _check_variables(variables, strategy, threshold)
+    asked = None if pairs is None else _check_pairs(pairs, names, strategy)
     counter = counted(backend)
     n = len(names)
-    total = {"pairs": n * (n - 1) // 2, "bfs": n + 1, "parents": n}[strategy]
+    n_pairs = n * (n - 1) // 2 if asked is None else len(asked)
+    total = {"pairs": n_pairs, "bfs": n + 1, "parents": n}[strategy]
     with _progress(progress, total, f"proposing graph ({strategy})") as tick:
         job = _Job(
             names,
@@ -216,11 +224,12 @@ def propose_graph(
             context,
             tick,
             content_free,
+            asked,
         )
         bias = None
         if strategy == "pairs":
             edges, candidates, scored = _pairs(job, threshold)
-            bias = position_bias(scored)
+            bias = position_bias(scored) if scored else None
         else:
             votes = _bfs(job, threshold) if strategy == "bfs" else _parents(job)
             edges, candidates = _edges_from_votes(votes, threshold)
@@ -264,3 +273,24 @@ def _check_variables(variables: Sequence[str], strategy: str, threshold: float) 
     if dupes:
         raise ValueError(f"duplicate variable names {dupes}; give each variable once")
     return names
+
+
+def _check_pairs(
+    pairs: Sequence[tuple[str, str]], names: list[str], strategy: str
+) -> list[tuple[str, str]]:
+    if strategy != "pairs":
+        raise ValueError(f"pairs= works with strategy='pairs' only, not {strategy!r}")
+    known, seen = set(names), set()
+    out: list[tuple[str, str]] = []
+    for pair in pairs:
+        a, b = (str(v).strip() for v in pair)
+        unknown = sorted({a, b} - known)
+        if unknown:
+            raise ValueError(f"pair {pair!r}: {unknown} not among the variables {names}")
+        if a == b:
+            raise ValueError(f"pair {pair!r} is a self-pair; give two different variables")
+        if frozenset((a, b)) in seen:
+            raise ValueError(f"pair {pair!r} is asked twice (in either order); give it once")
+        seen.add(frozenset((a, b)))
+        out.append((a, b))
+    return out
