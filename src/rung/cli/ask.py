@@ -116,7 +116,11 @@ def _check_names(items: list[str], what: str, exclude: tuple[str, ...] = ()) -> 
     return items
 
 
-def _show(result: Any, title: str) -> None:
+def _show(result: Any, title: str, as_json: bool = False) -> None:
+    """Print ``result`` as JSON, or as a table of its variants with the aggregate answer."""
+    if as_json:
+        print_json(result.to_json())
+        return
     console = Console()
     table = Table(title=title)
     for col in ("prompt", "order", "persona", "answer", "p"):
@@ -171,10 +175,7 @@ def pairwise_cmd(
             templates=_templates(templates),
             calibration=_calibration(calibration),
         )
-    if as_json:
-        print_json(result.to_json())
-    else:
-        _show(result, f"{a} (A) vs {b} (B)")
+    _show(result, f"{a} (A) vs {b} (B)", as_json)
 
 
 def _read_descriptions(path: Path | None) -> dict[str, str] | None:
@@ -274,10 +275,7 @@ def judgment_cmd(
             templates=_templates(templates),
             calibration=_calibration(calibration),
         )
-    if as_json:
-        print_json(result.to_json())
-    else:
-        _show(result, question)
+    _show(result, question, as_json)
 
 
 @app.command("actual-cause")
@@ -302,10 +300,7 @@ def actual_cause_cmd(
             backend=_backend(model, no_cache),
             variants=_variants(variants),
         )
-    if as_json:
-        print_json(result.to_json())
-    else:
-        _show(result, f"{kind} cause: {event}")
+    _show(result, f"{kind} cause: {event}", as_json)
 
 
 @app.command("counterfactual")
@@ -330,10 +325,7 @@ def counterfactual_cmd(
             backend=_backend(model, no_cache),
             variants=_variants(variants),
         )
-    if as_json:
-        print_json(result.to_json())
-    else:
-        _show(result, question)
+    _show(result, question, as_json)
 
 
 def _role_cmd(role: str) -> Any:
