@@ -16,7 +16,6 @@ import typer
 
 from rung.cli._common import check_output_file, cli_errors, print_json
 from rung.graph import CausalGraph
-from rung.graph.draw import draw_graph
 from rung.graph.io import read_graph, to_dagitty, to_dot, to_edge_string
 from rung.graph.separation import implied_independencies, is_m_separated, parse_independence
 
@@ -128,6 +127,8 @@ def draw(
     title: Annotated[str | None, typer.Option("--title", help="A title.")] = None,
 ) -> None:
     """Draw the graph to an SVG or PNG file."""
+    from rung.graph.draw import draw_graph  # matplotlib: loaded only when drawing
+
     g = read_graph(graph)
     path = draw_graph(g, check_output_file(output, "--output"), title=title)
     typer.echo(str(path))
