@@ -58,13 +58,20 @@ def test_parents_cycle_repair_drops_least_confident(scripted):
     texts = {"- b\n- c\n\nWhich of these variables directly cause a?": "c"}
     texts |= {"directly cause a?": "none", "directly cause b?": "a", "directly cause c?": "b"}
     backend = scripted(lambda p, o: None, texts=texts)
+    # c -> a is named by one of two variants (confidence .5, undecided), the others by both:
+    # under a threshold the split edge stays out and is listed as undecided
     prop = propose_graph(
         ["a", "b", "c"], strategy="parents", backend=backend, progress=False, threshold=0.5
     )
-    # c -> a named by one of two variants (confidence .5), the others by both
-    assert prop.repairs[0]["dropped"] == {"from": "c", "to": "a", "confidence": 0.5}
-    assert set(prop.graph.directed_edges) == {("a", "b"), ("b", "c")}
+    assert set(prop.graph.directed_edges) == {("a", "b"), ("b", "c")} and not prop.repairs
+    assert [(e.source, e.target, e.decided) for e in prop.undecided] == [("c", "a", False)]
     assert prop.calls == 6
+    # kept by a ranking (top_k), it closes a cycle and is the edge the repair drops
+    ranked = propose_graph(
+        ["a", "b", "c"], strategy="parents", backend=backend, progress=False, top_k=3
+    )
+    assert ranked.repairs[0]["dropped"] == {"from": "c", "to": "a", "confidence": 0.5}
+    assert set(ranked.graph.directed_edges) == {("a", "b"), ("b", "c")}
 
 
 @pytest.mark.parametrize(

@@ -40,6 +40,25 @@ Calibration = Annotated[
 ]
 
 
+def _print_json(obj: Any) -> None:
+    """``print_json``, after checking that the result holds no NaN or infinity (it would be
+    invalid JSON): such a number means the backend broke (exit 1)."""
+    import json
+
+    from rung.lm.base import LMError
+
+    try:
+        json.dumps(obj, allow_nan=False, default=str)
+    except ValueError:
+        raise LMError("the result holds a non-finite number (NaN or infinity): the model's "
+                      "answer is broken; check the backend with `rung lm info`") from None
+    print_json(obj)
+
+
+def _note(text: str) -> None:
+    typer.echo(f"note: {text}", err=True)
+
+
 def parse_describe(text: str, names: dict[str, str]) -> dict[str, str]:
     """Parse ``"A=desc;B=desc"``; keys are variable names (or ``A``/``B`` for the pair)."""
     out: dict[str, str] = {}
@@ -89,18 +108,31 @@ def _templates(path: Path | None) -> Any:
 
 
 def _calibration(path: Path | None) -> Any:
+    """The ``--calibration`` file, refused (exit 2) unless its temperature is finite and > 0."""
     import json
 
     from rung.copilot import TemperatureCalibration
 
     if path is None:
         return None
-    read_text_file(path, "--calibration file")
+    text = read_text_file(path, "--calibration file")
     try:
-        return TemperatureCalibration.load(path)
+        data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ValueError(f"--calibration file {str(path)!r} is not JSON ({exc.msg} at line "
                          f"{exc.lineno}); give a file saved by TemperatureCalibration") from None
+    return TemperatureCalibration.from_json(data, f"--calibration file {str(path)!r}:")
+
+
+def _template_notes(book: Any, result: Any, family: str, k: int | None) -> None:
+    """Say on stderr which templates of a ``--templates`` file were not asked, and why."""
+    from rung.copilot.variants import unasked_user_templates
+
+    if book is None:
+        return
+    asked = {v.prompt_id for v in result.variants}
+    for text in unasked_user_templates(book, family, asked, k=k or len(result.variants)):
+        _note(text)
 
 
 def _check_names(items: list[str], what: str, exclude: tuple[str, ...] = ()) -> list[str]:
@@ -119,7 +151,7 @@ def _check_names(items: list[str], what: str, exclude: tuple[str, ...] = ()) -> 
 def _show(result: Any, title: str, as_json: bool = False) -> None:
     """Print ``result`` as JSON, or as a table of its variants with the aggregate answer."""
     if as_json:
-        print_json(result.to_json())
+        _print_json(result.to_json())
         return
     console = Console()
     table = Table(title=title)
@@ -129,7 +161,11 @@ def _show(result: Any, title: str, as_json: bool = False) -> None:
         table.add_row(v.prompt_id, v.order, v.persona, v.answer, f"{v.p:.2f}")
     console.print(table)
     probs = ", ".join(f"{k}: {p:.3f}" for k, p in result.probabilities.items())
-    console.print(f"[bold]answer[/bold] {result.answer}  ({probs})")
+    if result.decided:
+        console.print(f"[bold]answer[/bold] {result.answer}  ({probs})", highlight=False)
+    else:
+        console.print(f"[bold]answer undecided[/bold] (best guess {result.answer}: "
+                      f"{result.decision.reason})  ({probs})", highlight=False)
     pb = result.position_bias
     console.print(
         f"agreement {result.agreement:.2f} · entropy {result.entropy:.2f} bits · "
@@ -162,6 +198,8 @@ def pairwise_cmd(
     from rung.copilot import pairwise
 
     desc = parse_describe(describe, {"A": a, "B": b}) if describe else None
+    book = _templates(templates)
+    cal = _calibration(calibration)
     with working("asking the model"):
         result = pairwise(
             a,
@@ -172,9 +210,10 @@ def pairwise_cmd(
             variants=_variants(variants),
             allow_none=not no_none,
             common_cause=common_cause,
-            templates=_templates(templates),
-            calibration=_calibration(calibration),
+            templates=book,
+            calibration=cal,
         )
+    _template_notes(book, result, "pairwise", variants)
     _show(result, f"{a} (A) vs {b} (B)", as_json)
 
 
@@ -241,12 +280,25 @@ def graph_cmd(
     )
     if output:
         output.write_text(proposal.to_dot(), encoding="utf-8")
+    _graph_notes(proposal, output)
     if as_json:
-        print_json(proposal.to_json())
+        _print_json(proposal.to_json())
     elif not output:
         for e in proposal.edges:
-            typer.echo(f"{e.source} -> {e.target}  {e.confidence:.2f}")
+            flag = "" if e.decided else "  (undecided)"
+            typer.echo(f"{e.source} -> {e.target}  {e.confidence:.2f}{flag}")
         typer.echo(f"{proposal.calls} model calls; {len(proposal.repairs)} cycle repairs")
+
+
+def _graph_notes(proposal: Any, output: Path | None) -> None:
+    """Say on stderr that a graph is empty (why, and which flag would help), and which
+    pairs were undecided."""
+    for e in proposal.undecided:
+        _note(f"undecided: {e.source} / {e.target} (best {e.source} -> {e.target} at "
+              f"{e.confidence:.2f}); not in the graph")
+    if proposal.empty_reason:
+        where = f"{output} holds an empty graph" if output else "the graph is empty"
+        typer.echo(f"warning: {where}: {proposal.empty_reason}", err=True)
 
 
 @app.command("judgment")
@@ -266,15 +318,18 @@ def judgment_cmd(
     """How would a typical person answer a causal question about a story? (Yes/No)"""
     from rung.copilot import judgment
 
+    book = _templates(templates)
+    cal = _calibration(calibration)
     with working("asking the model"):
         result = judgment(
             read_text_arg(vignette),
             question,
             backend=_backend(model, no_cache),
             variants=_variants(variants),
-            templates=_templates(templates),
-            calibration=_calibration(calibration),
+            templates=book,
+            calibration=cal,
         )
+    _template_notes(book, result, "choice", variants)
     _show(result, question, as_json)
 
 
@@ -340,19 +395,14 @@ def _role_cmd(role: str) -> Any:
         as_json: AsJson = False,
         no_cache: NoCache = False,
     ) -> None:
-        import rung.copilot as copilot
+        from rung.copilot import Copilot, Role
 
-        func = {
-            "confounder": copilot.confounders,
-            "mediator": copilot.mediators,
-            "instrument": copilot.instruments,
-        }[role]
         chosen = _check_names(candidate, "--candidate", (x, y)) if candidate else None
         with working("asking the model"):
-            result = func(x, y, chosen, backend=_backend(model, no_cache),
-                          variants=_variants(variants))
+            cp = Copilot(_backend(model, no_cache), _variants(variants))
+            result = cp.role(Role(role), x, y, chosen)
         if as_json:
-            print_json(result.to_json())
+            _print_json(result.to_json())
             return
         for c in result.candidates:
             mark = "*" if c.confidence >= result.threshold else " "
@@ -363,6 +413,71 @@ def _role_cmd(role: str) -> Any:
     return cli_errors(command)
 
 
-app.command("confounders")(_role_cmd("confounder"))
-app.command("mediators")(_role_cmd("mediator"))
-app.command("instruments")(_role_cmd("instrument"))
+# the values of rung.copilot.Role, spelled here so that `rung --help` need not import the
+# co-pilot (tests/copilot/test_cli.py checks the two agree)
+ROLE_NAMES = ("confounder", "mediator", "instrument")
+for _role in ROLE_NAMES:
+    app.command(f"{_role}s")(_role_cmd(_role))
+
+
+@app.command("calibrate")
+@cli_errors
+def calibrate_cmd(
+    pairs: Annotated[int, typer.Option("--pairs", help="Tübingen pairs to fit on.")] = 40,
+    heldout: Annotated[
+        int, typer.Option("--heldout", help="Further pairs held out to score the fit.")
+    ] = 20,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the pair shuffle.")] = 0,
+    variants: Variants = None,
+    no_content_free: Annotated[
+        bool, typer.Option("--no-content-free", help="Skip the content-free correction.")
+    ] = False,
+    data_dir: Annotated[
+        Path | None, typer.Option("--data-dir", help="Folder holding tuebingen/pairs.csv.")
+    ] = None,
+    model: Model = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Write the calibration JSON here.")
+    ] = None,
+    no_cache: NoCache = False,
+) -> None:
+    """Fit the edge-belief calibration (Platt) of a model on Tübingen pairs with known
+    direction, and score it on held-out pairs (ECE, Brier, log loss)."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from rung.bench.items import PairItem
+    from rung.bench.loaders import load_tuebingen
+    from rung.copilot import Copilot, LabelledPair
+    from rung.copilot.beliefs import calibrate_edges, split_pairs
+
+    k = _variants(variants) or 2
+    if output is not None:
+        check_output_file(output, "--output")
+    bench = load_tuebingen(data_dir)
+    labelled = [LabelledPair(i.id, i.a, i.b, i.truth) for i in bench.items
+                if isinstance(i, PairItem) and i.truth in ("A->B", "B->A")]
+    fit, held = split_pairs(labelled, pairs, heldout, seed=seed)
+    where = "Tübingen cause-effect pairs (Mooij et al. 2016; names only, dataset order)"
+    fitted_on = (f"{len(fit)} {where}, seed {seed} (ids {_ids(fit)}); held out: {len(held)} "
+                 f"more (ids {_ids(held)})")
+    cols = (TextColumn("calibrating: {task.description}"), BarColumn(),
+            TextColumn("{task.completed}/{task.total} pairs"), TimeRemainingColumn())
+    with Progress(*cols, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("", total=len(fit) + len(held))
+        cal = calibrate_edges(
+            Copilot(_backend(model, no_cache)), fit, held, fitted_on=fitted_on, variants=k,
+            content_free=not no_content_free,
+            tick=lambda p: bar.update(task, advance=1, description=f"{p.a} / {p.b}"),
+        )
+    if output is not None:
+        import json
+
+        output.write_text(json.dumps(cal.to_json(), indent=2, allow_nan=False) + "\n",
+                          encoding="utf-8")
+        typer.echo(cal.describe())
+    else:
+        _print_json(cal.to_json())
+
+
+def _ids(pairs: list[Any]) -> str:
+    return ",".join(sorted(p.id.removeprefix("pair") for p in pairs))

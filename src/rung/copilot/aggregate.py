@@ -1,5 +1,6 @@
 """Ensemble arithmetic: per-variant answers -> mean probability, vote, agreement, entropy;
-position-bias statistics from the individual scored prompts.
+the decision rule ("undecided is an answer"); position-bias statistics from the individual
+scored prompts.
 
 Every variant is asked in both presentation orders, so the plain mean of the variants'
 probabilities is the order-debiased estimate (each order has equal weight).
@@ -14,16 +15,29 @@ from dataclasses import dataclass
 from typing import Any
 
 from rung.copilot.scoring import ScoredPrompt
+from rung.lm.base import LMError
 
 __all__ = [
+    "DECISION_MARGIN",
+    "MIN_AGREEMENT",
+    "UNDECIDED",
     "Aggregate",
+    "Decision",
     "PositionBias",
     "VariantRecord",
     "aggregate",
     "argmax_label",
+    "decide",
     "entropy_bits",
     "position_bias",
 ]
+
+#: An answer whose probability beats the runner-up's by less than this is "undecided".
+DECISION_MARGIN = 0.05
+#: An answer that fewer than this share of the variants give themselves is "undecided".
+MIN_AGREEMENT = 0.5
+#: The label reported in place of an answer that the rule above does not let stand.
+UNDECIDED = "undecided"
 
 
 def argmax_label(probabilities: Mapping[str, float], labels: Sequence[str]) -> str:
@@ -108,6 +122,13 @@ def aggregate(records: Sequence[VariantRecord], labels: Sequence[str]) -> Aggreg
     """
     if not records:
         raise ValueError("cannot aggregate zero variants; ask for at least 2 variants")
+    for r in records:
+        bad = {lab: p for lab, p in r.probabilities.items() if not math.isfinite(float(p))}
+        if bad:
+            raise LMError(
+                f"the model gave non-finite probabilities {bad} in variant {r.prompt_id!r} "
+                f"({r.order} order): the backend is broken; check the model file or server"
+            )
     n = len(records)
     probs = {lab: sum(float(r.probabilities.get(lab, 0.0)) for r in records) / n for lab in labels}
     answer = argmax_label(probs, labels)
@@ -116,6 +137,58 @@ def aggregate(records: Sequence[VariantRecord], labels: Sequence[str]) -> Aggreg
     vote = max(labels, key=lambda lab: (votes[lab], probs[lab], -list(labels).index(lab)))
     agreement = votes[answer] / n
     return Aggregate(answer, probs, vote, votes, agreement, entropy_bits(list(probs.values())))
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Whether an ensemble's answer stands, or is reported as :data:`UNDECIDED`.
+
+    ``margin`` is the answer's probability minus the runner-up's; ``reason`` says why an
+    undecided answer is undecided (empty when decided).
+    """
+
+    label: str
+    decided: bool
+    margin: float
+    runner_up: str
+    reason: str = ""
+
+
+def decide(
+    probabilities: Mapping[str, float],
+    labels: Sequence[str],
+    agreement: float,
+    *,
+    margin: float = DECISION_MARGIN,
+    min_agreement: float = MIN_AGREEMENT,
+) -> Decision:
+    """The decision rule: the argmax stands only when it beats the runner-up by at least
+    ``margin`` and at least ``min_agreement`` of the variants give it themselves.
+
+    Examples
+    --------
+    >>> decide({"A->B": 0.383, "B->A": 0.237, "none": 0.380}, ["A->B", "B->A", "none"], 1.0)
+    ... # doctest: +NORMALIZE_WHITESPACE +ELLIPSIS
+    Decision(label='undecided', decided=False, margin=0.003..., runner_up='none',
+             reason='A->B 0.383 vs none 0.380: margin 0.003 < 0.05')
+    >>> decide({"Yes": 0.7, "No": 0.3}, ["Yes", "No"], 0.75).label
+    'Yes'
+    """
+    if len(labels) < 2:
+        raise ValueError(f"a decision needs at least two labels, got {list(labels)!r}")
+    ranked = sorted(labels, key=lambda lab: (-probabilities.get(lab, 0.0), list(labels).index(lab)))
+    top, second = ranked[0], ranked[1]
+    gap = float(probabilities.get(top, 0.0) - probabilities.get(second, 0.0))
+    reasons = []
+    if gap < margin:
+        reasons.append(
+            f"{top} {probabilities.get(top, 0.0):.3f} vs {second} "
+            f"{probabilities.get(second, 0.0):.3f}: margin {gap:.3f} < {margin:g}"
+        )
+    if agreement < min_agreement:
+        reasons.append(f"only {agreement:.0%} of the variants answer {top} (< {min_agreement:.0%})")
+    decided = not reasons
+    return Decision(top if decided else UNDECIDED, decided, gap, second, "; ".join(reasons))
 
 
 @dataclass(frozen=True)

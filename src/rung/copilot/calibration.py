@@ -14,9 +14,40 @@ from pathlib import Path
 
 from scipy.optimize import minimize_scalar
 
-__all__ = ["TemperatureCalibration", "content_free_correction"]
+__all__ = ["TEMPERATURE_RANGE", "TemperatureCalibration", "check_temperature",
+           "content_free_correction"]
 
 _FLOOR = 1e-12
+#: The temperatures a fit searches; a loaded or given temperature need only be finite and > 0.
+TEMPERATURE_RANGE = (0.05, 20.0)
+
+
+def check_temperature(value: object, source: str = "calibration") -> float:
+    """``value`` as a valid temperature (a finite number > 0), or a ValueError naming it.
+
+    A temperature <= 0 would invert or break the probabilities while the answer stayed the
+    same, so it is refused rather than applied.
+
+    Examples
+    --------
+    >>> check_temperature(1.5)
+    1.5
+    >>> check_temperature(-2.0)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: calibration temperature -2.0 is invalid: use a finite number > 0 (T > 1 ...
+    """
+    try:
+        t = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        t = math.nan
+    if isinstance(value, bool) or not math.isfinite(t) or t <= 0.0:
+        lo, hi = TEMPERATURE_RANGE
+        raise ValueError(
+            f"{source} temperature {value!r} is invalid: use a finite number > 0 "
+            f"(T > 1 softens, T < 1 sharpens; fits search {lo:g}-{hi:g})"
+        )
+    return t
 
 
 class TemperatureCalibration:
@@ -36,8 +67,20 @@ class TemperatureCalibration:
     True
     """
 
-    def __init__(self, bounds: tuple[float, float] = (0.05, 20.0)) -> None:
-        self.bounds = bounds
+    def __init__(self, bounds: tuple[float, float] = TEMPERATURE_RANGE) -> None:
+        lo, hi = (check_temperature(b, "bounds") for b in bounds)
+        if lo >= hi:
+            raise ValueError(f"bounds={bounds}: give (low, high) with 0 < low < high")
+        self.bounds = (lo, hi)
+
+    @classmethod
+    def with_temperature(cls, temperature: float) -> TemperatureCalibration:
+        """A calibration with a given temperature (checked: finite and > 0)."""
+        cal = cls()
+        cal.temperature_ = check_temperature(temperature)
+        cal.n_samples_ = 0
+        cal.nll_before_ = cal.nll_after_ = math.nan
+        return cal
 
     def fit(
         self, probabilities: Sequence[Mapping[str, float]], truth: Sequence[str]
@@ -51,6 +94,10 @@ class TemperatureCalibration:
         for p, t in zip(probabilities, truth, strict=True):
             if t not in p:
                 raise ValueError(f"true label {t!r} is not an answer option {sorted(p)}")
+            bad = {k: v for k, v in p.items() if not (math.isfinite(v) and 0.0 <= v <= 1.0)}
+            if bad:
+                raise ValueError(f"probabilities {bad} are not in [0, 1]; fit on finite "
+                                 "probabilities")
         lo, hi = self.bounds
 
         def nll(log_t: float) -> float:
@@ -75,31 +122,45 @@ class TemperatureCalibration:
 
     def save(self, path: str | Path) -> None:
         """Write the fitted temperature (and fit statistics) as JSON."""
+        Path(path).write_text(json.dumps(self.to_json(), indent=2) + "\n", encoding="utf-8")
+
+    def to_json(self) -> dict[str, float | int | None]:
+        """The fitted temperature and fit statistics (no NaN: unknown values are null)."""
         if not hasattr(self, "temperature_"):
-            raise ValueError("this calibration is not fitted; call fit(...) before save(path)")
-        data = {
+            raise ValueError("this calibration is not fitted; call fit(...) before saving it")
+
+        def finite(v: float) -> float | None:
+            return v if math.isfinite(v) else None
+
+        return {
             "temperature": self.temperature_,
             "n_samples": self.n_samples_,
-            "nll_before": self.nll_before_,
-            "nll_after": self.nll_after_,
+            "nll_before": finite(self.nll_before_),
+            "nll_after": finite(self.nll_after_),
         }
-        Path(path).write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+
+    @classmethod
+    def from_json(cls, data: object, source: str = "calibration") -> TemperatureCalibration:
+        """Read :meth:`to_json` output; the temperature must be finite and > 0."""
+        if not isinstance(data, dict) or "temperature" not in data:
+            raise ValueError(f"{source} is not a rung calibration (no 'temperature' key); "
+                             "give a file saved by TemperatureCalibration")
+        cal = cls.with_temperature(check_temperature(data["temperature"], source))
+        cal.n_samples_ = int(data.get("n_samples") or 0)
+        cal.nll_before_, cal.nll_after_ = (
+            math.nan if data.get(k) is None else float(data[k]) for k in ("nll_before", "nll_after")
+        )
+        return cal
 
     @classmethod
     def load(cls, path: str | Path) -> TemperatureCalibration:
         """Read a calibration written by :meth:`save`."""
         data = json.loads(Path(path).read_text(encoding="utf-8"))
-        if "temperature" not in data:
-            raise ValueError(f"{path} is not a rung calibration file (no 'temperature' key)")
-        cal = cls()
-        cal.temperature_ = float(data["temperature"])
-        cal.n_samples_ = int(data.get("n_samples", 0))
-        cal.nll_before_ = float(data.get("nll_before", math.nan))
-        cal.nll_after_ = float(data.get("nll_after", math.nan))
-        return cal
+        return cls.from_json(data, f"calibration file {str(path)!r}")
 
 
 def _scale(p: Mapping[str, float], t: float) -> dict[str, float]:
+    t = check_temperature(t)
     logs = {k: math.log(max(v, _FLOOR)) / t for k, v in p.items()}
     top = max(logs.values())
     w = {k: math.exp(v - top) for k, v in logs.items()}

@@ -8,21 +8,32 @@ each flagged edge so a person can review it (Ness: the model as a co-pilot, not 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rung.copilot.aggregate import PositionBias, position_bias
-from rung.copilot.scoring import CallCounter, ScoredPrompt, counted
+from rung.copilot.display import frame, html_block, html_table
+from rung.copilot.scoring import CallCounter, ScoredPrompt
 from rung.copilot.statements import score_statement
-from rung.copilot.templates import TemplateBook, load_templates
 from rung.copilot.variants import render_preamble
 from rung.graph import CausalGraph
-from rung.lm.base import Backend, Message
+from rung.lm.base import Message
 
-__all__ = ["Critique", "EdgeNote", "critique", "latent_confounders"]
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from rung.copilot.session import Copilot
+
+__all__ = [
+    "DEFAULT_CRITIQUE_VARIANTS",
+    "Critique",
+    "EdgeNote",
+    "ask_critique",
+    "ask_latent_confounders",
+]
 
 DEFAULT_CRITIQUE_VARIANTS = 2
+_NOTE_COLUMNS = ("source", "target", "kind", "confidence", "reason")
 
 
 @dataclass(frozen=True)
@@ -55,24 +66,25 @@ class Critique:
             "position_bias": self.position_bias.to_json(),
         }
 
+    def to_frame(self) -> pd.DataFrame:
+        """One row per flagged edge."""
+        return frame([asdict(n) for n in self.notes], _NOTE_COLUMNS)
+
+    def _repr_html_(self) -> str:
+        lines = [f"{len(self.notes)} flagged edges · {self.calls} model calls"]
+        table = html_table([asdict(n) for n in self.notes], caption="flagged edges")
+        return html_block("critique", lines, [table])
+
 
 class _Reviewer:
-    def __init__(
-        self,
-        graph: CausalGraph,
-        backend: Backend | None,
-        descriptions: Mapping[str, str] | None,
-        context: str | None,
-        variants: int | None,
-        templates: TemplateBook | None,
-    ) -> None:
-        self.counter: CallCounter = counted(backend)
-        self.book = templates or load_templates()
-        self.k = DEFAULT_CRITIQUE_VARIANTS if variants is None else variants
+    def __init__(self, cp: Copilot, graph: CausalGraph) -> None:
+        self.counter: CallCounter = cp.counter()
+        self.book = cp.book
+        self.k = cp.k(DEFAULT_CRITIQUE_VARIANTS)
         self.preamble = render_preamble(
             self.book.snippets("roles"),
-            context=context,
-            descriptions=descriptions,
+            context=cp.context,
+            descriptions=cp.descriptions,
             names=graph.nodes,
         )
         self.scored: list[ScoredPrompt] = []
@@ -94,23 +106,15 @@ class _Reviewer:
         return text.strip()
 
 
-def critique(
-    graph: CausalGraph,
-    *,
-    backend: Backend | None = None,
-    descriptions: Mapping[str, str] | None = None,
-    context: str | None = None,
-    variants: int | None = None,
-    threshold: float = 0.5,
-    reasons: bool = True,
-    templates: TemplateBook | None = None,
+def ask_critique(
+    cp: Copilot, graph: CausalGraph, *, threshold: float = 0.5, reasons: bool = True
 ) -> Critique:
     """Doubtful edges (the model doubts ``x -> y``) and missing ones (it asserts one).
 
     Costs one yes/no statement per ordered pair of nodes (× K variants) plus one generated
     reason per flagged edge when ``reasons``.
     """
-    r = _Reviewer(graph, backend, descriptions, context, variants, templates)
+    r = _Reviewer(cp, graph)
     present = set(graph.directed_edges)
     notes = []
     for x, y in itertools.permutations(graph.nodes, 2):
@@ -127,19 +131,12 @@ def critique(
     return Critique(notes, r.counter.calls, position_bias(r.scored), graph)
 
 
-def latent_confounders(
-    graph: CausalGraph,
-    *,
-    backend: Backend | None = None,
-    descriptions: Mapping[str, str] | None = None,
-    context: str | None = None,
-    variants: int | None = None,
-    threshold: float = 0.5,
-    templates: TemplateBook | None = None,
+def ask_latent_confounders(
+    cp: Copilot, graph: CausalGraph, *, threshold: float = 0.5
 ) -> Critique:
     """Pairs the model thinks share an unmeasured common cause; ``.graph`` adds them as
     bidirected edges to ``graph``."""
-    r = _Reviewer(graph, backend, descriptions, context, variants, templates)
+    r = _Reviewer(cp, graph)
     notes = []
     for x, y in itertools.combinations(graph.nodes, 2):
         p = r.p_yes("latent", x, y)

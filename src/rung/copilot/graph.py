@@ -1,6 +1,6 @@
 """Whole-graph proposals: all pairs, breadth-first from root causes, or parents of each node.
 
-* ``"pairs"`` — :func:`~rung.copilot.pairwise.pairwise` on every unordered pair
+* ``"pairs"`` — :func:`rung.copilot.pairwise` on every unordered pair
   (n(n-1)/2 queries, scored statements; the most reliable, the most expensive);
 * ``"bfs"`` — Jiralerspong, Chen, More, Shah & Bengio (2024), "Efficient Causal Graph
   Discovery Using Large Language Models": ask for the root causes, then expand nodes
@@ -10,55 +10,70 @@
 Generation strategies list the variables in both orders (forward and reverse); an edge's
 confidence is the share of variants that name it. Cycles are repaired by dropping the least
 confident edge (:func:`~rung.copilot.repair.repair_cycles`) and the repairs are reported.
+
+Undecided is an answer: a pair whose pairwise answer is undecided (its top two options within
+:data:`~rung.copilot.aggregate.DECISION_MARGIN`, or its variants disagreeing), or an edge named
+by about half the variants, never enters the graph under a threshold; it is listed in
+``GraphProposal.undecided``. An empty graph says why (``GraphProposal.empty_reason``).
 """
 
 from __future__ import annotations
 
 import itertools
 from collections import deque
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
 
 from rich.console import Console
 from rich.progress import Progress
 
-from rung.copilot.aggregate import position_bias
+from rung.copilot.aggregate import DECISION_MARGIN, position_bias
+from rung.copilot.beliefs import calibrated_pair, resolve_edge_calibration
 from rung.copilot.listing import match_names
-from rung.copilot.pairwise import pairwise
+from rung.copilot.pairwise import ask_pairwise
 from rung.copilot.repair import repair_cycles
 from rung.copilot.results import GraphProposal, ProposedEdge
-from rung.copilot.scoring import CallCounter, ScoredPrompt, counted
-from rung.copilot.templates import TemplateBook, load_templates
+from rung.copilot.scoring import CallCounter, ScoredPrompt
 from rung.copilot.variants import Variant, expand_variants, render_preamble
-from rung.lm.base import Backend, Message
+from rung.lm.base import Message
 
-__all__ = ["DEFAULT_GRAPH_VARIANTS", "STRATEGIES", "most_confident_edges", "propose_graph"]
+if TYPE_CHECKING:
+    from rung.copilot.session import Copilot
+
+__all__ = [
+    "DEFAULT_GRAPH_VARIANTS",
+    "STRATEGIES",
+    "Strategy",
+    "ask_graph",
+    "most_confident_edges",
+]
 
 DEFAULT_GRAPH_VARIANTS = 2
-STRATEGIES = ("pairs", "bfs", "parents")
+Strategy = Literal["pairs", "bfs", "parents"]
+STRATEGIES: tuple[Strategy, ...] = ("pairs", "bfs", "parents")
 
 
 @dataclass
 class _Job:
     """Shared state of one proposal run."""
 
+    cp: Copilot
     variables: list[str]
     counter: CallCounter
-    book: TemplateBook
     k: int
-    descriptions: Mapping[str, str] | None
-    context: str | None
     tick: Callable[[], None]
     content_free: bool = False
     pairs: list[tuple[str, str]] | None = None
 
     def variants(self, task: str) -> list[Variant]:
+        book = self.cp.book
         return expand_variants(
-            self.book.select("graph", task=task),
-            self.book.personas,
+            book.select("graph", task=task),
+            book.personas,
             self.k,
-            described=bool(self.descriptions),
+            described=bool(self.cp.descriptions),
         )
 
     def ask_list(self, task: str, node: str = "") -> tuple[dict[str, int], int]:
@@ -68,9 +83,9 @@ class _Job:
         others = [v for v in self.variables if v != node]
         for v in vs:
             preamble = render_preamble(
-                self.book.snippets("graph"),
-                context=self.context,
-                descriptions=self.descriptions if v.described else None,
+                self.cp.book.snippets("graph"),
+                context=self.cp.context,
+                descriptions=self.cp.descriptions if v.described else None,
                 names=self.variables,
             )
             listing = "\n".join(f"- {name}" for name in v.arrange(others))
@@ -83,40 +98,50 @@ class _Job:
         return votes, len(vs)
 
 
-def _pairs(
-    job: _Job, threshold: float
-) -> tuple[list[ProposedEdge], list[ProposedEdge], list[ScoredPrompt]]:
-    edges: list[ProposedEdge] = []
-    candidates: list[ProposedEdge] = []
-    scored: list[ScoredPrompt] = []
+@dataclass
+class _Found:
+    """What a strategy found: kept edges, every candidate, undecided pairs, prompts."""
+
+    edges: list[ProposedEdge]
+    candidates: list[ProposedEdge]
+    undecided: list[ProposedEdge]
+    scored: list[ScoredPrompt]
+
+
+def _pairs(job: _Job, threshold: float) -> _Found:
+    found = _Found([], [], [], [])
+    calibration = resolve_edge_calibration(job.cp, job.counter.model_id)
     pairs = itertools.combinations(job.variables, 2) if job.pairs is None else job.pairs
     for a, b in pairs:
-        r = pairwise(
-            a,
-            b,
-            backend=job.counter,
-            descriptions=job.descriptions,
-            context=job.context,
-            variants=job.k,
-            templates=job.book,
-            content_free=job.content_free,
-        )
+        r = ask_pairwise(job.cp, a, b, content_free=job.content_free, k=job.k)
         job.counter.calls += r.calls
-        scored += [s for v in r.variants for s in v.scored]
-        for lab, (src, dst) in (("A->B", (a, b)), ("B->A", (b, a))):
-            e = ProposedEdge(src, dst, r.probabilities[lab], r.votes[lab], len(r.variants))
-            candidates.append(e)
-            if e.confidence >= threshold and e.confidence > r.probabilities["none"]:
-                edges.append(e)
+        found.scored += [s for v in r.variants for s in v.scored]
+        cal = calibrated_pair(r, calibration)
+        both = [
+            ProposedEdge(src, dst, r.probabilities[lab], r.votes[lab], len(r.variants),
+                         r.decided, p_cal)
+            for lab, (src, dst), p_cal in (("A->B", (a, b), cal[0]), ("B->A", (b, a), cal[1]))
+        ]
+        found.candidates += both
+        if not r.decided:
+            found.undecided.append(max(both, key=lambda e: e.confidence))
+        found.edges += [
+            e for e in both
+            if e.decided and e.confidence >= threshold and e.confidence > r.probabilities["none"]
+        ]
         job.tick()
-    return edges, candidates, scored
+    return found
 
 
-def _edges_from_votes(
-    votes: dict[tuple[str, str], tuple[int, int]], threshold: float
-) -> tuple[list[ProposedEdge], list[ProposedEdge]]:
-    cands = [ProposedEdge(s, t, n / asked, n, asked) for (s, t), (n, asked) in votes.items()]
-    return [e for e in cands if e.confidence >= threshold], cands
+def _from_votes(votes: dict[tuple[str, str], tuple[int, int]], threshold: float) -> _Found:
+    """Edges from vote shares; a share within the margin of one half (the variants split
+    evenly between naming the edge and not) is undecided."""
+    cands = [
+        ProposedEdge(s, t, n / asked, n, asked, abs(2 * n / asked - 1) >= DECISION_MARGIN)
+        for (s, t), (n, asked) in votes.items()
+    ]
+    kept = [e for e in cands if e.decided and e.confidence >= threshold]
+    return _Found(kept, cands, [e for e in cands if not e.decided], [])
 
 
 def _bfs(job: _Job, threshold: float) -> dict[tuple[str, str], tuple[int, int]]:
@@ -158,86 +183,44 @@ def _progress(enabled: bool, total: int, label: str) -> Iterator[Callable[[], No
         yield lambda: bar.advance(task)
 
 
-def propose_graph(
+def ask_graph(
+    cp: Copilot,
     variables: Sequence[str],
-    descriptions: Mapping[str, str] | None = None,
     *,
-    strategy: str = "pairs",
-    backend: Backend | None = None,
-    variants: int | None = None,
+    strategy: Strategy | str = "pairs",
     threshold: float = 0.5,
-    context: str | None = None,
-    templates: TemplateBook | None = None,
-    progress: bool = True,
-    content_free: bool = False,
     top_k: int | None = None,
     pairs: Sequence[tuple[str, str]] | None = None,
+    content_free: bool = False,
+    progress: bool = False,
 ) -> GraphProposal:
-    """Propose a whole causal graph over ``variables`` with a confidence on every edge.
+    """The graph proposal of session ``cp``; documented at :func:`rung.copilot.propose_graph`.
 
-    Parameters
-    ----------
-    variables : sequence of str
-        Variable names (at least two, distinct).
-    descriptions : mapping, optional
-        Variable descriptions (variants are asked with and without them).
-    strategy : {"pairs", "bfs", "parents"}
-        Query plan (see the module docstring); "bfs" and "parents" cost O(n) queries.
-    backend : Backend, optional
-        Language model; default ``rung.lm.get_backend()``.
-    variants : int, optional
-        Variants per query (even; both orders always); default 2.
-    threshold : float
-        Minimum confidence for an edge to enter the graph.
-    progress : bool
-        Show a progress bar on stderr.
-    content_free : bool
-        Contextual calibration of the yes/no answers ("pairs" only; see
-        :func:`~rung.copilot.pairwise.pairwise`).
-    top_k : int, optional
-        Instead of ``threshold``, keep the ``top_k`` most confident edges (one direction
-        per pair). For models that rank pairs better than they judge them absolutely
-        (measured on Sachs: the 1.5B default said "No" to every pair, yet ranked them).
-    pairs : sequence of (str, str), optional
-        Ask only these unordered pairs, in this order ("pairs" only; default every pair).
-        Each name must be a variable; no self-pairs, no pair twice (in either order).
-
-    Returns
-    -------
-    GraphProposal
-        ``.graph`` (a :class:`~rung.graph.CausalGraph`), ``.edges`` with confidences,
-        ``.repairs``, ``.calls``; ``.candidates`` holds every scored edge, kept or not.
+    An edge enters under ``threshold`` only when its pair's answer is decided; undecided
+    pairs are listed in ``GraphProposal.undecided``.
     """
     names = _check_variables(variables, strategy, threshold)
     asked = None if pairs is None else _check_pairs(pairs, names, strategy)
-    counter = counted(backend)
+    if top_k is not None and (isinstance(top_k, bool) or top_k < 0):
+        raise ValueError(f"top_k={top_k}: give a non-negative number of edges")
+    counter = cp.counter()
     n = len(names)
     n_pairs = n * (n - 1) // 2 if asked is None else len(asked)
     total = {"pairs": n_pairs, "bfs": n + 1, "parents": n}[strategy]
     with _progress(progress, total, f"proposing graph ({strategy})") as tick:
-        job = _Job(
-            names,
-            counter,
-            templates or load_templates(),
-            DEFAULT_GRAPH_VARIANTS if variants is None else variants,
-            descriptions,
-            context,
-            tick,
-            content_free,
-            asked,
-        )
-        bias = None
+        job = _Job(cp, names, counter, cp.k(DEFAULT_GRAPH_VARIANTS), tick, content_free, asked)
         if strategy == "pairs":
-            edges, candidates, scored = _pairs(job, threshold)
-            bias = position_bias(scored) if scored else None
+            found = _pairs(job, threshold)
         else:
             votes = _bfs(job, threshold) if strategy == "bfs" else _parents(job)
-            edges, candidates = _edges_from_votes(votes, threshold)
-    if top_k is not None:
-        edges = most_confident_edges(candidates, top_k)
+            found = _from_votes(votes, threshold)
+    edges = found.edges if top_k is None else most_confident_edges(found.candidates, top_k)
     graph, kept, repairs = repair_cycles(names, sorted(edges, key=lambda e: -e.confidence))
+    bias = position_bias(found.scored) if found.scored else None
     return GraphProposal(
-        graph, kept, repairs, counter.calls, strategy, counter.model_id, candidates, bias
+        graph, kept, repairs, counter.calls, strategy, counter.model_id, found.candidates, bias,
+        threshold=None if top_k is not None else threshold, top_k=top_k,
+        undecided=found.undecided,
     )
 
 

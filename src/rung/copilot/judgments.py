@@ -4,26 +4,49 @@ section 4) and counterfactuals (CRASS, Frohberg & Binder 2022).
 
 Options are scored as whole continuations, presented in both orders; the answer words of
 Yes/No questions are swapped in the prompt text too ("Answer Yes or No" / "No or Yes").
+The tasks are methods of :class:`~rung.copilot.Copilot` (``judgment``, ``actual_cause``,
+``counterfactual``) and one-call functions in :mod:`rung.copilot.functions`.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping, Sequence
+from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from rung.copilot.aggregate import VariantRecord
-from rung.copilot.calibration import TemperatureCalibration
 from rung.copilot.results import ChoiceResult, build_result_fields
-from rung.copilot.scoring import CallCounter, ask_variant, counted
-from rung.copilot.templates import TemplateBook, load_templates
+from rung.copilot.scoring import CallCounter, ask_variant
 from rung.copilot.variants import Variant, expand_variants
-from rung.lm.base import Backend
 
-__all__ = ["DEFAULT_CHOICE_VARIANTS", "actual_cause", "ask_choice", "counterfactual", "judgment"]
+if TYPE_CHECKING:
+    from rung.copilot.session import Copilot
+
+__all__ = ["DEFAULT_CHOICE_VARIANTS", "CauseKind", "ask_choice"]
 
 DEFAULT_CHOICE_VARIANTS = 4
-_YES_NO = ("Yes", "No")
-_KINDS = ("necessary", "sufficient")
+
+
+class CauseKind(StrEnum):
+    """Which kind of actual cause is asked about; the value names the templates' task."""
+
+    NECESSARY = "necessary"
+    SUFFICIENT = "sufficient"
+
+    @classmethod
+    def parse(cls, kind: CauseKind | str) -> CauseKind:
+        """``kind`` as a :class:`CauseKind`, or a ValueError naming the choices.
+
+        Examples
+        --------
+        >>> CauseKind.parse("sufficient")
+        <CauseKind.SUFFICIENT: 'sufficient'>
+        """
+        try:
+            return cls(kind)
+        except ValueError:
+            raise ValueError(f"kind={kind!r}: use 'necessary' or 'sufficient'") from None
 
 
 def _ask(
@@ -39,14 +62,7 @@ def _ask(
 
 
 def ask_choice(
-    task: str,
-    fields: Mapping[str, str],
-    options: Sequence[str],
-    *,
-    backend: Backend | None = None,
-    variants: int | None = None,
-    templates: TemplateBook | None = None,
-    calibration: TemperatureCalibration | None = None,
+    cp: Copilot, task: str, fields: Mapping[str, str], options: Sequence[str]
 ) -> ChoiceResult:
     """Ask a multiple-choice question with the ``choice`` templates of ``task``.
 
@@ -55,108 +71,15 @@ def ask_choice(
     options = [str(o) for o in options]
     if len(options) < 2 or len(set(options)) != len(options):
         raise ValueError(f"need at least two distinct options, got {options!r}")
-    counter = counted(backend)
-    book = templates or load_templates()
+    counter = cp.counter()
+    book = cp.book
     vs = expand_variants(
-        book.select("choice", task=task),
-        book.personas,
-        DEFAULT_CHOICE_VARIANTS if variants is None else variants,
+        book.select("choice", task=task), book.personas, cp.k(DEFAULT_CHOICE_VARIANTS)
     )
     digest = hashlib.sha1(repr((sorted(fields.items()), options)).encode()).hexdigest()[:12]
     key = f"{task}|{digest}"
     records = [_ask(counter, v, fields, options, key) for v in vs]
     result = build_result_fields(
-        records, options, calls=counter.calls, model=counter.model_id, calibration=calibration
+        records, options, calls=counter.calls, model=counter.model_id, calibration=cp.calibration
     )
     return ChoiceResult(**result, options=tuple(options))
-
-
-def judgment(
-    vignette: str,
-    question: str = "Did the event cause the outcome?",
-    *,
-    backend: Backend | None = None,
-    variants: int | None = None,
-    templates: TemplateBook | None = None,
-    calibration: TemperatureCalibration | None = None,
-) -> ChoiceResult:
-    """How would a typical person answer this causal question about the story? Yes/No.
-
-    Examples
-    --------
-    >>> r = judgment("Alice pushed the vase; it fell.", "Did Alice cause the vase to fall?")
-    ... # doctest: +SKIP
-    >>> r.answer in ("Yes", "No")  # doctest: +SKIP
-    True
-    """
-    _nonempty(vignette=vignette, question=question)
-    return ask_choice(
-        "judgment",
-        {"vignette": vignette.strip(), "question": question.strip()},
-        _YES_NO,
-        backend=backend,
-        variants=variants,
-        templates=templates,
-        calibration=calibration,
-    )
-
-
-def actual_cause(
-    vignette: str,
-    event: str,
-    kind: str = "necessary",
-    *,
-    backend: Backend | None = None,
-    variants: int | None = None,
-    templates: TemplateBook | None = None,
-    calibration: TemperatureCalibration | None = None,
-) -> ChoiceResult:
-    """Is ``event`` a necessary (or sufficient) cause of the story's outcome? Yes/No."""
-    if kind not in _KINDS:
-        raise ValueError(f"kind={kind!r}: use 'necessary' or 'sufficient'")
-    _nonempty(vignette=vignette, event=event)
-    return ask_choice(
-        kind,
-        {"vignette": vignette.strip(), "event": event.strip()},
-        _YES_NO,
-        backend=backend,
-        variants=variants,
-        templates=templates,
-        calibration=calibration,
-    )
-
-
-def counterfactual(
-    premise: str,
-    question: str,
-    options: Sequence[str],
-    *,
-    backend: Backend | None = None,
-    variants: int | None = None,
-    templates: TemplateBook | None = None,
-    calibration: TemperatureCalibration | None = None,
-) -> ChoiceResult:
-    """Which option answers the counterfactual ``question`` about ``premise`` (CRASS style)?
-
-    Examples
-    --------
-    >>> r = counterfactual("A man drinks water.", "What would have happened if the man had "
-    ...                    "drunk sand?", ["He would have choked.", "He would have been "
-    ...                    "refreshed."])  # doctest: +SKIP
-    """
-    _nonempty(premise=premise, question=question)
-    return ask_choice(
-        "counterfactual",
-        {"premise": premise.strip(), "question": question.strip()},
-        options,
-        backend=backend,
-        variants=variants,
-        templates=templates,
-        calibration=calibration,
-    )
-
-
-def _nonempty(**texts: str) -> None:
-    for name, text in texts.items():
-        if not isinstance(text, str) or not text.strip():
-            raise ValueError(f"{name} is empty; give the text of the {name}")

@@ -14,22 +14,26 @@ Each variant is scored in one of three formats (see ``templates/pairwise.toml``)
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from rung.copilot.aggregate import VariantRecord
-from rung.copilot.calibration import TemperatureCalibration, content_free_correction
+from rung.copilot.calibration import content_free_correction
 from rung.copilot.results import PairwiseResult, build_result_fields
-from rung.copilot.scoring import CallCounter, ScoredPrompt, ask_variant, counted, score_prompt
-from rung.copilot.templates import TemplateBook, load_templates
+from rung.copilot.scoring import CallCounter, ScoredPrompt, ask_variant, score_prompt
+from rung.copilot.templates import TemplateBook
 from rung.copilot.variants import Variant, expand_variants, render_preamble
-from rung.lm.base import Backend
+
+if TYPE_CHECKING:
+    from rung.copilot.session import Copilot
 
 __all__ = [
     "COMMON_CAUSE",
     "DEFAULT_PAIRWISE_VARIANTS",
     "PAIRWISE_LABELS",
+    "ask_pairwise",
+    "check_pair",
     "direction_probabilities",
-    "pairwise",
 ]
 
 PAIRWISE_LABELS = ("A->B", "B->A", "none")
@@ -168,74 +172,35 @@ _FORMATS: dict[str, Callable[[CallCounter, Variant, _Pair], VariantRecord]] = {
 }
 
 
-def pairwise(
+def ask_pairwise(
+    cp: Copilot,
     a: str,
     b: str,
     *,
-    backend: Backend | None = None,
-    descriptions: Mapping[str, str] | None = None,
-    context: str | None = None,
-    variants: int | None = None,
     allow_none: bool = True,
-    templates: TemplateBook | None = None,
-    calibration: TemperatureCalibration | None = None,
-    content_free: bool = False,
     common_cause: bool = False,
+    content_free: bool = False,
+    k: int | None = None,
 ) -> PairwiseResult:
-    """Ask which way causation runs between ``a`` (A) and ``b`` (B).
-
-    Parameters
-    ----------
-    a, b : str
-        Variable names.
-    backend : Backend, optional
-        Language model; default ``rung.lm.get_backend()``.
-    descriptions : mapping, optional
-        Variable descriptions; variants are asked with and without them.
-    context : str, optional
-        Background text put in every prompt.
-    variants : int, optional
-        Number K of variants (even: both orders always); default 8.
-    allow_none : bool
-        Whether "no direct causal link" is an answer.
-    templates : TemplateBook, optional
-        Prompt templates (default: the built-in ones).
-    calibration : TemperatureCalibration, optional
-        A fitted calibration applied to the aggregated probabilities.
-    common_cause : bool
-        Add the answer "common cause" (no direct link, but a shared cause).
-    content_free : bool
-        Contextual calibration of yes/no variants: each yes probability is measured
-        against the model's P(yes) for the same prompt about "N/A" (one extra call per
-        variant; see :func:`~rung.copilot.calibration.content_free_correction`).
-
-    Returns
-    -------
-    PairwiseResult
-        ``answer`` in ``{"A->B", "B->A", "none"}`` (and ``"common cause"`` if asked),
-        probabilities, agreement, entropy, every variant's record, the number of model
-        calls and position-bias statistics.
-
-    Examples
-    --------
-    >>> r = pairwise("altitude", "temperature")  # doctest: +SKIP
-    >>> r.answer  # doctest: +SKIP
-    'A->B'
-    """
-    _check_pair(a, b)
-    counter = counted(backend)
-    book = templates or load_templates()
+    """The pairwise ensemble of session ``cp`` (``k`` overrides its number of variants);
+    the documented entry points are :func:`rung.copilot.pairwise` and
+    :meth:`rung.copilot.Copilot.pairwise`."""
+    check_pair(a, b)
+    counter = cp.counter()
+    book = cp.book
     labels = list(PAIRWISE_LABELS if allow_none else PAIRWISE_LABELS[:2])
     if common_cause:
         labels.insert(2, COMMON_CAUSE)
     preamble = render_preamble(
-        book.snippets("pairwise"), context=context, descriptions=descriptions, names=(a, b)
+        book.snippets("pairwise"), context=cp.context, descriptions=cp.descriptions, names=(a, b)
     )
-    bare = render_preamble(book.snippets("pairwise"), context=context, descriptions=None, names=())
+    bare = render_preamble(
+        book.snippets("pairwise"), context=cp.context, descriptions=None, names=()
+    )
     vs = expand_variants(
         book.select("pairwise"),
         book.personas,
-        DEFAULT_PAIRWISE_VARIANTS if variants is None else variants,
+        k if k is not None else cp.k(DEFAULT_PAIRWISE_VARIANTS),
         described=preamble != bare,
     )
     records = [
@@ -245,12 +210,13 @@ def pairwise(
         for v in vs
     ]
     fields = build_result_fields(
-        records, labels, calls=counter.calls, model=counter.model_id, calibration=calibration
+        records, labels, calls=counter.calls, model=counter.model_id, calibration=cp.calibration
     )
     return PairwiseResult(**fields, a=a, b=b)
 
 
-def _check_pair(a: str, b: str) -> None:
+def check_pair(a: str, b: str) -> None:
+    """Refuse an empty name or a pair of one variable with itself (ValueError)."""
     for name in (a, b):
         if not isinstance(name, str) or not name.strip():
             raise ValueError(f"variable name {name!r} is empty; give two non-empty names")

@@ -9,20 +9,36 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
 
 from rung.copilot.aggregate import PositionBias, position_bias
-from rung.copilot.scoring import CallCounter, ScoredPrompt, counted
+from rung.copilot.display import frame, html_block, html_table
+from rung.copilot.scoring import CallCounter, ScoredPrompt
 from rung.copilot.statements import score_statement
-from rung.copilot.templates import TemplateBook, load_templates
+from rung.copilot.templates import TemplateBook
 from rung.copilot.variants import expand_variants, render_preamble
-from rung.lm.base import Backend, Message
+from rung.lm.base import Message
 
-__all__ = ["CandidateScore", "RoleResult", "confounders", "instruments", "mediators"]
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from rung.copilot.session import Copilot
+
+__all__ = ["DEFAULT_ROLE_VARIANTS", "CandidateScore", "Role", "RoleResult", "ask_role"]
 
 DEFAULT_ROLE_VARIANTS = 4
 _BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s*")
+
+
+class Role(StrEnum):
+    """The role a third variable plays for ``x -> y``; its value names the templates'
+    task (``roles.toml``: ``task = "confounder"`` scores, ``"propose-confounder"`` lists)."""
+
+    CONFOUNDER = "confounder"
+    MEDIATOR = "mediator"
+    INSTRUMENT = "instrument"
 
 
 @dataclass(frozen=True)
@@ -40,7 +56,7 @@ class CandidateScore:
 class RoleResult:
     """Candidates for a role (confounder / mediator / instrument) of ``x`` -> ``y``."""
 
-    role: str
+    role: Role
     x: str
     y: str
     candidates: list[CandidateScore]
@@ -56,19 +72,31 @@ class RoleResult:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "role": self.role,
+            "role": str(self.role),
             "x": self.x,
             "y": self.y,
             "accepted": self.accepted,
-            "candidates": [c.__dict__ for c in self.candidates],
+            "candidates": [asdict(c) for c in self.candidates],
             "calls": self.calls,
             "position_bias": self.position_bias.to_json(),
             "generated": self.generated,
         }
 
+    def to_frame(self) -> pd.DataFrame:
+        """One row per candidate, with ``accepted`` marking those at or above the threshold."""
+        rows = [{**asdict(c), "accepted": c.confidence >= self.threshold}
+                for c in self.candidates]
+        return frame(rows, ["name", "confidence", "votes", "asked", "proposed", "accepted"])
+
+    def _repr_html_(self) -> str:
+        lines = [f"accepted (confidence >= {self.threshold:g}): "
+                 f"{', '.join(self.accepted) or 'none'} · {self.calls} model calls"]
+        table = html_table([asdict(c) for c in self.candidates], caption="candidates")
+        return html_block(f"{self.role}s of {self.x} -> {self.y}", lines, [table])
+
 
 def _propose(
-    counter: CallCounter, book: TemplateBook, role: str, fields: Mapping[str, str], n: int, k: int
+    counter: CallCounter, book: TemplateBook, role: Role, fields: Mapping[str, str], n: int, k: int
 ) -> tuple[list[str], list[str]]:
     """Names proposed over ``k // 2`` persona variants (generation has no option order)."""
     variants = [
@@ -91,28 +119,28 @@ def _propose(
     return names[: 2 * n], texts
 
 
-def _role(
-    role: str,
+def ask_role(
+    cp: Copilot,
+    role: Role,
     x: str,
     y: str,
-    candidates: Sequence[str] | None,
+    candidates: Sequence[str] | None = None,
     *,
-    backend: Backend | None,
-    descriptions: Mapping[str, str] | None,
-    context: str | None,
-    variants: int | None,
-    threshold: float,
-    n: int,
-    templates: TemplateBook | None,
+    threshold: float = 0.5,
+    n: int = 5,
 ) -> RoleResult:
+    """Score ``candidates`` for ``role`` (or let the model propose ``n``, then score them);
+    documented at :meth:`rung.copilot.Copilot.role`."""
     if not x.strip() or not y.strip() or x == y:
         raise ValueError(f"need two different non-empty variables, got {x!r} and {y!r}")
-    counter = counted(backend)
-    book = templates or load_templates()
-    k = DEFAULT_ROLE_VARIANTS if variants is None else variants
+    if not 0.0 < threshold <= 1.0:
+        raise ValueError(f"threshold={threshold}: use a confidence in (0, 1]")
+    counter = cp.counter()
+    book = cp.book
+    k = cp.k(DEFAULT_ROLE_VARIANTS)
     names = [x, y, *(candidates or [])]
     preamble = render_preamble(
-        book.snippets("roles"), context=context, descriptions=descriptions, names=names
+        book.snippets("roles"), context=cp.context, descriptions=cp.descriptions, names=names
     )
     fields = {"x": x, "y": y, "preamble": preamble}
     generated: list[str] = []
@@ -124,105 +152,10 @@ def _role(
     scores: list[CandidateScore] = []
     scored: list[ScoredPrompt] = []
     for name, proposed in pool:
-        s = score_statement(counter, book, role, {**fields, "z": name}, k)
+        s = score_statement(counter, book, role.value, {**fields, "z": name}, k)
         scores.append(CandidateScore(name, s.p_yes, s.votes, s.asked, proposed))
         scored += s.scored
     scores.sort(key=lambda c: -c.confidence)
     return RoleResult(
         role, x, y, scores, counter.calls, position_bias(scored), threshold, generated
-    )
-
-
-def confounders(
-    x: str,
-    y: str,
-    candidates: Sequence[str] | None = None,
-    *,
-    backend: Backend | None = None,
-    descriptions: Mapping[str, str] | None = None,
-    context: str | None = None,
-    variants: int | None = None,
-    threshold: float = 0.5,
-    n: int = 5,
-    templates: TemplateBook | None = None,
-) -> RoleResult:
-    """Common causes of ``x`` and ``y``: score ``candidates``, or let the model propose ``n``.
-
-    Examples
-    --------
-    >>> r = confounders("ice cream sales", "drownings", ["summer heat", "shark size"])
-    ... # doctest: +SKIP
-    >>> r.accepted  # doctest: +SKIP
-    ['summer heat']
-    """
-    return _role(
-        "confounder",
-        x,
-        y,
-        candidates,
-        backend=backend,
-        descriptions=descriptions,
-        context=context,
-        variants=variants,
-        threshold=threshold,
-        n=n,
-        templates=templates,
-    )
-
-
-def mediators(
-    x: str,
-    y: str,
-    candidates: Sequence[str] | None = None,
-    *,
-    backend: Backend | None = None,
-    descriptions: Mapping[str, str] | None = None,
-    context: str | None = None,
-    variants: int | None = None,
-    threshold: float = 0.5,
-    n: int = 5,
-    templates: TemplateBook | None = None,
-) -> RoleResult:
-    """Variables through which ``x`` affects ``y`` (given ``candidates`` or proposed)."""
-    return _role(
-        "mediator",
-        x,
-        y,
-        candidates,
-        backend=backend,
-        descriptions=descriptions,
-        context=context,
-        variants=variants,
-        threshold=threshold,
-        n=n,
-        templates=templates,
-    )
-
-
-def instruments(
-    x: str,
-    y: str,
-    candidates: Sequence[str] | None = None,
-    *,
-    backend: Backend | None = None,
-    descriptions: Mapping[str, str] | None = None,
-    context: str | None = None,
-    variants: int | None = None,
-    threshold: float = 0.5,
-    n: int = 5,
-    templates: TemplateBook | None = None,
-) -> RoleResult:
-    """Instrumental variables for the effect of ``x`` on ``y`` (given or proposed)."""
-    return _role(
-        "instrument",
-        x,
-        y,
-        candidates,
-        backend=backend,
-        descriptions=descriptions,
-        context=context,
-        variants=variants,
-        threshold=threshold,
-        n=n,
-        templates=templates,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rung.lm.base import Backend, LMError, Message
 
@@ -66,19 +66,10 @@ class CallCounter:
         self.calls += 1
         return list(self.inner.score_options(messages, options, prefix=prefix))
 
-    def generate(
-        self,
-        messages: Sequence[Message],
-        *,
-        prefix: str = "",
-        max_tokens: int = 64,
-        stop: Sequence[str] = (),
-        temperature: float = 0.0,
-    ) -> str:
+    def generate(self, messages: Sequence[Message], **options: Any) -> str:
+        """The inner backend's ``generate``, with every option forwarded (``regex`` too)."""
         self.calls += 1
-        return self.inner.generate(
-            messages, prefix=prefix, max_tokens=max_tokens, stop=stop, temperature=temperature
-        )
+        return self.inner.generate(messages, **options)
 
 
 def counted(backend: Backend | None) -> CallCounter:
@@ -151,10 +142,16 @@ def score_prompt(
         if system
         else [Message("user", prompt)]
     )
-    logps = backend.score_options(messages, list(options))
+    logps = [float(v) for v in backend.score_options(messages, list(options))]
     if len(logps) != len(options):
         raise LMError(
             f"backend {backend.name!r} returned {len(logps)} scores for {len(options)} options"
+        )
+    bad = [v for v in logps if math.isnan(v) or v == math.inf]
+    if bad:
+        raise LMError(
+            f"backend {backend.name!r} returned log-likelihoods {logps} (NaN or +inf) for "
+            f"options {list(options)}: the model or server is broken; check it with `rung lm info`"
         )
     meaning = tuple(contents) if contents is not None else tuple(options)
     return ScoredPrompt(

@@ -1,7 +1,9 @@
 """Prompt templates as data: the TOML files in ``rung/copilot/templates/``.
 
 Users edit or extend them by passing their own TOML file(s); an entry with an existing ``id``
-replaces the built-in one, a new ``id`` adds a template or persona.
+replaces the built-in one, a new ``id`` adds a template or persona. Entries from a user file
+are marked ``user=True`` and are asked first (:func:`~rung.copilot.variants.expand_variants`),
+so a custom template is asked at the default number of variants.
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ class Persona:
 
     id: str
     system: str
+    user: bool = False
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,7 @@ class PromptTemplate:
     format: str = "yesno"
     task: str = ""
     enabled: bool = True
+    user: bool = False
 
 
 @dataclass(frozen=True)
@@ -112,7 +116,9 @@ def _read(source: Any) -> dict[str, Any]:
         raise TemplateError(f"template file {source}: {exc}") from None
 
 
-def _templates_of(data: Mapping[str, Any], family: str, source: object) -> list[PromptTemplate]:
+def _templates_of(
+    data: Mapping[str, Any], family: str, source: object, user: bool = False
+) -> list[PromptTemplate]:
     out = []
     for entry in data.get("template", []):
         if "id" not in entry or "text" not in entry:
@@ -130,9 +136,16 @@ def _templates_of(data: Mapping[str, Any], family: str, source: object) -> list[
                 format=fmt,
                 task=str(entry.get("task", "")),
                 enabled=bool(entry.get("enabled", True)),
+                user=user,
             )
         )
     return out
+
+
+def _persona_of(entry: Mapping[str, Any], source: object, user: bool) -> Persona:
+    if "id" not in entry or "system" not in entry:
+        raise TemplateError(f"{source}: every [[persona]] needs an id and a system: {entry}")
+    return Persona(str(entry["id"]), str(entry["system"]), user)
 
 
 def _merge(old: Iterable[Any], new: Iterable[Any]) -> tuple[Any, ...]:
@@ -168,9 +181,10 @@ def load_templates(*paths: str | Path) -> TemplateBook:
         sources.append(("", path))
     for family, source in sources:
         data = _read(source)
-        new_personas = [Persona(str(d["id"]), str(d["system"])) for d in data.get("persona", [])]
+        user = not family
+        new_personas = [_persona_of(d, source, user) for d in data.get("persona", [])]
         personas = _merge(personas, new_personas)
-        templates = _merge(templates, _templates_of(data, family or "pairwise", source))
+        templates = _merge(templates, _templates_of(data, family or "pairwise", source, user))
         statements.update({str(k): str(v) for k, v in data.get("statements", {}).items()})
         if family:
             render[family] = {str(k): str(v) for k, v in data.get("render", {}).items()}

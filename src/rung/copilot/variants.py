@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from rung.copilot.templates import Persona, PromptTemplate
+from rung.copilot.templates import Persona, PromptTemplate, TemplateBook
 
-__all__ = ["ORDERS", "Variant", "expand_variants", "render_preamble"]
+__all__ = ["ORDERS", "Variant", "expand_variants", "render_preamble", "unasked_user_templates"]
 
 ORDERS = ("forward", "reverse")
 
@@ -45,7 +45,9 @@ def expand_variants(
 
     Combinations are enumerated with the template varying fastest, then the persona, then
     descriptions (with descriptions first when ``described``), so a small ``k`` still
-    spreads over wordings. ``k`` beyond the number of combinations × 2 is capped.
+    spreads over wordings. Templates and personas from a user file come first (a custom
+    wording is asked at the default ``k``). ``k`` beyond the number of combinations × 2 is
+    capped.
 
     Examples
     --------
@@ -61,6 +63,8 @@ def expand_variants(
     if not templates or not personas:
         raise ValueError("need at least one template and one persona to build variants")
     modes = (True, False) if described else (False,)
+    templates = sorted(templates, key=lambda t: not t.user)
+    personas = sorted(personas, key=lambda p: not p.user)
     combos = [(t, p, d) for d, p, t in itertools.product(modes, personas, templates)]
     chosen = combos[: math.ceil(k / 2)]
     return [Variant(t, p, d, order) for t, p, d in chosen for order in ORDERS]
@@ -86,3 +90,28 @@ def render_preamble(
                 snippets["descriptions_header"] + "".join(lines) + snippets["descriptions_footer"]
             )
     return text
+
+
+def unasked_user_templates(
+    book: TemplateBook, family: str, asked: Iterable[str], *, k: int
+) -> list[str]:
+    """Why each user template of ``family`` was not among the ``asked`` template ids (one
+    sentence each; empty when every user template was asked).
+
+    Examples
+    --------
+    >>> from rung.copilot.templates import load_templates
+    >>> unasked_user_templates(load_templates(), "pairwise", ["does-cause"], k=2)
+    []
+    """
+    seen = set(asked)
+    notes = []
+    for t in book.templates:
+        if not t.user or t.family != family or t.id in seen:
+            continue
+        if not t.enabled:
+            why = "it is disabled (enabled = false)"
+        else:
+            why = f"K={k} asks {max(k // 2, 1)} wording(s) in both orders; raise --variants"
+        notes.append(f"template {t.id!r} ({family}) was not asked: {why}")
+    return notes

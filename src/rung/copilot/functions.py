@@ -1,0 +1,306 @@
+"""One-call functions over a :class:`~rung.copilot.Copilot` session.
+
+Each builds a session from its keyword arguments and calls the task method, so scripts and
+the workflow keep calling ``pairwise(a, b, backend=...)``; code that asks many questions
+builds one :class:`~rung.copilot.Copilot` and calls its methods instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Protocol
+
+from rung.copilot.calibration import TemperatureCalibration
+from rung.copilot.critique import Critique
+from rung.copilot.graph import Strategy
+from rung.copilot.judgments import CauseKind
+from rung.copilot.results import ChoiceResult, GraphProposal, PairwiseResult
+from rung.copilot.roles import Role, RoleResult
+from rung.copilot.session import Copilot
+from rung.copilot.templates import TemplateBook
+from rung.graph import CausalGraph
+from rung.lm.base import Backend
+
+__all__ = [
+    "RoleFunction",
+    "actual_cause",
+    "ask_choice",
+    "confounders",
+    "counterfactual",
+    "critique",
+    "instruments",
+    "judgment",
+    "latent_confounders",
+    "mediators",
+    "pairwise",
+    "propose_graph",
+]
+
+
+def pairwise(
+    a: str,
+    b: str,
+    *,
+    backend: Backend | None = None,
+    descriptions: Mapping[str, str] | None = None,
+    context: str | None = None,
+    variants: int | None = None,
+    allow_none: bool = True,
+    templates: TemplateBook | None = None,
+    calibration: TemperatureCalibration | None = None,
+    content_free: bool = False,
+    common_cause: bool = False,
+) -> PairwiseResult:
+    """Ask which way causation runs between ``a`` (A) and ``b`` (B).
+
+    Parameters
+    ----------
+    a, b : str
+        Variable names.
+    backend, descriptions, context, variants, templates, calibration
+        The session settings (see :class:`~rung.copilot.Copilot`); K defaults to 8.
+    allow_none : bool
+        Whether "no direct causal link" is an answer.
+    common_cause : bool
+        Add the answer "common cause" (no direct link, but a shared cause).
+    content_free : bool
+        Contextual calibration of yes/no variants: each yes probability is measured
+        against the model's P(yes) for the same prompt about "N/A" (one extra call per
+        variant; see :func:`~rung.copilot.calibration.content_free_correction`).
+
+    Returns
+    -------
+    PairwiseResult
+        ``answer`` in ``{"A->B", "B->A", "none"}`` (and ``"common cause"`` if asked) is the
+        best guess; ``decision.label`` is ``"undecided"`` when the runner-up is within
+        :data:`~rung.copilot.aggregate.DECISION_MARGIN` or the variants disagree. Also
+        probabilities, agreement, entropy, every variant's record, the number of model
+        calls and position-bias statistics.
+
+    Examples
+    --------
+    >>> r = pairwise("altitude", "temperature")  # doctest: +SKIP
+    >>> r.decision.label  # doctest: +SKIP
+    'A->B'
+    """
+    cp = Copilot(backend, variants, templates, calibration, descriptions, context)
+    return cp.pairwise(a, b, allow_none=allow_none, common_cause=common_cause,
+                       content_free=content_free)
+
+
+def propose_graph(
+    variables: Sequence[str],
+    descriptions: Mapping[str, str] | None = None,
+    *,
+    strategy: Strategy | str = "pairs",
+    backend: Backend | None = None,
+    variants: int | None = None,
+    threshold: float = 0.5,
+    context: str | None = None,
+    templates: TemplateBook | None = None,
+    progress: bool = True,
+    content_free: bool = False,
+    top_k: int | None = None,
+    pairs: Sequence[tuple[str, str]] | None = None,
+) -> GraphProposal:
+    """Propose a whole causal graph over ``variables`` with a confidence on every edge.
+
+    Parameters
+    ----------
+    variables : sequence of str
+        Variable names (at least two, distinct).
+    descriptions, backend, variants, context, templates
+        The session settings (see :class:`~rung.copilot.Copilot`); K defaults to 2.
+    strategy : {"pairs", "bfs", "parents"}
+        Query plan (see :mod:`rung.copilot.graph`); "bfs" and "parents" cost O(n) queries.
+    threshold : float
+        Minimum confidence for an edge to enter the graph (undecided pairs never enter).
+    progress : bool
+        Show a progress bar on stderr.
+    content_free : bool
+        Contextual calibration of the yes/no answers ("pairs" only).
+    top_k : int, optional
+        Instead of ``threshold``, keep the ``top_k`` most confident edges (one direction
+        per pair). For models that rank pairs better than they judge them absolutely
+        (measured on Sachs: the 1.5B default said "No" to every pair, yet ranked them).
+    pairs : sequence of (str, str), optional
+        Ask only these unordered pairs, in this order ("pairs" only; default every pair).
+
+    Returns
+    -------
+    GraphProposal
+        ``.graph`` (a :class:`~rung.graph.CausalGraph`), ``.edges`` with confidences,
+        ``.repairs``, ``.calls``; ``.candidates`` holds every scored edge, kept or not;
+        ``.undecided`` the undecided pairs; ``.empty_reason`` says why a graph is empty.
+    """
+    cp = Copilot(backend, variants, templates, None, descriptions, context)
+    return cp.graph(variables, strategy=strategy, threshold=threshold, top_k=top_k,
+                    pairs=pairs, content_free=content_free, progress=progress)
+
+
+class RoleFunction(Protocol):
+    """The signature of :func:`confounders`, :func:`mediators` and :func:`instruments`."""
+
+    def __call__(
+        self,
+        x: str,
+        y: str,
+        candidates: Sequence[str] | None = None,
+        *,
+        backend: Backend | None = None,
+        descriptions: Mapping[str, str] | None = None,
+        context: str | None = None,
+        variants: int | None = None,
+        threshold: float = 0.5,
+        n: int = 5,
+        templates: TemplateBook | None = None,
+    ) -> RoleResult: ...
+
+
+def _role_function(role: Role, doc: str) -> RoleFunction:
+    """The one-call function of ``role``: score ``candidates``, or let the model propose
+    ``n`` and score them (K defaults to 4)."""
+
+    def ask(
+        x: str,
+        y: str,
+        candidates: Sequence[str] | None = None,
+        *,
+        backend: Backend | None = None,
+        descriptions: Mapping[str, str] | None = None,
+        context: str | None = None,
+        variants: int | None = None,
+        threshold: float = 0.5,
+        n: int = 5,
+        templates: TemplateBook | None = None,
+    ) -> RoleResult:
+        cp = Copilot(backend, variants, templates, None, descriptions, context)
+        return cp.role(role, x, y, candidates, threshold=threshold, n=n)
+
+    ask.__name__ = ask.__qualname__ = f"{role}s"
+    ask.__doc__ = doc
+    return ask
+
+
+confounders = _role_function(
+    Role.CONFOUNDER,
+    """Common causes of ``x`` and ``y``: score ``candidates``, or let the model propose ``n``.
+
+    Examples
+    --------
+    >>> r = confounders("ice cream sales", "drownings", ["summer heat", "shark size"])
+    ... # doctest: +SKIP
+    >>> r.accepted  # doctest: +SKIP
+    ['summer heat']
+    """,
+)
+mediators = _role_function(
+    Role.MEDIATOR, "Variables through which ``x`` affects ``y`` (given ``candidates`` or proposed)."
+)
+instruments = _role_function(
+    Role.INSTRUMENT, "Instrumental variables for the effect of ``x`` on ``y`` (given or proposed)."
+)
+
+
+def critique(
+    graph: CausalGraph,
+    *,
+    backend: Backend | None = None,
+    descriptions: Mapping[str, str] | None = None,
+    context: str | None = None,
+    variants: int | None = None,
+    threshold: float = 0.5,
+    reasons: bool = True,
+    templates: TemplateBook | None = None,
+) -> Critique:
+    """Doubtful edges (the model doubts ``x -> y``) and missing ones (it asserts one), each
+    with a generated one-line reason when ``reasons``; K defaults to 2."""
+    cp = Copilot(backend, variants, templates, None, descriptions, context)
+    return cp.critique(graph, threshold=threshold, reasons=reasons)
+
+
+def latent_confounders(
+    graph: CausalGraph,
+    *,
+    backend: Backend | None = None,
+    descriptions: Mapping[str, str] | None = None,
+    context: str | None = None,
+    variants: int | None = None,
+    threshold: float = 0.5,
+    templates: TemplateBook | None = None,
+) -> Critique:
+    """Pairs the model thinks share an unmeasured common cause; ``.graph`` adds them as
+    bidirected edges to ``graph``."""
+    cp = Copilot(backend, variants, templates, None, descriptions, context)
+    return cp.latent_confounders(graph, threshold=threshold)
+
+
+def ask_choice(
+    task: str,
+    fields: Mapping[str, str],
+    options: Sequence[str],
+    *,
+    backend: Backend | None = None,
+    variants: int | None = None,
+    templates: TemplateBook | None = None,
+    calibration: TemperatureCalibration | None = None,
+) -> ChoiceResult:
+    """Ask a multiple-choice question with the ``choice`` templates of ``task``."""
+    return Copilot(backend, variants, templates, calibration).choice(task, fields, options)
+
+
+def judgment(
+    vignette: str,
+    question: str = "Did the event cause the outcome?",
+    *,
+    backend: Backend | None = None,
+    variants: int | None = None,
+    templates: TemplateBook | None = None,
+    calibration: TemperatureCalibration | None = None,
+) -> ChoiceResult:
+    """How would a typical person answer this causal question about the story? Yes/No.
+
+    Examples
+    --------
+    >>> r = judgment("Alice pushed the vase; it fell.", "Did Alice cause the vase to fall?")
+    ... # doctest: +SKIP
+    >>> r.answer in ("Yes", "No")  # doctest: +SKIP
+    True
+    """
+    return Copilot(backend, variants, templates, calibration).judgment(vignette, question)
+
+
+def actual_cause(
+    vignette: str,
+    event: str,
+    kind: CauseKind | str = CauseKind.NECESSARY,
+    *,
+    backend: Backend | None = None,
+    variants: int | None = None,
+    templates: TemplateBook | None = None,
+    calibration: TemperatureCalibration | None = None,
+) -> ChoiceResult:
+    """Is ``event`` a necessary (or sufficient) cause of the story's outcome? Yes/No."""
+    return Copilot(backend, variants, templates, calibration).actual_cause(vignette, event, kind)
+
+
+def counterfactual(
+    premise: str,
+    question: str,
+    options: Sequence[str],
+    *,
+    backend: Backend | None = None,
+    variants: int | None = None,
+    templates: TemplateBook | None = None,
+    calibration: TemperatureCalibration | None = None,
+) -> ChoiceResult:
+    """Which option answers the counterfactual ``question`` about ``premise`` (CRASS style)?
+
+    Examples
+    --------
+    >>> r = counterfactual("A man drinks water.", "What would have happened if the man had "
+    ...                    "drunk sand?", ["He would have choked.", "He would have been "
+    ...                    "refreshed."])  # doctest: +SKIP
+    """
+    cp = Copilot(backend, variants, templates, calibration)
+    return cp.counterfactual(premise, question, options)
