@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rung.graph import CausalGraph, is_m_separated
-from rung.identify import find_canonical_adjustment_set, find_optimal_adjustment_set
+from rung.identify import find_canonical_adjustment_set, find_o_set
 from rung.identify._bits import BitGraph, bit_graph, bits, clear_cache, select, union
 from tests.identify.conftest import random_admg
 
@@ -59,7 +59,7 @@ def test_select_and_union_follow_the_set_bits(mask: int) -> None:
     assert union(masks, mask) == want
 
 
-def test_optimal_set_exists_exactly_when_the_canonical_set_does() -> None:
+def test_o_set_exists_exactly_when_the_canonical_set_does() -> None:
     # the shortcut X <-> (causal node) => no set must agree with the complete criterion
     rng = np.random.default_rng(7)
     seen_none = 0
@@ -72,7 +72,7 @@ def test_optimal_set_exists_exactly_when_the_canonical_set_does() -> None:
             continue
         y = de[int(rng.integers(len(de)))]
         canonical = find_canonical_adjustment_set(g, x, y)
-        optimal = find_optimal_adjustment_set(g, x, y)
+        optimal = find_o_set(g, x, y)
         assert (canonical is None) == (optimal is None)
         seen_none += canonical is None
     assert seen_none > 20

@@ -9,8 +9,12 @@ from rung.identify.adjustment import (
     AdjustmentSearchError,
     find_adjustment_sets,
     find_canonical_adjustment_set,
-    find_optimal_adjustment_set,
+    find_minimal_adjustment_sets,
     is_valid_adjustment_set,
+)
+from rung.identify.direct import (
+    find_direct_effect_adjustment_sets,
+    is_valid_direct_effect_adjustment_set,
 )
 from rung.identify.api import Identification, identify
 from rung.identify.expr import Expr, Fraction, P, Product, Sum, from_json, one
@@ -18,6 +22,12 @@ from rung.identify.frontdoor import find_frontdoor_sets, is_frontdoor_set
 from rung.identify.hedge import Hedge
 from rung.identify.iv import Instrument, find_instruments, is_instrument
 from rung.identify.joint import JointDistribution, evaluate
+from rung.identify.optimal import (
+    OptimalAdjustment,
+    find_o_set,
+    find_optimal_adjustment_set,
+    optimal_adjustment,
+)
 from rung.identify.simplify import simplify
 from rung.identify.verify import VerificationReport, verify
 
@@ -29,6 +39,7 @@ __all__ = [
     "Identification",
     "Instrument",
     "JointDistribution",
+    "OptimalAdjustment",
     "P",
     "Product",
     "Sum",
@@ -36,15 +47,20 @@ __all__ = [
     "evaluate",
     "find_adjustment_sets",
     "find_canonical_adjustment_set",
+    "find_direct_effect_adjustment_sets",
     "find_frontdoor_sets",
     "find_instruments",
+    "find_minimal_adjustment_sets",
+    "find_o_set",
     "find_optimal_adjustment_set",
     "from_json",
     "identify",
     "is_frontdoor_set",
     "is_instrument",
     "is_valid_adjustment_set",
+    "is_valid_direct_effect_adjustment_set",
     "one",
+    "optimal_adjustment",
     "simplify",
     "verify",
 ]

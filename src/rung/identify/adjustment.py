@@ -1,4 +1,4 @@
-"""Covariate adjustment in ADMGs: the generalised adjustment criterion, minimal and optimal sets.
+"""Covariate adjustment in ADMGs: the generalised adjustment criterion, minimal and canonical sets.
 
 References
 ----------
@@ -6,13 +6,12 @@ Shpitser, VanderWeele & Robins (2010). On the validity of covariate adjustment. 
 Perković, Textor, Kalisch & Maathuis (2018). Complete graphical characterization and
 construction of adjustment sets in Markov equivalence classes of ancestral graphs. JMLR 18.
 van der Zander, Liśkiewicz & Textor (2019). Separators and adjustment sets in causal graphs:
-complete criteria and an algorithmic framework. Artificial Intelligence 270.
-Henckel, Perković & Maathuis (2022). Graphical criteria for efficient total effect estimation
-via adjustment in causal linear models. JRSS-B 84 (the optimal "O-set").
-Runge (2021). Necessary and sufficient graphical conditions for optimal adjustment sets in
-causal graphical models with hidden variables. NeurIPS (the O-set with bidirected edges).
+complete criteria and an algorithmic framework. Artificial Intelligence 270 (FindAdj and
+ListAdj with must-include ``I`` and allowed ``R`` sets, Sections 4-5).
 
 ``Z`` is a valid adjustment set for ``(X, Y)`` when ``P(y | do(x)) = Σ_z P(y | x, z) P(z)``.
+The optimal set is in :mod:`rung.identify.optimal`, direct effects in
+:mod:`rung.identify.direct`.
 """
 
 from __future__ import annotations
@@ -20,14 +19,14 @@ from __future__ import annotations
 from itertools import combinations
 
 from rung.graph import CausalGraph, NodeSet
-from rung.identify._bits import BitGraph, bit_graph, bits, union
-from rung.identify._query import check_query
+from rung.identify._bits import BitGraph, bit_graph, bits, lowest, union
+from rung.identify._query import QueryError, check_query
 
 __all__ = [
     "AdjustmentSearchError",
     "find_adjustment_sets",
     "find_canonical_adjustment_set",
-    "find_optimal_adjustment_set",
+    "find_minimal_adjustment_sets",
     "is_valid_adjustment_set",
 ]
 
@@ -36,7 +35,7 @@ class AdjustmentSearchError(ValueError):
     """Listing all minimal sets would enumerate too many candidate subsets."""
 
 
-def _causal_nodes(bg: BitGraph, x: int, y: int) -> int:
+def causal_nodes(bg: BitGraph, x: int, y: int) -> int:
     """cn(X, Y): nodes on proper causal paths from X to Y, X excluded (Y included)."""
     outside = bg.full & ~x
     start = union(bg.ch, x)
@@ -45,12 +44,13 @@ def _causal_nodes(bg: BitGraph, x: int, y: int) -> int:
     return de_xbar & an_xunder
 
 
-def _forbidden(bg: BitGraph, x: int, cn: int) -> int:
+def forbidden_nodes(bg: BitGraph, x: int, cn: int) -> int:
     """forb(X, Y) = De(cn) ∪ X."""
     return bg.descendants(cn, bg.full) | x
 
 
-def _valid(bg: BitGraph, x: int, y: int, z: int, cn: int, forb: int) -> bool:
+def is_valid_mask(bg: BitGraph, x: int, y: int, z: int, cn: int, forb: int) -> bool:
+    """The generalised adjustment criterion on masks (Perković et al. 2018, Definition 3.3)."""
     if z & (forb | y):
         return False
     # Z m-separates X and Y in the proper back-door graph (first edge of each proper
@@ -58,14 +58,38 @@ def _valid(bg: BitGraph, x: int, y: int, z: int, cn: int, forb: int) -> bool:
     return not bg.m_connected(x, y, z, cut_from=x, cut_to=cn)
 
 
-def _masks(
+def query_masks(
     graph: CausalGraph, treatment: NodeSet, outcome: NodeSet
 ) -> tuple[BitGraph, int, int, int, int]:
+    """``(bit graph, X, Y, cn, forb)`` of a checked query."""
     x, y, _ = check_query(graph, treatment, outcome)
     bg = bit_graph(graph)
     xm, ym = bg.mask(x), bg.mask(y)
-    cn = _causal_nodes(bg, xm, ym)
-    return bg, xm, ym, cn, _forbidden(bg, xm, cn)
+    cn = causal_nodes(bg, xm, ym)
+    return bg, xm, ym, cn, forbidden_nodes(bg, xm, cn)
+
+
+_masks = query_masks  # the former private name, still imported by rung.identify.validate
+
+
+def find_optimal_adjustment_set(
+    graph: CausalGraph, treatment: NodeSet, outcome: NodeSet
+) -> frozenset[str] | None:
+    """See :func:`rung.identify.optimal.find_optimal_adjustment_set` (its home now)."""
+    from rung.identify.optimal import find_optimal_adjustment_set as find
+
+    return find(graph, treatment, outcome)
+
+
+def constraint_masks(
+    graph: CausalGraph, bg: BitGraph, include: NodeSet, exclude: NodeSet
+) -> tuple[int, int]:
+    """Masks of the must-include and must-exclude nodes, checked to be observed and disjoint."""
+    observed = graph.projected()
+    inc, exc = observed.check_nodes(include), observed.check_nodes(exclude)
+    if inc & exc:
+        raise QueryError(f"{sorted(inc & exc)} both included and excluded: drop one of the two")
+    return bg.mask(inc), bg.mask(exc)
 
 
 def is_valid_adjustment_set(
@@ -79,87 +103,125 @@ def is_valid_adjustment_set(
     >>> is_valid_adjustment_set(g, "X", "Y", {"Z"}), is_valid_adjustment_set(g, "X", "Y", ())
     (True, False)
     """
-    bg, x, y, cn, forb = _masks(graph, treatment, outcome)
+    bg, x, y, cn, forb = query_masks(graph, treatment, outcome)
     z = graph.projected().check_nodes(adjustment)
-    return _valid(bg, x, y, bg.mask(z), cn, forb)
+    return is_valid_mask(bg, x, y, bg.mask(z), cn, forb)
+
+
+def find_sep(bg: BitGraph, x: int, y: int, must: int, allowed: int) -> int | None:
+    """FindAdj(I, R): ``An(X ∪ Y ∪ I) ∩ R`` when valid, else None; a valid ``Z`` with
+    ``I ⊆ Z ⊆ R`` exists iff it is (van der Zander et al. 2019, Theorem 4.4 / Lemma 5.2)."""
+    cn = causal_nodes(bg, x, y)
+    return _find_sep(bg, x, y, cn, forbidden_nodes(bg, x, cn), must, allowed)
+
+
+def _find_sep(bg: BitGraph, x: int, y: int, cn: int, forb: int, must: int, allowed: int
+              ) -> int | None:
+    r = allowed & ~(x | y | forb)
+    if must & ~r:
+        return None
+    z = bg.ancestors(x | y | must, bg.full) & r
+    return z if is_valid_mask(bg, x, y, z, cn, forb) else None
 
 
 def canonical_mask(bg: BitGraph, x: int, y: int) -> tuple[int, bool]:
     """Adjust(X, Y) = An(X ∪ Y) \\ (X ∪ Y ∪ forb) and whether it is valid; an adjustment set
     exists iff it is (van der Zander et al. 2019, Theorem 4.4)."""
-    cn = _causal_nodes(bg, x, y)
-    forb = _forbidden(bg, x, cn)
+    cn = causal_nodes(bg, x, y)
+    forb = forbidden_nodes(bg, x, cn)
     z = bg.ancestors(x | y, bg.full) & ~(x | y | forb)
-    return z, _valid(bg, x, y, z, cn, forb)
+    return z, is_valid_mask(bg, x, y, z, cn, forb)
 
 
-def o_set_mask(bg: BitGraph, x: int, y: int, cn: int, forb: int) -> int:
-    """The O-set formula: ``(C ∪ pa(cn ∪ C)) \\ (forb ∪ Y)`` with ``C`` the nodes of
-    An(X ∪ Y) \\ forb collider-connected to ``cn`` (Henckel et al. 2022; Runge 2021)."""
-    # kept to An(X ∪ Y): a collider-connected descendant of X outside An(X ∪ Y)
-    # (e.g. X -> W <-> Y) would open the path it sits on as a collider
-    an = bg.ancestors(x | y, bg.full)
-    coll = bg.district(cn, (an & ~forb) | cn) & ~forb
-    return (coll | union(bg.pa, cn | coll)) & ~(forb | y)
-
-
-def optimal_mask(bg: BitGraph, x: int, y: int) -> int | None:
-    """The O-set, or None when no valid adjustment set exists."""
-    cn = _causal_nodes(bg, x, y)
-    if union(bg.sp, x) & cn:
-        # X <-> C with C on a proper causal path: X <-> C -> ... -> Y runs through forbidden
-        # nodes only, so no valid set can block it
-        return None
-    forb = _forbidden(bg, x, cn)
-    o = o_set_mask(bg, x, y, cn, forb)
-    if _valid(bg, x, y, o, cn, forb):
-        return o
-    z, ok = canonical_mask(bg, x, y)
-    return z if ok else None
+def count_valid_sets(bg: BitGraph, x: int, y: int, limit: int) -> int:
+    """How many valid adjustment sets exist, counted up to ``limit`` (ListAdj of van der
+    Zander et al. 2019, Algorithm 2: polynomial delay per set)."""
+    cn = causal_nodes(bg, x, y)
+    forb = forbidden_nodes(bg, x, cn)
+    count = 0
+    stack = [(0, bg.full & ~(x | y | forb))]
+    while stack and count < limit:
+        must, allowed = stack.pop()
+        if _find_sep(bg, x, y, cn, forb, must, allowed) is None:
+            continue
+        free = allowed & ~must
+        if not free:
+            count += 1
+            continue
+        v = 1 << lowest(free)
+        stack.append((must, allowed & ~v))
+        stack.append((must | v, allowed))
+    return count
 
 
 def find_canonical_adjustment_set(
-    graph: CausalGraph, treatment: NodeSet, outcome: NodeSet
-) -> frozenset[str] | None:
-    """The canonical set An(X ∪ Y) \\ (X ∪ Y ∪ forb), or None when no set is valid."""
-    x, y, _ = check_query(graph, treatment, outcome)
-    bg = bit_graph(graph)
-    z, ok = canonical_mask(bg, bg.mask(x), bg.mask(y))
-    return bg.names_of(z) if ok else None
-
-
-def find_optimal_adjustment_set(
-    graph: CausalGraph, treatment: NodeSet, outcome: NodeSet
-) -> frozenset[str] | None:
-    """The optimal adjustment set O(X, Y) (smallest asymptotic variance), or None.
-
-    In a DAG this is ``pa(cn) \\ forb`` (Henckel, Perković & Maathuis 2022); with bidirected
-    edges the nodes collider-connected to ``cn`` and their parents are added (Runge 2021).
-    Should that set fail the criterion, the canonical set is returned instead.
-
-    Examples
-    --------
-    >>> g = CausalGraph.from_edges("A -> X -> M -> Y; A -> Y; B -> M; C -> X")
-    >>> sorted(find_optimal_adjustment_set(g, "X", "Y"))
-    ['A', 'B']
-    """
-    x, y, _ = check_query(graph, treatment, outcome)
-    bg = bit_graph(graph)
-    o = optimal_mask(bg, bg.mask(x), bg.mask(y))
-    return None if o is None else bg.names_of(o)
-
-
-def find_adjustment_sets(
     graph: CausalGraph,
     treatment: NodeSet,
     outcome: NodeSet,
     *,
+    include: NodeSet = (),
+    exclude: NodeSet = (),
+) -> frozenset[str] | None:
+    """The canonical set ``An(X ∪ Y ∪ I) \\ (X ∪ Y ∪ forb ∪ exclude)``, or None when no
+    valid set contains ``include`` and avoids ``exclude``.
+
+    Examples
+    --------
+    >>> g = CausalGraph.from_edges("A -> X -> Y; A -> Y; B -> Y")
+    >>> sorted(find_canonical_adjustment_set(g, "X", "Y"))
+    ['A', 'B']
+    >>> find_canonical_adjustment_set(g, "X", "Y", exclude="A") is None
+    True
+    """
+    x, y, _ = check_query(graph, treatment, outcome)
+    bg = bit_graph(graph)
+    inc, exc = constraint_masks(graph, bg, include, exclude)
+    z = find_sep(bg, bg.mask(x), bg.mask(y), inc, bg.full & ~exc)
+    return None if z is None else bg.names_of(z)
+
+
+def minimal_masks(
+    bg: BitGraph, x: int, y: int, must: int, allowed: int, max_candidates: int
+) -> list[int]:
+    """Minimal valid sets ``Z`` with ``must ⊆ Z ⊆ allowed``, smallest first."""
+    cn = causal_nodes(bg, x, y)
+    forb = forbidden_nodes(bg, x, cn)
+    cand = _find_sep(bg, x, y, cn, forb, must, allowed)
+    if cand is None:
+        return []
+    nodes = list(bits(cand & ~must))
+    if len(nodes) > max_candidates:
+        raise AdjustmentSearchError(
+            f"{len(nodes)} candidate adjustment nodes exceed max_candidates={max_candidates}; "
+            "raise max_candidates or use find_canonical_adjustment_set"
+        )
+    found: list[int] = []
+    for k in range(len(nodes) + 1):
+        for combo in combinations(nodes, k):
+            z = must | sum(1 << i for i in combo)
+            if any(f & z == f for f in found):
+                continue
+            if is_valid_mask(bg, x, y, z, cn, forb):
+                found.append(z)
+    return found
+
+
+def find_minimal_adjustment_sets(
+    graph: CausalGraph,
+    treatment: NodeSet,
+    outcome: NodeSet,
+    *,
+    include: NodeSet = (),
+    exclude: NodeSet = (),
     max_candidates: int = 20,
 ) -> list[frozenset[str]]:
     """All minimal valid adjustment sets, smallest first (empty list when none exists).
 
-    Minimal sets lie inside ``An(X ∪ Y) \\ (X ∪ Y ∪ forb)``; its subsets are enumerated by
-    size, skipping supersets of sets already found.
+    A set is minimal when no proper subset containing ``include`` is valid; sets never
+    contain a node of ``exclude`` (dagitty's ``adjustmentSets``, whose ``[adjusted]`` nodes
+    are must-include nodes). Minimal sets lie inside ``An(X ∪ Y ∪ I) \\ (X ∪ Y ∪ forb)``
+    (van der Zander et al. 2019); its subsets are enumerated by size, skipping supersets
+    of sets already found.
 
     Raises
     ------
@@ -169,26 +231,33 @@ def find_adjustment_sets(
     Examples
     --------
     >>> g = CausalGraph.from_edges("A -> B -> X -> Y; A -> C -> Y")
-    >>> [sorted(s) for s in find_adjustment_sets(g, "X", "Y")]
+    >>> [sorted(s) for s in find_minimal_adjustment_sets(g, "X", "Y")]
     [['A'], ['B'], ['C']]
+    >>> [sorted(s) for s in find_minimal_adjustment_sets(g, "X", "Y", include="A",
+    ...                                                   exclude="C")]
+    [['A']]
     """
-    bg, x, y, cn, forb = _masks(graph, treatment, outcome)
-    cand, ok = canonical_mask(bg, x, y)
-    if not ok:
-        return []
-    nodes = list(bits(cand))
-    if len(nodes) > max_candidates:
-        raise AdjustmentSearchError(
-            f"{len(nodes)} candidate adjustment nodes exceed max_candidates={max_candidates}; "
-            "raise max_candidates or use find_optimal_adjustment_set"
-        )
-    found: list[int] = []
-    for k in range(len(nodes) + 1):
-        for combo in combinations(nodes, k):
-            z = sum(1 << i for i in combo)
-            if any(f & z == f for f in found):
-                continue
-            if _valid(bg, x, y, z, cn, forb):
-                found.append(z)
+    x, y, _ = check_query(graph, treatment, outcome)
+    bg = bit_graph(graph)
+    inc, exc = constraint_masks(graph, bg, include, exclude)
+    found = minimal_masks(bg, bg.mask(x), bg.mask(y), inc, bg.full & ~exc, max_candidates)
     return [bg.names_of(z) for z in found]
 
+
+def find_adjustment_sets(
+    graph: CausalGraph,
+    treatment: NodeSet,
+    outcome: NodeSet,
+    *,
+    max_candidates: int = 20,
+) -> list[frozenset[str]]:
+    """All minimal valid adjustment sets: :func:`find_minimal_adjustment_sets` without
+    constraints (the original name, kept).
+
+    Examples
+    --------
+    >>> g = CausalGraph.from_edges("A -> B -> X -> Y; A -> C -> Y")
+    >>> len(find_adjustment_sets(g, "X", "Y"))
+    3
+    """
+    return find_minimal_adjustment_sets(graph, treatment, outcome, max_candidates=max_candidates)

@@ -1,6 +1,6 @@
 """The entry point :func:`identify`: the simplest valid estimand first, with its method.
 
-Order tried for ``P(y | do(x))``: back-door adjustment (the optimal O-set), front-door (the
+Order tried for ``P(y | do(x))``: back-door adjustment (the O-set), front-door (the
 mediators on the causal paths), then the complete ID algorithm. With ``given`` the query
 ``P(y | do(x), z)`` goes to IDC. Instrumental variables do not identify ``P(y | do(x))``
 non-parametrically, so :func:`identify` never answers ``"iv"``; see
@@ -17,11 +17,11 @@ from rung.graph import CausalGraph, NodeSet
 from rung.identify._bits import BitGraph, bit_graph
 from rung.identify._ir import Node, marg, prod, term
 from rung.identify._query import check_query
-from rung.identify.adjustment import optimal_mask
 from rung.identify.expr import Expr
 from rung.identify.frontdoor import candidate_mask, frontdoor_estimand, frontdoor_ok
 from rung.identify.hedge import Hedge, NotIdentifiable
 from rung.identify.id_algorithm import id_effect, idc_effect
+from rung.identify.optimal import o_set_mask
 from rung.identify.simplify import raise_ir
 
 __all__ = ["Identification", "identify"]
@@ -82,12 +82,15 @@ def _fmt(names: frozenset[str]) -> str:
     return "{" + ", ".join(sorted(names)) + "}"
 
 
-def _backdoor(bg: BitGraph, x: int, y: int) -> tuple[Node, int] | None:
-    z = optimal_mask(bg, x, y)
+def _backdoor(bg: BitGraph, x: int, y: int) -> tuple[Node, int, str] | None:
+    z = o_set_mask(bg, x, y)
     if z is None:
         return None
-    # Σ_z P(y | x, z) P(z)
-    return marg(z, prod([term(y, x | z), term(z)])), z
+    # Σ_z P(y | x, z) P(z); with latents the O-set need not be optimal (Runge 2021), and
+    # deciding it costs more than identification, so the claim is left to optimal_adjustment
+    label = ("optimal O-set" if not any(bg.sp) else
+             "O-set of Runge 2021, optimal only when an optimal set exists")
+    return marg(z, prod([term(y, x | z), term(z)])), z, label
 
 
 def identify(
@@ -128,12 +131,12 @@ def identify(
     if not z:
         found = _backdoor(bg, x, y)
         if found is not None:
-            ir, adj = found
+            ir, adj, label = found
             names = bg.names_of(adj)
             return Identification(
                 identifiable=True, method="backdoor", _ir=ir, adjustment_set=names,
                 reason=f"back-door adjustment for {_fmt(names)} (generalised adjustment "
-                "criterion; optimal O-set)", **base,  # type: ignore[arg-type]
+                f"criterion; {label})", **base,  # type: ignore[arg-type]
             )
         m = candidate_mask(bg, x, y)
         if frontdoor_ok(bg, x, y, m):
