@@ -120,8 +120,8 @@ def check_against_reference(g: CausalGraph, x: str, y: str, rng: np.random.Gener
         unbeaten &= _always_best(reference_variances(g, x, y, valid, rng, 500))
         if not unbeaten.any():
             return "no optimal"
-    raise AssertionError(f"{g}: {x} -> {y}: rung says {res.reason!r} but "
-                         f"{[sorted(z) for z, u in zip(valid, unbeaten) if u]} always won")
+    winners = [sorted(z) for z, u in zip(valid, unbeaten, strict=True) if u]
+    raise AssertionError(f"{g}: {x} -> {y}: rung says {res.reason!r} but {winners} always won")
 
 
 SMUCLER_FIG5 = "dag { X -> Y; Z1 -> X; Z1 -> Z2; U -> Z2; U -> Y; U [latent] }"

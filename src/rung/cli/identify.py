@@ -1,38 +1,140 @@
-"""``rung identify``: identify a causal effect by do-calculus (parsing only)."""
+"""``rung identify``: identify a causal effect by do-calculus and list its adjustment sets."""
 
 from __future__ import annotations
+
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from rung.cli._common import cli_errors, print_json
 from rung.graph.io import read_graph
 
+if TYPE_CHECKING:
+    from rung.identify.adjustment_report import AdjustmentReport, SetCheck
+    from rung.identify.api import Identification
+    from rung.identify.roles import QueryRoles
+
 __all__ = ["app"]
 
 app = typer.Typer(no_args_is_help=True, context_settings={"allow_interspersed_args": True})
 
 
-@app.callback(invoke_without_command=True)
-@cli_errors
-def identify_command(
-    graph: str = typer.Argument(..., help="Graph text (edges, dagitty, DOT) or a file path."),
-    treatment: list[str] = typer.Option(..., "--treatment", "-x", help="Treatment (repeat)."),
-    outcome: list[str] = typer.Option(..., "--outcome", "-y", help="Outcome (repeat)."),
-    given: list[str] = typer.Option([], "--given", "-z", help="Conditioning variable (repeat)."),
-    json: bool = typer.Option(False, "--json", help="Print the JSON result."),
-) -> None:
-    """Identify P(outcome | do(treatment), given); exit 0 whether or not identifiable."""
-    from rung.identify import identify
+class EffectKind(StrEnum):
+    """Which effect the adjustment sets are for (dagitty's ``effect``)."""
 
-    res = identify(read_graph(graph), treatment, outcome, given)
-    if json:
-        print_json(res.to_json())
-        return
+    total = "total"
+    direct = "direct"
+
+
+def _fmt(names: frozenset[str] | None) -> str:
+    return "none" if names is None else "{" + ", ".join(sorted(names)) + "}"
+
+
+def _query_text(res: Identification) -> str:
     query = f"P({','.join(sorted(res.outcome))} | do({','.join(sorted(res.treatment))})"
-    query += f", {','.join(sorted(res.given))})" if res.given else ")"
+    return query + (f", {','.join(sorted(res.given))})" if res.given else ")")
+
+
+def _echo_identification(res: Identification) -> None:
+    query = _query_text(res)
     if res.identifiable and res.estimand is not None:
         typer.echo(f"{query} is identifiable ({res.method})")
         typer.echo(f"  {query} = {res.estimand.to_text()}")
     else:
         typer.echo(f"{query} is NOT identifiable")
     typer.echo(f"  {res.reason}")
+
+
+def _echo_report(rep: AdjustmentReport, res: Identification) -> None:
+    x, y = ",".join(sorted(res.treatment)), ",".join(sorted(res.outcome))
+    what = "direct effect (single-door criterion)" if rep.effect == "direct" else "total effect"
+    cons = "".join([f", must include {_fmt(rep.include)}" if rep.include else "",
+                    f", must exclude {_fmt(rep.exclude)}" if rep.exclude else ""])
+    typer.echo(f"Adjustment sets for the {what} of {x} on {y}{cons}:")
+    if rep.minimal_sets is not None:
+        listed = "; ".join(_fmt(s) for s in rep.minimal_sets) or "none"
+        typer.echo(f"  minimal: {listed}")
+    if rep.effect == "total":
+        typer.echo(f"  canonical: {_fmt(rep.canonical_set)}")
+        opt = rep.optimal
+        if opt is not None and opt.optimal and rep.optimal_set is None:
+            typer.echo(f"  optimal: {_fmt(opt.o_set)} (does not meet the constraints)")
+        elif opt is not None and opt.optimal:
+            typer.echo(f"  optimal: {_fmt(opt.o_set)}")
+        elif opt is not None and opt.o_set is not None:
+            typer.echo(f"  optimal: none; {opt.reason} (the O-set {_fmt(opt.o_set)} is valid)")
+    if rep.note:
+        typer.echo(f"  {rep.note}")
+
+
+def _echo_adjusted(check: SetCheck) -> None:
+    if check.valid:
+        typer.echo(f"The graph's [adjusted] set {_fmt(check.nodes)} is valid and is used.")
+    else:
+        typer.echo(f"The graph's [adjusted] set {_fmt(check.nodes)} is NOT valid: "
+                   f"{check.reason}; it is not used.")
+        if check.completions:
+            listed = "; ".join(_fmt(c) for c in check.completions)
+            typer.echo(f"  minimal valid sets that contain it: {listed}")
+
+
+def _json(res: Identification, roles: QueryRoles, rep: AdjustmentReport | None,
+          check: SetCheck | None) -> dict[str, Any]:
+    out = res.to_json()
+    out["roles"] = roles.to_json()
+    out["adjustment"] = None if rep is None else rep.to_json()
+    out["graph_adjusted"] = None if check is None else {**check.to_json(), "used": check.valid}
+    return out
+
+
+@app.callback(invoke_without_command=True)
+@cli_errors
+def identify_command(
+    graph: str = typer.Argument(..., help="Graph text (edges, dagitty, DOT) or a file path."),
+    treatment: list[str] = typer.Option(
+        [], "--treatment", "-x", help="Treatment (repeat); default: the graph's [exposure]."),
+    outcome: list[str] = typer.Option(
+        [], "--outcome", "-y", help="Outcome (repeat); default: the graph's [outcome]."),
+    given: list[str] = typer.Option([], "--given", "-z", help="Conditioning variable (repeat)."),
+    include: list[str] = typer.Option(
+        [], "--include", help="Node every listed adjustment set must contain (repeat)."),
+    exclude: list[str] = typer.Option(
+        [], "--exclude", help="Node no listed adjustment set may contain (repeat)."),
+    effect: EffectKind = typer.Option(
+        EffectKind.total, "--effect", help="Adjustment sets for the total or direct effect."),
+    json: bool = typer.Option(False, "--json", help="Print the JSON result."),
+) -> None:
+    """Identify P(outcome | do(treatment), given) and list every minimal adjustment set,
+    the canonical and the optimal set; exit 0 whether or not identifiable."""
+    from rung.identify import identify
+    from rung.identify.adjustment_report import adjustment_report, check_graph_adjusted
+    from rung.identify.api import identify_with_adjustment
+    from rung.identify.roles import graph_tagged, resolve_roles
+
+    g = read_graph(graph)
+    roles = resolve_roles(g, treatment, outcome)
+    x, y = roles.treatment, roles.outcome
+    res = identify(g, x, y, given)
+    rep = check = None
+    if not given:
+        rep = adjustment_report(g, x, y, include=include, exclude=exclude, effect=effect.value)
+        drawn = graph_tagged(g, "adjusted")
+        if drawn:
+            check = check_graph_adjusted(g, x, y, drawn)
+            if check.valid and effect is EffectKind.total:
+                res = identify_with_adjustment(g, x, y, drawn)
+    if json:
+        print_json(_json(res, roles, rep, check))
+        return
+    for note in roles.notes:
+        typer.echo(f"note: {note}")
+    if roles.treatment_from == "graph":
+        typer.echo(f"note: treatment {', '.join(x)} from the graph's [exposure] tag")
+    if roles.outcome_from == "graph":
+        typer.echo(f"note: outcome {', '.join(y)} from the graph's [outcome] tag")
+    _echo_identification(res)
+    if check is not None:
+        _echo_adjusted(check)
+    if rep is not None:
+        _echo_report(rep, res)

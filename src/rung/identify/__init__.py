@@ -12,11 +12,11 @@ from rung.identify.adjustment import (
     find_minimal_adjustment_sets,
     is_valid_adjustment_set,
 )
+from rung.identify.api import Identification, identify
 from rung.identify.direct import (
     find_direct_effect_adjustment_sets,
     is_valid_direct_effect_adjustment_set,
 )
-from rung.identify.api import Identification, identify
 from rung.identify.expr import Expr, Fraction, P, Product, Sum, from_json, one
 from rung.identify.frontdoor import find_frontdoor_sets, is_frontdoor_set
 from rung.identify.hedge import Hedge

@@ -82,13 +82,18 @@ def find_optimal_adjustment_set(
 
 
 def constraint_masks(
-    graph: CausalGraph, bg: BitGraph, include: NodeSet, exclude: NodeSet
+    graph: CausalGraph, bg: BitGraph, include: NodeSet, exclude: NodeSet,
+    query: frozenset[str] = frozenset(),
 ) -> tuple[int, int]:
-    """Masks of the must-include and must-exclude nodes, checked to be observed and disjoint."""
+    """Masks of the must-include and must-exclude nodes, checked to be observed, disjoint
+    and (for ``include``) outside the treatment and outcome nodes ``query``."""
     observed = graph.projected()
     inc, exc = observed.check_nodes(include), observed.check_nodes(exclude)
     if inc & exc:
         raise QueryError(f"{sorted(inc & exc)} both included and excluded: drop one of the two")
+    if inc & query:
+        raise QueryError(f"{sorted(inc & query)} is a treatment or outcome and cannot be in an "
+                         "adjustment set: drop it from the included nodes")
     return bg.mask(inc), bg.mask(exc)
 
 
@@ -175,7 +180,7 @@ def find_canonical_adjustment_set(
     """
     x, y, _ = check_query(graph, treatment, outcome)
     bg = bit_graph(graph)
-    inc, exc = constraint_masks(graph, bg, include, exclude)
+    inc, exc = constraint_masks(graph, bg, include, exclude, x | y)
     z = find_sep(bg, bg.mask(x), bg.mask(y), inc, bg.full & ~exc)
     return None if z is None else bg.names_of(z)
 
@@ -239,7 +244,7 @@ def find_minimal_adjustment_sets(
     """
     x, y, _ = check_query(graph, treatment, outcome)
     bg = bit_graph(graph)
-    inc, exc = constraint_masks(graph, bg, include, exclude)
+    inc, exc = constraint_masks(graph, bg, include, exclude, x | y)
     found = minimal_masks(bg, bg.mask(x), bg.mask(y), inc, bg.full & ~exc, max_candidates)
     return [bg.names_of(z) for z in found]
 

@@ -37,20 +37,29 @@ def _sorted(s: frozenset[str] | None) -> list[str] | None:
 
 @dataclass(frozen=True)
 class SetCheck:
-    """A set the user supplied (e.g. the graph's ``[adjusted]`` nodes) and its verdict."""
+    """A set the user supplied (e.g. the graph's ``[adjusted]`` nodes) and its verdict.
+
+    ``completions`` are the minimal valid sets that contain it (what dagitty lists for a
+    graph with ``[adjusted]`` nodes); None when the search was capped.
+    """
 
     nodes: frozenset[str]
     valid: bool
     reason: str
+    completions: tuple[frozenset[str], ...] | None = ()
 
     def to_json(self) -> dict[str, Any]:
         """JSON form."""
-        return {"set": sorted(self.nodes), "valid": self.valid, "reason": self.reason}
+        comp = None if self.completions is None else [sorted(c) for c in self.completions]
+        return {"set": sorted(self.nodes), "valid": self.valid, "reason": self.reason,
+                "minimal_sets_containing": comp}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> SetCheck:
         """Inverse of :meth:`to_json`."""
-        return cls(frozenset(data["set"]), bool(data["valid"]), str(data["reason"]))
+        comp = data.get("minimal_sets_containing", [])
+        return cls(frozenset(data["set"]), bool(data["valid"]), str(data["reason"]),
+                   None if comp is None else tuple(frozenset(c) for c in comp))
 
 
 @dataclass(frozen=True)
@@ -171,10 +180,19 @@ def check_graph_adjusted(
     'M is a mediator (X -> M); adjusting for it biases the effect'
     >>> check_graph_adjusted(g, "X", "Y", ()).reason
     'X <- Z -> Y is open'
+    >>> m = CausalGraph.from_edges("A -> Z <- B; A -> X -> Y; B -> Y")
+    >>> [sorted(c) for c in check_graph_adjusted(m, "X", "Y", {"Z"}).completions]
+    [['A', 'Z'], ['B', 'Z']]
     """
     nodes = as_node_set(adjusted)
+    x, y, _ = check_query(graph, treatment, outcome)
     try:
-        check_adjustment_set(graph, treatment, outcome, nodes)
+        completions: tuple[frozenset[str], ...] | None = tuple(
+            find_minimal_adjustment_sets(graph, x, y, include=nodes))
+    except AdjustmentSearchError:
+        completions = None
+    try:
+        check_adjustment_set(graph, x, y, nodes)
     except InvalidSetError as err:
-        return SetCheck(nodes, False, err.reason)
-    return SetCheck(nodes, True, "valid (generalised adjustment criterion)")
+        return SetCheck(nodes, False, err.reason, completions)
+    return SetCheck(nodes, True, "valid (generalised adjustment criterion)", completions)

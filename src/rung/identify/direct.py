@@ -84,7 +84,7 @@ def find_direct_effect_adjustment_sets(
     xs, ys, _ = check_query(graph, treatment, outcome)
     bg = bit_graph(graph)
     x, y = bg.mask(xs), bg.mask(ys)
-    inc, exc = constraint_masks(graph, bg, include, exclude)
+    inc, exc = constraint_masks(graph, bg, include, exclude, xs | ys)
     allowed = bg.full & ~(exc | _excluded(bg, x, y))
     if inc & ~allowed:
         return []

@@ -130,8 +130,9 @@ def _condition_one(q: _Query, o: int, coll: int) -> tuple[bool | None, str]:
             alt = _o_mask(q, path)
             if alt is not None and is_valid_mask(bg, q.x, q.y, alt, q.cn, q.forb):
                 name = bg.names[i]
-                return False, (f"{name} can be added to a valid set through the collider path "
-                               f"of {_fmt(bg, path)} (Runge 2021, Theorem 3, condition I fails)")
+                return False, (f"{name}, outside the O-set, joins a valid set with the "
+                               f"collider path through {_fmt(bg, path)} (Runge 2021, Theorem 3, "
+                               f"condition I fails at {name})")
     return True, ""
 
 
@@ -151,9 +152,11 @@ def _condition_two(q: _Query, o: int, p: int) -> tuple[bool, str]:
             frontier = union(bg.sp, frontier & inside) & (inside | q.targets) & ~reached
             reached |= frontier
         if not reached & q.targets:
-            return False, (f"{bg.names[i]} is in the O-set only as a collider-path node or its "
-                           f"parent, and it is associated with the treatment given the rest "
-                           "(Runge 2021, Theorem 3, condition II fails)")
+            name = bg.names[i]
+            return False, (f"{name} is in the O-set as a collider-path node or the parent of "
+                           f"one, is dependent on the treatment given the rest of the O-set, "
+                           f"and has no collider path into the outcome through it (Runge "
+                           f"2021, Theorem 3, condition II fails at {name})")
     return True, ""
 
 
