@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 
 import pytest
@@ -50,3 +51,33 @@ def test_errors(tmp_path):
     (tmp_path / "x.json").write_text("{}")
     with pytest.raises(ValueError, match="not a rung calibration"):
         TemperatureCalibration.load(tmp_path / "x.json")
+
+
+@pytest.mark.parametrize("bad", [-2.0, 0.0, math.nan, math.inf, "warm", True, None])
+def test_invalid_temperatures_are_refused_naming_value_and_range(tmp_path, bad):
+    path = tmp_path / "cal.json"
+    path.write_text(json.dumps({"temperature": bad}))  # NaN and Infinity as JSON allows
+    with pytest.raises(ValueError) as err:
+        TemperatureCalibration.load(path)
+    assert repr(bad) in str(err.value) and "finite number > 0" in str(err.value)
+    assert "0.05-20" in str(err.value)
+    with pytest.raises(ValueError, match="finite number > 0"):
+        TemperatureCalibration.with_temperature(bad)  # type: ignore[arg-type]
+
+
+def test_a_tampered_temperature_is_refused_at_use():
+    cal = TemperatureCalibration.with_temperature(2.0)
+    assert cal.transform({"a": 0.8, "b": 0.2})["a"] == pytest.approx(2 / 3)  # sqrt(4) : 1
+    cal.temperature_ = -2.0  # would invert the probabilities, the answer kept
+    with pytest.raises(ValueError, match=r"-2\.0"):
+        cal.transform({"a": 0.8, "b": 0.2})
+
+
+def test_json_never_holds_nan(tmp_path):
+    cal = TemperatureCalibration.with_temperature(1.5)
+    cal.save(tmp_path / "c.json")
+    text = (tmp_path / "c.json").read_text()
+    assert "NaN" not in text and json.loads(text)["nll_before"] is None
+    assert TemperatureCalibration.load(tmp_path / "c.json").temperature_ == 1.5
+    with pytest.raises(ValueError, match="bounds"):
+        TemperatureCalibration(bounds=(0.0, 5.0))

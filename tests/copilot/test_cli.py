@@ -106,3 +106,104 @@ def test_graph_top_k_option_reaches_the_library():
     top = runner.invoke(main.app, [*args, "--top-k", "1"])
     assert len(json.loads(top.stdout)["edges"]) == 1
     assert json.loads(top.stdout)["calls"] == 4
+
+
+SCRIPTED = ["--model", "scripted", "--no-cache"]
+
+
+def test_pairwise_tie_answers_undecided():
+    # the scripted test double scores every option alike: A->B and B->A tie exactly
+    res = runner.invoke(main.app, ["ask", "pairwise", "altitude", "temperature", "-k", "2",
+                                   *SCRIPTED])
+    assert res.exit_code == 0, res.output
+    assert "answer undecided" in res.stdout and "margin 0.000 < 0.05" in res.stdout
+    js = json.loads(runner.invoke(main.app, ["ask", "pairwise", "altitude", "temperature",
+                                             "-k", "2", *SCRIPTED, "--json"]).stdout)
+    assert js["decision"] == "undecided" and js["decided"] is False
+    assert js["answer"] in ("A->B", "B->A", "none")  # the best guess, key kept
+
+
+@pytest.mark.parametrize("bad", ["-2", "0", "NaN", "Infinity", '"hot"'])
+def test_bad_calibration_temperature_exits_2_naming_it(tmp_path, bad):
+    cal = tmp_path / "cal.json"
+    cal.write_text(f'{{"temperature": {bad}}}')
+    res = runner.invoke(main.app, ["ask", "pairwise", "a", "b", "-k", "2", *SCRIPTED,
+                                   "--calibration", str(cal), "--json"])
+    assert res.exit_code == 2, res.output
+    assert "Traceback" not in res.output and res.stdout == ""
+    assert "temperature" in res.stderr and "finite number > 0" in res.stderr
+    assert str(cal) in res.stderr
+
+
+def test_empty_graph_is_reported_never_written_silently(tmp_path):
+    dot = tmp_path / "g.dot"
+    res = runner.invoke(main.app, ["ask", "graph", "--variables", "a,b", *SCRIPTED, "-o",
+                                   str(dot)])
+    assert res.exit_code == 0, res.output
+    assert f"warning: {dot} holds an empty graph" in res.stderr
+    assert "--top-k" in res.stderr and "--threshold" in res.stderr
+    assert "// empty:" in dot.read_text()
+    js = json.loads(runner.invoke(main.app, ["ask", "graph", "--variables", "a,b", *SCRIPTED,
+                                             "--json"]).stdout)
+    assert js["empty"] is True and "--top-k" in js["empty_reason"]
+    assert [(u["from"], u["to"]) for u in js["undecided"]] == [("a", "b")]
+
+
+def test_custom_template_is_asked_or_explained(tmp_path):
+    mine = tmp_path / "mine.toml"
+    mine.write_text('[[template]]\nid = "mine"\nfamily = "pairwise"\n'
+                    'text = "{preamble}Would changing {x} move {y}? {first} or {second}."\n'
+                    '[[template]]\nid = "off"\nfamily = "pairwise"\nenabled = false\n'
+                    'text = "{preamble}{x} {y} {first} {second}"\n')
+    res = runner.invoke(main.app, ["ask", "pairwise", "a", "b", *SCRIPTED, "--templates",
+                                   str(mine), "--json"])
+    assert res.exit_code == 0, res.output
+    js = json.loads(res.stdout)
+    assert len(js["variants"]) == 8 and js["variants"][0]["prompt_id"] == "mine"
+    assert "template 'off' (pairwise) was not asked: it is disabled" in res.stderr
+
+
+def test_role_commands_match_the_role_enum():
+    from rung.cli.ask import ROLE_NAMES
+    from rung.copilot import Role
+
+    assert tuple(r.value for r in Role) == ROLE_NAMES
+    res = runner.invoke(main.app, ["ask", "mediators", "x", "y", "--candidate", "z",
+                                   *SCRIPTED, "--json"])
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)["role"] == "mediator"
+
+
+def test_non_finite_json_is_a_backend_error():
+    import math
+
+    from rung.cli.ask import _print_json
+    from rung.lm.base import LMError
+
+    with pytest.raises(LMError, match="non-finite"):
+        _print_json({"p": math.nan})
+
+
+def _tuebingen_dir():
+    from pathlib import Path
+
+    for up in Path(__file__).resolve().parents:
+        if (up / "shared" / "data" / "tuebingen" / "pairs.csv").is_file():
+            return up / "shared" / "data"
+    pytest.skip("../shared/data/tuebingen not found")
+
+
+def test_calibrate_command_writes_a_calibration(tmp_path):
+    out = tmp_path / "edge.json"
+    res = runner.invoke(main.app, ["ask", "calibrate", "--pairs", "4", "--heldout", "2",
+                                   "--data-dir", str(_tuebingen_dir()), *SCRIPTED, "-o",
+                                   str(out)])
+    assert res.exit_code == 0, res.output
+    from rung.copilot import EdgeCalibration
+
+    cal = EdgeCalibration.from_json(json.loads(out.read_text()))
+    assert cal.n == 8 and cal.heldout_after is not None and cal.heldout_after.n == 4
+    assert "Tübingen" in cal.fitted_on and cal.model == "scripted"
+    bad = runner.invoke(main.app, ["ask", "calibrate", "--pairs", "500", *SCRIPTED,
+                                   "--data-dir", str(_tuebingen_dir())])
+    assert bad.exit_code == 2 and "available" in bad.stderr

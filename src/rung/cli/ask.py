@@ -162,12 +162,12 @@ def _show(result: Any, title: str, as_json: bool = False) -> None:
     console.print(table)
     probs = ", ".join(f"{k}: {p:.3f}" for k, p in result.probabilities.items())
     if result.decided:
-        console.print(f"[bold]answer[/bold] {result.answer}  ({probs})", highlight=False)
+        typer.echo(f"answer {result.answer}  ({probs})")
     else:
-        console.print(f"[bold]answer undecided[/bold] (best guess {result.answer}: "
-                      f"{result.decision.reason})  ({probs})", highlight=False)
+        typer.echo(f"answer undecided  (best guess {result.answer}; {probs})")
+        typer.echo(f"  why: {result.decision.reason}")
     pb = result.position_bias
-    console.print(
+    typer.echo(
         f"agreement {result.agreement:.2f} · entropy {result.entropy:.2f} bits · "
         f"{result.calls} model calls · first-option share raw {pb.first_share_raw} → "
         f"debiased {pb.first_share_debiased}"
