@@ -1,0 +1,262 @@
+"""The verdict: one honest headline for the report, the terminal and ``result.json``.
+
+``status`` is ``"ok"`` only when nothing below raises a flag; otherwise ``"check"``:
+
+- the effect is not identifiable on the final graph, or an estimator failed;
+- a refuter failed (each failure is named with its message, e.g. the graph refuter's
+  rejected independences);
+- the estimators' intervals do not overlap, or their signs differ;
+- the LLM contradicts a mark the data compelled (every such pair is also a row of the
+  disagreement table), whether or not its probability reached the threshold;
+- the effect depends on orientations the data did not compel: the plausible graphs of
+  :mod:`rung.workflow.members` give different effects. The verdict then gives no single
+  effect but its ``range``, which spans every plausible graph's interval;
+- some plausible graphs do not identify the effect, were not estimated, or the class was
+  too large to list completely.
+
+With one effect across the plausible graphs, ``effect`` and ``interval`` are the final
+graph's classic estimate (regression adjustment or the front-door estimator; the
+generative estimate when it is the only one) when the final graph identifies the effect
+the same way, else the class's estimate.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from rung.workflow.class_effects import ClassEffects, MemberEffect
+
+__all__ = ["EstimatorResult", "RefuterOutcome", "Verdict", "decide_verdict", "estimators_agree"]
+
+Status = Literal["ok", "check"]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The headline: ``status``, the effect or its range, intervals and flags."""
+
+    status: Status
+    effect: float | None
+    interval: tuple[float, float] | None
+    range: tuple[float, float] | None
+    flags: tuple[str, ...]
+    summary: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {"status": self.status, "effect": self.effect,
+                "interval": None if self.interval is None else list(self.interval),
+                "range": None if self.range is None else list(self.range),
+                "flags": list(self.flags), "summary": self.summary}
+
+    @classmethod
+    def from_json(cls, obj: Mapping[str, Any]) -> Verdict:
+        def pair(v: Any) -> tuple[float, float] | None:
+            return None if v is None else (float(v[0]), float(v[1]))
+
+        status = obj["status"]
+        if status not in ("ok", "check"):
+            raise ValueError(f"verdict status {status!r}: expected 'ok' or 'check'")
+        return cls(status, None if obj.get("effect") is None else float(obj["effect"]),
+                   pair(obj.get("interval")), pair(obj.get("range")),
+                   tuple(str(f) for f in obj.get("flags", [])), str(obj.get("summary", "")))
+
+
+@dataclass(frozen=True)
+class EstimatorResult:
+    """One estimator's effect on the final graph (from ``EffectEstimate.to_json()``)."""
+
+    method: str
+    effect: float
+    interval: tuple[float, float] | None
+    adjustment_set: tuple[str, ...] | None = None
+
+    @classmethod
+    def from_json(cls, obj: Mapping[str, Any]) -> EstimatorResult:
+        ci = obj.get("ci")
+        adj = obj.get("adjustment_set")
+        return cls(str(obj["method"]), float(obj["ate"]),
+                   None if ci is None else (float(ci[0]), float(ci[1])),
+                   None if adj is None else tuple(sorted(adj)))
+
+
+@dataclass(frozen=True)
+class RefuterOutcome:
+    """One refuter's result (from ``RefutationResult.to_json()``)."""
+
+    refuter: str
+    estimator: str
+    passed: bool
+    message: str
+
+    @classmethod
+    def from_json(cls, obj: Mapping[str, Any]) -> RefuterOutcome:
+        return cls(str(obj["refuter"]), str(obj.get("estimator", "")), bool(obj["passed"]),
+                   str(obj.get("message", "")))
+
+
+def _fmt(v: float) -> str:
+    return f"{v:.3g}"
+
+
+def _iv(ci: tuple[float, float] | None) -> str:
+    return "" if ci is None else f" [{_fmt(ci[0])}, {_fmt(ci[1])}]"
+
+
+def estimators_agree(estimates: Sequence[EstimatorResult]) -> bool | None:
+    """True when all intervals overlap and all signs match; None with fewer than two.
+
+    Examples
+    --------
+    >>> a = EstimatorResult("regression", 2.0, (1.8, 2.2))
+    >>> estimators_agree([a, EstimatorResult("generative", 2.1, (2.0, 2.3))])
+    True
+    >>> estimators_agree([a, EstimatorResult("generative", 3.5, (3.3, 3.7))])
+    False
+    """
+    ests = [e for e in estimates if e.interval is not None]
+    if len(ests) < 2:
+        return None
+    lo = max(e.interval[0] for e in ests if e.interval)
+    hi = min(e.interval[1] for e in ests if e.interval)
+    return lo <= hi and len({e.effect > 0 for e in ests}) == 1
+
+
+def _estimator_flags(estimates: Sequence[EstimatorResult]) -> list[str]:
+    if estimators_agree(estimates) is not False:
+        return []
+    parts = "; ".join(f"{e.method} {_fmt(e.effect)}{_iv(e.interval)}" for e in estimates)
+    return [f"the estimators disagree on the final graph: {parts}"]
+
+
+def _refuter_flags(refuters: Sequence[RefuterOutcome]) -> list[str]:
+    return [f"refuter '{r.refuter}' failed" + (f" ({r.estimator})" if r.estimator else "")
+            + (f": {r.message}" if r.message else "") for r in refuters if not r.passed]
+
+
+def _class_flags(fx: ClassEffects) -> list[str]:
+    flags = []
+    distinct = {e.effect for e in fx.estimated}
+    if len(fx.estimated) > 1 and len(distinct) > 1:
+        open_edges = [o.describe() for o in fx.orientations
+                      if len(o.options) > 1]
+        shown = "; ".join(open_edges[:6]) + ("; ..." if len(open_edges) > 6 else "")
+        lo, hi = fx.span or (0.0, 0.0)
+        flags.append(
+            f"the effect depends on orientations the data did not compel: {fx.members} "
+            f"plausible graphs give {len(fx.estimated)} different effects, spanning "
+            f"{_fmt(lo)} to {_fmt(hi)} with their intervals (open edges: {shown}); LLM "
+            f"beliefs count only from probability {fx.threshold:g}")
+    missing = [e for e in fx.effects if e.effect is None]
+    if missing:
+        n = sum(e.members for e in missing)
+        why = "; ".join(sorted({e.note for e in missing}))
+        flags.append(f"{n} of {fx.members} plausible graphs give no estimate ({why}); the "
+                     "range leaves them out")
+    if not fx.complete:
+        flags.append(f"the class has more than {fx.members} plausible graphs; the range "
+                     f"covers the first {fx.members} only")
+    if fx.members == 0:
+        flags.append("no acyclic graph fits the data's marks: no plausible graph to estimate on")
+    return flags
+
+
+def _conflict_flags(conflicts: Sequence[Mapping[str, Any]], threshold: float) -> list[str]:
+    out = []
+    for r in conflicts:
+        conf = r.get("llm_confidence")
+        counted = conf is not None and conf >= threshold
+        how = ("counted: the plausible graphs hold both" if counted else
+               f"below the threshold {threshold:g}, so the data's mark stands")
+        p = "?" if conf is None else f"{conf:.2f}"
+        out.append(f"the LLM's {r.get('llm_edge')} (probability {p}) contradicts the data's "
+                   f"{r.get('data_edge')} ({r.get('kind')}; {how})")
+    return out
+
+
+def _main_estimate(estimates: Sequence[EstimatorResult]) -> EstimatorResult | None:
+    for method in ("regression", "frontdoor", "aipw"):
+        for e in estimates:
+            if e.method == method:
+                return e
+    return estimates[0] if estimates else None
+
+
+def _point(fx: ClassEffects, estimates: Sequence[EstimatorResult]
+           ) -> tuple[float | None, tuple[float, float] | None, tuple[float, float] | None]:
+    """(effect, interval, range) from the class effects and the final graph's estimates."""
+    ests = fx.estimated
+    if len({e.effect for e in ests}) > 1:
+        return None, None, fx.span
+    if not ests:
+        return None, None, None
+    group: MemberEffect = ests[0]
+    main = _main_estimate(estimates)
+    same = main is not None and (group.route != "backdoor"
+                                 or main.adjustment_set == group.adjustment_set)
+    if main is not None and same and main.interval is not None:
+        return main.effect, main.interval, None
+    return group.effect, group.interval, None
+
+
+def decide_verdict(
+    *,
+    identified: bool,
+    reason: str,
+    estimates: Sequence[EstimatorResult],
+    errors: Sequence[str],
+    refuters: Sequence[RefuterOutcome],
+    conflicts: Sequence[Mapping[str, Any]],
+    class_effects: ClassEffects,
+) -> Verdict:
+    """The verdict from the run's typed results (see the module docstring).
+
+    ``conflicts`` are the disagreement rows of kind ``orientation`` or ``confounding``.
+
+    Examples
+    --------
+    >>> from rung.workflow.class_effects import ClassEffects, MemberEffect
+    >>> one = ClassEffects("analyst", 1, True, 1.0, (MemberEffect("backdoor", 1, "Z -> X",
+    ...     ("Z",), None, 2.0, (1.9, 2.1)),))
+    >>> est = [EstimatorResult("regression", 2.01, (1.9, 2.1), ("Z",))]
+    >>> v = decide_verdict(identified=True, reason="", estimates=est, errors=[],
+    ...                    refuters=[], conflicts=[], class_effects=one)
+    >>> v.status, v.effect, v.range
+    ('ok', 2.01, None)
+    >>> bad = [RefuterOutcome("graph", "regression", False, "p = 4e-23")]
+    >>> decide_verdict(identified=True, reason="", estimates=est, errors=[], refuters=bad,
+    ...                conflicts=[], class_effects=one).status
+    'check'
+    """
+    flags: list[str] = []
+    if not identified:
+        flags.append(f"not identifiable on the final graph: {reason}" if reason
+                     else "not identifiable on the final graph")
+    flags += [f"estimator failed: {e}" for e in errors]
+    flags += _refuter_flags(refuters)
+    flags += _estimator_flags(estimates)
+    flags += _conflict_flags(conflicts, class_effects.threshold)
+    flags += _class_flags(class_effects)
+    effect, interval, span = _point(class_effects, estimates) if identified else (
+        None, None, class_effects.span)
+    status: Status = "ok" if not flags and effect is not None else "check"
+    return Verdict(status, effect, interval, span, tuple(flags),
+                   _summary(status, effect, interval, span, class_effects, len(flags)))
+
+
+def _summary(status: Status, effect: float | None, interval: tuple[float, float] | None,
+             span: tuple[float, float] | None, fx: ClassEffects, n_flags: int) -> str:
+    if effect is not None:
+        head = f"Effect {_fmt(effect)}" + (
+            f" (95% interval {_fmt(interval[0])} to {_fmt(interval[1])})" if interval else "")
+    elif span is not None:
+        head = (f"Effect between {_fmt(span[0])} and {_fmt(span[1])}: its range over the "
+                f"{fx.members} plausible graphs, with their intervals")
+    else:
+        head = "No effect estimate"
+    if status == "ok":
+        return head + ". Status ok: no refuter failed, the estimators agree and the effect " \
+                      "does not depend on unsettled orientations; it still rests on the graph."
+    return head + f". Status CHECK: {n_flags} flag(s) below must be reviewed before this " \
+                  "is trusted."

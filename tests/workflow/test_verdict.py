@@ -1,0 +1,106 @@
+"""The verdict: every reason to doubt the effect is a flag, and the range spans every
+plausible graph's interval."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from rung.datasets import linear_backdoor
+from rung.discover import DiscoveredEdge, DiscoveryResult
+from rung.workflow.assemble import estimates_note
+from rung.workflow.class_effects import ClassEffects, MemberEffect, estimate_over_class
+from rung.workflow.members import find_plausible_graphs
+from rung.workflow.verdict import EstimatorResult, RefuterOutcome, Verdict, decide_verdict
+
+ONE = ClassEffects("analyst", 1, True, 1.0, (
+    MemberEffect("backdoor", 1, "Z -> X; X -> Y; Z -> Y", ("Z",), None, 2.0, (1.9, 2.1)),))
+EST = [EstimatorResult("generative", 2.02, (1.9, 2.15)),
+       EstimatorResult("regression", 2.01, (1.9, 2.1), ("Z",))]
+
+
+def _decide(**kw: object) -> Verdict:
+    base: dict[str, object] = dict(identified=True, reason="", estimates=EST, errors=[],
+                                   refuters=[], conflicts=[], class_effects=ONE)
+    base.update(kw)
+    return decide_verdict(**base)  # type: ignore[arg-type]
+
+
+def test_clean_run_is_ok_with_the_final_graph_estimate() -> None:
+    v = _decide()
+    assert v.status == "ok" and v.flags == () and v.range is None
+    assert v.effect == 2.01 and v.interval == (1.9, 2.1)
+    assert Verdict.from_json(json.loads(json.dumps(v.to_json()))) == v
+
+
+def test_failed_refuter_is_a_flag_with_its_message() -> None:
+    bad = RefuterOutcome("graph", "regression", False, "X _||_ Y | Z rejected (p = 4e-23)")
+    v = _decide(refuters=[bad])
+    assert v.status == "check" and any("4e-23" in f and "graph" in f for f in v.flags)
+    assert "CHECK" in v.summary
+
+
+def test_disjoint_intervals_are_a_flag() -> None:
+    v = _decide(estimates=[EstimatorResult("generative", 3.54, (3.4, 3.7)), EST[1]])
+    assert v.status == "check" and any("disagree" in f for f in v.flags)
+
+
+def test_llm_against_data_mark_is_a_flag_even_below_threshold() -> None:
+    row = {"kind": "orientation", "llm_edge": "age -> statin", "llm_confidence": 0.31,
+           "data_edge": "statin o-> age"}
+    v = _decide(conflicts=[row])
+    assert v.status == "check"
+    assert any("age -> statin" in f and "statin o-> age" in f for f in v.flags)
+
+
+def test_range_over_the_class_when_orientations_are_open() -> None:
+    cs = linear_backdoor(n=2000, seed=0)
+    tri = DiscoveryResult("pc", ("Z", "X", "Y"), [
+        DiscoveredEdge("Z", "X", "--"), DiscoveredEdge("X", "Y", "--"),
+        DiscoveredEdge("Z", "Y", "--")])
+    fx = estimate_over_class(cs.data, find_plausible_graphs(tri), "X", "Y",
+                             contrast=(1.0, 0.0), bootstrap=30)
+    assert fx.members == 6 and sum(e.members for e in fx.effects) == 6
+    v = _decide(class_effects=fx, estimates=[EstimatorResult("regression", 3.54, (3.4, 3.7))])
+    assert v.status == "check" and v.effect is None and v.interval is None
+    assert v.range is not None
+    lo, hi = v.range
+    # the range spans every member's interval, so it covers the truth (2.0), and 0
+    for e in fx.estimated:
+        assert e.interval is not None and lo <= e.interval[0] and e.interval[1] <= hi
+    assert lo <= 0.0 and lo <= cs.true_effect <= hi
+    adjusted = [e for e in fx.effects if e.adjustment_set == ("Z",)]
+    assert adjusted and adjusted[0].interval is not None
+    assert adjusted[0].interval[0] <= cs.true_effect <= adjusted[0].interval[1]
+    assert ClassEffects.from_json(json.loads(json.dumps(fx.to_json()))) == fx
+
+
+def test_an_open_pag_edge_gives_a_range_from_zero() -> None:
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=500)
+    df = pd.DataFrame({"X": x, "Y": x + rng.normal(size=500)})
+    pag = DiscoveryResult("fci", ("X", "Y"), [DiscoveredEdge("X", "Y", "o-o")])
+    fx = estimate_over_class(df, find_plausible_graphs(pag), "X", "Y", contrast=(1.0, 0.0),
+                             bootstrap=20)
+    routes = {e.route: e for e in fx.effects}
+    assert set(routes) == {"backdoor", "no_path"}
+    assert routes["no_path"].members == 2  # Y -> X, and X <-> Y (X not an ancestor of Y)
+    v = _decide(class_effects=fx)
+    assert v.status == "check" and v.range is not None
+
+
+def test_estimators_agree_only_when_refuters_pass() -> None:
+    ests = [{"method": "generative", "ate": 3.5, "ci": [3.3, 3.8]},
+            {"method": "regression", "ate": 3.54, "ci": [3.4, 3.7]}]
+    assert estimates_note(ests).startswith("The estimators agree")
+    note = estimates_note(ests, refuters=[{"refuter": "graph", "passed": False}])
+    assert "agree:" not in note and "graph" in note
+
+
+@pytest.mark.parametrize("bad", [{"status": "fine"}, {"status": "OK"}])
+def test_verdict_json_rejects_unknown_status(bad: dict) -> None:
+    with pytest.raises(ValueError, match="status"):
+        Verdict.from_json(bad)
