@@ -137,6 +137,23 @@ def _bayes_ball(view: _CutView, xs: int, ys: int, zs: int) -> bool:
     return False
 
 
+def _m_reachable(view: _CutView, xs: int, zs: int) -> int:
+    """Nodes outside ``xs ∪ zs`` m-connected to ``xs`` given ``zs``: the same frontier
+    search as :func:`_bayes_ball`, run to exhaustion over the whole graph."""
+    anc_z = _ancestors(view, zs, 0)
+    up, down = xs, 0
+    seen_up = seen_down = 0
+    while up or down:
+        seen_up |= up
+        seen_down |= down
+        through = up & ~zs
+        bounce = down & anc_z
+        up = view.parents(through | bounce) & ~seen_up
+        down = (view.children(through | down & ~zs) | view.spouses(through | bounce)
+                ) & ~seen_down
+    return (seen_up | seen_down) & ~(xs | zs)
+
+
 def _ancestors(view: _CutView, start: int, known: int) -> int:
     """``known`` (an ancestral set of ``view``) with the ancestors of ``start`` in ``view``."""
     seen = known | start
@@ -227,6 +244,10 @@ class BitGraph:
         ``cut_from`` into ``cut_to``.
         """
         return _bayes_ball(_CutView(self, cut_in, cut_out, cut_from, cut_to), xs, ys, zs)
+
+    def m_reachable(self, xs: int, zs: int) -> int:
+        """Every node outside ``xs ∪ zs`` that is m-connected to ``xs`` given ``zs``."""
+        return _m_reachable(_CutView(self, 0, 0, 0, 0), xs, zs)
 
 
 _CACHE: dict[int, tuple[CausalGraph, BitGraph]] = {}

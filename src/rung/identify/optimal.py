@@ -74,20 +74,18 @@ def _o_parts(q: _Query, s: int) -> tuple[int, int, int] | None:
     p = union(bg.pa, t) & ~(q.forb | q.y)
     cond = p | vancs | s
     coll = rejected = 0
+    linked = -1  # nodes m-connected to X given cond, computed on first need
     frontier = t
     while frontier:
         sp = union(bg.sp, frontier)
         if sp & q.x:
             return None
         new = sp & ~(coll | rejected | q.forb | t)
-        frontier = 0
-        for i in bits(new):
-            v = 1 << i
-            # a collider-path node is a valid ancestor, or independent of X given the rest
-            if v & vancs or not bg.m_connected(q.x, v, cond):
-                frontier |= v
-            else:
-                rejected |= v
+        if new & ~vancs and linked == -1:
+            linked = bg.m_reachable(q.x, cond)
+        # a collider-path node is a valid ancestor, or independent of X given the rest
+        frontier = new & (vancs | ~linked)
+        rejected |= new & ~frontier
         coll |= frontier
     pc = union(bg.pa, coll)
     if pc & q.x:
