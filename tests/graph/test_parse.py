@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import networkx as nx
@@ -13,23 +14,31 @@ from rung.graph import (
     CycleError,
     GraphError,
     GraphSyntaxError,
+    InvalidNameError,
     SelfLoopError,
     detect_format,
+    from_any,
     from_networkx,
+    from_pgmpy,
     parse_dagitty,
     parse_dot,
+    parse_gml,
     parse_graph,
     read_graph,
     to_dagitty,
     to_dot,
+    to_gml,
     to_networkx,
     write_graph,
 )
 from tests.graph.graph_strategies import causal_graphs
 
 
-def _same(a: CausalGraph, b: CausalGraph, *, edge_order: bool = True) -> None:
-    """Equal structure, node order, latents and attributes (a lossless round trip)."""
+def _same(
+    a: CausalGraph, b: CausalGraph, *, edge_order: bool = True, extras: bool = True
+) -> None:
+    """Equal structure, node order, latents and attributes (a lossless round trip); with
+    ``extras`` also the graph and edge attributes."""
     assert a == b
     assert a.all_nodes == b.all_nodes
     if edge_order:
@@ -38,6 +47,11 @@ def _same(a: CausalGraph, b: CausalGraph, *, edge_order: bool = True) -> None:
     assert {k: dict(v) for k, v in a.attributes.items()} == {
         k: dict(v) for k, v in b.attributes.items()
     }
+    if extras:
+        assert dict(a.graph_attributes) == dict(b.graph_attributes)
+        assert {k: dict(v) for k, v in a.edge_attributes.items()} == {
+            k: dict(v) for k, v in b.edge_attributes.items()
+        }
 
 
 @settings(max_examples=300, deadline=None)
@@ -52,8 +66,8 @@ def test_dagitty_round_trip_is_lossless(g: CausalGraph) -> None:
 @given(g=causal_graphs())
 def test_dot_round_trip_is_lossless(g: CausalGraph) -> None:
     text = to_dot(g)
-    _same(parse_dot(text), g)
-    _same(parse_graph(text), g)
+    _same(parse_dot(text), g, extras=False)  # DOT keeps node attributes only
+    _same(parse_graph(text), g, extras=False)
 
 
 @settings(max_examples=150, deadline=None)
@@ -102,7 +116,9 @@ def test_dagitty_edge_attributes_are_skipped_and_pdag_accepted() -> None:
 @pytest.mark.parametrize(
     ("text", "line", "col", "fragment"),
     [
-        ("dag { X -- Y }", 1, 9, "undirected edge '--'"),
+        ("dag { X -- Y }", 1, 9, "undirected edge '--' makes this a partially directed"),
+        ("dag { X @-> Y }", 1, 9, "PAG"),
+        ("dag { {a {b}} -> c }", 1, 10, "groups '{...}' cannot be nested"),
         ("dag {\n  X -> Y\n  Y -> \n}", 4, 1, "expected a node name after '->'"),
         ("dag {\n X [pos=]\n}", 2, 9, "expected an attribute value"),
         ("pag { X -> Y }", 1, 1, "graph type 'pag' is not supported"),
@@ -211,3 +227,198 @@ def test_from_networkx_conventions() -> None:
         from_networkx(nx.Graph([("a", "b")]))
     with pytest.raises(CycleError):
         from_networkx(nx.DiGraph([("a", "b"), ("b", "a")]))
+
+
+# dagitty.net's "Model code" panel, as it exports a drawn graph: bb first, every node with
+# its attributes and position, edges with curve points; plus groups, <-> and comments.
+DAGITTY_NET = """dag {
+bb="-3.716,-3.396,3.981,3.422"
+age [adjusted,pos="-1.542,-2.290"]
+smoking [adjusted,pos="0.304,-2.355"]
+"blood pressure" [exposure,pos="-2.341,0.586"]
+stroke [outcome,pos="2.116,0.631"]
+genes [latent,pos="2.201,-2.414"]
+hospital [selected,pos="0.037,2.470"]
+salt [pos="-2.904,-1.300"]
+age -> "blood pressure" [pos="-2.205,-0.999"]
+age -> stroke
+smoking -> {"blood pressure" stroke}
+genes -> {smoking stroke}
+salt -> "blood pressure"
+{"blood pressure" stroke} -> hospital
+salt <-> smoking
+"blood pressure" -> stroke
+}
+"""
+
+
+def test_dagitty_net_export_round_trips_with_every_attribute() -> None:
+    g = parse_dagitty(DAGITTY_NET)
+    assert g.graph_attributes == {"bb": "-3.716,-3.396,3.981,3.422"}
+    assert g.exposures == ("blood pressure",) and g.outcomes == ("stroke",)
+    assert g.adjusted == ("age", "smoking") and g.selected == ("hospital",)
+    assert g.latent == {"genes"}
+    assert g.attributes["stroke"]["pos"] == "2.116,0.631"
+    assert dict(g.edge_attributes[("age", "->", "blood pressure")]) == {"pos": "-2.205,-0.999"}
+    assert {("smoking", "blood pressure"), ("smoking", "stroke"), ("genes", "smoking"),
+            ("blood pressure", "hospital"), ("stroke", "hospital")} <= set(g.directed_edges)
+    assert g.bidirected_edges == (("salt", "smoking"),)
+    text = to_dagitty(g)
+    assert text.splitlines()[1] == 'bb="-3.716,-3.396,3.981,3.422"'
+    assert 'age -> "blood pressure" [pos="-2.205,-0.999"]' in text
+    _same(parse_dagitty(text), g)
+    _same(parse_graph(text), g)
+    _same(read_graph(DAGITTY_NET), g)
+    assert to_dagitty(parse_dagitty(text)) == text
+
+
+def test_dagitty_groups_both_sides() -> None:
+    g = parse_dagitty("dag { {a b} -> {c d} <- e; {x y} }")
+    assert set(g.directed_edges) == {("a", "c"), ("a", "d"), ("b", "c"), ("b", "d"),
+                                     ("e", "c"), ("e", "d")}
+    assert {"x", "y"} <= set(g.nodes)
+
+
+def test_adjusted_survives_do_and_projection() -> None:
+    g = parse_dagitty(DAGITTY_NET)
+    assert g.projected().adjusted == ("age", "smoking")
+    assert g.do("stroke").graph_attributes == g.graph_attributes
+    assert ("age", "->", "blood pressure") not in g.do("blood pressure").edge_attributes
+
+
+@settings(max_examples=150, deadline=None)
+@given(g=causal_graphs())
+def test_gml_round_trip_is_lossless(g: CausalGraph) -> None:
+    text = to_gml(g)
+    assert detect_format(text) == "gml"
+    _same(parse_gml(text), g, edge_order=False)
+    _same(parse_graph(text), g, edge_order=False)
+
+
+def test_gml_as_dowhy_and_networkx_write_it(tmp_path: Path) -> None:
+    dowhy_style = """graph [directed 1
+      node [id "X" label "X"] node [id "Y" label "Y"] node [id "W" label "W"]
+      node [id "U" label "U" observed "no"]
+      edge [source "W" target "X"] edge [source "W" target "Y"] edge [source "X" target "Y"]
+      edge [source "U" target "X"] edge [source "U" target "Y"]]"""
+    g = parse_graph(dowhy_style)
+    assert g.latent == {"U"} and ("X", "Y") in g.projected().bidirected_edges
+    no_labels = "graph [ directed 1 node [ id 0 ] node [ id 1 ] edge [ source 0 target 1 ] ]"
+    assert parse_graph(no_labels).directed_edges == (("0", "1"),)
+    path = write_graph(g, tmp_path / "g.gml")
+    _same(read_graph(path), g, edge_order=False)
+    assert from_networkx(nx.parse_gml(to_gml(g))) == g
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("graph [ node [ id 0 label \"a\" ] ]", "undirected"),
+        ("graph [ directed 1 multigraph 1 node [ id 0 label \"a\" ] node [ id 1 label \"b\" ] "
+         "edge [ source 0 target 1 ] edge [ source 0 target 1 ] ]", "multigraph"),
+        ("graph [ directed 1 node [ id 0 label \"a\" ] ", "GML: expected ']'"),
+    ],
+)
+def test_gml_errors_name_the_problem(text: str, fragment: str) -> None:
+    with pytest.raises(GraphError, match=fragment.replace("[", r"\[").replace("]", r"\]")):
+        parse_graph(text)
+
+
+def test_from_any_detects_every_form(tmp_path: Path) -> None:
+    g = CausalGraph.from_edges("W -> X -> Y; W -> Y; U [latent]; U -> X; U -> Y")
+    path = write_graph(g, tmp_path / "g.dagitty")
+    forms: list[object] = [g, to_dagitty(g), to_dot(g), to_gml(g), g.to_edge_string(),
+                           str(path), path, to_dot(g).encode(), to_networkx(g)]
+    for form in forms:
+        assert from_any(form) == g, type(form)
+        assert CausalGraph.from_any(form) == g
+    with pytest.raises(GraphError, match="networkx DiGraph; a pgmpy DAG"):
+        from_any(42)
+    with pytest.raises(GraphError, match="undirected"):
+        from_any(nx.Graph([("a", "b")]))
+
+
+def test_from_pgmpy_dag_and_bayesian_network() -> None:
+    models = pytest.importorskip("pgmpy.base")
+    dag = models.DAG([("Z", "X"), ("X", "Y"), ("Z", "Y"), ("U", "X"), ("U", "Y")],
+                     latents={"U"})
+    g = from_any(dag)
+    assert g == from_pgmpy(dag)
+    assert g.latent == {"U"} and set(g.directed_edges) == set(dag.edges())
+    assert g.projected().bidirected_edges == (("X", "Y"),)
+    try:
+        from pgmpy.models import DiscreteBayesianNetwork as BN
+    except ImportError:  # older pgmpy
+        from pgmpy.models import BayesianNetwork as BN
+    bn = BN([("A", "B"), ("B", "C")])
+    assert from_any(bn) == CausalGraph.from_edges("A -> B -> C")
+
+
+def test_dowhy_graph_forms() -> None:
+    """DoWhy takes a networkx DiGraph, a GML string or a DOT string: all read the same."""
+    dot = 'digraph { U [label="Unobserved Confounders" observed="no"]; U -> X; U -> Y; X -> Y }'
+    G = nx.DiGraph([("U", "X"), ("U", "Y"), ("X", "Y")])
+    G.nodes["U"]["observed"] = "no"
+    gml = "\n".join(nx.generate_gml(G))
+    graphs = [from_any(dot), from_any(G), from_any(gml)]
+    assert graphs[0] == graphs[1] == graphs[2]
+    assert graphs[0].latent == {"U"}
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("digraph {" + "{" * 3000 + "a" + "}" * 3000 + "}", "nested more than 100 levels"),
+        ("digraph {" + "subgraph {" * 3000 + "a" + "}" * 3000 + "}", "nested more than 100"),
+        ("dag {" + "{" * 3000 + "a" + "}" * 3000 + "}", "cannot be nested"),
+        ("{" * 3000 + "a" + "}" * 3000, "cannot be nested"),
+    ],
+)
+def test_deep_nesting_is_an_error_not_a_recursion_error(text: str, fragment: str) -> None:
+    with pytest.raises(GraphSyntaxError, match=fragment):
+        parse_graph(text)
+
+
+def test_moderate_nesting_still_parses() -> None:
+    text = "digraph {" + "subgraph {" * 90 + "a -> b" + "}" * 90 + "}"
+    assert parse_graph(text).directed_edges == (("a", "b"),)
+
+
+@pytest.mark.parametrize(
+    ("text", "char"),
+    [
+        ('dag { "a\x00b" -> Y }', "U+0000 NULL"),
+        ('dag { "a\u200bb" -> Y }', "U+200B ZERO WIDTH SPACE"),
+        ('"a\ufeffb" -> Y', "U+FEFF ZERO WIDTH NO-BREAK SPACE"),
+        ('digraph { "x\x07" -> Y }', "U+0007"),
+        ('"\u202eevil" -> Y', "U+202E RIGHT-TO-LEFT OVERRIDE"),
+        ('dag { "" -> Y }', "is empty"),
+    ],
+)
+def test_invisible_and_control_characters_in_names_are_refused(text: str, char: str) -> None:
+    with pytest.raises(InvalidNameError, match=re.escape(char)):
+        parse_graph(text)
+    with pytest.raises(InvalidNameError):
+        CausalGraph(directed=[("a\u200b", "b")])
+
+
+def test_leading_bom_of_a_file_is_dropped(tmp_path: Path) -> None:
+    path = tmp_path / "g.dagitty"
+    path.write_text("\ufeffdag { X -> Y }", encoding="utf-8")
+    assert read_graph(path) == CausalGraph.from_edges("X -> Y")
+    assert parse_graph("\ufeffX -> Y").nodes == ("X", "Y")
+
+
+@pytest.mark.parametrize("text", ["X -> }", "X -> {a b}", "} -> X"])
+def test_unquoted_brace_is_not_a_node_name(text: str) -> None:
+    with pytest.raises(GraphSyntaxError, match="braces are not part of an edge string"):
+        CausalGraph.from_edges(text)
+
+
+@pytest.mark.parametrize("name", ["a;b", "two\nlines", "}", 'q"x', "tab\there", "b\\n"])
+def test_edge_string_quotes_separators(name: str) -> None:
+    g = CausalGraph(directed=[(name, "Y")], nodes=["W"])
+    text = g.to_edge_string()
+    assert "\n" not in text
+    back = CausalGraph.from_edges(text)
+    assert back == g and set(back.all_nodes) == set(g.all_nodes)

@@ -21,6 +21,11 @@ from rung.graph import (
     to_explicit_latents,
     to_networkx,
 )
+from rung.graph.separation import (
+    count_candidate_pairs,
+    find_minimal_separator,
+    iter_implied_independencies,
+)
 from tests.graph.graph_strategies import causal_graphs, random_dag
 
 
@@ -155,3 +160,87 @@ def test_networkx_view_keeps_separation(frontdoor_explicit: CausalGraph) -> None
     assert G.nodes["U"]["latent"] is True
     assert nx.is_d_separator(G, {"X"}, {"Y"}, {"M", "U"})
     assert is_d_separated(frontdoor_explicit, "X", "Y", {"M", "U"})
+
+
+def _is_minimal(p: CausalGraph, a: str, b: str, z: frozenset[str]) -> bool:
+    """Brute force: z separates and no proper subset of z does (separation is not monotone
+    in z, so every subset is tried)."""
+    if not is_m_separated(p, a, b, z):
+        return False
+    return not any(is_m_separated(p, a, b, set(sub)) for sub in _subsets(sorted(z))
+                   if len(sub) < len(z))
+
+
+@settings(max_examples=150, deadline=None)
+@given(g=causal_graphs(max_nodes=6, attributes=False))
+def test_implied_independencies_are_minimal_separators(g: CausalGraph) -> None:
+    p = g.projected()
+    listed = implied_independencies(g)
+    assert len(listed) <= count_candidate_pairs(g)
+    assert listed == list(iter_implied_independencies(g))
+    for a, b, z in listed:
+        assert _is_minimal(p, a, b, z), (a, b, z)
+
+
+def test_minimal_separators_agree_with_networkx_on_random_dags() -> None:
+    rng = random.Random(7)
+    for _ in range(120):
+        g = random_dag(rng, rng.randint(3, 12), rng.uniform(0.1, 0.6), 0)
+        G = _dag(g)
+        listed = {frozenset((a, b)): z for a, b, z in implied_independencies(g)}
+        for a, b in combinations(g.nodes, 2):
+            adjacent = G.has_edge(a, b) or G.has_edge(b, a)
+            assert (frozenset((a, b)) in listed) is not adjacent
+            if adjacent:
+                continue
+            z = listed[frozenset((a, b))]
+            assert nx.is_minimal_d_separator(G, {a}, {b}, set(z))
+            ref = nx.find_minimal_d_separator(G, {a}, {b})
+            assert ref is not None and nx.is_minimal_d_separator(G, {a}, {b}, ref)
+            if not ref:  # networkx finds the empty set exactly when it separates
+                assert z == frozenset()
+            assert find_minimal_separator(g, a, b) == frozenset(ref)
+
+
+def test_minimal_separator_with_latents_agrees_with_networkx_restricted() -> None:
+    rng = random.Random(3)
+    for _ in range(80):
+        g = random_dag(rng, rng.randint(4, 10), rng.uniform(0.2, 0.5), rng.randint(1, 2))
+        G = _dag(g)
+        obs = set(g.nodes)
+        for a, b in combinations(g.nodes, 2):
+            ref = nx.find_minimal_d_separator(G, {a}, {b}, restricted=obs - {a, b})
+            mine = find_minimal_separator(g, a, b)
+            assert (mine is None) == (ref is None)
+            if mine is not None:
+                assert nx.is_minimal_d_separator(G, {a}, {b}, set(mine),
+                                                 restricted=obs - {a, b})
+
+
+def test_minimal_sets_not_the_parents_when_the_empty_set_separates() -> None:
+    """The issue's case: Z2 and Z5 are marginally independent, so Z2 ⊥ Z5 is listed, not
+    Z2 ⊥ Z5 | Z4 (the old answer: the smallest parent set that separated)."""
+    g = CausalGraph.from_edges("Z1 -> Z2 -> Y; Z4 -> Z5 -> Y")
+    listed = {frozenset((a, b)): z for a, b, z in implied_independencies(g)}
+    assert listed[frozenset(("Z2", "Z5"))] == frozenset()
+    assert listed[frozenset(("Z1", "Y"))] == frozenset({"Z2"})
+
+
+def test_find_minimal_separator_include_and_restrict() -> None:
+    g = CausalGraph.from_edges("A -> B -> C; A -> D -> C; E -> B")
+    assert find_minimal_separator(g, "A", "C") == frozenset({"B", "D"})
+    assert find_minimal_separator(g, "E", "C", include="A") == frozenset({"A", "B"})
+    assert find_minimal_separator(g, "E", "C") in ({"A", "B"}, {"B", "D"})
+    assert find_minimal_separator(g, "A", "C", restrict={"B"}) is None
+    with pytest.raises(GraphError, match="observed"):
+        find_minimal_separator(CausalGraph.from_edges("U [latent]; U -> X"), "U", "X")
+
+
+def test_dense_graph_basis_is_complete_and_minimal_on_a_sample() -> None:
+    rng = random.Random(11)
+    g = random_dag(rng, 40, 0.5, 0)
+    G = _dag(g)
+    listed = implied_independencies(g)
+    assert len(listed) == count_candidate_pairs(g)
+    for a, b, z in rng.sample(listed, 40):
+        assert nx.is_minimal_d_separator(G, {a}, {b}, set(z))

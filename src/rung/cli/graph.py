@@ -1,7 +1,7 @@
-"""``rung graph``: show, check, convert and draw causal graphs.
+"""``rung graph``: show, check, convert, draw and test causal graphs.
 
-GRAPH is inline text (dagitty, DOT or an edge string) or a path to a .dot/.gv/.dagitty/.txt
-file. ``show --json`` prints the contract shape
+GRAPH is inline text (dagitty, DOT, GML or an edge string) or a path to a
+.dot/.gv/.dagitty/.gml/.txt file. ``show --json`` prints the contract shape
 ``{"nodes", "directed", "bidirected", "latent", "c_components", ...}``: ``nodes``,
 ``directed`` and ``bidirected`` describe the latent projection (observed nodes only), and
 the explicit latents are listed in ``latent``; the edges as written are under ``explicit``.
@@ -9,6 +9,8 @@ the explicit latents are listed in ``latent``; the edges as written are under ``
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -16,15 +18,45 @@ import typer
 
 from rung.cli._common import check_output_file, cli_errors, print_json
 from rung.graph import CausalGraph
-from rung.graph.io import read_graph, to_dagitty, to_dot, to_edge_string
-from rung.graph.separation import implied_independencies, is_m_separated, parse_independence
+from rung.graph.io import FORMATS, format_text, read_graph, to_edge_string
+from rung.graph.separation import (
+    count_candidate_pairs,
+    is_m_separated,
+    iter_implied_independencies,
+    parse_independence,
+)
 
-__all__ = ["app", "graph_json"]
+__all__ = ["MAX_DRAW_EDGES", "MAX_DRAW_NODES", "MAX_PAIRS", "app", "graph_json"]
+
+#: ``independencies`` refuses graphs with more non-adjacent pairs than this (--max-pairs)
+MAX_PAIRS = 200_000
+#: ``draw`` refuses pictures larger than this (--max-nodes, --max-edges): unreadable and slow
+MAX_DRAW_NODES = 300
+MAX_DRAW_EDGES = 2_000
 
 app = typer.Typer(no_args_is_help=True)
 
-GraphArg = Annotated[str, typer.Argument(help="Graph text or a .dot/.gv/.dagitty/.txt path.")]
+GraphArg = Annotated[
+    str, typer.Argument(help="Graph text or a .dot/.gv/.dagitty/.gml/.txt path.")
+]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+
+
+@contextmanager
+def _progress(what: str, total: int) -> Iterator[Any]:
+    """A progress bar on stderr (terminals only: piped output and JSON stay clean); yields
+    ``advance(done, total)``."""
+    from rich.console import Console
+    from rich.progress import Progress
+
+    console = Console(stderr=True)
+    with Progress(console=console, transient=True, disable=not console.is_terminal) as bar:
+        task = bar.add_task(what, total=total)
+
+        def advance(done: int, total: int = total) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield advance
 
 
 def _pairs(edges: tuple[tuple[str, str], ...]) -> list[list[str]]:
@@ -45,6 +77,8 @@ def graph_json(g: CausalGraph) -> dict[str, Any]:
         "topological_order": list(p.topological_order()),
         "exposures": [n for n in g.exposures if n not in g.latent],
         "outcomes": [n for n in g.outcomes if n not in g.latent],
+        "adjusted": [n for n in g.adjusted if n not in g.latent],
+        "selected": [n for n in g.selected if n not in g.latent],
         "explicit": {
             "nodes": list(g.all_nodes),
             "directed": _pairs(g.directed_edges),
@@ -94,11 +128,30 @@ def check(
 
 @app.command("independencies")
 @cli_errors
-def independencies(graph: GraphArg, as_json: JsonOpt = False) -> None:
-    """List the pairwise conditional independencies the graph implies."""
+def independencies(
+    graph: GraphArg,
+    as_json: JsonOpt = False,
+    max_pairs: Annotated[
+        int, typer.Option("--max-pairs", help="Refuse graphs with more non-adjacent pairs.")
+    ] = MAX_PAIRS,
+) -> None:
+    """List a basis of the conditional independencies the graph implies (minimal sets)."""
     g = read_graph(graph)
-    found = [(a, b, [n for n in g.projected().topological_order() if n in z])
-             for a, b, z in implied_independencies(g)]
+    total = count_candidate_pairs(g)
+    if total > max_pairs:
+        raise ValueError(
+            f"the graph has {len(g.nodes):,} observed nodes and {total:,} non-adjacent pairs, "
+            f"more than --max-pairs {max_pairs:,}; each pair is one implied independence, so "
+            "the list would be too long to use: test one with `rung graph check`, or pass a "
+            "larger --max-pairs"
+        )
+    order = {n: i for i, n in enumerate(g.projected().topological_order())}
+    found: list[tuple[str, str, list[str]]] = []
+    with _progress("finding minimal separators", total) as advance:
+        for k, (a, b, sep) in enumerate(iter_implied_independencies(g)):
+            found.append((a, b, sorted(sep, key=order.__getitem__)))
+            if k % 256 == 0:
+                advance(k, total)
     if as_json:
         print_json([{"x": a, "y": b, "z": z} for a, b, z in found])
         return
@@ -110,13 +163,12 @@ def independencies(graph: GraphArg, as_json: JsonOpt = False) -> None:
 @cli_errors
 def convert(
     graph: GraphArg,
-    to: Annotated[str, typer.Option("--to", help="dagitty, dot or edges")] = "dagitty",
+    to: Annotated[str, typer.Option("--to", help="dagitty, dot, gml or edges")] = "dagitty",
 ) -> None:
     """Print the graph in another syntax (lossless)."""
-    writers = {"dagitty": to_dagitty, "dot": to_dot, "edges": to_edge_string}
-    if to not in writers:
-        raise ValueError(f"unknown format {to!r}; use one of {', '.join(writers)}")
-    typer.echo(writers[to](read_graph(graph)))
+    if to not in FORMATS:
+        raise ValueError(f"unknown format {to!r}; use one of {', '.join(FORMATS)}")
+    typer.echo(format_text(read_graph(graph), to))
 
 
 @app.command("draw")
@@ -125,10 +177,70 @@ def draw(
     graph: GraphArg,
     output: Annotated[Path, typer.Option("--output", "-o", help="out.svg or out.png")],
     title: Annotated[str | None, typer.Option("--title", help="A title.")] = None,
+    max_nodes: Annotated[
+        int, typer.Option("--max-nodes", help="Refuse pictures with more nodes.")
+    ] = MAX_DRAW_NODES,
+    max_edges: Annotated[
+        int, typer.Option("--max-edges", help="Refuse pictures with more edges.")
+    ] = MAX_DRAW_EDGES,
 ) -> None:
     """Draw the graph to an SVG or PNG file."""
+    g = read_graph(graph)
+    n_nodes = len(g.all_nodes)
+    n_edges = len(g.directed_edges) + len(g.bidirected_edges)
+    if n_nodes > max_nodes or n_edges > max_edges:
+        raise ValueError(
+            f"the graph has {n_nodes:,} nodes and {n_edges:,} edges; drawing is limited to "
+            f"--max-nodes {max_nodes:,} and --max-edges {max_edges:,} (a larger picture is "
+            "unreadable and slow to draw): draw a part of it, raise the limits, or write DOT "
+            "with `rung graph convert --to dot` for Graphviz"
+        )
     from rung.graph.draw import draw_graph  # matplotlib: loaded only when drawing
 
-    g = read_graph(graph)
     path = draw_graph(g, check_output_file(output, "--output"), title=title)
     typer.echo(str(path))
+
+
+@app.command("test")
+@cli_errors
+def graph_test(
+    graph: GraphArg,
+    data: Annotated[Path, typer.Option("--data", help="CSV file of observations.")],
+    alpha: Annotated[
+        float, typer.Option("--alpha", help="Family-wise error rate (Holm).")
+    ] = 0.05,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the KCI subsample.")] = 0,
+    as_json: JsonOpt = False,
+) -> None:
+    """Test each independence the graph implies on the data (like dagitty's localTests)."""
+    from rung.data import read_table
+    from rung.discover.local_tests import test_implications
+
+    if not 0.0 < alpha < 1.0:
+        raise ValueError(f"--alpha {alpha:g} must lie strictly between 0 and 1, e.g. 0.05")
+    if seed < 0:
+        raise ValueError(f"--seed {seed} must be a non-negative integer")
+    g = read_graph(graph)
+    table = read_table(data)
+    with _progress("testing implied independencies", 1) as advance:
+        res = test_implications(g, table, alpha=alpha, seed=seed, progress=advance)
+    if as_json:
+        print_json(res.to_json())
+        return
+    _print_tests(res)
+
+
+def _print_tests(res: Any) -> None:
+    """The table of :func:`rung.discover.local_tests.test_implications`, for people."""
+    if res.tests:
+        width = max(len("implication"), *(len(t.implication) for t in res.tests))
+        typer.echo(f"{'implication':<{width}}  test     effect            95% CI"
+                   "               p   p(Holm)  verdict")
+    for t in res.tests:
+        ci = (f"[{t.ci_low:6.3f}, {t.ci_high:6.3f}]" if t.ci_low is not None
+              and t.ci_high is not None else " " * 16)
+        name = "r" if t.effect_name == "partial_correlation" else "V"
+        typer.echo(f"{t.implication:<{width}}  {t.test:<7}  {name}={t.effect:7.3f}  {ci}  "
+                   f"{t.p_value:8.3g}  {t.p_adjusted:8.3g}  {t.verdict}")
+    dropped = f" ({res.dropped_rows} incomplete rows dropped)" if res.dropped_rows else ""
+    typer.echo(f"verdict: {res.verdict}: {res.summary()}; n={res.n_rows}{dropped}")

@@ -17,17 +17,12 @@ from rung.graph.errors import (
     CycleError,
     GraphError,
     GraphSyntaxError,
+    InvalidNameError,
     SelfLoopError,
     UnknownNodeError,
 )
-from rung.graph.io import (
-    detect_format,
-    from_networkx,
-    parse_graph,
-    read_graph,
-    to_networkx,
-    write_graph,
-)
+from rung.graph.interop import from_any, from_networkx, from_pgmpy, to_networkx
+from rung.graph.io import detect_format, format_text, parse_graph, read_graph, write_graph
 from rung.graph.metrics import (
     EdgeScores,
     adjacency_matrix,
@@ -38,6 +33,7 @@ from rung.graph.metrics import (
 from rung.graph.parse_dagitty import parse_dagitty, to_dagitty
 from rung.graph.parse_dot import parse_dot, to_dot
 from rung.graph.parse_edges import parse_edges, to_edge_string
+from rung.graph.parse_gml import parse_gml, to_gml
 from rung.graph.separation import (
     implied_independencies,
     is_d_separated,
@@ -54,6 +50,7 @@ __all__ = [
     "EdgeScores",
     "GraphError",
     "GraphSyntaxError",
+    "InvalidNameError",
     "NodeSet",
     "SelfLoopError",
     "UnknownNodeError",
@@ -64,7 +61,10 @@ __all__ = [
     "detect_format",
     "draw_graph",
     "edge_precision_recall_f1",
+    "format_text",
+    "from_any",
     "from_networkx",
+    "from_pgmpy",
     "implied_independencies",
     "is_d_separated",
     "is_m_separated",
@@ -73,6 +73,7 @@ __all__ = [
     "parse_dagitty",
     "parse_dot",
     "parse_edges",
+    "parse_gml",
     "parse_graph",
     "parse_independence",
     "read_graph",
@@ -81,6 +82,7 @@ __all__ = [
     "to_dot",
     "to_edge_string",
     "to_explicit_latents",
+    "to_gml",
     "to_networkx",
     "to_svg",
     "write_graph",

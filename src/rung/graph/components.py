@@ -68,6 +68,7 @@ def latent_projection(g: CausalGraph) -> CausalGraph:
         bidirected=sorted(bidirected),
         nodes=g.nodes,
         attributes={n: v for n, v in g.attributes.items() if n not in latent},
+        graph_attributes=g.graph_attributes,
     )
 
 
@@ -124,5 +125,10 @@ def to_explicit_latents(g: CausalGraph, prefix: str = "U_") -> CausalGraph:
         latent.add(name)
         directed += [(name, a), (name, b)]
     return CausalGraph(
-        directed=directed, nodes=g.all_nodes, latent=latent, attributes=g.attributes
+        directed=directed,
+        nodes=g.all_nodes,
+        latent=latent,
+        attributes=g.attributes,
+        graph_attributes=g.graph_attributes,
+        edge_attributes={k: v for k, v in g.edge_attributes.items() if k[1] == "->"},
     )

@@ -13,11 +13,14 @@ from functools import cached_property
 from types import MappingProxyType
 from typing import Any
 
-from rung.graph.errors import CycleError, SelfLoopError, UnknownNodeError
+from rung.graph.errors import CycleError, GraphError, SelfLoopError, UnknownNodeError
+from rung.graph.names import check_node_name
 
-__all__ = ["CausalGraph", "NodeSet", "as_node_set"]
+__all__ = ["CausalGraph", "EdgeAttrKey", "NodeSet", "as_node_set"]
 
 NodeSet = str | Iterable[str]
+#: ``(a, "->", b)`` for the directed edge ``a -> b``; ``(a, "<->", b)`` (``a <= b``) for ``a <-> b``
+EdgeAttrKey = tuple[str, str, str]
 
 
 def as_node_set(nodes: NodeSet) -> frozenset[str]:
@@ -53,13 +56,22 @@ class CausalGraph:
     latent : iterable of str, optional
         Explicit latent (unobserved) nodes among the nodes.
     attributes : mapping, optional
-        Per-node attributes (e.g. dagitty's ``exposure``/``outcome``/``pos``), kept for
-        round trips. Values are strings; a flag attribute has the value ``""``.
+        Per-node attributes (e.g. dagitty's ``exposure``/``outcome``/``adjusted``/``pos``),
+        kept for round trips. Values are strings; a flag attribute has the value ``""``.
+    graph_attributes : mapping, optional
+        Attributes of the whole graph (e.g. dagitty.net's bounding box ``bb``).
+    edge_attributes : mapping, optional
+        Per-edge attributes (e.g. dagitty.net's curve control point ``pos``), keyed by
+        ``(a, "->", b)`` or ``(a, "<->", b)``; bidirected keys may name the ends in any order.
 
     Raises
     ------
     SelfLoopError
         An edge ``X -> X`` or ``X <-> X``.
+    InvalidNameError
+        A node name is empty or holds a control or invisible character (it is named).
+    GraphError
+        An edge attribute names an edge that is not in the graph.
     CycleError
         The directed edges contain a cycle (the cycle is named).
 
@@ -74,7 +86,16 @@ class CausalGraph:
     [['X', 'Y'], ['M']]
     """
 
-    __slots__ = ("__dict__", "_attrs", "_bidirected", "_directed", "_latent", "_order")
+    __slots__ = (
+        "__dict__",
+        "_attrs",
+        "_bidirected",
+        "_directed",
+        "_edge_attrs",
+        "_graph_attrs",
+        "_latent",
+        "_order",
+    )
 
     def __init__(
         self,
@@ -83,6 +104,8 @@ class CausalGraph:
         nodes: Iterable[str] = (),
         latent: Iterable[str] = (),
         attributes: Mapping[str, Mapping[str, str]] | None = None,
+        graph_attributes: Mapping[str, str] | None = None,
+        edge_attributes: Mapping[EdgeAttrKey, Mapping[str, str]] | None = None,
     ) -> None:
         order: dict[str, None] = {}
         for n in nodes:
@@ -109,6 +132,8 @@ class CausalGraph:
         attrs = {str(k): dict(v) for k, v in (attributes or {}).items()}
         for n in attrs:
             order.setdefault(n, None)
+        for n in order:
+            check_node_name(n)
         self._order: tuple[str, ...] = tuple(order)
         self._directed: tuple[tuple[str, str], ...] = tuple(dir_edges)
         self._bidirected: tuple[tuple[str, str], ...] = tuple(bi_edges)
@@ -116,7 +141,31 @@ class CausalGraph:
         self._attrs: Mapping[str, Mapping[str, str]] = MappingProxyType(
             {k: MappingProxyType(v) for k, v in attrs.items()}
         )
+        self._graph_attrs: Mapping[str, str] = MappingProxyType(
+            {str(k): str(v) for k, v in (graph_attributes or {}).items()}
+        )
+        self._edge_attrs = self._edge_attr_map(edge_attributes or {}, dir_edges, bi_edges)
         self._check_acyclic()
+
+    @staticmethod
+    def _edge_attr_map(
+        given: Mapping[EdgeAttrKey, Mapping[str, str]],
+        directed: Mapping[tuple[str, str], None],
+        bidirected: Mapping[tuple[str, str], None],
+    ) -> Mapping[EdgeAttrKey, Mapping[str, str]]:
+        out: dict[EdgeAttrKey, Mapping[str, str]] = {}
+        for (a, kind, b), attrs in given.items():
+            if kind == "<->":
+                a, b = _pair(a, b)
+            known = (a, b) in (directed if kind == "->" else bidirected)
+            if kind not in ("->", "<->") or not known:
+                raise GraphError(
+                    f"edge attributes {dict(attrs)} are given for {a} {kind} {b}, which is not "
+                    "an edge of the graph; attach them to an existing '->' or '<->' edge"
+                )
+            if attrs:
+                out[(a, kind, b)] = MappingProxyType({str(k): str(v) for k, v in attrs.items()})
+        return MappingProxyType(out)
 
     # ------------------------------------------------------------------ basic views
     @property
@@ -150,14 +199,43 @@ class CausalGraph:
         return self._attrs
 
     @property
+    def graph_attributes(self) -> Mapping[str, str]:
+        """Attributes of the whole graph (e.g. dagitty.net's ``bb``), read-only."""
+        return self._graph_attrs
+
+    @property
+    def edge_attributes(self) -> Mapping[EdgeAttrKey, Mapping[str, str]]:
+        """Per-edge attributes keyed by ``(a, "->", b)`` / ``(a, "<->", b)`` (read-only)."""
+        return self._edge_attrs
+
+    def _flagged(self, flag: str) -> tuple[str, ...]:
+        return tuple(n for n in self._order if flag in self._attrs.get(n, {}))
+
+    @property
     def exposures(self) -> tuple[str, ...]:
         """Nodes marked ``exposure`` in their attributes."""
-        return tuple(n for n in self._order if "exposure" in self._attrs.get(n, {}))
+        return self._flagged("exposure")
 
     @property
     def outcomes(self) -> tuple[str, ...]:
         """Nodes marked ``outcome`` in their attributes."""
-        return tuple(n for n in self._order if "outcome" in self._attrs.get(n, {}))
+        return self._flagged("outcome")
+
+    @property
+    def adjusted(self) -> tuple[str, ...]:
+        """Nodes marked ``adjusted`` (dagitty's adjustment set as drawn; not yet checked).
+
+        Examples
+        --------
+        >>> CausalGraph.parse("dag { Z [adjusted]; Z -> X -> Y; Z -> Y }").adjusted
+        ('Z',)
+        """
+        return self._flagged("adjusted")
+
+    @property
+    def selected(self) -> tuple[str, ...]:
+        """Nodes marked ``selected`` (dagitty: the sample is conditioned on them)."""
+        return self._flagged("selected")
 
     @property
     def has_latent(self) -> bool:
@@ -351,7 +429,7 @@ class CausalGraph:
         """The subgraph induced by ``nodes`` (on the projected graph when latents exist)."""
         g = self.projected()
         s = g.check_nodes(nodes)
-        return CausalGraph(
+        return g._replace(
             directed=[(a, b) for a, b in g._directed if a in s and b in s],
             bidirected=[(a, b) for a, b in g._bidirected if a in s and b in s],
             nodes=[n for n in g._order if n in s],
@@ -365,8 +443,15 @@ class CausalGraph:
             "nodes": self._order,
             "latent": self._latent,
             "attributes": self._attrs,
+            "graph_attributes": self._graph_attrs,
         }
         kw.update(changes)
+        if "edge_attributes" not in kw:
+            kept = set(kw["directed"]), {_pair(a, b) for a, b in kw["bidirected"]}
+            kw["edge_attributes"] = {
+                k: v for k, v in self._edge_attrs.items()
+                if (k[0], k[2]) in kept[0 if k[1] == "->" else 1]
+            }
         return CausalGraph(**kw)
 
     def with_attributes(self, node: str, **attrs: str) -> CausalGraph:
@@ -386,10 +471,18 @@ class CausalGraph:
 
     @classmethod
     def parse(cls, text: str) -> CausalGraph:
-        """Parse dagitty, DOT or an edge string (the syntax is detected)."""
+        """Parse dagitty, DOT, GML or an edge string (the syntax is detected)."""
         from rung.graph.io import parse_graph
 
         return parse_graph(text)
+
+    @classmethod
+    def from_any(cls, obj: Any) -> CausalGraph:
+        """A graph from text, a file path, networkx, pgmpy or DoWhy (see
+        :func:`rung.graph.interop.from_any`)."""
+        from rung.graph.interop import from_any
+
+        return from_any(obj)
 
     def to_edge_string(self) -> str:
         """The compact edge-string form (round-trips through :meth:`from_edges`)."""

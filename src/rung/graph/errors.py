@@ -9,6 +9,7 @@ __all__ = [
     "CycleError",
     "GraphError",
     "GraphSyntaxError",
+    "InvalidNameError",
     "SelfLoopError",
     "UnknownNodeError",
 ]
@@ -58,3 +59,24 @@ class GraphSyntaxError(GraphError):
         self.column = column
         self.text = text
         super().__init__(f"line {line}, column {column}: {message}")
+
+
+class InvalidNameError(GraphError):
+    """A node name that is empty or holds a control or invisible character.
+
+    ``char`` is the offending character (``""`` for an empty name) and ``index`` its
+    0-based position in ``name``.
+    """
+
+    def __init__(self, name: str, char: str, index: int, what: str) -> None:
+        self.name = name
+        self.char = char
+        self.index = index
+        if not char:
+            msg = f"node name {name!r} is empty or only white space; give every node a name"
+        else:
+            msg = (
+                f"node name {name!r} contains {what} at position {index}; "
+                "remove it (retype the name, or clean the column header)"
+            )
+        super().__init__(msg)

@@ -1,7 +1,9 @@
-"""Reading graphs from any supported text, files and networkx; writing them back.
+"""Reading graphs from any supported text and files; writing them back.
 
-Formats: dagitty (``dag { ... }``), Graphviz DOT (``digraph { ... }``) and the compact
-edge string (``"X -> M -> Y; X <-> Y"``). :func:`parse_graph` detects which one it is given.
+Formats: dagitty (``dag { ... }``, including dagitty.net's export), Graphviz DOT
+(``digraph { ... }``), GML (``graph [ ... ]``) and the compact edge string
+(``"X -> M -> Y; X <-> Y"``). :func:`parse_graph` detects which one it is given. Graphs of
+networkx, pgmpy and DoWhy are read by :mod:`rung.graph.interop`.
 """
 
 from __future__ import annotations
@@ -9,74 +11,101 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import Any
-
-import networkx as nx
 
 from rung.graph.core import CausalGraph
 from rung.graph.errors import GraphError
+from rung.graph.interop import from_any, from_networkx, from_pgmpy, to_networkx
 from rung.graph.parse_dagitty import parse_dagitty, to_dagitty
 from rung.graph.parse_dot import parse_dot, to_dot
 from rung.graph.parse_edges import parse_edges, to_edge_string
+from rung.graph.parse_gml import parse_gml, to_gml
 
 __all__ = [
+    "FORMATS",
     "detect_format",
+    "format_text",
+    "from_any",
     "from_networkx",
+    "from_pgmpy",
     "parse_graph",
     "read_graph",
     "to_dagitty",
     "to_dot",
     "to_edge_string",
+    "to_gml",
     "to_networkx",
     "write_graph",
 ]
 
 _LEADING_COMMENTS = re.compile(r"(?:\s+|//[^\n]*|#[^\n]*|/\*.*?\*/)*", re.S)
-_DOT_HEAD = re.compile(r"(?:strict\s+)?(?:di)?graph\b", re.I)
+_DOT_HEAD = re.compile(r"(?:strict\s+)?(?:di)?graph\b(?!\s*\[)", re.I)
+_GML_HEAD = re.compile(r"(?:[A-Za-z_]\w*\s+(?:\"[^\"]*\"|\S+)\s+)*graph\s*\[", re.I)
 _DAGITTY_HEAD = re.compile(r"(?:(?:dag|pdag|mag|pag)\s*)?\{", re.I)
-_SUFFIX_FORMAT = {".dot": "dot", ".gv": "dot", ".dagitty": "dagitty", ".txt": None}
-_PARSERS = {"dot": parse_dot, "dagitty": parse_dagitty, "edges": parse_edges}
+_SUFFIX_FORMAT = {".dot": "dot", ".gv": "dot", ".dagitty": "dagitty", ".gml": "gml",
+                  ".txt": None}
+_PARSERS = {"dot": parse_dot, "dagitty": parse_dagitty, "gml": parse_gml, "edges": parse_edges}
+#: the text formats, by the name ``rung graph convert --to`` takes
+FORMATS = ("dagitty", "dot", "gml", "edges")
+_WRITERS = {"dagitty": to_dagitty, "dot": to_dot, "gml": to_gml, "edges": to_edge_string}
 
 
 def detect_format(text: str) -> str:
-    """``"dot"``, ``"dagitty"`` or ``"edges"``, from the first word of ``text``.
+    """``"dot"``, ``"dagitty"``, ``"gml"`` or ``"edges"``, from the first words of ``text``.
 
     Examples
     --------
     >>> detect_format("dag { X -> Y }"), detect_format("digraph { X -> Y }")
     ('dagitty', 'dot')
-    >>> detect_format("X -> Y")
-    'edges'
+    >>> detect_format('graph [ directed 1 node [ id 0 label "X" ] ]'), detect_format("X -> Y")
+    ('gml', 'edges')
     """
-    m = _LEADING_COMMENTS.match(text)
-    body = text[m.end() if m else 0 :]
+    body = text.removeprefix("\ufeff")
+    m = _LEADING_COMMENTS.match(body)
+    body = body[m.end() if m else 0 :]
     if _DOT_HEAD.match(body):
         return "dot"
+    if _GML_HEAD.match(body):
+        return "gml"
     if _DAGITTY_HEAD.match(body):
         return "dagitty"
     return "edges"
 
 
 def parse_graph(text: str) -> CausalGraph:
-    """Parse dagitty, DOT or an edge string, detecting which (see :func:`detect_format`).
+    """Parse dagitty, DOT, GML or an edge string, detecting which (:func:`detect_format`).
+
+    A byte-order mark at the very start is dropped (one inside a name is refused).
 
     Examples
     --------
     >>> parse_graph("dag { X -> Y }") == parse_graph("digraph { X -> Y }") == parse_graph("X -> Y")
     True
     """
-    return _PARSERS[detect_format(text)](text)
+    return _PARSERS[detect_format(text)](text.removeprefix("\ufeff"))
+
+
+def format_text(g: CausalGraph, fmt: str) -> str:
+    """``g`` written in ``fmt`` (one of :data:`FORMATS`).
+
+    Examples
+    --------
+    >>> format_text(CausalGraph.from_edges("X -> Y"), "edges")
+    'X -> Y'
+    """
+    if fmt not in _WRITERS:
+        raise GraphError(f"unknown graph format {fmt!r}; use one of {', '.join(FORMATS)}")
+    return _WRITERS[fmt](g)
 
 
 def _looks_like_path(source: str) -> bool:
-    if "\n" in source or any(tok in source for tok in ("->", "<-", "{", ";")):
+    if "\n" in source or any(tok in source for tok in ("->", "<-", "{", ";", "[")):
         return False
     return (Path(source).suffix.lower() in _SUFFIX_FORMAT or os.path.isfile(source)
             or os.path.isdir(source))
 
 
 def read_graph(source: str | os.PathLike[str]) -> CausalGraph:
-    """Read a graph from a file path (``.dot``, ``.gv``, ``.dagitty``, ``.txt``) or inline text.
+    """Read a graph from a file (``.dot``, ``.gv``, ``.dagitty``, ``.gml``, ``.txt``) or text.
 
     A string is taken as a path when it has no arrow, brace or newline and either ends in
     one of those suffixes or names an existing file or folder; otherwise it is parsed as
@@ -99,12 +128,12 @@ def read_graph(source: str | os.PathLike[str]) -> CausalGraph:
     path = Path(source)
     if path.is_dir():
         raise GraphError(
-            f"graph file {str(path)!r} is a directory; give a .dot/.gv/.dagitty/.txt file "
+            f"graph file {str(path)!r} is a directory; give a .dot/.gv/.dagitty/.gml/.txt file "
             "or inline graph text such as 'X -> Y'"
         )
     if not path.is_file():
         raise GraphError(
-            f"graph file {str(path)!r} not found; give an existing .dot/.gv/.dagitty/.txt "
+            f"graph file {str(path)!r} not found; give an existing .dot/.gv/.dagitty/.gml/.txt "
             "file or inline graph text such as 'X -> Y'"
         )
     try:
@@ -112,103 +141,23 @@ def read_graph(source: str | os.PathLike[str]) -> CausalGraph:
     except UnicodeDecodeError as exc:
         raise GraphError(
             f"graph file {str(path)!r} is not UTF-8 text ({exc.reason} at byte {exc.start}); "
-            "give a dagitty, DOT or edge-list text file"
+            "give a dagitty, DOT, GML or edge-list text file"
         ) from None
     fmt = _SUFFIX_FORMAT.get(path.suffix.lower())
-    return _PARSERS[fmt](text) if fmt else parse_graph(text)
+    return _PARSERS[fmt](text.removeprefix("\ufeff")) if fmt else parse_graph(text)
 
 
 def write_graph(g: CausalGraph, path: str | os.PathLike[str]) -> Path:
-    """Write ``g`` to ``path`` as DOT (``.dot``/``.gv``), dagitty (``.dagitty``) or an edge
-    string (``.txt``); returns the path."""
+    """Write ``g`` to ``path`` as DOT (``.dot``/``.gv``), dagitty (``.dagitty``), GML
+    (``.gml``) or an edge string (``.txt``); returns the path."""
     out = Path(path)
-    writers = {".dot": to_dot, ".gv": to_dot, ".dagitty": to_dagitty, ".txt": to_edge_string}
+    writers = {".dot": to_dot, ".gv": to_dot, ".dagitty": to_dagitty, ".gml": to_gml,
+               ".txt": to_edge_string}
     writer = writers.get(out.suffix.lower())
     if writer is None:
         raise GraphError(
             f"cannot tell the format of {str(out)!r} from its suffix; "
-            "use .dot, .gv, .dagitty or .txt"
+            "use .dot, .gv, .dagitty, .gml or .txt"
         )
     out.write_text(writer(g) + "\n", encoding="utf-8")
     return out
-
-
-def to_networkx(g: CausalGraph) -> nx.DiGraph:
-    """``g`` as an ``nx.DiGraph`` over all nodes, latents included.
-
-    Node attribute ``latent`` (bool) plus the node's own attributes; edge attributes
-    ``directed`` and ``bidirected`` (bools). A bidirected pair ``(a, b)`` is one edge
-    ``a -> b`` (``a < b``) with ``bidirected=True``; when ``a -> b`` is also a directed edge
-    (a bow arc) the one networkx edge carries both flags. Keep only the ``directed`` edges
-    before running DAG algorithms of networkx.
-
-    Examples
-    --------
-    >>> G = to_networkx(CausalGraph.from_edges("X -> Y; X <-> Y; M -> Y"))
-    >>> G.edges["X", "Y"]
-    {'directed': True, 'bidirected': True}
-    """
-    out = nx.DiGraph()
-    for n in g.all_nodes:
-        out.add_node(n, **dict(g.attributes.get(n, {})), latent=n in g.latent)
-    for a, b in g.directed_edges:
-        out.add_edge(a, b, directed=True, bidirected=False)
-    for a, b in g.bidirected_edges:
-        if out.has_edge(a, b):
-            out.edges[a, b]["bidirected"] = True
-        else:
-            out.add_edge(a, b, directed=False, bidirected=True)
-    return out
-
-
-def _truthy(value: Any) -> bool:
-    if isinstance(value, str):
-        return value.strip().lower() in ("true", "1", "yes")
-    return bool(value)
-
-
-def from_networkx(graph: nx.DiGraph) -> CausalGraph:
-    """Build a :class:`CausalGraph` from an ``nx.DiGraph`` (the inverse of :func:`to_networkx`).
-
-    An edge with a true ``bidirected`` attribute is bidirected; it is also directed when its
-    ``directed`` attribute is true. Every other edge is directed. A node with a true
-    ``latent`` attribute is latent; its other attributes are kept as strings.
-
-    Raises
-    ------
-    GraphError
-        ``graph`` is not a directed networkx graph.
-
-    Examples
-    --------
-    >>> import networkx as nx
-    >>> G = nx.DiGraph([("X", "M"), ("M", "Y")])
-    >>> G.add_edge("X", "Y", bidirected=True)
-    >>> from_networkx(G)
-    CausalGraph('X -> M; M -> Y; X <-> Y')
-    """
-    if not isinstance(graph, nx.DiGraph) or graph.is_multigraph():
-        raise GraphError(
-            f"expected a networkx DiGraph, got {type(graph).__name__}; "
-            "undirected graphs and multigraphs are not causal graphs"
-        )
-    directed: list[tuple[str, str]] = []
-    bidirected: list[tuple[str, str]] = []
-    for a, b, data in graph.edges(data=True):
-        bi = _truthy(data.get("bidirected", False))
-        if bi:
-            bidirected.append((str(a), str(b)))
-        if _truthy(data.get("directed", not bi)):
-            directed.append((str(a), str(b)))
-    latent = [str(n) for n, d in graph.nodes(data=True) if _truthy(d.get("latent", False))]
-    attrs = {
-        str(n): {str(k): str(v) for k, v in d.items() if k != "latent"}
-        for n, d in graph.nodes(data=True)
-    }
-    return CausalGraph(
-        directed=directed,
-        bidirected=bidirected,
-        nodes=[str(n) for n in graph.nodes],
-        latent=latent,
-        attributes={n: a for n, a in attrs.items() if a},
-    )

@@ -1,24 +1,36 @@
-"""Read and write dagitty's graph syntax.
+"""Read and write dagitty's graph syntax, including dagitty.net's own export.
 
 ::
 
     dag {
-      X [exposure, pos="0,1"]
-      Y [outcome]
-      U [latent]
-      X -> M -> Y
-      X <-> Y
-      U -> M
+    bb="0,0,1,1"
+    X [exposure,pos="0.2,0.5"]
+    Y [outcome,pos="0.8,0.5"]
+    Z [adjusted,pos="0.5,0.2"]
+    U [latent,pos="0.5,0.8"]
+    Z -> {X Y}
+    X -> Y [pos="0.5,0.45"]
+    U -> {X Y}
     }
 
 A graph is ``dag { ... }`` (``pdag { ... }`` is accepted when it holds only ``->``, ``<-``
 and ``<->`` edges). Statements are separated by newlines, ``;`` or simply by the next name.
-A statement is a node with an optional attribute list (``[latent]``, ``[exposure]``,
-``[pos="x,y"]``, ...) or a chain of nodes joined by ``->``, ``<-`` or ``<->``; an attribute
-list after an edge belongs to the edge and is ignored (rung keeps no edge attributes).
+A statement is
+
+* a graph attribute ``key=value`` (dagitty.net writes its bounding box ``bb="x0,y0,x1,y1"``),
+  kept in :attr:`CausalGraph.graph_attributes`;
+* a node with an optional attribute list (``[exposure]``, ``[outcome]``, ``[adjusted]``,
+  ``[latent]``, ``[selected]``, ``[pos="x,y"]``, ...), kept in
+  :attr:`CausalGraph.attributes` (``latent`` becomes :attr:`CausalGraph.latent`);
+* a chain of nodes or groups ``{a b}`` joined by ``->``, ``<-`` or ``<->``
+  (``z -> {x y}`` and ``{a b} -> c`` stand for every edge between the two sides); an
+  attribute list after an edge (dagitty.net's curve point ``[pos="x,y"]``) is kept in
+  :attr:`CausalGraph.edge_attributes`.
+
 Names are identifiers (letters, digits, ``_``, ``.``) or double-quoted strings. Comments
-(``//``, ``#``, ``/* */``) are skipped. Undirected ``--`` edges and the ``mag``/``pag``
-types are rejected: a causal graph here is a DAG or an ADMG.
+(``//``, ``#``, ``/* */``) are skipped. A ``--`` edge makes the graph partially directed (a
+CPDAG); :class:`CausalGraph` holds DAGs and ADMGs only, so ``--`` is refused with a message
+that says so, and so are the ``mag``/``pag`` types and the PAG edge marks ``@-@``, ``@->``.
 """
 
 from __future__ import annotations
@@ -26,7 +38,7 @@ from __future__ import annotations
 import re
 
 from rung.graph._lexer import Token, TokenStream, tokenize, unquote
-from rung.graph.core import CausalGraph
+from rung.graph.core import CausalGraph, EdgeAttrKey
 from rung.graph.errors import GraphSyntaxError
 
 __all__ = ["parse_dagitty", "to_dagitty"]
@@ -40,6 +52,11 @@ _ID = re.compile(r"[A-Za-z0-9_.]+")
 _ARROWS = {"->", "<-", "<->"}
 _ACCEPTED_TYPES = {"dag", "pdag"}
 _OTHER_TYPES = {"mag", "pag", "graph"}
+_UNDIRECTED = (
+    "undirected edge '--' makes this a partially directed graph (a CPDAG), and a "
+    "CausalGraph is a DAG or an ADMG; orient the edge ('->' or '<-'), write '<->' for a "
+    "hidden common cause, or analyse the CPDAG as a rung.identify EquivalenceClass"
+)
 
 
 class _Builder:
@@ -51,6 +68,8 @@ class _Builder:
         self.bidirected: list[tuple[str, str]] = []
         self.latent: list[str] = []
         self.attrs: dict[str, dict[str, str]] = {}
+        self.graph_attrs: dict[str, str] = {}
+        self.edge_attrs: dict[EdgeAttrKey, dict[str, str]] = {}
 
     def add_node(self, name: str, attrs: dict[str, str]) -> None:
         self.nodes.append(name)
@@ -60,13 +79,15 @@ class _Builder:
         if rest:
             self.attrs.setdefault(name, {}).update(rest)
 
-    def add_edge(self, a: str, arrow: str, b: str) -> None:
+    def add_edge(self, a: str, arrow: str, b: str) -> EdgeAttrKey:
         if arrow == "->":
             self.directed.append((a, b))
-        elif arrow == "<-":
+            return (a, "->", b)
+        if arrow == "<-":
             self.directed.append((b, a))
-        else:
-            self.bidirected.append((a, b))
+            return (b, "->", a)
+        self.bidirected.append((a, b))
+        return (min(a, b), "<->", max(a, b))
 
     def build(self) -> CausalGraph:
         return CausalGraph(
@@ -75,6 +96,8 @@ class _Builder:
             nodes=self.nodes,
             latent=self.latent,
             attributes=self.attrs,
+            graph_attributes=self.graph_attrs,
+            edge_attributes=self.edge_attrs,
         )
 
 
@@ -101,27 +124,62 @@ def _arrow(ts: TokenStream) -> str | None:
     if tok is None or tok.kind != "arrow":
         return None
     if tok.text not in _ARROWS:
-        kind = "undirected edge '--'" if tok.text == "--" else f"edge mark {tok.text!r}"
+        if tok.text == "--":
+            raise GraphSyntaxError(_UNDIRECTED, tok.line, tok.col)
         raise GraphSyntaxError(
-            f"{kind} is not allowed in a causal graph; expected '->', '<-' or '<->'",
+            f"edge mark {tok.text!r} belongs to a PAG/MAG, which is not a causal graph here; "
+            "expected '->', '<-' or '<->'",
             tok.line,
             tok.col,
         )
     return ts.take().text
 
 
+def _group(ts: TokenStream) -> list[str]:
+    """The names of a group ``{a b c}`` after its ``{`` was consumed (groups do not nest)."""
+    names: list[str] = []
+    while not ts.accept("}"):
+        if ts.accept(",", ";"):
+            continue
+        tok = ts.peek()
+        if tok is not None and tok.text == "{":
+            raise ts.error("groups '{...}' cannot be nested; expected a node name or '}'", tok)
+        names.append(_name(ts.expect("a node name or '}' in the group", "name", "quoted")))
+    return names
+
+
+def _operand(ts: TokenStream, what: str) -> list[str]:
+    """A node name or a group: the names it stands for."""
+    if ts.accept("{"):
+        return _group(ts)
+    return [_name(ts.expect(what, "name", "quoted"))]
+
+
 def _statement(ts: TokenStream, out: _Builder) -> None:
-    """One node declaration or edge chain; the next token is a name."""
-    prev = _name(ts.take())
+    """A graph attribute, a node declaration or an edge chain."""
+    first, nxt = ts.peek(), ts.peek(1)
+    if first is not None and first.text != "{" and nxt is not None and nxt.text == "=":
+        ts.take()
+        ts.take()
+        out.graph_attrs[_name(first)] = _name(
+            ts.expect(f"a value for graph attribute {_name(first)!r}", "name", "quoted")
+        )
+        return
+    prev = _operand(ts, "a node name")
     attrs = _attributes(ts) if ts.accept("[") else {}
-    out.add_node(prev, attrs)
+    for n in prev:
+        out.add_node(n, attrs)
     while (arrow := _arrow(ts)) is not None:
-        nxt = _name(ts.expect(f"a node name after {arrow!r}", "name", "quoted"))
-        out.add_node(nxt, {})
-        out.add_edge(prev, arrow, nxt)
-        prev = nxt
+        nxt_names = _operand(ts, f"a node name after {arrow!r}")
+        keys = []
+        for n in nxt_names:
+            out.add_node(n, {})
+            keys += [out.add_edge(a, arrow, n) for a in prev]
+        prev = nxt_names
         if ts.accept("["):
-            _attributes(ts)  # edge attributes (e.g. a drawing position): not kept
+            edge_attrs = _attributes(ts)
+            for key in keys:
+                out.edge_attrs.setdefault(key, {}).update(edge_attrs)
 
 
 def _header(ts: TokenStream) -> None:
@@ -163,7 +221,7 @@ def parse_dagitty(text: str) -> CausalGraph:
         if ts.accept(";"):
             continue
         tok = ts.peek()
-        if tok is None or tok.kind not in ("name", "quoted"):
+        if tok is None or (tok.kind not in ("name", "quoted") and tok.text != "{"):
             raise ts.error("expected a node name or '}'", tok)
         _statement(ts, out)
     if ts.peek() is not None:
@@ -177,18 +235,29 @@ def _fmt(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+def _attr_list(attrs: dict[str, str]) -> str:
+    items = [_fmt(k) if v == "" else f"{_fmt(k)}={_fmt(v)}" for k, v in attrs.items()]
+    return f" [{','.join(items)}]" if items else ""
+
+
 def _node_line(g: CausalGraph, node: str) -> str:
-    items = ["latent"] if node in g.latent else []
-    for key, value in g.attributes.get(node, {}).items():
-        items.append(_fmt(key) if value == "" else f"{_fmt(key)}={_fmt(value)}")
-    return f"{_fmt(node)} [{','.join(items)}]" if items else _fmt(node)
+    attrs = {"latent": ""} if node in g.latent else {}
+    attrs.update(g.attributes.get(node, {}))
+    return _fmt(node) + _attr_list(attrs)
+
+
+def _edge_line(g: CausalGraph, a: str, arrow: str, b: str) -> str:
+    return f"{_fmt(a)} {arrow} {_fmt(b)}" + _attr_list(
+        dict(g.edge_attributes.get((a, arrow, b), {}))
+    )
 
 
 def to_dagitty(g: CausalGraph) -> str:
     """Write ``g`` in dagitty syntax; :func:`parse_dagitty` reads it back unchanged.
 
-    Every node is declared first (keeping node order, attributes and isolated nodes),
-    then the directed and bidirected edges.
+    Graph attributes come first (dagitty.net's ``bb``), then every node (keeping node order,
+    attributes and isolated nodes), then the directed and bidirected edges with their
+    attributes, as dagitty.net writes them.
 
     Examples
     --------
@@ -199,10 +268,19 @@ def to_dagitty(g: CausalGraph) -> str:
     X -> Y
     X <-> Y
     }
+    >>> g = parse_dagitty('dag {bb="0,0,1,1"; X [exposure,pos="0.1,0.5"]; X -> Y [pos="0.4,0.4"]}')
+    >>> print(to_dagitty(g))
+    dag {
+    bb="0,0,1,1"
+    X [exposure,pos="0.1,0.5"]
+    Y
+    X -> Y [pos="0.4,0.4"]
+    }
     """
     lines = ["dag {"]
+    lines += [f"{_fmt(k)}={_fmt(v)}" for k, v in g.graph_attributes.items()]
     lines += [_node_line(g, n) for n in g.all_nodes]
-    lines += [f"{_fmt(a)} -> {_fmt(b)}" for a, b in g.directed_edges]
-    lines += [f"{_fmt(a)} <-> {_fmt(b)}" for a, b in g.bidirected_edges]
+    lines += [_edge_line(g, a, "->", b) for a, b in g.directed_edges]
+    lines += [_edge_line(g, a, "<->", b) for a, b in g.bidirected_edges]
     lines.append("}")
     return "\n".join(lines)

@@ -24,7 +24,7 @@ from rung.graph._lexer import Token, TokenStream, tokenize, unquote
 from rung.graph.core import CausalGraph
 from rung.graph.errors import GraphSyntaxError
 
-__all__ = ["parse_dot", "to_dot"]
+__all__ = ["MAX_NESTING", "parse_dot", "to_dot"]
 
 _GRAMMAR = re.compile(
     r'(?P<edgeop>->|--)|(?P<quoted>"(?:[^"\\]|\\.)*")|(?P<html><[^<>]*(?:<[^<>]*>[^<>]*)*>)'
@@ -35,6 +35,8 @@ _WHAT = "an id, '->', '[', ']', '{', '}', '=', ',', ';' or ':'"
 _KEYWORDS = {"node", "edge", "graph", "digraph", "subgraph", "strict"}
 _PLAIN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _TRUE = {"true", "1", "yes"}
+#: subgraphs nested deeper than this are refused (the parser is recursive)
+MAX_NESTING = 100
 _FALSE = {"false", "0", "no"}
 
 
@@ -135,6 +137,7 @@ class _Parser:
     def __init__(self, ts: TokenStream) -> None:
         self.ts = ts
         self.out = _Builder()
+        self.depth = 0
 
     def body(self, scope: _Scope) -> list[str]:
         """Statements up to the closing ``}``; returns the nodes mentioned (for groups)."""
@@ -174,7 +177,14 @@ class _Parser:
                 if (t := self.ts.peek()) is not None and t.text != "{":
                     _id(self.ts, "a subgraph name")
                 self.ts.expect("'{' to open the subgraph", "{")
-            return self.body(scope.child())
+            if self.depth >= MAX_NESTING:
+                raise self.ts.error(
+                    f"subgraphs are nested more than {MAX_NESTING} levels deep; flatten them "
+                    "(nesting does not change the causal structure)", tok)
+            self.depth += 1
+            names = self.body(scope.child())
+            self.depth -= 1
+            return names
         name = _node_id(self.ts)
         self.out.add_node(name, dict(scope.node))
         return [name]
