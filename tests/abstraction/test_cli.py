@@ -1,6 +1,10 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 import torch
@@ -9,6 +13,7 @@ from typer.testing import CliRunner
 from rung.cli.main import _register, app
 
 runner = CliRunner()
+RUNG = Path(sys.executable).parent / "rung"
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -61,5 +66,25 @@ def test_checkpoint_dir_resumes(tmp_path) -> None:
     assert len(saved) == 2  # the trained network and the learned subspace
     again = runner.invoke(app, args)
     assert json.loads(again.stdout)["iia"] == json.loads(first.stdout)["iia"]
-    train = torch.load(next(tmp_path.glob("*-train.pt")), weights_only=False)
+    train = torch.load(next(tmp_path.glob("*-train.pt")), weights_only=True)  # plain data
     assert len(train["history"]) == 1500  # resumed as finished, not trained again
+    assert not list(tmp_path.glob(".*.tmp"))  # atomic writes leave no temporary file
+
+
+@pytest.mark.skipif(not RUNG.is_file(), reason="the rung console script is not installed")
+@pytest.mark.parametrize(("args", "value"), [
+    (["--seed", str(2**63)], str(2**63)),
+    (["--seed", "-1"], "-1"),
+    (["--seed", "1" + "0" * 400], "1" + "0" * 400),
+    (["--steps", str(10**12)], str(10**12)),
+    (["--k", str(2**70)], str(2**70)),
+    (["--layer", str(2**63)], str(2**63)),
+])
+def test_out_of_range_numbers_exit_2_naming_the_value(args: list[str], value: str) -> None:
+    done = subprocess.run([str(RUNG), "abstraction", "run", "arithmetic", *args],
+                          capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "OMP_NUM_THREADS": "1"})
+    assert done.returncode == 2, done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and value in lines[0] and "Traceback" not in done.stderr
+    assert done.stdout == ""

@@ -9,6 +9,8 @@ import torch
 from rich.progress import Progress
 from torch import nn
 
+from rung.abstraction.checkpoints import CheckpointError, load_checkpoint, save_checkpoint
+
 __all__ = ["frozen", "train_loop"]
 
 
@@ -22,7 +24,10 @@ def train_loop(step_loss: Callable[[int], torch.Tensor], modules: Iterable[nn.Mo
 
     When ``checkpoint`` is given, the modules, optimiser and loss history are saved every
     ``every`` steps and at the end; a later call with the same checkpoint resumes after the
-    last saved step instead of starting over.
+    last saved step instead of starting over. Checkpoints are written atomically and read
+    with torch's restricted (``weights_only``) unpickler; a corrupt, foreign or unsafe file
+    raises :class:`~rung.abstraction.checkpoints.CheckpointError` naming it (see
+    :mod:`rung.abstraction.checkpoints`).
 
     Returns
     -------
@@ -36,17 +41,13 @@ def train_loop(step_loss: Callable[[int], torch.Tensor], modules: Iterable[nn.Mo
     opt = torch.optim.Adam(params, lr=lr)
     history: list[float] = []
     if checkpoint is not None and checkpoint.exists():
-        state = torch.load(checkpoint, weights_only=False)
-        for m, s in zip(mods, state["modules"], strict=True):
-            m.load_state_dict(s)
-        opt.load_state_dict(state["optimizer"])
-        history = list(state["history"])
+        history = _resume(checkpoint, mods, opt)
 
     def save() -> None:
         if checkpoint is not None:
             state = {"modules": [m.state_dict() for m in mods],
                      "optimizer": opt.state_dict(), "history": history}
-            torch.save(state, checkpoint)
+            save_checkpoint(checkpoint, state)
 
     with Progress(disable=not progress, transient=True) as bar:
         task = bar.add_task(description, total=steps, completed=len(history))
@@ -64,6 +65,22 @@ def train_loop(step_loss: Callable[[int], torch.Tensor], modules: Iterable[nn.Mo
                 save()
     save()
     return history
+
+
+def _resume(path: Path, mods: list[nn.Module], opt: torch.optim.Optimizer) -> list[float]:
+    """Load the checkpoint ``path`` into ``mods`` and ``opt``; return its loss history."""
+    state = load_checkpoint(path, n_modules=len(mods))
+    try:
+        for m, s in zip(mods, state["modules"], strict=True):
+            m.load_state_dict(s)
+        opt.load_state_dict(state["optimizer"])
+    except (RuntimeError, ValueError, KeyError, TypeError) as exc:
+        first = " ".join(str(exc).split())[:200]
+        raise CheckpointError(
+            f"checkpoint {str(path)!r} was saved for a different network or optimiser "
+            f"({first}); delete it to train from the start, or choose another "
+            "--checkpoint-dir") from None
+    return [float(h) for h in state["history"]]
 
 
 class frozen:

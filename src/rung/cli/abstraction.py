@@ -14,6 +14,13 @@ __all__ = ["app"]
 
 app = typer.Typer(no_args_is_help=True)
 
+# Bounds checked before any work (exit 2 naming the value): the usual 32-bit seed range (torch
+# takes seeds below 2**64, so the data seeds, which add at most 30,002, stay valid), and
+# sizes far beyond any built-in task.
+MAX_SEED = 2**32 - 1
+MAX_STEPS = 10_000_000
+MAX_WIDTH = 4096
+
 
 class TaskName(StrEnum):
     arithmetic = "arithmetic"
@@ -29,6 +36,13 @@ class Method(StrEnum):
     low_rank_das = "low-rank-das"
 
 
+def _check_range(value: int | None, option: str, low: int, high: int) -> None:
+    """Refuse a number outside [low, high] before any work, naming it (exit 2)."""
+    if value is not None and not low <= value <= high:
+        raise ValueError(f"{option} {value} is out of range; give a whole number from "
+                         f"{low:,} to {high:,}")
+
+
 @app.callback()
 def _group() -> None:
     """Causal abstraction of neural networks."""
@@ -42,7 +56,7 @@ def run(
     layer: int = typer.Option(0, help="Hidden layer index (site layers.L)."),
     k: int | None = typer.Option(None, help="Neurons per variable, or DAS subspace size."),
     steps: int | None = typer.Option(None, help="Optimisation steps of the method."),
-    seed: int = typer.Option(0, help="Random seed."),
+    seed: int = typer.Option(0, help="Random seed (0 to 2**32 - 1)."),
     checkpoint_dir: Path | None = typer.Option(
         None, help="Save progress here; rerunning the same command resumes."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
@@ -52,6 +66,9 @@ def run(
         raise ValueError(f"--k {k} must be at least 1")
     if steps is not None and steps < 0:
         raise ValueError(f"--steps {steps} must be non-negative")
+    _check_range(seed, "--seed", 0, MAX_SEED)
+    _check_range(steps, "--steps", 0, MAX_STEPS)
+    _check_range(k, "--k", 1, MAX_WIDTH)
     if checkpoint_dir is not None:
         check_output_dir(checkpoint_dir, "--checkpoint-dir")
     import torch
