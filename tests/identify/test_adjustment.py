@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from itertools import combinations
+
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from rung.graph import CausalGraph
 from rung.identify import (
     AdjustmentSearchError,
     find_adjustment_sets,
+    find_direct_effect_adjustment_sets,
     find_frontdoor_sets,
+    find_minimal_adjustment_sets,
     find_o_set,
     find_optimal_adjustment_set,
     is_frontdoor_set,
     is_valid_adjustment_set,
+    is_valid_direct_effect_adjustment_set,
 )
 from rung.identify._ir import marg, prod, term
 from rung.identify.api import Identification
@@ -74,9 +82,45 @@ def test_random_sets_are_numerically_valid() -> None:
 
 
 def test_search_cap() -> None:
-    g = CausalGraph.from_edges("; ".join(f"C{i} -> X; C{i} -> Y" for i in range(5)) + "; X -> Y")
-    with pytest.raises(AdjustmentSearchError, match="max_candidates"):
-        find_adjustment_sets(g, "X", "Y", max_candidates=3)
+    g = CausalGraph.from_edges("; ".join(f"A{i} -> B{i} -> X; A{i} -> Y" for i in range(3))
+                               + "; X -> Y")
+    assert len(find_adjustment_sets(g, "X", "Y")) == 8  # {A_i or B_i} for each i
+    with pytest.raises(AdjustmentSearchError, match="max_sets"):
+        find_adjustment_sets(g, "X", "Y", max_sets=3)
+
+
+def _brute_minimal(g: CausalGraph, x: list[str], y: list[str], inc: set[str], exc: set[str],
+                   valid: Callable[[frozenset[str]], bool]) -> list[frozenset[str]]:
+    """Reference: every subset by size, skipping supersets of sets already found."""
+    rest = [v for v in g.nodes if v not in {*x, *y, *inc, *exc}]
+    found: list[frozenset[str]] = []
+    for k in range(len(rest) + 1):
+        for combo in combinations(rest, k):
+            z = frozenset(combo) | inc
+            if not any(f <= z for f in found) and valid(z):
+                found.append(z)
+    return found
+
+
+@settings(max_examples=150, deadline=None)
+@given(seed=st.integers(0, 10**6))
+def test_minimal_set_listing_matches_brute_force(seed: int) -> None:
+    """Takata's listing (total and direct effects, with constraints) equals the sets found
+    by trying every subset with the validity criteria."""
+    rng = np.random.default_rng(seed)
+    g = random_admg(rng, int(rng.integers(3, 8)), 0.45, 0.2)
+    nodes = list(g.nodes)
+    rng.shuffle(nodes)
+    x, y = nodes[:1 + int(rng.random() < 0.2)], nodes[2:3]
+    rest = nodes[3:]
+    inc = {v for v in rest if rng.random() < 0.15}
+    exc = {v for v in rest if v not in inc and rng.random() < 0.15}
+    total = find_minimal_adjustment_sets(g, x, y, include=inc, exclude=exc)
+    assert sorted(map(sorted, total)) == sorted(map(sorted, _brute_minimal(
+        g, x, y, inc, exc, lambda z: is_valid_adjustment_set(g, x, y, z))))
+    direct = find_direct_effect_adjustment_sets(g, x, y, include=inc, exclude=exc)
+    assert sorted(map(sorted, direct)) == sorted(map(sorted, _brute_minimal(
+        g, x, y, inc, exc, lambda z: is_valid_direct_effect_adjustment_set(g, x, y, z))))
 
 
 def test_frontdoor_sets() -> None:

@@ -16,10 +16,9 @@ The optimal set is in :mod:`rung.identify.optimal`, direct effects in
 
 from __future__ import annotations
 
-from itertools import combinations
-
 from rung.graph import CausalGraph, NodeSet
-from rung.identify._bits import BitGraph, bit_graph, bits, lowest, union
+from rung.identify._bits import BitGraph, bit_graph, lowest, union
+from rung.identify._minsep import list_minimal_separators, moral_adjacency
 from rung.identify._query import QueryError, check_query
 
 __all__ = [
@@ -185,30 +184,24 @@ def find_canonical_adjustment_set(
     return None if z is None else bg.names_of(z)
 
 
-def minimal_masks(
-    bg: BitGraph, x: int, y: int, must: int, allowed: int, max_candidates: int
-) -> list[int]:
-    """Minimal valid sets ``Z`` with ``must ⊆ Z ⊆ allowed``, smallest first."""
+def minimal_masks(bg: BitGraph, x: int, y: int, must: int, allowed: int, max_sets: int
+                  ) -> list[int]:
+    """Minimal valid sets ``Z`` with ``must ⊆ Z ⊆ allowed``, smallest first: minimal
+    separators in the moral graph of the proper back-door graph on ``An(X ∪ Y ∪ I)``
+    (van der Zander et al. 2019, Section 5; listed by :mod:`rung.identify._minsep`)."""
     cn = causal_nodes(bg, x, y)
     forb = forbidden_nodes(bg, x, cn)
-    cand = _find_sep(bg, x, y, cn, forb, must, allowed)
-    if cand is None:
+    if _find_sep(bg, x, y, cn, forb, must, allowed) is None:
         return []
-    nodes = list(bits(cand & ~must))
-    if len(nodes) > max_candidates:
+    anc = bg.ancestors(x | y | must, bg.full)
+    adj = moral_adjacency(bg, anc, cut_from=x, cut_to=cn)
+    passable = anc & ~(allowed & ~(y | forb)) & ~x
+    found = list_minimal_separators(adj, x, y, must, passable, max_sets + 1)
+    if len(found) > max_sets:
         raise AdjustmentSearchError(
-            f"{len(nodes)} candidate adjustment nodes exceed max_candidates={max_candidates}; "
-            "raise max_candidates or use find_canonical_adjustment_set"
-        )
-    found: list[int] = []
-    for k in range(len(nodes) + 1):
-        for combo in combinations(nodes, k):
-            z = must | sum(1 << i for i in combo)
-            if any(f & z == f for f in found):
-                continue
-            if is_valid_mask(bg, x, y, z, cn, forb):
-                found.append(z)
-    return found
+            f"more than max_sets={max_sets} minimal adjustment sets; raise max_sets or use "
+            "find_canonical_adjustment_set / find_optimal_adjustment_set")
+    return sorted(found, key=lambda z: (z.bit_count(), sorted(bg.names_of(z))))
 
 
 def find_minimal_adjustment_sets(
@@ -218,20 +211,20 @@ def find_minimal_adjustment_sets(
     *,
     include: NodeSet = (),
     exclude: NodeSet = (),
-    max_candidates: int = 20,
+    max_sets: int = 1000,
 ) -> list[frozenset[str]]:
     """All minimal valid adjustment sets, smallest first (empty list when none exists).
 
     A set is minimal when no proper subset containing ``include`` is valid; sets never
     contain a node of ``exclude`` (dagitty's ``adjustmentSets``, whose ``[adjusted]`` nodes
-    are must-include nodes). Minimal sets lie inside ``An(X ∪ Y ∪ I) \\ (X ∪ Y ∪ forb)``
-    (van der Zander et al. 2019); its subsets are enumerated by size, skipping supersets
-    of sets already found.
+    are must-include nodes). They are the minimal separators of ``X`` and ``Y`` in the moral
+    graph of the proper back-door graph on ``An(X ∪ Y ∪ I)`` with the forbidden nodes
+    passable (van der Zander et al. 2019), listed with polynomial delay (Takata 2010).
 
     Raises
     ------
     AdjustmentSearchError
-        More than ``max_candidates`` candidate nodes (the search is exponential).
+        More than ``max_sets`` minimal sets exist.
 
     Examples
     --------
@@ -245,7 +238,7 @@ def find_minimal_adjustment_sets(
     x, y, _ = check_query(graph, treatment, outcome)
     bg = bit_graph(graph)
     inc, exc = constraint_masks(graph, bg, include, exclude, x | y)
-    found = minimal_masks(bg, bg.mask(x), bg.mask(y), inc, bg.full & ~exc, max_candidates)
+    found = minimal_masks(bg, bg.mask(x), bg.mask(y), inc, bg.full & ~exc, max_sets)
     return [bg.names_of(z) for z in found]
 
 
@@ -254,7 +247,7 @@ def find_adjustment_sets(
     treatment: NodeSet,
     outcome: NodeSet,
     *,
-    max_candidates: int = 20,
+    max_sets: int = 1000,
 ) -> list[frozenset[str]]:
     """All minimal valid adjustment sets: :func:`find_minimal_adjustment_sets` without
     constraints (the original name, kept).
@@ -265,4 +258,4 @@ def find_adjustment_sets(
     >>> len(find_adjustment_sets(g, "X", "Y"))
     3
     """
-    return find_minimal_adjustment_sets(graph, treatment, outcome, max_candidates=max_candidates)
+    return find_minimal_adjustment_sets(graph, treatment, outcome, max_sets=max_sets)

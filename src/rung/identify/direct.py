@@ -16,10 +16,9 @@ Mediators may be in ``Z`` (they must be, when
 
 from __future__ import annotations
 
-from itertools import combinations
-
 from rung.graph import CausalGraph, NodeSet
-from rung.identify._bits import BitGraph, bit_graph, bits
+from rung.identify._bits import BitGraph, bit_graph
+from rung.identify._minsep import list_minimal_separators, moral_adjacency
 from rung.identify._query import check_query
 from rung.identify.adjustment import AdjustmentSearchError, constraint_masks
 
@@ -63,17 +62,18 @@ def find_direct_effect_adjustment_sets(
     *,
     include: NodeSet = (),
     exclude: NodeSet = (),
-    max_candidates: int = 20,
+    max_sets: int = 1000,
 ) -> list[frozenset[str]]:
     """All minimal single-door sets for the direct effect, smallest first.
 
-    Minimal ``I``-containing separators lie in ``An(X ∪ Y ∪ I)`` (van der Zander,
-    Liśkiewicz & Textor 2019), whose subsets are enumerated by size.
+    They are the minimal separators of ``X`` and ``Y`` in the moral graph of
+    ``G[An(X ∪ Y ∪ I)]`` without the edges ``X -> Y``, descendants of ``Y`` passable
+    (van der Zander, Liśkiewicz & Textor 2019; dagitty's ``listMsasDirectEffect``).
 
     Raises
     ------
     AdjustmentSearchError
-        More than ``max_candidates`` candidate nodes.
+        More than ``max_sets`` minimal sets exist.
 
     Examples
     --------
@@ -88,19 +88,13 @@ def find_direct_effect_adjustment_sets(
     allowed = bg.full & ~(exc | _excluded(bg, x, y))
     if inc & ~allowed:
         return []
-    cand = bg.ancestors(x | y | inc, bg.full) & allowed
-    if not _separates(bg, x, y, cand):
+    anc = bg.ancestors(x | y | inc, bg.full)
+    if not _separates(bg, x, y, anc & allowed):
         return []
-    nodes = list(bits(cand & ~inc))
-    if len(nodes) > max_candidates:
-        raise AdjustmentSearchError(
-            f"{len(nodes)} candidate adjustment nodes exceed max_candidates={max_candidates}; "
-            "raise max_candidates"
-        )
-    found: list[int] = []
-    for k in range(len(nodes) + 1):
-        for combo in combinations(nodes, k):
-            z = inc | sum(1 << i for i in combo)
-            if not any(f & z == f for f in found) and _separates(bg, x, y, z):
-                found.append(z)
+    adj = moral_adjacency(bg, anc, cut_from=x, cut_to=y)
+    found = list_minimal_separators(adj, x, y, inc, anc & ~allowed & ~x, max_sets + 1)
+    if len(found) > max_sets:
+        raise AdjustmentSearchError(f"more than max_sets={max_sets} minimal single-door sets; "
+                                    "raise max_sets")
+    found.sort(key=lambda z: (z.bit_count(), sorted(bg.names_of(z))))
     return [bg.names_of(z) for z in found]
