@@ -174,3 +174,20 @@ def test_shipped_calibrations_state_their_provenance():
         assert cal.fitted_on and cal.n > 0 and cal.heldout_after is not None
         assert default_edge_calibration(cal.model) is not None
         assert "held-out ECE" in cal.describe()
+
+
+def test_graph_edges_carry_calibrated_probabilities_only_when_the_map_fits(scripted):
+    q = {("a", "b"): 0.9, ("b", "a"): 0.2}
+    train = _samples()
+    cal = fit_edge_calibration(train, model="scripted", variants=2, content_free=True,
+                               fitted_on="test")
+    cp = Copilot(scripted(per_direction(q)), edge_calibration=cal)
+    prop = cp.graph(["a", "b"], content_free=True)
+    p = direction_probabilities(0.9, 0.2)
+    ab = next(e for e in prop.candidates if (e.source, e.target) == ("a", "b"))
+    total = cal.apply(p["A->B"]) + cal.apply(p["B->A"])
+    assert ab.calibrated == pytest.approx(cal.apply(p["A->B"]) / max(total, 1.0))
+    assert prop.to_json()["edges"][0]["calibrated"] == pytest.approx(ab.calibrated)
+    # asked without the content-free correction the map does not apply
+    plain = cp.graph(["a", "b"])
+    assert all(e.calibrated is None for e in plain.candidates)

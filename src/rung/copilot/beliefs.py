@@ -221,6 +221,11 @@ class EdgeCalibration:
             return p_raw
         return _sigmoid(self.slope * _logit(p_raw) + self.intercept)
 
+    def fits(self, model: str, variants: int, content_free: bool) -> bool:
+        """Whether beliefs asked of ``model`` with these settings are what this map was
+        fitted on (only then is applying it meaningful)."""
+        return (self.model, self.variants, self.content_free) == (model, variants, content_free)
+
     def describe(self) -> str:
         """One line: the map, what it was fitted on, and its held-out reliability."""
         text = (f"{self.method} (slope {self.slope:.3f}, intercept {self.intercept:.3f}) "

@@ -111,6 +111,8 @@ class _Found:
 def _pairs(job: _Job, threshold: float) -> _Found:
     found = _Found([], [], [], [])
     calibration = resolve_edge_calibration(job.cp, job.counter.model_id)
+    if calibration and not calibration.fits(job.counter.model_id, job.k, job.content_free):
+        calibration = None  # fitted under other settings: leave `calibrated` empty
     pairs = itertools.combinations(job.variables, 2) if job.pairs is None else job.pairs
     for a, b in pairs:
         r = ask_pairwise(job.cp, a, b, content_free=job.content_free, k=job.k)
