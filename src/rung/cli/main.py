@@ -38,8 +38,21 @@ app = typer.Typer(
 )
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from rung import __version__
+
+        typer.echo(f"rung {__version__}")
+        raise typer.Exit(0)
+
+
 @app.callback()
-def _root() -> None:
+def _root(
+    version: bool = typer.Option(
+        False, "--version", "-V", callback=_print_version, is_eager=True,
+        help="Print rung's version and exit.",
+    ),
+) -> None:
     """rung: climb Pearl's ladder with proofs behind every effect."""
 
 
@@ -60,10 +73,23 @@ def _register() -> None:
                 continue  # group not built yet
             raise
         sub = mod.app
-        if any(info.name == name for info in app.registered_groups):
+        names = {g.name for g in app.registered_groups} | {c.name for c in app.registered_commands}
+        if name in names:
             continue  # already registered (tests call this more than once)
         if isinstance(sub, typer.Typer):
-            app.add_typer(sub, name=name, help=help_text)
+            _add_group(sub, name, help_text)
+
+
+def _add_group(sub: typer.Typer, name: str, help_text: str) -> None:
+    """Register ``sub`` under ``name``: as a plain command when it has no subcommands (so its
+    usage line shows no ``COMMAND [ARGS]...``), else as a group."""
+    callback = sub.registered_callback
+    if sub.registered_commands or sub.registered_groups or callback is None \
+            or callback.callback is None:
+        app.add_typer(sub, name=name, help=help_text)
+        return
+    app.command(name, help=help_text, context_settings=sub.info.context_settings,
+                no_args_is_help=bool(sub.info.no_args_is_help))(callback.callback)
 
 
 def usage_error_line(exc: _cx.UsageError) -> str:
