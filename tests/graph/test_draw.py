@@ -61,3 +61,10 @@ def test_long_names_and_many_nodes() -> None:
     edges = [(a, b) for i, a in enumerate(names) for b in names[i + 1 : i + 3]]
     svg = to_svg(CausalGraph(directed=edges, bidirected=[("PKC", "JNK")]))
     assert svg.count("<path") > len(names)
+
+
+def test_names_are_text_not_mathtext(tmp_path: Path) -> None:
+    """Issue 21: "$x^$" failed to draw and "$a$" drew as an italic a."""
+    g = CausalGraph.from_edges('"$x^$" -> "$a$"')
+    draw_graph(g, tmp_path / "math.png", title="$t$", edge_labels={("$x^$", "$a$"): "$p$"})
+    assert "<svg" in to_svg(g)
