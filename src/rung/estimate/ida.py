@@ -35,7 +35,6 @@ import pandas as pd
 
 from rung.data import check_data, is_discrete
 from rung.estimate.intervals import normal_interval
-from rung.graph import CausalGraph
 from rung.identify import find_optimal_adjustment_set
 from rung.identify.class_adjustment import find_class_adjustment_set
 from rung.identify.equivalence_class import EquivalenceClass, OrientationConflict
@@ -52,7 +51,9 @@ MAX_SIBLINGS = 12
 class PossibleEffect:
     """One possible effect: the adjustment set of some members, its estimate and interval.
 
-    ``count`` is the number of members that give this set (1 for local IDA).
+    ``count`` is the number of members that give this set (1 for local IDA);
+    ``unsupported`` the share of rows in adjustment strata where one treatment arm has no
+    data (the interval then includes the bounds over those strata).
     """
 
     adjustment: tuple[str, ...]
@@ -60,16 +61,18 @@ class PossibleEffect:
     interval: tuple[float, float]
     se: float
     count: int = 1
+    unsupported: float = 0.0
 
     def to_json(self) -> dict[str, Any]:
         return {"adjustment": list(self.adjustment), "estimate": self.estimate,
-                "interval": list(self.interval), "se": self.se, "count": self.count}
+                "interval": list(self.interval), "se": self.se, "count": self.count,
+                "unsupported": self.unsupported}
 
     @classmethod
     def from_json(cls, obj: Mapping[str, Any]) -> PossibleEffect:
         lo, hi = obj["interval"]
         return cls(tuple(obj["adjustment"]), float(obj["estimate"]), (float(lo), float(hi)),
-                   float(obj["se"]), int(obj.get("count", 1)))
+                   float(obj["se"]), int(obj.get("count", 1)), float(obj.get("unsupported", 0)))
 
 
 @dataclass(frozen=True)
@@ -149,6 +152,7 @@ def possible_parent_sets(cls: EquivalenceClass, x: str) -> list[frozenset[str]]:
 
     Examples
     --------
+    >>> from rung.graph import CausalGraph
     >>> c = EquivalenceClass.from_dag(CausalGraph.from_edges("A -> X -> Y"))  # A -- X -- Y
     >>> sorted(sorted(s) for s in possible_parent_sets(c, "X"))
     [[], ['A'], ['Y']]
@@ -181,19 +185,23 @@ def _ols(y: np.ndarray, x: np.ndarray, z: np.ndarray) -> tuple[float, float]:
 
 
 def _g_formula(y: np.ndarray, x: np.ndarray, z: np.ndarray, a: float, b: float
-               ) -> tuple[float, float]:
-    """Stratified g-formula ``Σ_z P(z)(E[Y|a,z] - E[Y|b,z])`` and its influence-function SE
-    (the AIPW scores of the saturated model; Robins, Rotnitzky & Zhao 1994).
+               ) -> tuple[float, float, tuple[float, float], float]:
+    """Stratified g-formula ``Σ_z P(z)(E[Y|a,z] - E[Y|b,z])``, its influence-function SE (the
+    AIPW scores of the saturated model; Robins, Rotnitzky & Zhao 1994), the bounds of the
+    effect, and the share of rows in strata that lack an arm.
 
-    Cell means shrink towards the arm's mean with one pseudo-observation, so strata that
-    lack an arm still get a prediction.
+    Cell means shrink towards the arm's mean with one pseudo-observation. A stratum without
+    rows in an arm does not identify that arm's mean there: the bounds let it range over the
+    outcome's observed ``[min, max]`` (Manski 1990), so positivity gaps widen the answer
+    instead of hiding in the shrinkage.
     """
     n = len(y)
     strata = (np.unique(z, axis=0, return_inverse=True)[1].ravel() if z.shape[1]
               else np.zeros(n, dtype=int))
     k = int(strata.max()) + 1
     size = np.bincount(strata, minlength=k).astype(float)
-    est, psi = 0.0, np.zeros(n)
+    est, psi, lo, hi = 0.0, np.zeros(n), 0.0, 0.0
+    gap = np.zeros(k, dtype=bool)
     for sign, v in ((1.0, a), (-1.0, b)):
         arm = x == v
         if not arm.any():
@@ -204,7 +212,12 @@ def _g_formula(y: np.ndarray, x: np.ndarray, z: np.ndarray, a: float, b: float
         e = np.maximum(cnt / size, 1.0 / (size + 1.0))
         est += sign * float(size @ mu) / n
         psi += sign * (mu[strata] + arm * (y - mu[strata]) / e[strata])
-    return est, float(np.std(psi, ddof=1) / np.sqrt(n))
+        empty = cnt == 0
+        gap |= empty
+        low, high = np.where(empty, y.min(), mu), np.where(empty, y.max(), mu)
+        lo += float(size @ (low if sign > 0 else high)) / n * sign
+        hi += float(size @ (high if sign > 0 else low)) / n * sign
+    return est, float(np.std(psi, ddof=1) / np.sqrt(n)), (lo, hi), float(size[gap].sum() / n)
 
 
 def estimate_adjusted(data: pd.DataFrame, x: str, y: str, adjustment: Iterable[str],
@@ -229,9 +242,10 @@ def estimate_adjusted(data: pd.DataFrame, x: str, y: str, adjustment: Iterable[s
     if model == "linear":
         beta, se = _ols(ys, xs, zs)
         est, se = beta * (a - b), se * abs(a - b)
-    else:
-        est, se = _g_formula(ys, xs, zs, a, b)
-    return PossibleEffect(adj, est, normal_interval(est, se, alpha), se)
+        return PossibleEffect(adj, est, normal_interval(est, se, alpha), se)
+    est, se, (lo, hi), gap = _g_formula(ys, xs, zs, a, b)
+    interval = (normal_interval(lo, se, alpha)[0], normal_interval(hi, se, alpha)[1])
+    return PossibleEffect(adj, est, interval, se, unsupported=gap)
 
 
 def _member_sets(cls: EquivalenceClass, x: str, y: str, method: IDAMethod, limit: int
@@ -328,4 +342,5 @@ def ida(
 
 
 def _with_count(effect: PossibleEffect, count: int) -> PossibleEffect:
-    return PossibleEffect(effect.adjustment, effect.estimate, effect.interval, effect.se, count)
+    return PossibleEffect(effect.adjustment, effect.estimate, effect.interval, effect.se, count,
+                          effect.unsupported)

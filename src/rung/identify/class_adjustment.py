@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 from rung.graph import NodeSet, as_node_set
@@ -177,7 +178,7 @@ def _edge_text(cls: EquivalenceClass, a: str, b: str) -> str:
 
 def _path(cls: EquivalenceClass, nodes: list[str]) -> tuple[str, ...]:
     out = nodes[:1]
-    for a, b in zip(nodes, nodes[1:], strict=False):
+    for a, b in pairwise(nodes):
         out += [_edge_text(cls, a, b), b]
     return tuple(out)
 

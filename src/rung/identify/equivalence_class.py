@@ -45,9 +45,14 @@ class TooManyMembersError(ValueError):
 
 
 class _EdgeLike(Protocol):
-    source: str
-    target: str
-    kind: str
+    @property
+    def source(self) -> str: ...
+
+    @property
+    def target(self) -> str: ...
+
+    @property
+    def kind(self) -> str: ...
 
 
 class _DiscoveryLike(Protocol):
@@ -161,7 +166,7 @@ class EquivalenceClass:
     def _closed(cls, nodes: tuple[str, ...], directed: set[tuple[str, str]],
                 undirected: set[frozenset[str]]) -> EquivalenceClass:
         d, u = meek_closure(nodes, directed, undirected)
-        return cls(nodes, tuple(sorted(d)), tuple(sorted(tuple(sorted(e)) for e in u)))
+        return cls(nodes, tuple(sorted(d)), tuple(sorted(_ordered(e) for e in u)))
 
     # ------------------------------------------------------------------ views
     def mark(self, u: str, v: str) -> Mark | None:
@@ -233,7 +238,7 @@ class EquivalenceClass:
             directed.add((a, b))
         d, u = meek_closure(self.nodes, directed, undirected)
         out = EquivalenceClass(self.nodes, tuple(sorted(d)),
-                               tuple(sorted(tuple(sorted(e)) for e in u)))
+                               tuple(sorted(_ordered(e) for e in u)))
         before = v_structures(self.nodes, self.directed, self.undirected)
         if v_structures(self.nodes, d, u) != before or not out.is_extendable():
             raise OrientationConflict("the orientations create a cycle or a new v-structure")
@@ -314,6 +319,11 @@ class EquivalenceClass:
         return cls(tuple(obj["nodes"]), pairs("directed"), pairs("undirected"),
                    pairs("bidirected"), pairs("partially_directed"), pairs("nondirected"),
                    obj.get("kind", "cpdag"))
+
+
+def _ordered(pair: Iterable[str]) -> tuple[str, str]:
+    a, b = sorted(pair)
+    return a, b
 
 
 @dataclass(frozen=True)
