@@ -38,3 +38,26 @@ def test_corrupt_middle_line_is_reported(tmp_path: Path) -> None:
 def test_record_needs_a_key(tmp_path: Path) -> None:
     with pytest.raises(LedgerError, match="without a 'key'"):
         Ledger(tmp_path / "x.jsonl").append({"answer": "A->B"})
+
+
+def test_read_only_ledger_leaves_a_live_writers_line_alone(tmp_path: Path) -> None:
+    path = tmp_path / "answers.jsonl"
+    text = '{"key": "base/a", "correct": true}\n{"key": "base/b", "corr'
+    path.write_text(text)
+    led = Ledger(path, writable=False)  # what `rung bench report` opens beside a live run
+    assert list(led) == [{"key": "base/a", "correct": True}]
+    assert path.read_text() == text  # not truncated: the writer may be mid-line
+    with pytest.raises(LedgerError, match="reading only"):
+        led.append({"key": "base/c"})
+    assert len(Ledger(tmp_path / "missing.jsonl", writable=False)) == 0
+    assert not (tmp_path / "missing.jsonl").exists()
+
+
+def test_a_line_that_is_not_a_record_is_reported(tmp_path: Path) -> None:
+    path = tmp_path / "answers.jsonl"
+    path.write_text('{"key": "a"}\n[1, 2]\n')
+    with pytest.raises(LedgerError, match=r"answers\.jsonl:2 is not an answer record"):
+        Ledger(path)
+    path.write_text('{"key": "a"}\n{"answer": "A->B"}\n')
+    with pytest.raises(LedgerError, match=r"answers\.jsonl:2 is not an answer record"):
+        Ledger(path)

@@ -1,4 +1,4 @@
-"""Metrics against hand-computed values, and properties of the bootstrap."""
+"""Metrics against hand-computed values and scipy, and properties of the intervals."""
 
 from __future__ import annotations
 
@@ -18,8 +18,11 @@ from rung.bench.metrics import (
     bootstrap_auc,
     bootstrap_gap,
     bootstrap_mean,
+    paired_gap,
     rank_auc,
     weighted_accuracy,
+    wilson_interval,
+    wilson_proportion,
 )
 
 
@@ -106,3 +109,117 @@ def test_bootstrap_auc_interval_contains_point() -> None:
     assert est is not None and est.n == 8
     assert est.low <= est.value <= est.high
     assert est.value == pytest.approx(11 / 16)  # 4 + 4 + 2 + 1 ordered pairs
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.integers(1, 400).flatmap(lambda n: st.tuples(st.integers(0, n), st.just(n))))
+def test_wilson_matches_scipy(kn: tuple[int, int]) -> None:
+    from scipy.stats import binomtest
+
+    k, n = kn
+    ref = binomtest(k, n).proportion_ci(confidence_level=0.95, method="wilson")
+    est = wilson_proportion([1.0] * k + [0.0] * (n - k))
+    assert est.value == pytest.approx(k / n) and est.method == "wilson"
+    assert est.low == pytest.approx(ref.low, abs=1e-9)
+    assert est.high == pytest.approx(ref.high, abs=1e-9)
+
+
+def test_twelve_of_twelve_is_not_certain() -> None:
+    est = wilson_proportion([True] * 12)
+    assert est.value == 1.0 and est.high == 1.0 and est.low < 0.8
+    assert str(est) == "1.000 [0.758, 1.000]"
+    assert est.to_json()["method"] == "wilson"
+    boot = bootstrap_mean([1.0] * 12)
+    assert boot.low == 1.0  # what the bootstrap said: the reason for the closed form
+
+
+def test_weighted_wilson_uses_kish_effective_size() -> None:
+    hits = [1, 0, 1, 1, 0, 1, 1, 1]
+    plain = wilson_proportion(hits)
+    same = wilson_proportion(hits, [0.25] * 8)  # equal weights: n_eff = n
+    assert (same.low, same.high) == pytest.approx((plain.low, plain.high))
+    w = [4.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0]  # n_eff = 11^2 / 23 = 5.26
+    est = wilson_proportion(hits, w)
+    n_eff = 11**2 / 23
+    assert est.value == pytest.approx(9 / 11) and est.method == "wilson-kish"
+    assert (est.low, est.high) == pytest.approx(wilson_interval(9 / 11 * n_eff, n_eff))
+    assert est.high - est.low > plain.high - plain.low  # fewer effective items, wider
+    with pytest.raises(ValueError, match="only 0/1"):
+        wilson_proportion([0.5, 1.0])
+
+
+def test_paired_gap_of_identical_answers_has_width() -> None:
+    z2 = 1.959963984540054**2
+    for n, right in ((12, 12), (12, 6), (60, 30)):
+        answers = [1] * right + [0] * (n - right)
+        gap = paired_gap(answers, answers)
+        assert gap.value == 0.0 and gap.method == "tango-paired"
+        # no discordant pair: the score interval is +-z^2/(n+z^2) (solve T = +-z by hand)
+        assert (gap.low, gap.high) == pytest.approx((-z2 / (n + z2), z2 / (n + z2)))
+
+
+def _tango_by_numerical_mle(n12: int, n21: int, n: int) -> tuple[float, float]:
+    """Tango's interval from its definition: the score statistic with the constrained
+    multinomial MLE found numerically, inverted with brentq (an independent reference)."""
+    from scipy.optimize import brentq, minimize_scalar
+
+    rest = n - n12 - n21
+
+    def stat(delta: float) -> float:
+        lo, hi = max(0.0, -delta) + 1e-12, (1 - delta) / 2 - 1e-12
+
+        def nll(p21: float) -> float:
+            p12 = p21 + delta
+            return -(n12 * math.log(max(p12, 1e-300)) + n21 * math.log(max(p21, 1e-300))
+                     + rest * math.log(max(1 - p12 - p21, 1e-300)))
+
+        p21 = minimize_scalar(nll, bounds=(lo, hi), method="bounded",
+                              options={"xatol": 1e-13}).x if hi > lo else lo
+        return (n12 - n21 - n * delta) / math.sqrt(n * (2 * p21 + delta * (1 - delta)))
+
+    z, d = 1.959963984540054, (n12 - n21) / n
+    low = brentq(lambda t: stat(t) - z, -1 + 1e-9, d) if stat(-1 + 1e-9) > z else -1.0
+    high = brentq(lambda t: stat(t) + z, d, 1 - 1e-9) if stat(1 - 1e-9) < -z else 1.0
+    return low, high
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(5, 80).flatmap(lambda n: st.tuples(
+    st.integers(0, n), st.integers(0, n), st.just(n))).filter(lambda t: t[0] + t[1] <= t[2]))
+def test_paired_gap_matches_the_score_test_inverted_numerically(
+        cells: tuple[int, int, int]) -> None:
+    n12, n21, n = cells
+    base = [1] * n12 + [0] * n21 + [1] * (n - n12 - n21)
+    probe = [0] * n12 + [1] * n21 + [1] * (n - n12 - n21)
+    gap = paired_gap(base, probe)
+    assert gap.value == pytest.approx((n12 - n21) / n)
+    ref = _tango_by_numerical_mle(n12, n21, n)
+    assert (gap.low, gap.high) == pytest.approx(ref, abs=2e-5)
+
+
+def test_paired_gap_coverage_by_simulation() -> None:
+    """Correlated pairs (base right 70 %, probe right 55 %, both right 50 %): the 95 %
+    interval must cover the true gap 0.15 in about 95 % of 2,000 simulated runs."""
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    cells = np.array([0.50, 0.20, 0.05, 0.25])  # (1,1), (1,0), (0,1), (0,0)
+    base_of, probe_of = np.array([1, 1, 0, 0]), np.array([1, 0, 1, 0])
+    hits = 0
+    for _ in range(2000):
+        kind = rng.choice(4, size=60, p=cells)
+        g = paired_gap(base_of[kind], probe_of[kind])
+        assert g.low <= g.value <= g.high
+        hits += g.low <= 0.15 <= g.high
+    assert 0.93 <= hits / 2000 <= 0.975
+
+
+def test_paired_gap_reproduces_the_published_tango_interval() -> None:
+    """Fagerland, Lydersen & Laake (2014), airway hyper-responsiveness before/after
+    (Bentur et al. 2009): n11 = 1, n12 = 1, n21 = 7, n22 = 12; Tango's score interval for
+    the difference is -0.286 (-0.517 to -0.026)."""
+    base = [1] + [1] + [0] * 7 + [0] * 12
+    probe = [1] + [0] + [1] * 7 + [0] * 12
+    gap = paired_gap(base, probe)
+    assert (round(gap.value, 3), round(gap.low, 3), round(gap.high, 3)) == (-0.286, -0.517,
+                                                                             -0.026)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -111,4 +113,87 @@ def test_write_report(tmp_path: Path, data_dir: Path) -> None:
 
 def test_report_needs_a_run_folder(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="not a benchmark run folder"):
+        write_report(tmp_path)
+
+
+def _judgments(n: int, right: int, truth: str = "Yes") -> tuple[Any, list[dict[str, Any]]]:
+    from rung.bench.items import Benchmark, JudgmentItem
+
+    bench = Benchmark("toy", tuple(JudgmentItem(f"j{i:02d}", "story", "q?", truth)
+                                   for i in range(n)))
+    other = "No" if truth == "Yes" else "Yes"
+    recs = [{"key": f"base/j{i:02d}", "probe": "base", "item": f"j{i:02d}",
+             "answer": truth if i < right else other, "truth": truth, "correct": i < right,
+             "probabilities": {truth: 0.9 if i < right else 0.1,
+                               other: 0.1 if i < right else 0.9}}
+            for i in range(n)]
+    return bench, recs
+
+
+def test_twelve_of_twelve_is_above_chance_with_an_honest_interval() -> None:
+    from rung.bench.report import markdown_report
+
+    bench, recs = _judgments(12, 12)
+    md = markdown_report(score_run(bench, recs))
+    assert "| base | 12 | 1.000 [0.758, 1.000] |" in md  # lower end below 0.8
+    assert "Near chance" not in md and "**Above chance.**" in md
+    # every item says "Yes": the majority class scores 1.000 too, and the report says so
+    assert "not clear of the majority-class baseline (1.000" in md
+    assert "cannot be beaten" in md
+
+
+@pytest.mark.parametrize(("right", "headline"), [
+    (7, "**Near chance.**"),  # 7/12: [0.320, 0.806] contains 0.5
+    (0, "**Below chance.**"),  # 0/12: [0, 0.242]
+    (11, "**Above chance.**"),  # 11/12: [0.646, 0.985]
+])
+def test_headline_follows_the_interval(right: int, headline: str) -> None:
+    from rung.bench.metrics import wilson_proportion
+    from rung.bench.notes import honesty_notes
+
+    bench, recs = _judgments(12, right)
+    s = score_run(bench, recs)
+    acc = s.probes[0].accuracy
+    assert acc == wilson_proportion([True] * right + [False] * (12 - right))
+    note = honesty_notes(s)[0]
+    chance = s.baselines["chance"]
+    assert note.startswith(headline), note
+    assert (headline == "**Near chance.**") == (acc.low <= chance <= acc.high)
+    assert str(acc) in note  # the words sit beside the numbers they describe
+
+
+def test_gap_of_identical_answers_is_not_certain(data_dir: Path) -> None:
+    bench = load_benchmark("tuebingen", data_dir)
+    recs = [r for r in _tuebingen_records() if r["probe"] == "base"]
+    recs += [dict(r, key=f"rename/{r['item']}", probe="rename") for r in recs]
+    gap = score_run(bench, recs).probes[1].gap
+    assert gap is not None and gap.value == 0.0 and gap.low < 0 < gap.high
+
+
+@pytest.mark.skipif(not (Path(sys.executable).parent / "rung").is_file(),
+                    reason="the rung console script is not installed")
+def test_cli_report_of_twelve_correct(tmp_path: Path, data_dir: Path) -> None:
+    bench = load_benchmark("tuebingen", data_dir)
+    led = Ledger(tmp_path / "answers.jsonl")
+    for item in bench.items[:12]:
+        truth = item.truth  # type: ignore[union-attr]
+        led.append(_rec("base", item.id, truth, truth, 0.8))
+    (tmp_path / "run.json").write_text(json.dumps(
+        {"benchmark": "tuebingen", "model_id": "m", "data_dir": str(data_dir)}))
+    done = subprocess.run([str(Path(sys.executable).parent / "rung"), "bench", "report",
+                           str(tmp_path), "--json"], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    acc = json.loads(done.stdout)["probes"][0]["accuracy"]
+    assert acc["value"] == 1.0 and acc["low"] < 0.8 and acc["method"] == "wilson"
+    md = (tmp_path / "report.md").read_text()
+    assert "Near chance" not in md and "1.000 [0.758, 1.000]" in md
+
+
+def test_report_of_a_damaged_run_json_names_it(tmp_path: Path) -> None:
+    (tmp_path / "run.json").write_text('{"benchmark": "tuebingen",')
+    with pytest.raises(ValueError, match=r"run\.json' is not valid JSON \(.* line 1, column"):
+        write_report(tmp_path)
+    (tmp_path / "run.json").write_text("[]")
+    with pytest.raises(ValueError, match=r"run\.json' does not name its benchmark"):
         write_report(tmp_path)

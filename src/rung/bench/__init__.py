@@ -11,6 +11,7 @@ Examples
 
 from rung.bench.calibration import brier_score, expected_calibration_error, reliability_bins
 from rung.bench.datadir import DatasetMissingError, candidate_dirs
+from rung.bench.datafiles import DatasetCorruptError
 from rung.bench.items import (
     ActualCauseItem,
     Benchmark,
@@ -25,11 +26,14 @@ from rung.bench.metrics import (
     accuracy,
     bootstrap_gap,
     bootstrap_mean,
+    paired_gap,
     weighted_accuracy,
+    wilson_proportion,
 )
 from rung.bench.probes import ALL_PROBES, make_probe, parse_probes
 from rung.bench.registry import BENCHMARKS, list_datasets, load_benchmark
 from rung.bench.report import write_report
+from rung.bench.runlock import RunLockedError
 from rung.bench.runner import RunConfig, RunSummary, run_benchmark
 from rung.bench.scoring import BenchScores, ProbeScore, score_run
 
@@ -40,6 +44,7 @@ __all__ = [
     "BenchScores",
     "Benchmark",
     "CounterfactualItem",
+    "DatasetCorruptError",
     "DatasetMissingError",
     "Estimate",
     "Item",
@@ -49,6 +54,7 @@ __all__ = [
     "PairItem",
     "ProbeScore",
     "RunConfig",
+    "RunLockedError",
     "RunSummary",
     "accuracy",
     "bootstrap_gap",
@@ -59,10 +65,12 @@ __all__ = [
     "list_datasets",
     "load_benchmark",
     "make_probe",
+    "paired_gap",
     "parse_probes",
     "reliability_bins",
     "run_benchmark",
     "score_run",
     "weighted_accuracy",
+    "wilson_proportion",
     "write_report",
 ]

@@ -27,6 +27,9 @@ class Ledger:
     ----------
     path : Path
         The JSONL file (created with its folder if missing).
+    writable : bool
+        ``False`` opens it for reading only (``rung bench report`` beside a live run): the
+        file is neither created nor repaired, and a torn last line is just not read.
 
     Examples
     --------
@@ -37,15 +40,18 @@ class Ledger:
     (True, 1)
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, writable: bool = True) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.writable = writable
+        if writable:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
         self._records: dict[str, dict[str, Any]] = {}
         self._load()
 
     def _load(self) -> None:
         if not self.path.exists():
-            self.path.touch()
+            if self.writable:
+                self.path.touch()
             return
         data = self.path.read_bytes()
         good_end = data.rfind(b"\n") + 1  # bytes after the last newline are a torn write
@@ -59,13 +65,18 @@ class Ledger:
                 raise LedgerError(
                     f"{self.path}:{number} is not valid JSON ({exc.msg}); fix or delete the line"
                 ) from None
+            if not isinstance(rec, dict) or "key" not in rec:
+                raise LedgerError(f"{self.path}:{number} is not an answer record (no 'key'); "
+                                  "fix or delete the line")
             self._records[str(rec["key"])] = rec
-        if good_end < len(data):
+        if good_end < len(data) and self.writable:
             with self.path.open("r+b") as fh:
                 fh.truncate(good_end)
 
     def append(self, record: Mapping[str, Any]) -> None:
         """Write one record durably (flush + fsync) and remember it."""
+        if not self.writable:
+            raise LedgerError(f"{self.path} was opened for reading only")
         if "key" not in record:
             raise LedgerError(f"record without a 'key': {sorted(record)}; add a unique key")
         line = json.dumps(dict(record), default=str, ensure_ascii=False) + "\n"

@@ -1,4 +1,15 @@
-"""Scores with uncertainty: (weighted) accuracy, percentile-bootstrap CIs, paired gaps.
+"""Scores with uncertainty: (weighted) accuracy, paired gaps and AUC, each with a 95% CI.
+
+Accuracies are proportions, so they get closed-form intervals rather than a bootstrap (which
+gives the empty interval [1, 1] for 12 of 12 correct):
+
+* :func:`wilson_proportion`: the Wilson (1927) score interval; for a weighted accuracy the
+  same interval at Kish's (1965) effective sample size ``(sum w)^2 / sum w^2``;
+* :func:`paired_gap`: the difference of two proportions on the same items, by Tango's
+  (1998) asymptotic score interval for paired data (Fagerland, Lydersen & Laake 2014
+  recommend it).
+
+The AUC of graph tasks keeps a percentile bootstrap (:func:`bootstrap_auc`).
 
 The weighted accuracy follows Mooij et al. (2016) and Kiciman et al. (2023): each Tübingen
 pair counts with its ``pairmeta.txt`` weight, ``sum(w * correct) / sum(w)``.
@@ -6,27 +17,35 @@ pair counts with its ``pairmeta.txt`` weight, ``sum(w * correct) / sum(w)``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from statistics import NormalDist
+from typing import Literal
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-__all__ = ["Estimate", "accuracy", "bootstrap_auc", "bootstrap_gap", "bootstrap_mean",
-           "rank_auc", "weighted_accuracy"]
+__all__ = ["Estimate", "IntervalMethod", "accuracy", "bootstrap_auc", "bootstrap_gap",
+           "bootstrap_mean", "paired_gap", "rank_auc", "weighted_accuracy", "wilson_interval",
+           "wilson_proportion"]
+
+IntervalMethod = Literal["wilson", "wilson-kish", "tango-paired", "percentile-bootstrap"]
 
 
 @dataclass(frozen=True)
 class Estimate:
-    """A point value with a (percentile bootstrap) confidence interval."""
+    """A point value with a confidence interval, and how that interval was computed."""
 
     value: float
     low: float
     high: float
     n: int
+    method: IntervalMethod = "percentile-bootstrap"
 
-    def to_json(self) -> dict[str, float | int]:
-        return {"value": self.value, "low": self.low, "high": self.high, "n": self.n}
+    def to_json(self) -> dict[str, float | int | str]:
+        return {"value": self.value, "low": self.low, "high": self.high, "n": self.n,
+                "method": self.method}
 
     def __str__(self) -> str:
         return f"{self.value:.3f} [{self.low:.3f}, {self.high:.3f}]"
@@ -72,6 +91,123 @@ def weighted_accuracy(correct: ArrayLike, weights: ArrayLike) -> float:
     return float((v * w).sum() / w.sum())
 
 
+def _z(level: float) -> float:
+    if not 0.0 < level < 1.0:
+        raise ValueError(f"level={level}: give a confidence level between 0 and 1, e.g. 0.95")
+    return NormalDist().inv_cdf(1 - (1 - level) / 2)
+
+
+def wilson_interval(successes: float, n: float, level: float = 0.95) -> tuple[float, float]:
+    """The Wilson (1927) score interval for ``successes`` out of ``n`` (``n`` may be an
+    effective, non-integer size).
+
+    Examples
+    --------
+    >>> low, high = wilson_interval(12, 12)
+    >>> round(low, 4), high
+    (0.7575, 1.0)
+    >>> [round(v, 4) for v in wilson_interval(0, 10)]
+    [0.0, 0.2775]
+    """
+    if n <= 0:
+        raise ValueError(f"n={n}: a proportion of no answers has no interval; check --limit")
+    if not 0 <= successes <= n:
+        raise ValueError(f"successes={successes} must lie between 0 and n={n}")
+    z = _z(level)
+    p, z2 = successes / n, z * z
+    centre = (p + z2 / (2 * n)) / (1 + z2 / n)
+    half = z / (1 + z2 / n) * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n))
+    low, high = max(0.0, centre - half), min(1.0, centre + half)
+    if successes == 0:  # exact ends (floating point would leave 1e-17)
+        low = 0.0
+    if successes == n:
+        high = 1.0
+    return low, high
+
+
+def wilson_proportion(correct: ArrayLike, weights: ArrayLike | None = None, *,
+                      level: float = 0.95) -> Estimate:
+    """A (weighted) share of correct answers with its Wilson score interval.
+
+    With ``weights`` the point value is ``sum(w * correct) / sum(w)`` and the interval is
+    Wilson's at Kish's effective sample size ``(sum w)^2 / sum w^2`` (equal weights give the
+    plain interval). ``n`` in the result is the number of answers.
+
+    Examples
+    --------
+    >>> print(wilson_proportion([1] * 12))
+    1.000 [0.758, 1.000]
+    >>> wilson_proportion([1, 0, 1], [2.0, 1.0, 1.0]).method
+    'wilson-kish'
+    """
+    v, w = _as_arrays(correct, weights)
+    if v.size == 0:
+        raise ValueError("accuracy of no answers is undefined; check --limit and the probes")
+    if np.any((v != 0) & (v != 1)):
+        raise ValueError("correct must hold only 0/1 (or True/False) values")
+    total = float(w.sum())
+    if total <= 0:
+        raise ValueError("weights sum to zero; weighted accuracy is undefined")
+    p = float((v * w).sum() / total)
+    n_eff = total * total / float((w * w).sum())
+    low, high = wilson_interval(p * n_eff, n_eff, level)
+    return Estimate(p, low, high, int(v.size), "wilson" if weights is None else "wilson-kish")
+
+
+def _tango_statistic(n12: float, n21: float, n: float, delta: float) -> float:
+    """Tango's (1998) score statistic for ``delta = p12 - p21`` (``p̃21`` is the MLE of
+    the discordant cell under that constraint, in closed form)."""
+    w = -n12 - n21 + (2 * n - n12 + n21) * delta
+    p21 = (math.sqrt(max(w * w + 8 * n * n21 * delta * (1 - delta), 0.0)) - w) / (4 * n)
+    var = n * (2 * p21 + delta * (1 - delta))
+    diff = n12 - n21 - n * delta
+    if var <= 0:
+        return 0.0 if diff == 0 else math.copysign(math.inf, diff)
+    return diff / math.sqrt(var)
+
+
+def _solve(f: Callable[[float], float], lo: float, hi: float) -> float:
+    """The root of a decreasing ``f`` on [lo, hi] by bisection (an end if there is none)."""
+    if f(lo) <= 0:
+        return lo
+    if f(hi) >= 0:
+        return hi
+    for _ in range(100):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if f(mid) > 0 else (lo, mid)
+    return (lo + hi) / 2
+
+
+def paired_gap(base: ArrayLike, probe: ArrayLike, *, level: float = 0.95) -> Estimate:
+    """``mean(base) - mean(probe)`` over paired 0/1 answers, with Tango's (1998) asymptotic
+    score interval for the difference of paired proportions (recommended by Fagerland,
+    Lydersen & Laake 2014). Only the discordant pairs move the gap; with none at all, the
+    interval is ``±z²/(n + z²)``, not the empty [0, 0] of a bootstrap.
+
+    Examples
+    --------
+    >>> print(paired_gap([1] * 12, [1] * 12))
+    0.000 [-0.242, 0.242]
+    >>> paired_gap([1, 1, 0, 1], [0, 1, 0, 0]).value
+    0.5
+    """
+    b, _ = _as_arrays(base, None)
+    q, _ = _as_arrays(probe, None)
+    if b.shape != q.shape or b.size == 0:
+        raise ValueError(f"base ({b.size}) and probe ({q.size}) answers must pair up, and "
+                         "there must be some")
+    if np.any((b != 0) & (b != 1)) or np.any((q != 0) & (q != 1)):
+        raise ValueError("paired answers must be 0/1 (or True/False) values")
+    n = float(b.size)
+    n12 = float(np.sum((b == 1) & (q == 0)))  # base right, probe wrong: the gap grows
+    n21 = float(np.sum((b == 0) & (q == 1)))
+    d = (n12 - n21) / n
+    z, eps = _z(level), 1e-12
+    low = _solve(lambda t: _tango_statistic(n12, n21, n, t) - z, -1 + eps, d)
+    high = _solve(lambda t: _tango_statistic(n12, n21, n, t) + z, d, 1 - eps)
+    return Estimate(d, max(-1.0, low), min(1.0, high), int(n), "tango-paired")
+
+
 def _resample_means(
     v: NDArray[np.float64], w: NDArray[np.float64], n_boot: int, rng: np.random.Generator
 ) -> NDArray[np.float64]:
@@ -86,6 +222,9 @@ def bootstrap_mean(
     level: float = 0.95, seed: int = 0,
 ) -> Estimate:
     """(Weighted) mean with a percentile bootstrap CI over items.
+
+    For accuracies use :func:`wilson_proportion`: the bootstrap of 0/1 answers that are all
+    equal is the empty interval.
 
     Examples
     --------

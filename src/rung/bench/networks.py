@@ -6,7 +6,6 @@ graph from the data directory; asia, sachs, child, alarm and insurance bundled w
 
 from __future__ import annotations
 
-import json
 import random
 import warnings
 from collections.abc import Iterable, Sequence
@@ -14,9 +13,8 @@ from functools import cache
 from itertools import combinations
 from pathlib import Path
 
-import pandas as pd
-
-from rung.bench.datadir import find_files
+from rung.bench.datadir import DatasetMissingError, find_files
+from rung.bench.datafiles import corrupt, read_json_object, read_table
 from rung.bench.items import Benchmark, Item, PairItem, PairTruth
 
 __all__ = ["PGMPY_NETWORKS", "graph_benchmark", "load_arcticsea", "load_pgmpy_network",
@@ -70,11 +68,13 @@ def load_arcticsea(data_dir: str | Path | None = None) -> Benchmark:
     Variables are named by their descriptions ("Sea level pressure"), as in the paper.
     """
     (path,) = find_files("arcticsea", ["arcticsea/truth.json"], data_dir)
-    data = json.loads(path.read_text())
-    names = [v.split(":", 1)[1].strip() for v in data["variables"]]
+    data = read_json_object(path, ["variables", "adjacency"])
+    names = [str(v).split(":", 1)[-1].strip() for v in data["variables"]]
     adj = data["adjacency"]
-    edges = [(names[i], names[j]) for i in range(len(names)) for j in range(len(names))
-             if adj[i][j]]
+    n = len(names)
+    if len(adj) != n or any(not isinstance(r, list) or len(r) != n for r in adj):
+        raise corrupt(path, f"'adjacency' is not a {n} x {n} matrix for the {n} variables")
+    edges = [(names[i], names[j]) for i in range(n) for j in range(n) if adj[i][j]]
     return graph_benchmark("arcticsea", names, edges, path.parent)
 
 
@@ -83,10 +83,14 @@ def load_sachs_graph(data_dir: str | Path | None = None) -> Benchmark:
     data_csv, target = find_files(
         "sachs-graph", ["sachs/cyto_full_data.csv", "sachs/cyto_full_target.csv"], data_dir
     )
-    names = list(pd.read_csv(data_csv, nrows=1).columns)
-    df = pd.read_csv(target)
+    names = [str(c) for c in read_table(data_csv, [], nrows=1).columns]
+    df = read_table(target, ["Cause", "Effect"])
     edges = list(zip(df["Cause"].astype(str), df["Effect"].astype(str), strict=True))
-    return graph_benchmark("sachs-graph", names, edges, target.parent)
+    try:
+        return graph_benchmark("sachs-graph", names, edges, target.parent)
+    except ValueError as exc:  # an edge names a protein that is not a data column
+        raise corrupt(target, str(exc).split(";")[0] + f" (the columns of {data_csv.name})"
+                      ) from None
 
 
 @cache
@@ -104,7 +108,7 @@ def load_pgmpy_network(network: str) -> Benchmark:
     try:
         from pgmpy.utils import get_example_model
     except ImportError as exc:  # pragma: no cover - depends on the environment
-        raise ValueError(
+        raise DatasetMissingError(
             f"network {network!r} needs pgmpy: pip install pgmpy (the dev/bench extra)"
         ) from exc
     with warnings.catch_warnings():

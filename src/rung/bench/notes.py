@@ -1,22 +1,63 @@
 """Plain-language findings a report must state: near-chance scores, position bias, probe
-gaps, guessing under nonsense names, memorisation. Nothing is hidden when it is bad."""
+gaps, guessing under nonsense names, memorisation. Nothing is hidden when it is bad.
+
+Every verdict follows the numbers printed beside it: "near chance" means the accuracy's
+95% CI contains chance, "above" and "below" that it lies wholly on one side; the majority
+class is judged the same way, separately."""
 
 from __future__ import annotations
 
+from typing import Literal
+
+from rung.bench.metrics import Estimate
 from rung.bench.scoring import BenchScores, ProbeScore
 
 __all__ = ["honesty_notes"]
 
 
-def _near_chance(s: BenchScores, base: ProbeScore) -> list[str]:
-    floor = max(s.baselines.get("chance", 0.0), s.baselines.get("majority", 0.0))
+Side = Literal["above", "below", "overlaps"]
+
+
+def _side(acc: Estimate, value: float) -> Side:
+    """Where the 95% CI of ``acc`` lies relative to a baseline ``value``."""
+    if acc.low > value:
+        return "above"
+    return "below" if acc.high < value else "overlaps"
+
+
+_CHANCE_HEAD: dict[Side, str] = {
+    "overlaps": "**Near chance.** Base accuracy {acc}: its 95% CI contains chance ({c:.3f}), "
+                "so on this benchmark this model's answers are not distinguishable from "
+                "guessing.",
+    "below": "**Below chance.** Base accuracy {acc}: its 95% CI lies below chance ({c:.3f}); "
+             "the model is systematically wrong on these items.",
+    "above": "**Above chance.** Base accuracy {acc}: its 95% CI lies above chance ({c:.3f}).",
+}
+
+
+def _majority_line(acc: Estimate, majority: float) -> str:
+    side = _side(acc, majority)
+    if side == "above":
+        return f"It is also above the majority-class baseline ({majority:.3f})."
+    if side == "below":
+        return (f"It is below the majority-class baseline ({majority:.3f}): always giving the "
+                "most common true answer would score higher.")
+    tail = (" Every item here has the same true answer, so that baseline cannot be beaten."
+            if majority >= 1.0 else "")
+    return (f"It is not clear of the majority-class baseline ({majority:.3f}, always giving "
+            f"the most common true answer): the 95% CI contains it.{tail}")
+
+
+def _base_verdict(s: BenchScores, base: ProbeScore) -> list[str]:
+    """The headline on the base accuracy, worded by where its CI lies: against chance
+    first, then against the majority class when that is a different (higher) bar."""
     acc = base.accuracy
-    if acc.low <= floor:
-        return [f"**Near chance.** Base accuracy {acc} is not above the best trivial baseline "
-                f"({floor:.3f}: chance {s.baselines.get('chance', 0):.3f}, majority class "
-                f"{s.baselines.get('majority', 0):.3f}) within its 95% CI. On this benchmark "
-                "this model's answers are not distinguishable from (or are worse than) guessing."]
-    return [f"Base accuracy {acc} is above the best trivial baseline ({floor:.3f})."]
+    chance = s.baselines.get("chance", 0.5)
+    lines = [_CHANCE_HEAD[_side(acc, chance)].format(acc=acc, c=chance)]
+    majority = s.baselines.get("majority")
+    if majority is not None and majority > chance:
+        lines[0] += " " + _majority_line(acc, majority)
+    return lines
 
 
 def _position(s: BenchScores) -> list[str]:
@@ -88,7 +129,7 @@ def _graph_lines(g: dict[str, float]) -> list[str]:
 def honesty_notes(s: BenchScores) -> list[str]:
     """The findings to state for a run, in order of importance."""
     base = next(p for p in s.probes if p.probe == "base")
-    notes = _near_chance(s, base) + _position(s)
+    notes = _base_verdict(s, base) + _position(s)
     for p in s.probes:
         notes += _probe_lines(p)
     for item_id, reason in s.skipped:

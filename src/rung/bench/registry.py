@@ -6,14 +6,17 @@ import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from rung.bench import loaders, networks
 from rung.bench.datadir import DatasetMissingError
+from rung.bench.datafiles import DatasetCorruptError
 from rung.bench.items import Benchmark
 
 __all__ = ["BENCHMARKS", "DatasetInfo", "list_datasets", "load_benchmark"]
 
 Loader = Callable[[str | Path | None], Benchmark]
+DatasetStatus = Literal["found", "missing", "damaged"]
 
 
 def _pgmpy(network: str) -> Loader:
@@ -60,28 +63,41 @@ def load_benchmark(name: str, data_dir: str | Path | None = None) -> Benchmark:
 
 @dataclass(frozen=True)
 class DatasetInfo:
-    """One row of ``rung data list``."""
+    """One row of ``rung data list``.
+
+    ``status`` is ``"found"``, ``"missing"`` (files not in any data directory, or a library
+    not installed) or ``"damaged"`` (files found but unreadable: ``location`` says which file
+    and what is wrong).
+    """
 
     name: str
     description: str
     available: bool
     items: int
     location: str  # directory found, "pgmpy (bundled)", or the error message
+    status: DatasetStatus = "found"
 
     def to_json(self) -> dict[str, object]:
         return {"name": self.name, "description": self.description,
-                "available": self.available, "items": self.items, "location": self.location}
+                "available": self.available, "items": self.items, "location": self.location,
+                "status": self.status}
+
+
+def _info(name: str, loader: Loader, desc: str, data_dir: str | Path | None) -> DatasetInfo:
+    try:
+        bench = loader(data_dir)
+    except (DatasetMissingError, ImportError) as exc:
+        return DatasetInfo(name, desc, False, 0, str(exc), "missing")
+    except (DatasetCorruptError, ValueError, OSError) as exc:  # one bad set hides no other
+        return DatasetInfo(name, desc, False, 0, str(exc), "damaged")
+    where = str(bench.source) if bench.source is not None else "pgmpy (bundled)"
+    return DatasetInfo(name, desc, True, len(bench.items), where)
 
 
 def list_datasets(data_dir: str | Path | None = None) -> list[DatasetInfo]:
-    """What each benchmark needs, whether it was found, and where."""
-    rows: list[DatasetInfo] = []
-    for name, (loader, desc) in BENCHMARKS.items():
-        try:
-            bench = loader(data_dir)
-        except (DatasetMissingError, ImportError) as exc:
-            rows.append(DatasetInfo(name, desc, False, 0, str(exc)))
-            continue
-        where = str(bench.source) if bench.source is not None else "pgmpy (bundled)"
-        rows.append(DatasetInfo(name, desc, True, len(bench.items), where))
-    return rows
+    """What each benchmark needs, whether it was found (or is damaged), and where.
+
+    Every dataset is listed: one that is missing or damaged is marked so, and does not stop
+    the others from being read.
+    """
+    return [_info(name, loader, desc, data_dir) for name, (loader, desc) in BENCHMARKS.items()]

@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from rung.bench.files import read_json_file, write_text_atomic
 from rung.bench.ledger import Ledger
 from rung.bench.notes import honesty_notes
 from rung.bench.plots import probe_bars_svg, reliability_svg
@@ -144,12 +145,16 @@ def write_report(run_dir: str | Path, data_dir: str | Path | None = None) -> Rep
     if not cfg_path.is_file():
         raise ValueError(f"{run} is not a benchmark run folder (no {CONFIG}); "
                          "give the --out folder of `rung bench run`")
-    cfg = json.loads(cfg_path.read_text())
+    cfg = read_json_file(cfg_path, "the record of a benchmark run")
+    if not isinstance(cfg, dict) or not isinstance(cfg.get("benchmark"), str):
+        raise ValueError(f"{str(cfg_path)!r} does not name its benchmark (no \"benchmark\" "
+                         "key); restore the file or run `rung bench run` again")
     bench = load_benchmark(cfg["benchmark"], data_dir or cfg.get("data_dir"))
-    scores = score_run(bench, list(Ledger(run / LEDGER)), cfg.get("model_id", ""))
+    ledger = Ledger(run / LEDGER, writable=False)  # a run may be appending to it right now
+    scores = score_run(bench, list(ledger), str(cfg.get("model_id", "")))
     md = markdown_report(scores)
     paths = ReportFiles(run / "report.md", run / "report.html", run / "scores.json", scores)
-    paths.markdown.write_text(md)
-    paths.html.write_text(html_report(scores, md))
-    paths.scores_json.write_text(json.dumps(scores.to_json(), indent=2) + "\n")
+    write_text_atomic(paths.markdown, md)
+    write_text_atomic(paths.html, html_report(scores, md))
+    write_text_atomic(paths.scores_json, json.dumps(scores.to_json(), indent=2) + "\n")
     return paths

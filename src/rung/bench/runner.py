@@ -3,7 +3,9 @@
 The ledger (``answers.jsonl`` in the output folder) is fsync'd after each answer; a run
 killed at any point and started again with the same folder skips everything already
 answered. ``run.json`` records the configuration so that a resumed run cannot silently mix
-models or variant counts.
+models or variant counts; it is replaced atomically. One process at a time runs in a folder:
+a second ``run_benchmark`` on a folder in use stops at once with
+:class:`~rung.bench.runlock.RunLockedError`, naming the process that holds it.
 """
 
 from __future__ import annotations
@@ -25,11 +27,13 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
+from rung.bench.files import read_json_file, write_text_atomic
 from rung.bench.items import Benchmark, Item
 from rung.bench.ledger import Ledger
 from rung.bench.memorisation import ask_memorisation
 from rung.bench.probes import make_probe, parse_probes
 from rung.bench.registry import load_benchmark
+from rung.bench.runlock import hold_run_dir
 from rung.bench.tasks import ask_item, truth_of
 from rung.lm.base import Backend
 
@@ -102,7 +106,10 @@ def _check_config(out: Path, config: RunConfig, model_id: str) -> None:
     path = out / CONFIG
     fixed = {"benchmark": config.benchmark, "model_id": model_id, "variants": config.variants}
     if path.exists():
-        old = json.loads(path.read_text())
+        old = read_json_file(path, "the record of a benchmark run")
+        if not isinstance(old, dict):
+            raise ValueError(f"{str(path)!r} holds {type(old).__name__}, not the record of a "
+                             "benchmark run; restore or remove it")
         for key, value in fixed.items():
             if old.get(key) != value:
                 raise ValueError(
@@ -110,7 +117,7 @@ def _check_config(out: Path, config: RunConfig, model_id: str) -> None:
                     "resume with the same settings or choose another --out"
                 )
     record = {**asdict(config), **fixed, "probes": list(config.probes)}
-    path.write_text(json.dumps(record, indent=2) + "\n")
+    write_text_atomic(path, json.dumps(record, indent=2) + "\n")
 
 
 def _ask(question: Question, backend: Backend, variants: int | None) -> dict[str, Any]:
@@ -154,15 +161,25 @@ def run_benchmark(
         A ready backend; default ``rung.lm.get_backend(config.model)``.
     progress : bool
         Show a rich progress bar with ETA (on stderr).
+
+    Raises
+    ------
+    RunLockedError
+        Another process is running in ``out`` (checked before the model is loaded).
     """
     out = Path(out)
     bench = load_benchmark(config.benchmark, config.data_dir)
-    if backend is None:
-        from rung.lm import get_backend
+    with hold_run_dir(out):
+        if backend is None:
+            from rung.lm import get_backend
 
-        backend = get_backend(config.model)
-    out.mkdir(parents=True, exist_ok=True)
-    _check_config(out, config, backend.model_id)
+            backend = get_backend(config.model)
+        _check_config(out, config, backend.model_id)
+        return _run_locked(bench, config, out, backend, progress)
+
+
+def _run_locked(bench: Benchmark, config: RunConfig, out: Path, backend: Backend,
+                progress: bool) -> RunSummary:
     ledger = Ledger(out / LEDGER)
     questions = list(plan_questions(bench, config))
     todo = [q for q in questions if q.key not in ledger]

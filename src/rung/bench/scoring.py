@@ -1,5 +1,8 @@
 """Scores of a run, computed from its ledger: every number with its CI, every probe with
-its gap to the base score, plus calibration, position bias, baselines and graph metrics."""
+its gap to the base score, plus calibration, position bias, baselines and graph metrics.
+
+Accuracies carry Wilson score intervals (Kish's effective size when weighted) and gaps
+Tango's paired score interval; see :mod:`rung.bench.metrics`."""
 
 from __future__ import annotations
 
@@ -11,7 +14,7 @@ import numpy as np
 
 from rung.bench.calibration import brier_score, expected_calibration_error, reliability_bins
 from rung.bench.items import Benchmark, CounterfactualItem, PairItem
-from rung.bench.metrics import Estimate, bootstrap_auc, bootstrap_gap, bootstrap_mean
+from rung.bench.metrics import Estimate, bootstrap_auc, paired_gap, wilson_proportion
 from rung.bench.probes import load_probe_data
 from rung.graph.metrics import (
     edge_precision_recall_f1,
@@ -83,15 +86,15 @@ def _probe_score(bench: Benchmark, name: str, recs: dict[str, Record],
                  base: dict[str, Record]) -> ProbeScore:
     ids = sorted(recs)
     hits = [float(recs[i]["correct"]) for i in ids]
-    acc = bootstrap_mean(hits)
+    acc = wilson_proportion(hits)
     weighted = None
     if bench.weighted and sum(_weights(bench, ids)) > 0:
-        weighted = bootstrap_mean(hits, _weights(bench, ids))
+        weighted = wilson_proportion(hits, _weights(bench, ids))
     paired = [i for i in ids if i in base]
     gap = None
     if name != "base" and paired:
-        gap = bootstrap_gap([float(base[i]["correct"]) for i in paired],
-                            [float(recs[i]["correct"]) for i in paired])
+        gap = paired_gap([float(base[i]["correct"]) for i in paired],
+                         [float(recs[i]["correct"]) for i in paired])
     extra: dict[str, float] = {}
     if gap is not None and len(paired) < len(base):
         extra["base_on_same_items"] = float(np.mean([base[i]["correct"] for i in paired]))
@@ -205,6 +208,6 @@ def score_run(bench: Benchmark, records: Sequence[Record], model_id: str = "") -
          "model_seconds": float(sum(r.get("seconds", 0.0) for r in records)),
          "questions": float(len(records))},
         _graph(bench, base) if bench.is_graph else None,
-        bootstrap_mean([float(r["correct"]) for r in memo.values()]) if memo else None,
+        wilson_proportion([float(r["correct"]) for r in memo.values()]) if memo else None,
         bench.skipped,
     )

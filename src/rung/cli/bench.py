@@ -12,6 +12,12 @@ __all__ = ["app"]
 
 app = typer.Typer(no_args_is_help=True)
 
+# Upper bounds checked before any work (exit 2 naming the value); the lower ones are the
+# library's (RunConfig). No template book has near this many variants; no benchmark this
+# many items.
+MAX_VARIANTS = 1000
+MAX_LIMIT = 1_000_000
+
 
 @app.command("run")
 @cli_errors
@@ -26,11 +32,19 @@ def run(
     as_json: bool = typer.Option(False, "--json", help="Print the scores as JSON."),
     report: bool = typer.Option(True, "--report/--no-report", help="Write the report after."),
 ) -> None:
-    """Ask every question of benchmark NAME (and its probes), appending to a ledger."""
+    """Ask every question of benchmark NAME (and its probes), appending to a ledger.
+
+    One run at a time per --out folder: a second run on a folder in use exits 2 at once,
+    naming the process that holds it (pid, host, start time).
+    """
     from rung.bench.probes import parse_probes
     from rung.bench.report import write_report
     from rung.bench.runner import RunConfig, run_benchmark
 
+    for option, value, high in (("--variants", variants, MAX_VARIANTS),
+                                ("--limit", limit, MAX_LIMIT)):
+        if value is not None and value > high:
+            raise ValueError(f"{option} {value} is out of range; give at most {high:,}")
     config = RunConfig(name, check_model_spec(model), variants, limit, parse_probes(probes),
                        str(data_dir) if data_dir else None)
     folder = check_output_dir(out or Path("rung-bench") / name, "--out")

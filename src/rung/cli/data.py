@@ -24,7 +24,11 @@ def list_cmd(
     data_dir: Path = typer.Option(None, "--data-dir", help="Data directory (else RUNG_DATA)."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
-    """Show every benchmark dataset: found or missing, item count, location."""
+    """Show every benchmark dataset: found, missing or damaged; item count; location.
+
+    A damaged dataset is marked DAMAGED with the file and the fault; the others are listed
+    as usual and the command exits 0.
+    """
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
@@ -39,7 +43,8 @@ def list_cmd(
         print_json([r.to_json() for r in rows])
         return
     table = Table("name", "found", "items", "where / how to add", "description")
+    shown = {"found": "yes", "missing": "NO", "damaged": "DAMAGED"}
     for r in rows:
-        table.add_row(r.name, "yes" if r.available else "NO", str(r.items), Text(r.location),
+        table.add_row(r.name, shown[r.status], str(r.items), Text(r.location),
                       Text(r.description))
     Console(width=200).print(table)
