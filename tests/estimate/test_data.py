@@ -1,4 +1,4 @@
-"""Data validation names the column and row of every problem."""
+"""Data validation names the column and CSV line of every problem (header = line 1)."""
 
 from __future__ import annotations
 
@@ -16,14 +16,14 @@ def test_missing_column_is_named() -> None:
 
 def test_non_numeric_names_column_and_row() -> None:
     df = pd.DataFrame({"X": ["1", "2", "oops"]})
-    with pytest.raises(DataError, match=r"'X'.*'oops'.*row 2") as info:
+    with pytest.raises(DataError, match=r"'X'.*'oops' at line 4") as info:
         check_data(df, ["X"])
-    assert (info.value.column, info.value.row) == ("X", 2)
+    assert (info.value.column, info.value.line, info.value.row) == ("X", 4, 2)
 
 
 def test_nan_names_column_and_row() -> None:
     df = pd.DataFrame({"X": [1.0, 2.0], "Y": [0.0, float("nan")]})
-    with pytest.raises(DataError, match=r"'Y'.*row 1"):
+    with pytest.raises(DataError, match=r"'Y' has a missing value at line 3"):
         check_data(df, ["X", "Y"])
 
 

@@ -41,7 +41,7 @@ def case():  # type: ignore[no-untyped-def]
 
 @pytest.fixture(scope="module")
 def fitted(case):  # type: ignore[no-untyped-def]
-    return GenerativeEstimator(seed=0, model_params={"config": FAST}).fit(
+    return GenerativeEstimator(seed=0, bootstrap=0, model_params={"config": FAST}).fit(
         case.data, case.graph, "X", "Y")
 
 
@@ -123,7 +123,8 @@ def test_binary_outcome_and_categorical_parent() -> None:
     res = estimate_effect(g, df, "T", "Y", "generative", seed=0, model_params={"config": FAST})
     assert res.details["model"] == "MixedSCM"
     assert res.ate == pytest.approx(2.0, abs=0.15)
-    scm = GenerativeEstimator(model_params={"config": FAST}).fit(df, g, "T", "Y").model_
+    scm = GenerativeEstimator(bootstrap=0, model_params={"config": FAST}).fit(
+        df, g, "T", "Y").model_
     assert scm.kinds_["C"] == "categorical"
     with pytest.raises(EstimationError, match="never observed"):
         scm.to_site("C", 7)
@@ -132,9 +133,9 @@ def test_binary_outcome_and_categorical_parent() -> None:
 def test_neural_mean_option() -> None:
     cs = datasets.nonlinear_backdoor(n=2000, seed=1)
     cfg = MixedConfig(hidden=16, progress=False, lr=0.02, max_steps=2000)
-    lin = GenerativeEstimator(seed=0, model_params={"config": FAST}).fit(
+    lin = GenerativeEstimator(seed=0, bootstrap=0, model_params={"config": FAST}).fit(
         cs.data, cs.graph, "X", "Y").model_
-    mlp = GenerativeEstimator(seed=0, model_params={"config": cfg}).fit(
+    mlp = GenerativeEstimator(seed=0, bootstrap=0, model_params={"config": cfg}).fit(
         cs.data, cs.graph, "X", "Y")
     assert mlp.model_.elbo_history_[-1] > lin.elbo_history_[-1] + 0.05  # fits better
     assert abs(mlp.ate_ - cs.true_effect) < 0.3

@@ -7,13 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from rung.cli._common import (
-    UnanswerableQuery,
-    check_contrast_support,
-    cli_errors,
-    print_json,
-    working,
-)
+from rung.cli._common import UnanswerableQuery, cli_errors, print_json, working
 from rung.graph.io import read_graph
 
 __all__ = ["MIN_ROWS", "app"]
@@ -22,6 +16,17 @@ __all__ = ["MIN_ROWS", "app"]
 MIN_ROWS = 10
 
 app = typer.Typer(no_args_is_help=True, context_settings={"allow_interspersed_args": True})
+
+
+def _user_sets(adjust: list[str] | None, mediators: list[str] | None,
+               instruments: list[str] | None) -> dict[str, Any]:
+    """The sets named on the command line (an empty name, ``--adjust ""``, is the empty set)."""
+    out: dict[str, Any] = {}
+    for key, names in (("adjustment_set", adjust), ("mediators", mediators),
+                       ("instruments", instruments)):
+        if names is not None:
+            out[key] = frozenset(n for n in names if n)
+    return out
 
 
 @app.callback(invoke_without_command=True)
@@ -37,60 +42,73 @@ def estimate(
                                       "(default: chosen by the identification)"),
     ] = None,
     contrast: Annotated[
-        tuple[float, float], typer.Option("--contrast", help="A B: E[Y|do(X=A)]-E[Y|do(X=B)].")
-    ] = (1.0, 0.0),
+        tuple[float, float] | None,
+        typer.Option("--contrast", help="A B: E[Y|do(X=A)]-E[Y|do(X=B)] (default: 1 0 when "
+                                        "the data hold both, else two well-supported values)."),
+    ] = None,
     model: Annotated[
         str | None,
         typer.Option("--model", help="Generative model: linear-gaussian|discrete|mixed "
                                      "(default: chosen from the column types)"),
     ] = None,
-    bootstrap: Annotated[int, typer.Option("--bootstrap", help="Bootstrap resamples.")] = 0,
+    categorical: Annotated[
+        list[str] | None,
+        typer.Option("--categorical", help="A column of integer-coded categories (repeat for "
+                                           "more; text columns are categorical already)."),
+    ] = None,
+    adjust: Annotated[
+        list[str] | None,
+        typer.Option("--adjust", help="Adjust for this column (repeat; --adjust '' for none); "
+                                      "checked by the adjustment criterion."),
+    ] = None,
+    mediators: Annotated[
+        list[str] | None,
+        typer.Option("--mediator", help="Front-door mediator (repeat); checked."),
+    ] = None,
+    instruments: Annotated[
+        list[str] | None,
+        typer.Option("--instrument", help="Instrument (repeat); checked."),
+    ] = None,
+    bootstrap: Annotated[
+        int | None,
+        typer.Option("--bootstrap", help="Bootstrap resamples (default: the analytic interval "
+                                         "where there is one, else 100; 30 for generative)."),
+    ] = None,
     seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Estimate the average causal effect of TREATMENT on OUTCOME from data."""
-    from rung.estimate import EstimationError, NotIdentifiedError, estimate_effect, read_csv
+    from rung.data import read_table
+    from rung.estimate import EstimationError, Method, NotIdentifiedError, estimate
+    from rung.identify import identify
 
     if seed < 0:
         raise ValueError(f"--seed {seed} must be a non-negative integer")
+    if bootstrap is not None and bootstrap < 1:
+        raise ValueError(f"--bootstrap {bootstrap} must be a positive count of resamples")
     g = read_graph(graph)
-    df = read_csv(data)
-    extra: dict[str, Any] = {} if model is None else {"model": model}
+    table = read_table(data)
+    if len(table.frame) < MIN_ROWS:
+        raise ValueError(f"the data has {len(table.frame)} row(s); an effect estimate needs at "
+                         f"least {MIN_ROWS}")
     if model is not None and method not in (None, "generative"):
         raise EstimationError(f"--model {model} needs --method generative, not {method}")
-    _check_data_supports(df, treatment, contrast)
-    chosen = method or ("generative" if model else None)
+    chosen = Method.parse(method) if method else (Method.GENERATIVE if model else None)
+    extra: dict[str, Any] = {} if model is None else {"model": model}
+    extra.update(_user_sets(adjust, mediators, instruments))
+    ident = identify(g, treatment, outcome)
     try:
-        with working(f"estimating the effect of {treatment} on {outcome}"
-                      + (f" ({bootstrap} bootstrap resamples)" if bootstrap else "")):
-            res = estimate_effect(g, df, treatment, outcome, chosen, contrast=contrast,
-                                  bootstrap=bootstrap, seed=seed, **extra)
+        with working(f"estimating the effect of {treatment} on {outcome}"):
+            res = estimate(ident, table, chosen, graph=g, contrast=contrast,
+                           bootstrap=bootstrap, seed=seed, categorical=tuple(categorical or ()),
+                           **extra)
     except NotIdentifiedError as exc:
         raise UnanswerableQuery(
             f"the effect of {exc.treatment} on {exc.outcome} is not identifiable "
-            f"({exc.reason.removeprefix('not identifiable: ')}); "
-            "add assumptions to the graph or measure a confounder (`rung identify` explains)"
+            f"({exc.reason.removeprefix('not identifiable: ')}); {exc.advice}"
         ) from None
     if as_json:
         print_json(res.to_json())
         return
-    ci = "" if res.ci is None else f"  95% CI [{res.ci[0]:.4g}, {res.ci[1]:.4g}]"
-    a, b = res.contrast
-    typer.echo(f"{res.method}: E[{outcome}|do({treatment}={a:g})] - "
-               f"E[{outcome}|do({treatment}={b:g})] = {res.ate:.4g}{ci}  (n={res.n})")
-
-
-def _check_data_supports(df: Any, treatment: str, contrast: tuple[float, float]) -> None:
-    """Refuse too few rows and a contrast outside the treatment's data (checked once the
-    treatment column is numeric; other data errors are left to the estimator's messages)."""
-    import pandas as pd
-
-    if len(df) < MIN_ROWS:
-        raise ValueError(f"the data has {len(df)} row(s); an effect estimate needs at least "
-                         f"{MIN_ROWS}")
-    if treatment not in df.columns:
-        return
-    x = pd.to_numeric(df[treatment], errors="coerce")
-    if x.notna().all():
-        check_contrast_support(x.to_numpy(dtype=float), contrast, treatment)
-
+    for line in res.summary():
+        typer.echo(line)

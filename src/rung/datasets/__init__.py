@@ -1,6 +1,7 @@
 """Datasets: simulated case studies with known truth, and the Sachs measurements."""
 
 from rung.datasets.case_study import CaseStudy
+from rung.datasets.messy import frontdoor_eleven, survey
 from rung.datasets.sachs import SACHS_DESCRIPTIONS, load_sachs, sachs_consensus_graph
 from rung.datasets.simulated import (
     linear_backdoor,
@@ -15,6 +16,7 @@ from rung.datasets.simulated import (
 __all__ = [
     "SACHS_DESCRIPTIONS",
     "CaseStudy",
+    "frontdoor_eleven",
     "linear_backdoor",
     "linear_frontdoor",
     "linear_iv",
@@ -24,4 +26,5 @@ __all__ = [
     "nonlinear_backdoor",
     "sachs_consensus_graph",
     "signalling_pathway",
+    "survey",
 ]

@@ -1,23 +1,28 @@
 """Estimation of causal effects: a Pyro generative model of the graph with ``do`` as a
 program transformation, counterfactuals, classic estimators, intervals and refuters.
 
-Start with :func:`estimate_effect`, :func:`refute` and :func:`interventional_distribution`.
+Start with :func:`estimate_effect` (or :func:`estimate` on an
+:class:`~rung.identify.Identification`), :func:`refute` and
+:func:`interventional_distribution`.
 """
 
 from rung.estimate.adjustment import AIPW, IPW, RegressionAdjustment
 from rung.estimate.api import (
+    ESTIMATOR_OF,
     METHODS,
     choose_method,
+    estimate,
     estimate_effect,
     interventional_distribution,
 )
-from rung.estimate.base import EffectEstimator
+from rung.estimate.base import DEFAULT_BOOTSTRAP, EffectEstimator
 from rung.estimate.counterfactual import Counterfactual, counterfactual
 from rung.estimate.data import check_data, read_csv
 from rung.estimate.discrete import DiscreteSCM
 from rung.estimate.errors import (
     DataError,
     EstimationError,
+    InvalidSetError,
     NotIdentifiedError,
     UnsupportedModelError,
 )
@@ -31,15 +36,19 @@ from rung.estimate.generative import (
 from rung.estimate.interventions import ate, cate, condition, do, interventional_samples
 from rung.estimate.iv import TwoStageLeastSquares, find_instrument
 from rung.estimate.linear_gaussian import LinearGaussianSCM
+from rung.estimate.methods import ESTIMATORS_FOR, Method, Strategy, default_method, methods_for
 from rung.estimate.mixed import MixedConfig, MixedSCM
 from rung.estimate.mixed_counterfactual import SampledCounterfactual, sampled_counterfactual
 from rung.estimate.plugin import PluginEstimator
-from rung.estimate.refute import RefutationResult, refute
+from rung.estimate.refute import RefutationResult, Refutations, refute
 from rung.estimate.result import EffectEstimate
 from rung.estimate.scm import SCMProgram, latent_structure
 
 __all__ = [
     "AIPW",
+    "DEFAULT_BOOTSTRAP",
+    "ESTIMATORS_FOR",
+    "ESTIMATOR_OF",
     "IPW",
     "METHODS",
     "MODELS",
@@ -51,15 +60,19 @@ __all__ = [
     "EstimationError",
     "FrontDoor",
     "GenerativeEstimator",
+    "InvalidSetError",
     "LinearGaussianSCM",
+    "Method",
     "MixedConfig",
     "MixedSCM",
     "NotIdentifiedError",
     "PluginEstimator",
     "RefutationResult",
+    "Refutations",
     "RegressionAdjustment",
     "SCMProgram",
     "SampledCounterfactual",
+    "Strategy",
     "TwoStageLeastSquares",
     "UnsupportedModelError",
     "ate",
@@ -69,13 +82,16 @@ __all__ = [
     "choose_model",
     "condition",
     "counterfactual",
+    "default_method",
     "do",
+    "estimate",
     "estimate_effect",
     "find_instrument",
     "fit_generative_model",
     "interventional_distribution",
     "interventional_samples",
     "latent_structure",
+    "methods_for",
     "read_csv",
     "refute",
     "sampled_counterfactual",

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
-from rung.estimate.errors import EstimationError, NotIdentifiedError
+from rung.estimate.errors import EstimationError, InvalidSetError, NotIdentifiedError
 from rung.graph import CausalGraph
+
+_T = TypeVar("_T")
 
 __all__ = [
     "backdoor_set",
+    "checked",
     "estimand_json",
     "identify_or_raise",
     "identify_query",
+    "iv_advice",
     "not_identified_reason",
+    "require_identified",
     "try_estimand",
 ]
 
@@ -45,9 +51,7 @@ def not_identified_reason(res: Any) -> tuple[str, str]:
 def identify_or_raise(graph: CausalGraph, treatment: str, outcome: str) -> Any:
     """The identification result, or :class:`NotIdentifiedError` naming the hedge."""
     res = identify_query(graph, treatment, outcome)
-    if not res.identifiable:
-        full = not_identified_reason(res)[1]
-        raise NotIdentifiedError(treatment, outcome, full, getattr(res, "hedge", None))
+    require_identified(res, graph, treatment, outcome)
     return res
 
 
@@ -67,19 +71,60 @@ def try_estimand(graph: CausalGraph, treatment: str, outcome: str) -> dict[str, 
         return None
 
 
-def backdoor_set(graph: CausalGraph, treatment: str, outcome: str) -> frozenset[str]:
-    """An observed back-door adjustment set for (treatment, outcome), preferring the optimal.
+def require_identified(res: Any, graph: CausalGraph, treatment: str, outcome: str) -> None:
+    """Raise :class:`NotIdentifiedError` (naming the hedge) unless ``res`` is identifiable.
+
+    When an instrument exists, the message says that a linear IV estimate remains possible
+    (the only method that could still answer); otherwise it advises no method.
+    """
+    if res.identifiable:
+        return
+    full = not_identified_reason(res)[1].removeprefix("not identifiable: ")
+    raise NotIdentifiedError(treatment, outcome, full, getattr(res, "hedge", None),
+                             advice=iv_advice(graph, treatment, outcome))
+
+
+def iv_advice(graph: CausalGraph, treatment: str, outcome: str) -> str:
+    """What can still be done with a non-identifiable effect (never a method that refuses)."""
+    from rung.identify import find_instruments
+
+    base = "add assumptions to the graph or measure a confounder (`rung identify` explains)"
+    try:
+        ivs = find_instruments(graph, treatment, outcome)
+    except ValueError:
+        ivs = []
+    if not ivs:
+        return base
+    names = ", ".join(sorted({i.z for i in ivs}))
+    return (f"{base}; only a linear instrumental-variable estimate remains possible "
+            f"(method 'iv', instruments: {names}; it assumes a linear constant effect)")
+
+
+def backdoor_set(identification: Any, graph: CausalGraph, treatment: str, outcome: str
+                 ) -> frozenset[str]:
+    """The back-door adjustment set of an identification (the optimal O-set).
 
     Raises :class:`NotIdentifiedError` when the effect is not identifiable at all and
-    :class:`EstimationError` when it is identifiable but by no back-door set.
+    :class:`EstimationError` when it is identified, but by no back-door set (the message
+    names only methods that estimate it).
     """
-    from rung.identify import find_optimal_adjustment_set
+    from rung.estimate.methods import advice
 
-    identify_or_raise(graph, treatment, outcome)
-    z = find_optimal_adjustment_set(graph, treatment, outcome)
-    if z is None:
-        raise EstimationError(
-            f"no back-door adjustment set exists for {treatment} -> {outcome} in this graph; "
-            "use method 'frontdoor', 'iv', 'plugin' or 'generative'"
-        )
-    return frozenset(z)
+    require_identified(identification, graph, treatment, outcome)
+    if identification.method == "backdoor" and identification.adjustment_set is not None:
+        return frozenset(identification.adjustment_set)
+    raise EstimationError(
+        f"no back-door adjustment set exists for {treatment} -> {outcome} in this graph; "
+        + advice(identification)
+    )
+
+
+def checked(check: Callable[[], _T]) -> _T:
+    """Run a :mod:`rung.identify.validate` check, raising its error as an
+    :class:`~rung.estimate.errors.InvalidSetError` (an :class:`EstimationError`)."""
+    from rung.identify.validate import InvalidSetError as Invalid
+
+    try:
+        return check()
+    except Invalid as exc:
+        raise InvalidSetError.of(exc) from None

@@ -13,7 +13,8 @@ import pandas as pd
 from sklearn.base import clone
 from sklearn.linear_model import LinearRegression, LogisticRegression
 
-from rung.estimate._identification import backdoor_set, try_estimand
+from rung.data import DataError, design_matrix, indicators
+from rung.estimate._identification import backdoor_set, checked, estimand_json
 from rung.estimate.base import EffectEstimator
 from rung.estimate.data import check_treatment_values
 from rung.estimate.errors import EstimationError
@@ -29,24 +30,38 @@ class _BackdoorEstimator(EffectEstimator):
     adjustment_set: frozenset[str] | list[str] | None
 
     def _plan(self, graph: CausalGraph, treatment: str, outcome: str) -> list[str]:
+        from rung.identify.validate import check_adjustment_set
+
+        ident = self.identification_
         if self.adjustment_set is None:
-            z = backdoor_set(graph, treatment, outcome)
+            z = backdoor_set(ident, graph, treatment, outcome)
         else:
-            z = graph.check_nodes(frozenset(self.adjustment_set))
-        if treatment in z or outcome in z:
-            raise EstimationError(
-                f"adjustment set {sorted(z)} contains the treatment or outcome; remove them"
-            )
+            # a user's set is held to the criterion identification uses (refused with the
+            # open path it leaves, or the forbidden node it holds)
+            user = frozenset(self.adjustment_set)
+            z = checked(lambda: check_adjustment_set(graph, treatment, outcome, user))
+            self.details_["adjustment_set_source"] = "user (checked: generalised adjustment "\
+                "criterion)"
         self.adjustment_set_ = tuple(sorted(z))
         self.details_["adjustment_set"] = list(self.adjustment_set_)
-        self.estimand_ = try_estimand(graph, treatment, outcome)
+        self.estimand_ = estimand_json(ident) if ident.identifiable else None
         return [treatment, outcome, *self.adjustment_set_]
 
+    def _check_data(self, df: pd.DataFrame) -> None:
+        for c in self.adjustment_set_:
+            v = df[c].to_numpy()
+            if len(v) and np.all(v == v[0]):
+                raise DataError(
+                    f"adjustment column {c!r} is constant (every used row is {v[0]:g}), so "
+                    "adjusting for it does nothing and the graph's confounding through it is "
+                    "not removed; check the data or the column", column=c)
+
     def _arrays(self, df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(x, y, z) as arrays; z has shape (n, |Z|), possibly (n, 0)."""
+        """(x, y, z) as arrays; z has shape (n, k), possibly (n, 0), categorical columns
+        with more than two levels one-hot."""
         x = df[self.treatment_].to_numpy()
         y = df[self.outcome_].to_numpy()
-        z = df[list(self.adjustment_set_)].to_numpy().reshape(len(df), -1)
+        z = design_matrix(df, list(self.adjustment_set_), self.categorical_)
         return x, y, z
 
 
@@ -104,6 +119,7 @@ class RegressionAdjustment(_BackdoorEstimator):
     """
 
     method = "regression"
+    analytic_interval = "influence function (OLS sandwich)"
 
     def __init__(
         self,
@@ -112,7 +128,7 @@ class RegressionAdjustment(_BackdoorEstimator):
         outcome_model: Any = None,
         interactions: bool = True,
         contrast: tuple[float, float] = (1.0, 0.0),
-        bootstrap: int = 0,
+        bootstrap: int | None = None,
         alpha: float = 0.05,
         seed: int | None = None,
     ) -> None:
@@ -121,19 +137,50 @@ class RegressionAdjustment(_BackdoorEstimator):
         self.outcome_model = outcome_model
         self.interactions = interactions
 
+    def _treatment_part(self, x: np.ndarray) -> np.ndarray:
+        """X as a column, or one indicator per level after the first for a categorical X."""
+        if self.treatment_ in self.categorical_ and len(self.levels_) > 2:
+            return indicators(x, self.levels_)
+        return x[:, None]
+
     def _design(self, x: np.ndarray, z: np.ndarray) -> np.ndarray:
-        cols = [x[:, None], z]
+        xs = self._treatment_part(x)
+        cols = [np.ones((len(x), 1)), xs, z]
         if self.interactions and z.shape[1]:
-            cols.append(x[:, None] * z)  # (n, k) products X·Z
+            cols += [xs[:, [j]] * z for j in range(xs.shape[1])]  # (n, k) products X·Z
         return np.hstack(cols)
 
-    def _estimate(self, df: pd.DataFrame) -> float:
+    def _fit(self, df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray,
+                                             np.ndarray]:
+        """(design, design at a, design at b, y, predictions at a minus at b)."""
         a, b = self.contrast_
         x, y, z = self._arrays(df)
-        model = clone(self.outcome_model or LinearRegression()).fit(self._design(x, z), y)
-        mu_a = model.predict(self._design(np.full_like(x, a), z))
-        mu_b = model.predict(self._design(np.full_like(x, b), z))
-        return float(np.mean(mu_a - mu_b))
+        self.levels_ = np.unique(df[self.treatment_].to_numpy())
+        if self.treatment_ in self.categorical_:
+            check_treatment_values(self.levels_, (a, b))
+        d, d_a, d_b = (self._design(v, z) for v in (x, np.full_like(x, a), np.full_like(x, b)))
+        model = clone(self.outcome_model or LinearRegression(fit_intercept=False)).fit(d, y)
+        diff = np.asarray(model.predict(d_a) - model.predict(d_b), dtype=float)
+        return d, d_a, d_b, y, diff
+
+    def _estimate(self, df: pd.DataFrame) -> float:
+        return float(np.mean(self._fit(df)[-1]))
+
+    def _analytic_interval(self, df: pd.DataFrame) -> tuple[float, float] | None:
+        """Influence-function (sandwich) interval of the g-formula with the OLS outcome
+        model: ψ_i = m_i - θ + gᵀ (DᵀD/n)⁻¹ D_i e_i with m_i the predicted contrast of row
+        i and g the mean of D(a, Z_i) - D(b, Z_i)."""
+        if self.outcome_model is not None:
+            return None
+        d, d_a, d_b, y, diff = self._fit(df)
+        n = len(y)
+        beta, *_ = np.linalg.lstsq(d, y, rcond=None)
+        resid = y - d @ beta
+        g = (d_a - d_b).mean(axis=0)  # (p,)
+        h = np.linalg.pinv(d.T @ d / n) @ g  # (p,)
+        psi = diff - diff.mean() + (d @ h) * resid
+        return normal_interval(float(diff.mean()), float(np.std(psi, ddof=1) / np.sqrt(n)),
+                               self.alpha)
 
 
 class IPW(_BackdoorEstimator):
@@ -160,7 +207,7 @@ class IPW(_BackdoorEstimator):
         propensity_model: Any = None,
         clip: float = 1e-3,
         contrast: tuple[float, float] = (1.0, 0.0),
-        bootstrap: int = 0,
+        bootstrap: int | None = None,
         alpha: float = 0.05,
         seed: int | None = None,
     ) -> None:
@@ -205,6 +252,7 @@ class AIPW(_BackdoorEstimator):
     """
 
     method = "aipw"
+    analytic_interval = "influence function"
 
     def __init__(
         self,
@@ -215,7 +263,7 @@ class AIPW(_BackdoorEstimator):
         n_folds: int = 2,
         clip: float = 1e-3,
         contrast: tuple[float, float] = (1.0, 0.0),
-        bootstrap: int = 0,
+        bootstrap: int | None = None,
         alpha: float = 0.05,
         seed: int | None = None,
     ) -> None:

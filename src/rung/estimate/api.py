@@ -1,38 +1,47 @@
-"""One-call public API: :func:`estimate_effect`, :func:`interventional_distribution`."""
+"""The estimation seam: :func:`estimate` takes a typed :class:`~rung.identify.Identification`
+(never re-identifying); :func:`estimate_effect` identifies once and calls it;
+:func:`interventional_distribution` samples do-interventions from a fitted model."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 import pandas as pd
 
-from rung.estimate._identification import identify_or_raise
+from rung.data import MissingPolicy, Table, as_table, check_contrast_support, default_contrast
+from rung.data import prepare as prepare_data
+from rung.estimate._identification import identify_or_raise, require_identified
 from rung.estimate.adjustment import AIPW, IPW, RegressionAdjustment
 from rung.estimate.base import EffectEstimator
-from rung.estimate.data import check_data, is_discrete
+from rung.estimate.data import check_data
 from rung.estimate.errors import EstimationError
 from rung.estimate.frontdoor import FrontDoor
 from rung.estimate.generative import GenerativeEstimator, fit_generative_model
 from rung.estimate.interventions import interventional_samples
 from rung.estimate.iv import TwoStageLeastSquares
+from rung.estimate.methods import Method, default_method
 from rung.estimate.plugin import PluginEstimator
 from rung.estimate.result import EffectEstimate
 from rung.estimate.scm import latent_structure
 from rung.graph import CausalGraph
 
-__all__ = ["METHODS", "choose_method", "estimate_effect", "interventional_distribution"]
+__all__ = ["ESTIMATOR_OF", "METHODS", "choose_method", "estimate", "estimate_effect",
+           "interventional_distribution"]
+
+#: method -> estimator class
+ESTIMATOR_OF: Mapping[Method, type[EffectEstimator]] = {
+    Method.GENERATIVE: GenerativeEstimator,
+    Method.PLUGIN: PluginEstimator,
+    Method.REGRESSION: RegressionAdjustment,
+    Method.IPW: IPW,
+    Method.AIPW: AIPW,
+    Method.FRONTDOOR: FrontDoor,
+    Method.IV: TwoStageLeastSquares,
+}
 
 #: estimator name -> class (the CLI's ``--method`` values)
-METHODS: Mapping[str, type[EffectEstimator]] = {
-    "generative": GenerativeEstimator,
-    "plugin": PluginEstimator,
-    "regression": RegressionAdjustment,
-    "ipw": IPW,
-    "aipw": AIPW,
-    "frontdoor": FrontDoor,
-    "iv": TwoStageLeastSquares,
-}
+METHODS: Mapping[str, type[EffectEstimator]] = {m.value: c for m, c in ESTIMATOR_OF.items()}
 
 
 def choose_method(graph: CausalGraph, data: pd.DataFrame, treatment: str, outcome: str
@@ -40,84 +49,191 @@ def choose_method(graph: CausalGraph, data: pd.DataFrame, treatment: str, outcom
     """The estimator matching how the effect is identified (refuses non-identified effects).
 
     back-door -> regression adjustment; front-door -> front-door; anything else (ID/IDC)
-    -> plug-in for discrete data, the generative model otherwise.
+    -> plug-in for discrete data, the generative model otherwise (the table
+    :data:`rung.estimate.methods.ESTIMATORS_FOR`).
     """
     res = identify_or_raise(graph, treatment, outcome)
-    if res.method == "backdoor":
-        return RegressionAdjustment
-    if res.method == "frontdoor":
-        return FrontDoor
-    cols = [c for c in graph.projected().nodes if c in data.columns]
-    if cols and all(is_discrete(pd.to_numeric(data[c], errors="coerce").to_numpy(), 20)
-                    for c in cols):
-        return PluginEstimator
-    return GenerativeEstimator
+    m = default_method(res, graph, data)
+    if m is None:  # pragma: no cover - identified effects always have a method
+        raise EstimationError(f"no method estimates {res.reason}")
+    return ESTIMATOR_OF[m]
+
+
+def _resolve_contrast(contrast: tuple[float, float] | None, data: pd.DataFrame | Table,
+                      treatment: str, categorical: Collection[str]) -> tuple[float, float]:
+    """``contrast``, or (1, 0) when the data support it, else :func:`default_contrast`."""
+    if contrast is not None:
+        return contrast
+    x = prepare_data(data, [treatment], categorical=categorical).frame[treatment].to_numpy()
+    try:
+        check_contrast_support(x, (1.0, 0.0), treatment, categorical=treatment in categorical)
+        return 1.0, 0.0
+    except ValueError:
+        return default_contrast(x, treatment, categorical=treatment in categorical)
+
+
+def estimate(
+    identification: Any,
+    data: pd.DataFrame | Table,
+    method: Method | str | type[EffectEstimator] | EffectEstimator | None = None,
+    *,
+    graph: CausalGraph,
+    contrast: tuple[float, float] | None = None,
+    bootstrap: int | None = None,
+    alpha: float = 0.05,
+    seed: int | None = None,
+    categorical: Collection[str] = (),
+    missing: MissingPolicy = "drop",
+    **params: Any,
+) -> EffectEstimate:
+    """Estimate the effect that ``identification`` identified, with the chosen method.
+
+    Parameters
+    ----------
+    identification : Identification
+        :func:`rung.identify.identify` of P(Y | do(X)) on ``graph``; it is used as is
+        (never recomputed) and kept in the result.
+    data : pandas.DataFrame or rung.data.Table
+    method : Method, str, estimator class or instance, or None
+        ``None``: :func:`rung.estimate.methods.default_method` (the one table).
+    graph : CausalGraph
+        The graph the identification was made on (the models and checks need it).
+    contrast : (float, float) or None
+        ``(a, b)``; ``None``: (1, 0) when the data hold both values, else
+        :func:`rung.data.default_contrast` (two well-supported values, never equal).
+    bootstrap : int or None
+        ``None``: the analytic interval where the estimator has one, else a bootstrap of
+        its default count (:data:`rung.estimate.base.DEFAULT_BOOTSTRAP`).
+    alpha, seed
+    categorical : collection of str
+        Integer-coded category columns (text columns are categorical already).
+    missing : "drop" or "error"
+        Complete-case analysis (default; the dropped rows are counted in the result).
+    **params
+        Estimator parameters (``adjustment_set``, ``mediators``, ``instruments``, ...);
+        a user's set is checked by the identification criterion and refused, with the
+        open path, when invalid.
+
+    Raises
+    ------
+    NotIdentifiedError
+        The effect is not identifiable and the method is not IV (CLI exit 3).
+    InvalidSetError
+        A user's set fails the criterion (CLI exit 2).
+
+    Examples
+    --------
+    >>> from rung.datasets import linear_backdoor
+    >>> from rung.identify import identify
+    >>> cs = linear_backdoor(n=2000)
+    >>> ident = identify(cs.graph, "X", "Y")
+    >>> res = estimate(ident, cs.data, Method.AIPW, graph=cs.graph, seed=0)
+    >>> res.identification is ident, res.ci is not None, abs(res.ate - 2.0) < 0.2
+    (True, True, True)
+    """
+    (x,) = sorted(identification.treatment)
+    (y,) = sorted(identification.outcome)
+    table = as_table(data)
+    est = _estimator(identification, graph, table, method, categorical, params)
+    user_set = bool({"adjustment_set", "mediators", "instruments"} & set(params))
+    if est.method != Method.IV.value and not user_set:
+        # (a user's set is checked by the estimator: the refusal then names the open path)
+        require_identified_unless_simulated(est, identification, graph, x, y)
+    if isinstance(method, EffectEstimator):  # its own settings stand; params override
+        est = est.clone(**params)
+    else:
+        est = est.clone(contrast=_resolve_contrast(contrast, table, x, categorical),
+                        bootstrap=bootstrap, alpha=alpha, seed=seed, **params)
+    fitted = est.fit(table, graph, x, y, identification=identification,
+                     categorical=categorical, missing=missing)
+    return fitted.result()
+
+
+def require_identified_unless_simulated(est: EffectEstimator, identification: Any,
+                                        graph: CausalGraph, x: str, y: str) -> None:
+    """Refuse a non-identifiable effect before any work (a labelled generative simulation
+    with ``allow_unidentified=True`` excepted)."""
+    if getattr(est, "allow_unidentified", False):
+        return
+    require_identified(identification, graph, x, y)
+
+
+def _estimator(identification: Any, graph: CausalGraph, table: Table,
+               method: Method | str | type[EffectEstimator] | EffectEstimator | None,
+               categorical: Collection[str], params: Mapping[str, Any]) -> EffectEstimator:
+    if isinstance(method, EffectEstimator):
+        return method
+    if isinstance(method, type):
+        return method()
+    if method is None:
+        chosen = default_method(identification, graph, table.frame, categorical)
+        if chosen is None:
+            (x,) = sorted(identification.treatment)
+            (y,) = sorted(identification.outcome)
+            require_identified(identification, graph, x, y)
+            raise EstimationError(f"no method estimates {identification.reason}")
+        method = chosen
+    cls = ESTIMATOR_OF[Method.parse(method)]
+    allow = {"allow_unidentified": params["allow_unidentified"]} \
+        if "allow_unidentified" in params else {}
+    return cls(**allow)
 
 
 def estimate_effect(
     graph: CausalGraph,
-    data: pd.DataFrame,
+    data: pd.DataFrame | Table,
     treatment: str,
     outcome: str,
-    method: str | type[EffectEstimator] | EffectEstimator | None = None,
+    method: Method | str | type[EffectEstimator] | EffectEstimator | None = None,
     *,
-    contrast: tuple[float, float] = (1.0, 0.0),
-    bootstrap: int = 0,
+    contrast: tuple[float, float] | None = None,
+    bootstrap: int | None = None,
     alpha: float = 0.05,
     seed: int | None = None,
+    categorical: Collection[str] = (),
+    missing: MissingPolicy = "drop",
     **params: Any,
 ) -> EffectEstimate:
-    """Estimate E[Y | do(X=a)] - E[Y | do(X=b)] with the named (or automatically chosen) method.
+    """Estimate E[Y | do(X=a)] - E[Y | do(X=b)]: identify once, then :func:`estimate`.
 
     Parameters
     ----------
     graph : CausalGraph
-    data : pandas.DataFrame
+    data : pandas.DataFrame or rung.data.Table
     treatment, outcome : str
-    method : str, estimator class, estimator instance or None
-        A key of :data:`METHODS`; ``None`` chooses by :func:`choose_method`.
-    contrast : (float, float)
-        ``(a, b)``.
-    bootstrap : int
-        Bootstrap resamples for the interval (0: analytic interval where available).
-    alpha : float
-        One minus the interval's coverage.
-    seed : int or None
-    **params
-        Extra estimator parameters (e.g. ``adjustment_set={"Z"}``, ``mediators={"M"}``).
+    method : Method, str, estimator class, estimator instance or None
+        A :class:`Method` (or its value, a key of :data:`METHODS`); ``None`` chooses by
+        the identification (:func:`rung.estimate.methods.default_method`).
+    contrast, bootstrap, alpha, seed, categorical, missing, **params
+        See :func:`estimate`.
 
     Raises
     ------
     NotIdentifiedError
         The effect is not identifiable (the message names the hedge).
+    InvalidSetError
+        A user's ``adjustment_set``, ``mediators`` or ``instruments`` is not valid (the
+        message names the open path and the valid sets).
     DataError
-        Missing columns, non-numeric values or NaNs (the message names column and row).
+        Missing columns, a column mixing numbers and text, infinities (the message names
+        column and CSV line).
 
     Examples
     --------
     >>> from rung.datasets import linear_backdoor
     >>> cs = linear_backdoor(n=2000)
     >>> res = estimate_effect(cs.graph, cs.data, "X", "Y", "aipw", seed=0)
-    >>> res.method, abs(res.ate - 2.0) < 0.2
-    ('aipw', True)
+    >>> res.method, abs(res.ate - 2.0) < 0.2, res.interval
+    ('aipw', True, 'influence function')
     """
-    common: dict[str, Any] = {"contrast": contrast, "bootstrap": bootstrap, "alpha": alpha,
-                              "seed": seed}
-    if isinstance(method, EffectEstimator):
-        est = method.clone(**params)
-    else:
-        if method is None:
-            cls = choose_method(graph, data, treatment, outcome)
-        elif isinstance(method, str):
-            if method not in METHODS:
-                raise EstimationError(
-                    f"unknown method {method!r}; choose one of {sorted(METHODS)}"
-                )
-            cls = METHODS[method]
-        else:
-            cls = method
-        est = cls(**common, **params)
-    return est.fit(data, graph, treatment, outcome).result()
+    from rung.identify import identify
+
+    if treatment == outcome:
+        raise EstimationError(f"treatment and outcome are both {treatment!r}; pick two nodes")
+    graph.check_nodes({treatment, outcome})
+    ident = identify(graph, treatment, outcome)
+    return estimate(ident, data, method, graph=graph, contrast=contrast, bootstrap=bootstrap,
+                    alpha=alpha, seed=seed, categorical=categorical, missing=missing, **params)
 
 
 def interventional_distribution(

@@ -1,24 +1,36 @@
 """The scikit-learn-style base of every effect estimator.
 
 Configure in ``__init__``, validate and learn in :meth:`EffectEstimator.fit`, read learned
-state from ``name_`` attributes (``ate_``, ``ci_``, ``n_``, ``estimand_``).
+state from ``name_`` attributes (``ate_``, ``ci_``, ``n_``, ``estimand_``,
+``identification_``, ``data_``).
+
+Every fit identifies the effect once (or takes the :class:`~rung.identify.Identification`
+it is given), prepares the data once with :func:`rung.data.prepare` (text categories
+encoded, incomplete rows dropped and counted) and always computes an interval: the
+estimator's analytic one (influence function, 2SLS standard error) where it has one, else a
+percentile bootstrap of :attr:`EffectEstimator.default_bootstrap` resamples
+(:data:`DEFAULT_BOOTSTRAP`; 30 for the generative model, which refits per resample).
 """
 
 from __future__ import annotations
 
 import inspect
+from collections.abc import Iterable
 from typing import Any, ClassVar, Self
 
 import numpy as np
 import pandas as pd
 
-from rung.estimate.data import check_data
+from rung.data import MissingPolicy, Prepared, Table, check_contrast_support, prepare
 from rung.estimate.errors import EstimationError
 from rung.estimate.intervals import bootstrap_estimates, percentile_interval
 from rung.estimate.result import EffectEstimate
 from rung.graph import CausalGraph
 
-__all__ = ["EffectEstimator", "check_contrast"]
+__all__ = ["DEFAULT_BOOTSTRAP", "EffectEstimator", "check_contrast"]
+
+#: bootstrap resamples when an estimator has no analytic interval and none were asked for
+DEFAULT_BOOTSTRAP = 100
 
 
 def check_contrast(contrast: Any) -> tuple[float, float]:
@@ -47,10 +59,11 @@ class EffectEstimator:
     Parameters
     ----------
     contrast : (float, float)
-        The treatment values ``(a, b)``.
-    bootstrap : int
-        Number of bootstrap resamples for the percentile interval (0: analytic interval where
-        the estimator has one, else none).
+        The treatment values ``(a, b)``; both must lie in the data's support.
+    bootstrap : int or None
+        Bootstrap resamples for a percentile interval. ``None`` (default): the analytic
+        interval where the estimator has one, else :attr:`default_bootstrap` resamples.
+        ``0``: the analytic interval or none (refuters use this).
     alpha : float
         One minus the interval's coverage.
     seed : int or None
@@ -58,12 +71,16 @@ class EffectEstimator:
     """
 
     method: ClassVar[str] = ""
+    #: resamples of the default interval when there is no analytic one
+    default_bootstrap: ClassVar[int] = DEFAULT_BOOTSTRAP
+    #: what the analytic interval is (empty: the estimator has none)
+    analytic_interval: ClassVar[str] = ""
 
     def __init__(
         self,
         *,
         contrast: tuple[float, float] = (1.0, 0.0),
-        bootstrap: int = 0,
+        bootstrap: int | None = None,
         alpha: float = 0.05,
         seed: int | None = None,
     ) -> None:
@@ -89,40 +106,79 @@ class EffectEstimator:
         return f"{type(self).__name__}({args})"
 
     # ------------------------------------------------------------------ fitting
-    def fit(self, data: pd.DataFrame, graph: CausalGraph, treatment: str, outcome: str) -> Self:
-        """Estimate the effect of ``treatment`` on ``outcome`` from ``data`` under ``graph``."""
+    def _check_params(self) -> tuple[float, float]:
         a, b = check_contrast(self.contrast)
         if not 0 < self.alpha < 1:
             raise EstimationError(f"alpha={self.alpha} must lie strictly between 0 and 1")
-        if int(self.bootstrap) < 0:
+        if self.bootstrap is not None and int(self.bootstrap) < 0:
             raise EstimationError(f"bootstrap={self.bootstrap} must be 0 or a positive count")
+        return a, b
+
+    def fit(
+        self,
+        data: pd.DataFrame | Table,
+        graph: CausalGraph,
+        treatment: str,
+        outcome: str,
+        *,
+        identification: Any = None,
+        categorical: Iterable[str] = (),
+        missing: MissingPolicy = "drop",
+    ) -> Self:
+        """Estimate the effect of ``treatment`` on ``outcome`` from ``data`` under ``graph``.
+
+        ``identification`` (the :class:`~rung.identify.Identification` of this query) is
+        used as given; without it the query is identified here, once. ``categorical``
+        declares integer-coded category columns; ``missing`` is the missing-value policy
+        of :func:`rung.data.prepare` (complete-case by default; the count is reported).
+        """
+        a, b = self._check_params()
         if treatment == outcome:
             raise EstimationError(f"treatment and outcome are both {treatment!r}; pick two nodes")
         graph.check_nodes({treatment, outcome})
         self.treatment_, self.outcome_, self.contrast_ = treatment, outcome, (a, b)
         self.graph_ = graph
+        self.identification_ = _identification(identification, graph, treatment, outcome)
         self.estimand_: dict[str, Any] | None = None
         self.details_: dict[str, Any] = {}
         self.identified_ = True
         columns = self._plan(graph, treatment, outcome)
-        df = check_data(data, columns)
+        self.data_: Prepared = prepare(data, columns, categorical=categorical, missing=missing)
+        self.categorical_ = self.data_.categorical
+        df = self.data_.frame
+        check_contrast_support(df[treatment].to_numpy(), (a, b), treatment,
+                               categorical=treatment in self.categorical_)
+        self._check_data(df)
         self.n_ = len(df)
         self.ate_ = float(self._estimate(df))
         self.ci_ = self._interval(df)
         return self
 
     def _interval(self, df: pd.DataFrame) -> tuple[float, float] | None:
-        if int(self.bootstrap) > 0:
-            boot = bootstrap_estimates(self._estimate, df, int(self.bootstrap), self.seed)
+        n_boot = self.bootstrap
+        if n_boot is None:
+            analytic = self._analytic_interval(df)
+            if analytic is not None:
+                self.interval_ = self.analytic_interval
+                return analytic
+            n_boot = self.default_bootstrap
+        if int(n_boot) > 0:
+            boot = bootstrap_estimates(self._estimate, df, int(n_boot), self.seed)
             self.bootstrap_estimates_: np.ndarray = boot
+            self.interval_ = f"percentile bootstrap ({len(boot)} of {int(n_boot)} resamples)"
             return percentile_interval(boot, self.alpha)
-        return self._analytic_interval(df)
+        ci = self._analytic_interval(df)
+        self.interval_ = self.analytic_interval if ci is not None else "none"
+        return ci
 
     def _analytic_interval(self, df: pd.DataFrame) -> tuple[float, float] | None:
         return None
 
     def _plan(self, graph: CausalGraph, treatment: str, outcome: str) -> list[str]:
         raise NotImplementedError
+
+    def _check_data(self, df: pd.DataFrame) -> None:
+        """Checks of the prepared columns (a constant adjustment column, ...)."""
 
     def _estimate(self, df: pd.DataFrame) -> float:
         raise NotImplementedError
@@ -143,4 +199,22 @@ class EffectEstimator:
             estimand=self.estimand_,
             identified=self.identified_,
             details=dict(self.details_),
+            interval=self.interval_,
+            alpha=self.alpha,
+            identification=self.identification_,
+            data=self.data_,
         )
+
+
+def _identification(given: Any, graph: CausalGraph, treatment: str, outcome: str) -> Any:
+    """``given`` if it answers P(outcome | do(treatment)), else the query identified now."""
+    from rung.identify import identify
+
+    if given is None:
+        return identify(graph, treatment, outcome)
+    if given.treatment != {treatment} or given.outcome != {outcome} or given.given:
+        raise EstimationError(
+            f"the identification answers P({sorted(given.outcome)} | do({sorted(given.treatment)})"
+            f"{', ' + str(sorted(given.given)) if given.given else ''}), not "
+            f"P({outcome} | do({treatment})); pass the identification of this query")
+    return given

@@ -91,7 +91,7 @@ class DiscreteSCM(SCMProgram):
         s = latent_structure(self.graph)
         df = check_data(data, s.order)
         for n in s.order:
-            if not is_discrete(df[n].to_numpy(), max_categories=20):
+            if not is_discrete(df[n].to_numpy()):
                 raise EstimationError(
                     f"column {n!r} is not discrete (integers, at most 20 values); use the "
                     "linear-Gaussian model or discretise it"

@@ -2,37 +2,45 @@
 
 from __future__ import annotations
 
-__all__ = ["DataError", "EstimationError", "NotIdentifiedError", "UnsupportedModelError"]
+from rung.data.errors import DataError
+from rung.identify.validate import InvalidSetError as _InvalidSet
+
+__all__ = ["DataError", "EstimationError", "InvalidSetError", "NotIdentifiedError",
+           "UnsupportedModelError"]
 
 
 class EstimationError(ValueError):
-    """Base class of every estimation error (a :class:`ValueError`)."""
+    """Base class of every estimation error (a :class:`ValueError`).
 
-
-class DataError(EstimationError):
-    """The data cannot be used: a missing column, a non-numeric value or a NaN.
-
-    ``column`` and ``row`` (0-based position, or ``None``) locate the problem.
+    Data problems raise :class:`rung.data.DataError` (re-exported here as ``DataError``;
+    also a :class:`ValueError`), located by column and CSV line.
     """
 
-    def __init__(self, message: str, column: str | None = None, row: int | None = None) -> None:
-        self.column = column
-        self.row = row
-        super().__init__(message)
+
+class InvalidSetError(EstimationError, _InvalidSet):
+    """A user's adjustment set, mediators or instruments fail the identification criterion
+    (see :mod:`rung.identify.validate`); the message names the open path."""
+
+    @classmethod
+    def of(cls, exc: _InvalidSet) -> InvalidSetError:
+        """The same error as an :class:`EstimationError`."""
+        return cls(exc.kind, exc.nodes, exc.reason, exc.path, exc.alternatives)
 
 
 class NotIdentifiedError(EstimationError):
     """The causal effect is not identifiable from the graph; ``hedge`` names the witness."""
 
-    def __init__(self, treatment: str, outcome: str, reason: str, hedge: object = None) -> None:
+    def __init__(self, treatment: str, outcome: str, reason: str, hedge: object = None,
+                 advice: str = "") -> None:
         self.treatment = treatment
         self.outcome = outcome
         self.reason = reason
         self.hedge = hedge
+        self.advice = advice or ("add assumptions to the graph, measure a confounder, or pass "
+                                 "allow_unidentified=True for a labelled simulation only")
         super().__init__(
             f"the effect of {treatment} on {outcome} is not identifiable: {reason}; "
-            "add assumptions to the graph, measure a confounder, or pass "
-            "allow_unidentified=True for a labelled simulation only"
+            f"{self.advice}"
         )
 
 

@@ -12,24 +12,37 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from rung.estimate._identification import try_estimand
+from rung.data import is_discrete
+from rung.estimate._identification import checked, estimand_json, require_identified
 from rung.estimate.base import EffectEstimator
-from rung.estimate.data import check_treatment_values, is_discrete
+from rung.estimate.data import check_treatment_values
 from rung.estimate.errors import EstimationError
 from rung.graph import CausalGraph
 
 __all__ = ["FrontDoor", "find_mediators"]
 
 
-def find_mediators(graph: CausalGraph, treatment: str, outcome: str) -> frozenset[str]:
-    """The smallest front-door set for (treatment, outcome) found by :mod:`rung.identify`."""
-    from rung.identify import find_frontdoor_sets
+def find_mediators(graph: CausalGraph, treatment: str, outcome: str,
+                   identification: Any = None) -> frozenset[str]:
+    """The smallest front-door set for (treatment, outcome) found by :mod:`rung.identify`.
 
+    Raises :class:`~rung.estimate.errors.NotIdentifiedError` when the effect is not
+    identifiable, and :class:`EstimationError` naming only the methods that estimate it
+    when it is identified some other way.
+    """
+    from rung.estimate.methods import advice
+    from rung.identify import find_frontdoor_sets, identify
+
+    ident = identification if identification is not None else identify(graph, treatment,
+                                                                         outcome)
+    require_identified(ident, graph, treatment, outcome)
+    if ident.method == "frontdoor" and ident.mediators is not None:
+        return frozenset(ident.mediators)
     sets = [frozenset(s) for s in find_frontdoor_sets(graph, treatment, outcome)]
     if not sets:
         raise EstimationError(
-            f"no front-door set exists for {treatment} -> {outcome} in this graph; use "
-            "method 'regression', 'iv', 'plugin' or 'generative'"
+            f"no front-door set exists for {treatment} -> {outcome} in this graph; "
+            + advice(ident)
         )
     return min(sets, key=lambda s: (len(s), sorted(s)))
 
@@ -37,7 +50,9 @@ def find_mediators(graph: CausalGraph, treatment: str, outcome: str) -> frozense
 class FrontDoor(EffectEstimator):
     """Front-door adjustment through mediators M.
 
-    With discrete X and M the formula is evaluated on empirical frequencies; otherwise it
+    With discrete X and M (:func:`rung.data.is_discrete`, the one rule: integers with at
+    most 20 values, or declared categorical) the formula is evaluated on empirical
+    frequencies; otherwise it
     uses the linear two-stage form: E[Y | do(x)] - E[Y | do(x')] = (x - x') Σ_k a_k b_k,
     where a_k is the slope of E[M_k | X] and b_k the coefficient of M_k in E[Y | M, X].
 
@@ -64,7 +79,7 @@ class FrontDoor(EffectEstimator):
         *,
         mediators: frozenset[str] | list[str] | None = None,
         contrast: tuple[float, float] = (1.0, 0.0),
-        bootstrap: int = 0,
+        bootstrap: int | None = None,
         alpha: float = 0.05,
         seed: int | None = None,
     ) -> None:
@@ -72,22 +87,24 @@ class FrontDoor(EffectEstimator):
         self.mediators = mediators
 
     def _plan(self, graph: CausalGraph, treatment: str, outcome: str) -> list[str]:
+        from rung.identify.validate import check_frontdoor_set
+
         if self.mediators is None:
-            m = find_mediators(graph, treatment, outcome)
+            m = find_mediators(graph, treatment, outcome, self.identification_)
         else:
-            m = graph.check_nodes(frozenset(self.mediators))
-        if not m or treatment in m or outcome in m:
-            raise EstimationError(
-                f"mediators {sorted(m)} must be a non-empty set excluding treatment and outcome"
-            )
+            user = frozenset(self.mediators)
+            m = checked(lambda: check_frontdoor_set(graph, treatment, outcome, user))
+            self.details_["mediators_source"] = "user (checked: front-door criterion)"
         self.mediators_ = tuple(sorted(m))
         self.details_["mediators"] = list(self.mediators_)
-        self.estimand_ = try_estimand(graph, treatment, outcome)
+        ident = self.identification_
+        self.estimand_ = estimand_json(ident) if ident.identifiable else None
         return [treatment, *self.mediators_, outcome]
 
     def _estimate(self, df: pd.DataFrame) -> float:
         cols = [self.treatment_, *self.mediators_]
-        if all(is_discrete(df[c].to_numpy()) for c in cols):
+        if all(is_discrete(df[c].to_numpy(), categorical=c in self.categorical_)
+               for c in cols):
             self.details_["form"] = "discrete"
             return _discrete_frontdoor(df, self.treatment_, list(self.mediators_),
                                        self.outcome_, self.contrast_)

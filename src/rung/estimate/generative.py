@@ -14,13 +14,14 @@ from typing import Any
 
 import pandas as pd
 
-from rung.estimate._identification import estimand_json, identify_query, not_identified_reason
+from rung.data import column_kind
+from rung.estimate._identification import estimand_json, iv_advice, not_identified_reason
 from rung.estimate.base import EffectEstimator
 from rung.estimate.discrete import DiscreteSCM
 from rung.estimate.errors import EstimationError, NotIdentifiedError
 from rung.estimate.interventions import ate
 from rung.estimate.linear_gaussian import LinearGaussianSCM
-from rung.estimate.mixed import MixedSCM, column_kind
+from rung.estimate.mixed import MixedSCM
 from rung.estimate.scm import SCMProgram, latent_structure
 from rung.graph import CausalGraph
 
@@ -50,7 +51,7 @@ def choose_model(graph: CausalGraph, data: pd.DataFrame) -> type[SCMProgram]:
     'MixedSCM'
     """
     order = latent_structure(graph).order
-    kinds = {column_kind(pd.to_numeric(data[c]).to_numpy(dtype=float), 20)
+    kinds = {column_kind(pd.to_numeric(data[c], errors="coerce").to_numpy(dtype=float))
              for c in order if c in data.columns}
     if kinds and "continuous" not in kinds:
         return DiscreteSCM
@@ -134,6 +135,8 @@ class GenerativeEstimator(EffectEstimator):
     """
 
     method = "generative"
+    #: each resample refits the model, so the default interval uses fewer resamples
+    default_bootstrap = 30
     model_: SCMProgram
 
     def __init__(
@@ -145,7 +148,7 @@ class GenerativeEstimator(EffectEstimator):
         allow_unidentified: bool = False,
         warm_start: bool = True,
         contrast: tuple[float, float] = (1.0, 0.0),
-        bootstrap: int = 0,
+        bootstrap: int | None = None,
         alpha: float = 0.05,
         seed: int | None = None,
     ) -> None:
@@ -157,11 +160,12 @@ class GenerativeEstimator(EffectEstimator):
         self.warm_start = warm_start
 
     def _plan(self, graph: CausalGraph, treatment: str, outcome: str) -> list[str]:
-        res = identify_query(graph, treatment, outcome)
+        res = self.identification_
         if not res.identifiable:
             reason, full = not_identified_reason(res)
             if not self.allow_unidentified:
-                raise NotIdentifiedError(treatment, outcome, full, getattr(res, "hedge", None))
+                raise NotIdentifiedError(treatment, outcome, full, getattr(res, "hedge", None),
+                                         advice=iv_advice(graph, treatment, outcome))
             self.identified_ = False
             self.details_["warning"] = (
                 f"NOT IDENTIFIED ({reason}); this is one model's simulation, not an estimate"

@@ -7,10 +7,13 @@ Angrist, Imbens & Rubin 1996).
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
-from rung.estimate._identification import try_estimand
+from rung.data import design_matrix
+from rung.estimate._identification import checked, estimand_json, iv_advice
 from rung.estimate.base import EffectEstimator
 from rung.estimate.errors import EstimationError
 from rung.estimate.intervals import normal_interval
@@ -19,13 +22,16 @@ from rung.graph import CausalGraph, is_m_separated
 __all__ = ["TwoStageLeastSquares", "find_instrument"]
 
 
-def find_instrument(graph: CausalGraph, treatment: str, outcome: str
-                    ) -> tuple[frozenset[str], frozenset[str]]:
+def find_instrument(graph: CausalGraph, treatment: str, outcome: str,
+                    identification: Any = None) -> tuple[frozenset[str], frozenset[str]]:
     """An unconditional instrument Z for (treatment, outcome), found graphically.
 
     Z qualifies when it is not a descendant of X, is m-connected to X, and is m-separated
     from Y once the edges out of X are removed (Pearl 2009, §7.4.5). Returns
-    ``(instruments, conditioning set)``; the conditioning set is empty.
+    ``(instruments, conditioning set)``; the conditioning set is empty. With no instrument
+    the error is :class:`~rung.estimate.errors.NotIdentifiedError` when ``identification``
+    says the effect is not identifiable (nothing can answer), else an
+    :class:`EstimationError` naming the methods that estimate it.
 
     Examples
     --------
@@ -42,8 +48,16 @@ def find_instrument(graph: CausalGraph, treatment: str, outcome: str
         and not is_m_separated(g, z, treatment) and is_m_separated(cut, z, outcome)
     )
     if not found:
+        from rung.estimate.errors import NotIdentifiedError
+        from rung.estimate.methods import advice
+
+        if identification is not None and not identification.identifiable:
+            raise NotIdentifiedError(
+                treatment, outcome, f"{identification.reason}, and no instrument exists",
+                identification.hedge, advice=iv_advice(graph, treatment, outcome))
+        how = advice(identification) if identification is not None else "use another method"
         raise EstimationError(
-            f"no instrument for {treatment} -> {outcome} exists in this graph; use another method"
+            f"no instrument for {treatment} -> {outcome} exists in this graph; {how}"
         )
     return frozenset(found[:1]), frozenset()
 
@@ -71,6 +85,7 @@ class TwoStageLeastSquares(EffectEstimator):
     """
 
     method = "iv"
+    analytic_interval = "2SLS standard error (homoskedastic)"
 
     def __init__(
         self,
@@ -78,7 +93,7 @@ class TwoStageLeastSquares(EffectEstimator):
         instruments: frozenset[str] | list[str] | None = None,
         covariates: frozenset[str] | list[str] | None = None,
         contrast: tuple[float, float] = (1.0, 0.0),
-        bootstrap: int = 0,
+        bootstrap: int | None = None,
         alpha: float = 0.05,
         seed: int | None = None,
     ) -> None:
@@ -87,20 +102,19 @@ class TwoStageLeastSquares(EffectEstimator):
         self.covariates = covariates
 
     def _plan(self, graph: CausalGraph, treatment: str, outcome: str) -> list[str]:
+        from rung.identify.validate import check_instruments
+
         if self.instruments is None:
-            z, w = find_instrument(graph, treatment, outcome)
+            z, w = find_instrument(graph, treatment, outcome, self.identification_)
         else:
-            z = graph.check_nodes(frozenset(self.instruments))
-            w = graph.check_nodes(frozenset(self.covariates or ()))
-        if not z or {treatment, outcome} & (z | w):
-            raise EstimationError(
-                f"instruments {sorted(z)} / covariates {sorted(w)} must be non-empty and "
-                "exclude treatment and outcome"
-            )
+            user_z = frozenset(self.instruments)
+            user_w = frozenset(self.covariates or ())
+            z, w = checked(lambda: check_instruments(graph, treatment, outcome, user_z, user_w))
+            self.details_["instruments_source"] = "user (checked: conditional IV criterion)"
         self.instruments_, self.covariates_ = tuple(sorted(z)), tuple(sorted(w))
         self.details_.update(instruments=list(self.instruments_), covariates=list(self.covariates_))
-        estimand = try_estimand(graph, treatment, outcome)
-        self.estimand_ = estimand if estimand and estimand.get("identifiable") else None
+        ident = self.identification_
+        self.estimand_ = estimand_json(ident) if ident.identifiable else None
         self.details_["assumption"] = (
             "linear, constant effect: instrumental variables identify the effect only "
             "parametrically (not by do-calculus)"
@@ -111,8 +125,9 @@ class TwoStageLeastSquares(EffectEstimator):
         """(β_X, its standard error)."""
         n = len(df)
         ones = np.ones((n, 1))
-        w = df[list(self.covariates_)].to_numpy().reshape(n, -1)
-        z1 = np.hstack([ones, df[list(self.instruments_)].to_numpy(), w])  # (n, 1+|Z|+|W|)
+        w = design_matrix(df, list(self.covariates_), self.categorical_)
+        zs = design_matrix(df, list(self.instruments_), self.categorical_)
+        z1 = np.hstack([ones, zs, w])  # (n, 1+|Z|+|W|) categorical columns one-hot
         x = df[self.treatment_].to_numpy()
         y = df[self.outcome_].to_numpy()
         x_hat = z1 @ np.linalg.lstsq(z1, x, rcond=None)[0]  # (n,) first stage

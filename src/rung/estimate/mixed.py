@@ -28,9 +28,10 @@ import torch
 from numpy.polynomial.hermite_e import hermegauss
 from pyro.infer import Trace_ELBO
 
+from rung.data import MAX_DISCRETE_VALUES, column_kind
 from rung.estimate._fitting import optimise
 from rung.estimate._mechanisms import Mechanisms, NodeSpec
-from rung.estimate.data import check_data, is_discrete
+from rung.estimate.data import check_data
 from rung.estimate.errors import EstimationError
 from rung.estimate.scm import SCMProgram, latent_structure
 from rung.graph import CausalGraph
@@ -65,7 +66,7 @@ class MixedConfig:
     """
 
     hidden: int = 0
-    max_categories: int = 20
+    max_categories: int = MAX_DISCRETE_VALUES
     quadrature_points: int = 20
     marginalise: bool | None = None
     max_steps: int = 3000
@@ -73,19 +74,6 @@ class MixedConfig:
     window: int = 50
     rtol: float = 1e-4
     progress: bool | None = None
-
-
-def column_kind(values: np.ndarray, max_categories: int = 20) -> str:
-    """``"binary"``, ``"categorical"`` or ``"continuous"`` for a numeric column.
-
-    Examples
-    --------
-    >>> column_kind(np.array([0.0, 1.0])), column_kind(np.array([0.5, 2.0]))
-    ('binary', 'continuous')
-    """
-    if not is_discrete(values, max_categories):
-        return "continuous"
-    return "binary" if len(np.unique(values)) <= 2 else "categorical"
 
 
 class MixedSCM(SCMProgram):

@@ -10,9 +10,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from rung.estimate._identification import estimand_json, identify_or_raise
+from rung.data import MAX_DISCRETE_VALUES, is_discrete
+from rung.estimate._identification import estimand_json, require_identified
 from rung.estimate.base import EffectEstimator
-from rung.estimate.data import check_treatment_values, is_discrete
+from rung.estimate.data import check_treatment_values
 from rung.estimate.errors import EstimationError
 from rung.graph import CausalGraph
 
@@ -25,7 +26,8 @@ class PluginEstimator(EffectEstimator):
     Parameters
     ----------
     max_categories : int
-        Columns with more distinct integer values are rejected as not discrete.
+        Columns with more distinct integer values are rejected as not discrete (default
+        :data:`rung.data.MAX_DISCRETE_VALUES`; declared categorical columns always pass).
     contrast, bootstrap, alpha, seed
         See :class:`~rung.estimate.base.EffectEstimator`.
 
@@ -43,9 +45,9 @@ class PluginEstimator(EffectEstimator):
     def __init__(
         self,
         *,
-        max_categories: int = 20,
+        max_categories: int = MAX_DISCRETE_VALUES,
         contrast: tuple[float, float] = (1.0, 0.0),
-        bootstrap: int = 0,
+        bootstrap: int | None = None,
         alpha: float = 0.05,
         seed: int | None = None,
     ) -> None:
@@ -53,7 +55,8 @@ class PluginEstimator(EffectEstimator):
         self.max_categories = max_categories
 
     def _plan(self, graph: CausalGraph, treatment: str, outcome: str) -> list[str]:
-        res = identify_or_raise(graph, treatment, outcome)
+        res = self.identification_
+        require_identified(res, graph, treatment, outcome)
         self.expr_ = res.estimand
         self.estimand_ = estimand_json(res)
         self.details_["identification"] = res.method
@@ -64,7 +67,8 @@ class PluginEstimator(EffectEstimator):
         from rung.identify import JointDistribution, evaluate
 
         for c in self.columns_:
-            if not is_discrete(df[c].to_numpy(), self.max_categories):
+            if not is_discrete(df[c].to_numpy(), self.max_categories,
+                               categorical=c in self.categorical_):
                 raise EstimationError(
                     f"column {c!r} is not discrete (integers, at most {self.max_categories} "
                     "values); the plug-in estimator needs discrete data: use 'generative' or a "

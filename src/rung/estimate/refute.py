@@ -15,8 +15,9 @@ returns the unchanged estimate for its front-door estimator; rung does not):
 
 from __future__ import annotations
 
+import html
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,12 +25,13 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from rung.data import is_discrete, prepare
 from rung.estimate.base import EffectEstimator
-from rung.estimate.data import check_data, is_discrete
+from rung.estimate.data import check_data
 from rung.estimate.errors import EstimationError
 from rung.graph import CausalGraph, implied_independencies
 
-__all__ = ["REFUTERS", "RefutationResult", "RefutationWarning", "refute"]
+__all__ = ["REFUTERS", "RefutationResult", "RefutationWarning", "Refutations", "refute"]
 
 
 class RefutationWarning(UserWarning):
@@ -58,6 +60,41 @@ class RefutationResult:
                 "new_effects": list(self.new_effects), "message": self.message,
                 **self.details}
 
+    def to_frame(self) -> pd.DataFrame:
+        """A one-row DataFrame: refuter, original, new_effect, expected, tolerance, passed,
+        message."""
+        return pd.DataFrame([{k: v for k, v in self.to_json().items()
+                              if k in _FRAME_COLUMNS}], columns=list(_FRAME_COLUMNS))
+
+    def _repr_html_(self) -> str:
+        return _html_table([self])
+
+
+_FRAME_COLUMNS = ("refuter", "original", "new_effect", "expected", "tolerance", "passed",
+                  "message")
+
+
+def _html_table(results: Iterable[RefutationResult]) -> str:
+    head = "".join(f"<th>{c}</th>" for c in ("refuter", "passed", "new effect", "expected",
+                                              "message"))
+    body = "".join(
+        f"<tr><td>{html.escape(r.refuter)}</td><td>{'pass' if r.passed else 'FAIL'}</td>"
+        f"<td>{r.new_effect:.4g}</td><td>{r.expected:.4g}</td>"
+        f"<td>{html.escape(r.message)}</td></tr>" for r in results)
+    return f"<table class='rung-refutations'><tr>{head}</tr>{body}</table>"
+
+
+class Refutations(list[RefutationResult]):
+    """The results of :func:`refute` (a list) with a table view for notebooks."""
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per refuter."""
+        return pd.concat([r.to_frame() for r in self], ignore_index=True) if self else \
+            pd.DataFrame(columns=list(_FRAME_COLUMNS))
+
+    def _repr_html_(self) -> str:
+        return _html_table(self)
+
 
 @dataclass
 class _Problem:
@@ -69,9 +106,11 @@ class _Problem:
     rng: np.random.Generator
 
 
-def _refit(p: _Problem, data: pd.DataFrame, graph: CausalGraph) -> float:
-    est = p.est.clone(bootstrap=0, seed=int(p.rng.integers(2**31)))
-    return float(est.fit(data, graph, p.treatment, p.outcome).ate_)
+def _refit(p: _Problem, data: pd.DataFrame, graph: CausalGraph, **overrides: Any) -> float:
+    est = p.est.clone(bootstrap=0, seed=int(p.rng.integers(2**31)), **overrides)
+    fitted = est.fit(data, graph, p.treatment, p.outcome,
+                     categorical=getattr(p.est, "categorical_", ()))
+    return float(fitted.ate_)
 
 
 def _placebo(p: _Problem) -> tuple[float, float]:
@@ -89,7 +128,10 @@ def _random_common_cause(p: _Problem) -> tuple[float, float]:
     g = CausalGraph(directed=[*p.graph.directed_edges, (name, p.treatment), (name, p.outcome)],
                     bidirected=p.graph.bidirected_edges, nodes=p.graph.all_nodes,
                     latent=p.graph.latent)
-    return _refit(p, df, g), float("nan")
+    # a user's adjustment set must now also block the added common cause
+    user = getattr(p.est, "adjustment_set", None)
+    extra = {} if user is None else {"adjustment_set": frozenset(user) | {name}}
+    return _refit(p, df, g, **extra), float("nan")
 
 
 def _subset(p: _Problem, fraction: float = 0.8) -> tuple[float, float]:
@@ -162,7 +204,7 @@ def refute(
     alpha: float = 0.01,
     seed: int | None = 0,
     strict: bool = False,
-) -> list[RefutationResult]:
+) -> Refutations:
     """Run ``refuters`` against ``estimator`` (fitted, or fitted here on ``data``).
 
     A refuter passes when the mean of its ``n_simulations`` re-estimates lies within
@@ -182,15 +224,19 @@ def refute(
     if not hasattr(estimator, "ate_"):
         if graph is None or treatment is None or outcome is None:
             raise EstimationError("pass graph, treatment and outcome, or a fitted estimator")
-        estimator = estimator.clone().fit(data, graph, treatment, outcome)
+        # only the point estimate is refuted: no interval needed for this fit
+        estimator = estimator.clone(bootstrap=0).fit(data, graph, treatment, outcome)
     unknown = sorted(set(refuters) - set(REFUTERS) - {"graph"})
     if unknown:
         raise EstimationError(f"unknown refuters {unknown}; choose from "
                               f"{[*sorted(REFUTERS), 'graph']}")
-    p = _Problem(estimator, data, estimator.graph_, estimator.treatment_, estimator.outcome_,
+    graph_g = estimator.graph_
+    used = [c for c in graph_g.projected().nodes if c in set(map(str, data.columns))]
+    prepared = prepare(data, used, categorical=getattr(estimator, "categorical_", ())).frame
+    p = _Problem(estimator, prepared, graph_g, estimator.treatment_, estimator.outcome_,
                  np.random.default_rng(seed))
     original = float(estimator.ate_)
-    out = []
+    out = Refutations()
     for name in refuters:
         if name == "graph":
             out.append(_graph_refuter(p, original, alpha))

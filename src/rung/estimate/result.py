@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass, field
 from typing import Any
+
+import pandas as pd
 
 __all__ = ["EffectEstimate"]
 
@@ -19,7 +22,7 @@ class EffectEstimate:
     ate : float
         The point estimate of the contrast.
     ci : tuple of float or None
-        The (1 - alpha) confidence interval, or ``None`` when none was computed.
+        The (1 - alpha) confidence interval (``None`` only when asked for none).
     n : int
         Rows of data used.
     treatment, outcome : str
@@ -32,12 +35,22 @@ class EffectEstimate:
         False only for a labelled simulation of a non-identified effect.
     details : dict
         Estimator-specific extras (adjustment set, mediators, instruments, ...).
+    interval : str
+        How ``ci`` was computed (influence function, bootstrap with its count, ...).
+    alpha : float
+        One minus the interval's coverage.
+    identification : Identification or None
+        The :class:`~rung.identify.Identification` the estimate rests on.
+    data : rung.data.Prepared or None
+        What was done to the data: encoding of text columns, rows dropped (complete-case).
 
     Examples
     --------
     >>> e = EffectEstimate("regression", 2.0, (1.5, 2.5), 100, "X", "Y", (1.0, 0.0))
     >>> e.to_json()["ci"]
     [1.5, 2.5]
+    >>> e.to_frame()[["method", "ate", "ci_low", "ci_high"]].values.tolist()
+    [['regression', 2.0, 1.5, 2.5]]
     """
 
     method: str
@@ -50,9 +63,14 @@ class EffectEstimate:
     estimand: dict[str, Any] | None = None
     identified: bool = True
     details: dict[str, Any] = field(default_factory=dict)
+    interval: str = ""
+    alpha: float = 0.05
+    identification: Any = field(default=None, compare=False, repr=False)
+    data: Any = field(default=None, compare=False, repr=False)
 
     def to_json(self) -> dict[str, Any]:
-        """The CLI JSON contract: ``method``, ``ate``, ``ci``, ``n``, ``estimand`` and more."""
+        """The CLI JSON contract: ``method``, ``ate``, ``ci``, ``n``, ``estimand`` and more
+        (``interval``, ``alpha``, ``dropped_rows``, ``encoding``, ... added)."""
         out: dict[str, Any] = {
             "method": self.method,
             "ate": float(self.ate),
@@ -63,11 +81,87 @@ class EffectEstimate:
             "outcome": self.outcome,
             "contrast": [float(self.contrast[0]), float(self.contrast[1])],
             "identified": self.identified,
+            "interval": self.interval,
+            "alpha": self.alpha,
         }
+        if self.data is not None:
+            out.update(self.data.to_json())
         if not self.identified:
             out["label"] = "simulation of a NON-identified effect: not an estimate"
         out.update({k: _jsonable(v) for k, v in self.details.items()})
         return out
+
+    @classmethod
+    def from_json(cls, obj: dict[str, Any]) -> EffectEstimate:
+        """Rebuild from :meth:`to_json` (the identification and data report stay as JSON in
+        ``details``).
+
+        Examples
+        --------
+        >>> e = EffectEstimate("iv", 1.0, (0.5, 1.5), 10, "X", "Y", (1.0, 0.0))
+        >>> EffectEstimate.from_json(e.to_json()) == e
+        True
+        """
+        core = {"method", "ate", "ci", "n", "treatment", "outcome", "contrast", "estimand",
+                "identified", "interval", "alpha", "label"}
+        ci = obj.get("ci")
+        return cls(
+            method=str(obj["method"]), ate=float(obj["ate"]),
+            ci=None if ci is None else (float(ci[0]), float(ci[1])), n=int(obj["n"]),
+            treatment=str(obj["treatment"]), outcome=str(obj["outcome"]),
+            contrast=(float(obj["contrast"][0]), float(obj["contrast"][1])),
+            estimand=obj.get("estimand"), identified=bool(obj.get("identified", True)),
+            details={k: v for k, v in obj.items() if k not in core},
+            interval=str(obj.get("interval", "")), alpha=float(obj.get("alpha", 0.05)),
+        )
+
+    def summary(self) -> list[str]:
+        """The lines the CLI prints: the effect with its interval, the method and its set or
+        estimand, and what was done to the data."""
+        a, b = self.contrast
+        x, y = self.treatment, self.outcome
+        cov = f"{100 * (1 - self.alpha):g}%"
+        ci = ("  (no interval)" if self.ci is None else
+              f"  {cov} CI [{self.ci[0]:.4g}, {self.ci[1]:.4g}]")
+        lines = [f"{self.method}: E[{y}|do({x}={a:g})] - E[{y}|do({x}={b:g})] = "
+                 f"{self.ate:.4g}{ci}  (n={self.n})"]
+        lines.append(f"  method: {self.method}; {self._how()}")
+        if self.interval:
+            lines.append(f"  interval: {self.interval}")
+        if self.data is not None:
+            lines += [f"  data: {d}" for d in self.data.describe()]
+        if not self.identified:
+            lines.append("  NOT IDENTIFIED: a labelled simulation, not an estimate")
+        return lines
+
+    def _how(self) -> str:
+        d = self.details
+        parts = []
+        for key, label in (("adjustment_set", "adjustment set"), ("mediators", "mediators"),
+                           ("instruments", "instruments")):
+            if key in d:
+                parts.append(f"{label} {{{', '.join(map(str, d[key]))}}}")
+        text = (self.estimand or {}).get("estimand") or {}
+        if isinstance(text, dict) and text.get("text"):
+            parts.append(f"estimand {text['text']}")
+        return "; ".join(parts) or "no estimand (see identification)"
+
+    def to_frame(self) -> pd.DataFrame:
+        """A one-row DataFrame: method, ate, ci_low, ci_high, n, treatment, outcome, a, b,
+        identified, interval, dropped_rows."""
+        lo, hi = self.ci if self.ci is not None else (float("nan"), float("nan"))
+        return pd.DataFrame([{
+            "method": self.method, "ate": float(self.ate), "ci_low": lo, "ci_high": hi,
+            "n": int(self.n), "treatment": self.treatment, "outcome": self.outcome,
+            "a": self.contrast[0], "b": self.contrast[1], "identified": self.identified,
+            "interval": self.interval,
+            "dropped_rows": 0 if self.data is None else int(self.data.dropped_rows),
+        }])
+
+    def _repr_html_(self) -> str:
+        rows = "".join(f"<tr><td>{html.escape(line.strip())}</td></tr>"
+                       for line in self.summary())
+        return f"<table class='rung-estimate'>{rows}</table>"
 
 
 def _jsonable(v: Any) -> Any:
