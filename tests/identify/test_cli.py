@@ -141,3 +141,14 @@ def test_graph_adjusted_set_checked_then_used() -> None:
     assert out["adjustment_set"] != ["Z"]
     r = runner.invoke(app, ["identify", mbias % "Z"])
     assert "is NOT valid: X <- A -> Z <- B -> Y is open; it is not used" in r.stdout
+
+
+def test_graph_adjusted_set_for_direct_effect() -> None:
+    g = "dag { X [exposure]; Y [outcome]; Z -> X -> M -> Y; Z -> Y; X -> Y; %s [adjusted] }"
+    out = _json(g % "Z", "--effect", "direct")
+    bad = out["graph_adjusted"]
+    assert bad["valid"] is False and bad["reason"] == "X -> M -> Y is open"  # type: ignore[index]
+    assert bad["minimal_sets_containing"] == [["M", "Z"]]  # type: ignore[index]
+    both = "Z [adjusted]; M"
+    good = _json(g % both, "--effect", "direct")["graph_adjusted"]
+    assert good["valid"] is True and good["used"] is False  # type: ignore[index]

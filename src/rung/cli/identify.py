@@ -64,12 +64,17 @@ def _echo_report(rep: AdjustmentReport, res: Identification) -> None:
             typer.echo(f"  optimal: {_fmt(opt.o_set)}")
         elif opt is not None and opt.o_set is not None:
             typer.echo(f"  optimal: none; {opt.reason} (the O-set {_fmt(opt.o_set)} is valid)")
+        else:
+            typer.echo("  optimal: none")
     if rep.note:
         typer.echo(f"  {rep.note}")
 
 
-def _echo_adjusted(check: SetCheck) -> None:
-    if check.valid:
+def _echo_adjusted(check: SetCheck, effect: EffectKind) -> None:
+    if check.valid and effect is EffectKind.direct:
+        typer.echo(f"The graph's [adjusted] set {_fmt(check.nodes)} is valid for the direct "
+                   "effect.")
+    elif check.valid:
         typer.echo(f"The graph's [adjusted] set {_fmt(check.nodes)} is valid and is used.")
     else:
         typer.echo(f"The graph's [adjusted] set {_fmt(check.nodes)} is NOT valid: "
@@ -84,7 +89,8 @@ def _json(res: Identification, roles: QueryRoles, rep: AdjustmentReport | None,
     out = res.to_json()
     out["roles"] = roles.to_json()
     out["adjustment"] = None if rep is None else rep.to_json()
-    out["graph_adjusted"] = None if check is None else {**check.to_json(), "used": check.valid}
+    used = check is not None and check.valid and rep is not None and rep.effect == "total"
+    out["graph_adjusted"] = None if check is None else {**check.to_json(), "used": used}
     return out
 
 
@@ -121,7 +127,7 @@ def identify_command(
         rep = adjustment_report(g, x, y, include=include, exclude=exclude, effect=effect.value)
         drawn = graph_tagged(g, "adjusted")
         if drawn:
-            check = check_graph_adjusted(g, x, y, drawn)
+            check = check_graph_adjusted(g, x, y, drawn, effect=effect.value)
             if check.valid and effect is EffectKind.total:
                 res = identify_with_adjustment(g, x, y, drawn)
     if json:
@@ -135,6 +141,6 @@ def identify_command(
         typer.echo(f"note: outcome {', '.join(y)} from the graph's [outcome] tag")
     _echo_identification(res)
     if check is not None:
-        _echo_adjusted(check)
+        _echo_adjusted(check, effect)
     if rep is not None:
         _echo_report(rep, res)

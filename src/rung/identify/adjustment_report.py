@@ -18,7 +18,10 @@ from rung.identify.adjustment import (
     find_canonical_adjustment_set,
     find_minimal_adjustment_sets,
 )
-from rung.identify.direct import find_direct_effect_adjustment_sets
+from rung.identify.direct import (
+    find_direct_effect_adjustment_sets,
+    is_valid_direct_effect_adjustment_set,
+)
 from rung.identify.optimal import OptimalAdjustment, optimal_adjustment
 from rung.identify.validate import InvalidSetError, check_adjustment_set
 
@@ -168,10 +171,40 @@ def adjustment_report(
                             note)
 
 
+def _direct_check(graph: CausalGraph, x: frozenset[str], y: frozenset[str],
+                  nodes: frozenset[str]) -> SetCheck:
+    """The single-door verdict on ``nodes``, naming a descendant of Y or the open path."""
+    from rung.identify.validate import find_open_path
+
+    completions = _completions(find_direct_effect_adjustment_sets, graph, x, y, nodes)
+    if is_valid_direct_effect_adjustment_set(graph, x, y, nodes):
+        return SetCheck(nodes, True, "valid (single-door criterion)", completions)
+    g = graph.projected()
+    bad = sorted(nodes & g.descendants(y & g.descendants(x, include_self=False)))
+    if bad:
+        return SetCheck(nodes, False, f"{bad[0]} is a descendant of the outcome", completions)
+    cut = CausalGraph(directed=[(a, b) for a, b in g.directed_edges if not (a in x and b in y)],
+                      bidirected=g.bidirected_edges, nodes=g.nodes)
+    path = find_open_path(cut, x, y, nodes)
+    why = f"{path} is open" if path is not None else "a path other than X -> Y stays open"
+    return SetCheck(nodes, False, why, completions)
+
+
+def _completions(find: Any, graph: CausalGraph, x: frozenset[str], y: frozenset[str],
+                 nodes: frozenset[str]) -> tuple[frozenset[str], ...] | None:
+    try:
+        return tuple(find(graph, x, y, include=nodes))
+    except AdjustmentSearchError:
+        return None
+
+
 def check_graph_adjusted(
-    graph: CausalGraph, treatment: NodeSet, outcome: NodeSet, adjusted: NodeSet
+    graph: CausalGraph, treatment: NodeSet, outcome: NodeSet, adjusted: NodeSet,
+    effect: Effect = "total",
 ) -> SetCheck:
     """The verdict on a drawn adjustment set: valid, or the open path / forbidden node.
+
+    ``effect="direct"`` checks the single-door criterion instead.
 
     Examples
     --------
@@ -180,17 +213,17 @@ def check_graph_adjusted(
     'M is a mediator (X -> M); adjusting for it biases the effect'
     >>> check_graph_adjusted(g, "X", "Y", ()).reason
     'X <- Z -> Y is open'
+    >>> check_graph_adjusted(g, "X", "Y", {"Z"}, effect="direct").reason
+    'X -> M -> Y is open'
     >>> m = CausalGraph.from_edges("A -> Z <- B; A -> X -> Y; B -> Y")
     >>> [sorted(c) for c in check_graph_adjusted(m, "X", "Y", {"Z"}).completions]
     [['A', 'Z'], ['B', 'Z']]
     """
     nodes = as_node_set(adjusted)
     x, y, _ = check_query(graph, treatment, outcome)
-    try:
-        completions: tuple[frozenset[str], ...] | None = tuple(
-            find_minimal_adjustment_sets(graph, x, y, include=nodes))
-    except AdjustmentSearchError:
-        completions = None
+    if effect == "direct":
+        return _direct_check(graph, x, y, nodes)
+    completions = _completions(find_minimal_adjustment_sets, graph, x, y, nodes)
     try:
         check_adjustment_set(graph, x, y, nodes)
     except InvalidSetError as err:
