@@ -111,3 +111,125 @@ def test_html_reports_a_hedge() -> None:
                                  r"\sum_{m} P(m \mid x) \sum_{x'} P(y \mid m, x') P(x')"])
 def test_estimand_shapes_render(tex: str) -> None:
     assert latex_to_svg(tex) is not None
+
+
+# ----------------------------------------------------------------- issue 15 report defects
+def _svg_width(svg: str) -> float:
+    m = re.search(r'width="([\d.]+)pt"', svg)
+    assert m is not None
+    return float(m.group(1))
+
+
+def test_estimand_keeps_spaces_and_digits_in_names() -> None:
+    from rung.report import estimand_mathtext, name_mathtext
+
+    assert name_mathtext("P38") == r"\mathrm{P38}"  # not P with subscript 38
+    spaced = latex_to_svg(name_mathtext("smoking status"))
+    joined = latex_to_svg(name_mathtext("smokingstatus"))
+    assert spaced is not None and joined is not None
+    assert _svg_width(spaced) > _svg_width(joined)  # the space is drawn
+    tree = {"op": "sum", "over": ["smoking status"], "expr": {"op": "product", "factors": [
+        {"op": "P", "vars": ["P38"], "given": ["PKC", "smoking status"]},
+        {"op": "P", "vars": ["smoking status"], "given": []}]}}
+    tex = estimand_mathtext(tree)
+    assert "_{38}" not in tex and latex_to_svg(tex) is not None
+
+
+@pytest.mark.parametrize("name", ["$x^$", "$a$", "a_b", "50%", "x{1}", "#1", "a&b", "~"])
+def test_names_with_mathtext_characters_are_text(name: str) -> None:
+    from rung.report import estimand_mathtext
+
+    edges = [DrawnEdge(name, "Y", "->")]
+    svg = graph_picture([name, "Y"], edges, title=f"graph of {name}")
+    assert svg.startswith("<svg") and "Oblique" not in svg  # no mathtext italics
+    if "$" in name:
+        assert "DejaVuSans-24" in svg  # the dollar glyph itself is drawn
+    effect_plot([{"method": name, "ate": 1.0, "ci": [0.5, 1.5]}], label=f"E[{name}]")
+    interventional_plot({f"do({name}=1)": np.arange(10.0)}, outcome=name)
+    tree = {"op": "P", "vars": [name], "given": ["Y"]}
+    rendered = latex_to_svg(estimand_mathtext(tree))
+    if "#" not in name:  # mathtext has no "#": the report shows the text form alone
+        assert rendered is not None
+
+
+def _arrow_geometry(fig: object) -> list[np.ndarray]:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.patches import FancyArrowPatch
+
+    FigureCanvasAgg(fig).draw()  # type: ignore[arg-type]
+    ax = fig.axes[0]  # type: ignore[attr-defined]
+    return [ax.transData.transform(np.asarray(p.get_path().vertices)) for p in ax.patches
+            if isinstance(p, FancyArrowPatch)]  # in display pixels, like the boxes
+
+
+def _box_extent(fig: object, name: str) -> object:
+    from matplotlib.patches import FancyBboxPatch
+
+    ax = fig.axes[0]  # type: ignore[attr-defined]
+    texts = {t.get_text(): t for t in ax.texts}
+    box = [p for p in ax.patches if isinstance(p, FancyBboxPatch)
+           and p.contains_point(ax.transData.transform(texts[name].get_position()))]
+    return box[0].get_window_extent()
+
+
+def test_horizontal_edges_keep_arrowheads_and_avoid_other_boxes() -> None:
+    from rung.report.graphs import graph_figure
+
+    pos = {"left_long_name": (-0.8, 0.0), "middle": (0.0, 0.0), "right_long_name": (0.8, 0.0)}
+    fig = graph_figure(list(pos), [DrawnEdge("left_long_name", "middle", "->"),
+                                   DrawnEdge("left_long_name", "right_long_name", "->")],
+                       title="row", positions=pos)
+    short, long_ = _arrow_geometry(fig)
+    assert len(short) > 4  # a line plus a filled head ("-|>")
+    mid = _box_extent(fig, "middle")
+    xs = short[:, 0]
+    assert xs.max() <= mid.x0 + 2 and xs.max() >= mid.x0 - 6  # head ends on the box
+    inside = [(x, y) for x, y in long_ if mid.x0 < x < mid.x1 and mid.y0 < y < mid.y1]
+    assert not inside  # the long edge bends around "middle"
+
+
+def test_legend_explains_line_styles() -> None:
+    from rung.report.graphs import graph_figure
+
+    fig = graph_figure(["A", "B", "C"], [DrawnEdge("A", "B", "o->"), DrawnEdge("B", "C", "<->")],
+                       title="g", legend={"#222222": "agree"})
+    texts = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert any("o->" in t for t in texts) and any("<->" in t for t in texts)
+    assert "agree" in texts
+
+
+def test_histogram_tails_do_not_pile_up_at_the_ends() -> None:
+    from rung.report.plots import interventional_figure
+
+    rng = np.random.default_rng(0)
+    heavy = rng.standard_t(1.5, size=20000)
+    fig = interventional_figure({"do(X=1)": heavy}, outcome="Y", bins=40)
+    heights = [p.get_height() for p in fig.axes[0].patches]
+    assert heights[0] <= 2 * heights[1] + 1e-9 and heights[-1] <= 2 * heights[-2] + 1e-9
+    assert "outside the shown range" in fig.axes[0].get_xlabel()
+
+
+def test_forest_plot_axis_names_the_contrast() -> None:
+    from rung.report.plots import effect_figure
+
+    fig = effect_figure([{"method": "regression", "ate": 2.0, "ci": [1.8, 2.2]}],
+                        label="E[Y | do(X=1)] − E[Y | do(X=0)]")
+    assert fig.axes[0].get_xlabel() == "E[Y | do(X=1)] − E[Y | do(X=0)]"
+
+
+def test_caveat_names_the_ci_test_that_ran() -> None:
+    from rung.workflow.assemble import caveats_for
+
+    assert "KCI" in caveats_for("kci")[1] and "Fisher" not in caveats_for("kci")[1]
+    assert "Fisher z" in caveats_for("fisherz")[1]
+    assert caveats_for("fisherz", ("example note",))[-1] == "example note"
+
+
+def test_html_leads_with_the_verdict_and_its_flags() -> None:
+    r = _result()
+    r["verdict"] = {"status": "check", "effect": None, "interval": None, "range": [0.0, 3.7],
+                    "flags": ["refuter 'graph' failed: p = 4e-23"],
+                    "summary": "Effect between 0 and 3.7"}
+    html = render_html(r, graph_svgs={})
+    assert html.index("CHECK") < html.index("Disagreements")
+    assert html.index("4e-23") < html.index("Disagreements")

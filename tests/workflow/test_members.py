@@ -3,7 +3,7 @@ and the LLM threshold: beliefs narrow the class only from the stated probability
 
 from __future__ import annotations
 
-from itertools import combinations, product
+from itertools import combinations, pairwise, product
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -125,7 +125,7 @@ def test_pag_members_are_ancestral_and_keep_unshielded_non_colliders() -> None:
 
 def test_limit_is_reported() -> None:
     chain = DiscoveryResult("pc", NODES, [DiscoveredEdge(a, b, "--")
-                                          for a, b in zip(NODES, NODES[1:], strict=False)])
+                                          for a, b in pairwise(NODES)])
     full = find_plausible_graphs(chain)
     assert full.complete and len(full.graphs) == 5  # a chain of 5: one root each
     cut = find_plausible_graphs(chain, limit=3)

@@ -26,7 +26,7 @@ def _config(**kw: Any) -> CopilotConfig:
     base = dict(treatment=ex.treatment, outcome=ex.outcome, model="tiny", bootstrap=40,
                 generative_samples=400, reference_edges=ex.reference_edges,
                 reference_name=ex.reference_name, contrast=ex.contrast,
-                extra={"true_effect": ex.true_effect, "source": "linear_backdoor"})
+                true_effect=ex.true_effect, source="linear_backdoor")
     base.update(kw)
     return CopilotConfig(**base)  # type: ignore[arg-type]
 
@@ -92,6 +92,21 @@ def test_interval_covers_true_effect(runs: dict[str, Any]) -> None:
         assert lo <= runs["truth"] <= hi, e
     assert res["refuters"] and all(r["passed"] for r in res["refuters"]
                                    if r["refuter"] in ("placebo", "random_common_cause"))
+    v = res["verdict"]  # the analyst vouches for the graph: one plausible graph
+    assert res["class_effects"]["source"] == "analyst" and v["range"] is None
+    if v["status"] == "ok":
+        assert v["interval"][0] <= runs["truth"] <= v["interval"][1] and not v["flags"]
+    else:
+        assert v["flags"]
+
+
+def test_rule_run_never_confidently_wrong(runs: dict[str, Any]) -> None:
+    v = runs["first"]["verdict"]
+    if v["status"] == "ok":
+        assert v["interval"][0] <= runs["truth"] <= v["interval"][1]
+    else:
+        assert v["flags"]
+    assert runs["first"]["headline"] == v["summary"]
 
 
 def test_report_renders_in_chromium(runs: dict[str, Any], tmp_path: Path,

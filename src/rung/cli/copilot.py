@@ -24,7 +24,7 @@ app = typer.Typer(context_settings={"allow_interspersed_args": True})
 
 
 def _summary_json(result: dict[str, object], out: Path) -> dict[str, object]:
-    keys = ("query", "headline", "identification", "estimates", "comparison")
+    keys = ("verdict", "query", "headline", "identification", "estimates", "comparison")
     return {**{k: result.get(k) for k in keys},
             "disagreements": len(result.get("disagreements") or []),  # type: ignore[arg-type]
             "report": str(out / "report.html"), "result": str(out / "result.json")}
@@ -86,7 +86,12 @@ def copilot(
     contrast: Annotated[
         tuple[float, float] | None, typer.Option(help="Treatment values A B of the effect.")
     ] = None,
-    bootstrap: Annotated[int, typer.Option(help="Bootstrap resamples for intervals.")] = 100,
+    bootstrap: Annotated[int, typer.Option(help="Bootstrap resamples for intervals "
+                                           "(at least 10).")] = 100,
+    orientation_threshold: Annotated[
+        float | None, typer.Option(help="Probability from which an LLM direction counts as "
+                                   "knowledge about an edge the data leave open (default "
+                                   "0.8).")] = None,
     seed: Annotated[int, typer.Option()] = 0,
     quiet: Annotated[bool, typer.Option(help="No progress bars.")] = False,
     as_json: Annotated[
@@ -105,7 +110,8 @@ def copilot(
     if seed < 0:
         raise ValueError(f"--seed {seed} must be a non-negative integer")
     check_model_spec(model)
-    extra: dict[str, object] = {}
+    true_effect: float | None = None
+    notes: tuple[str, ...] = ()
     if example is not None:
         ex = get_example(example)
         df, desc, source = ex.data, dict(ex.descriptions), f"example {ex.name}"
@@ -113,8 +119,9 @@ def copilot(
         ref, ref_name, title = ex.reference_edges, ex.reference_name, ex.title
         contrast = contrast or ex.contrast
         transform = transform or ex.transform
+        notes = ex.notes
         if ex.true_effect is not None and contrast == ex.contrast and transform == ex.transform:
-            extra["true_effect"] = ex.true_effect
+            true_effect = ex.true_effect
     elif data is not None:
         df, desc, source = read_data_csv(data), {}, str(data)
         ref, ref_name, title = None, "reference", f"rung co-pilot: {data.name}"
@@ -125,7 +132,8 @@ def copilot(
     if contrast is not None and treatment in df.columns:
         _check_contrast(df[treatment].to_numpy(dtype=float), contrast, treatment, transform)
     graph_text = None if graph is None else read_text_file(graph, "--graph file")
-    extra["source"] = source
+    more: dict[str, Any] = {} if orientation_threshold is None else {
+        "orientation_threshold": orientation_threshold}
     config = CopilotConfig(
         treatment=treatment, outcome=outcome, descriptions=desc or None, model=model,
         transform=transform or "none", strategy=strategy,  # type: ignore[arg-type]
@@ -133,7 +141,7 @@ def copilot(
         llm_top_k=llm_top_k, llm_threshold=llm_threshold, discovery=discovery,  # type: ignore[arg-type]
         alpha=alpha, use_knowledge=use_knowledge, contrast=contrast, bootstrap=bootstrap,
         seed=seed, reference_edges=ref, reference_name=ref_name, analyst_graph=graph_text,
-        title=title, extra=extra,
+        title=title, source=source, true_effect=true_effect, notes=notes, **more,
     )
     result = run_copilot(df, config, out, show_progress=not (quiet or as_json))
     if as_json:

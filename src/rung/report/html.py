@@ -29,6 +29,10 @@ display:inline-block}code,pre{background:#f0f3f6;padding:1px 4px;border-radius:3
 font-size:.88em}pre{padding:8px;overflow-x:auto;white-space:pre-wrap}
 .warn{color:#8a4b00}.ok{color:#1e7b34}.bad{color:#a61b1b}
 ul.caveats li{margin-bottom:6px}
+.verdict.check{background:#fdf1e6;border-left-color:#c25e00}
+.verdict.ok{background:#eaf6ee;border-left-color:#1e7b34}
+.status{font-weight:700;letter-spacing:.04em}ul.flags{margin:6px 0 0 0;padding-left:20px}
+ul.flags li{margin-bottom:4px}
 """
 
 
@@ -60,20 +64,61 @@ def _ci(ci: Any) -> str:
     return "–" if not ci else f"[{ci[0]:.3g}, {ci[1]:.3g}]"
 
 
+def _verdict(r: Mapping[str, Any]) -> str:
+    """The verdict box: status, effect or range, and every flag, before anything else."""
+    v = r.get("verdict")
+    if not v:
+        return f'<div class="verdict">{_e(r.get("headline") or "no estimate")}</div>'
+    status = "ok" if v["status"] == "ok" else "check"
+    flags = "".join(f"<li>{_e(f)}</li>" for f in v.get("flags", []))
+    word = "OK" if status == "ok" else "CHECK"
+    return (f'<div class="verdict {status}"><span class="status">{word}</span> · '
+            f"{_e(v.get('summary') or r.get('headline') or '')}"
+            + (f'<ul class="flags">{flags}</ul>' if flags else "") + "</div>")
+
+
 def _header(r: Mapping[str, Any]) -> str:
     q = r["query"]
     d = r["data"]
     a, b = q["contrast"]
-    main = r.get("headline") or "no estimate"
     return (
         f"<h1>{_e(r.get('title', 'rung co-pilot report'))}</h1>"
-        f'<p class="sub">Effect of <b>{_e(q["treatment"])}</b> on <b>{_e(q["outcome"])}</b>: '
+        + _verdict(r)
+        + f'<p class="sub">Effect of <b>{_e(q["treatment"])}</b> on <b>{_e(q["outcome"])}</b>: '
         f"E[{_e(q['outcome'])} | do({_e(q['treatment'])}={a:.4g})] − "
         f"E[{_e(q['outcome'])} | do({_e(q['treatment'])}={b:.4g})] · data: {_e(d['source'])} "
         f"({d['rows']} rows × {len(d['columns'])} columns) · rung {_e(r.get('rung_version'))}"
         f"</p><p>Data transform: <b>{_e(d.get('transform_note') or 'none')}</b></p>"
-        f"<div class=\"verdict\">{_e(main)}</div>"
     )
+
+
+def _class_effects(r: Mapping[str, Any]) -> str:
+    """The effect in every plausible graph (the verdict's range comes from this table)."""
+    fx = r.get("class_effects")
+    if not fx:
+        return ""
+    if fx["source"] == "analyst":
+        intro = "The analyst's graph (<code>--graph</code>) is the only plausible graph."
+    else:
+        intro = (f"The data's graph leaves some marks open; the {fx['members']} graphs "
+                 "that fit its marks (and the LLM's beliefs of probability at least "
+                 f"{fx['threshold']:g}) were each identified and estimated. "
+                 + ("" if fx["complete"] else "The list stopped at its limit. "))
+    rows = [[e["members"], e["route"], ", ".join(e["adjustment_set"] or []) or "∅"
+             if e["route"] == "backdoor" else "–", e["effect"], _ci(e.get("interval")),
+             e["example"], e.get("note", "")] for e in fx["effects"]]
+    table = _table(["graphs", "route", "adjustment set", "effect", "95% interval",
+                    "one such graph", "note"], rows, {0, 3})
+    opened = [o for o in fx.get("orientations", []) if len(o["options"]) > 1]
+    marks = "".join(
+        f"<li><code>{_e(o['source'])} {_e(o['data_kind'])} {_e(o['target'])}</code>: "
+        f"{_e(' / '.join(o['options']))} ({_e(o['status'])}"
+        + (f"; LLM {_e(o['llm'])} at {o['llm_confidence']:.2f}" if o.get("llm") else "")
+        + ")</li>" for o in opened)
+    return ("<h2>The effect over the plausible graphs</h2>"
+            f"<p>{intro}</p>{table}"
+            + (f"<details><summary>Open marks ({len(opened)})</summary><ul>{marks}</ul>"
+               "</details>" if opened else ""))
 
 
 def _llm(r: Mapping[str, Any]) -> str:
@@ -212,6 +257,7 @@ def render_html(
         _disagreements(result.get("disagreements", [])),
         _identification(result.get("identification", {}), estimand_svg),
         _estimates(result, effect_svg, interventional_svg),
+        _class_effects(result),
         _refuters(result.get("refuters", [])),
         f"<h2>Caveats</h2><ul class=\"caveats\">{caveats}</ul>",
         f"<h2>Files</h2><p>{files}</p>",

@@ -12,9 +12,23 @@ from typing import Any
 import matplotlib
 from matplotlib.figure import Figure
 
-__all__ = ["figure_to_svg", "latex_to_svg", "new_figure"]
+__all__ = ["figure_to_svg", "latex_to_svg", "new_figure", "plain"]
 
 _RC: dict[str, Any] = {"svg.fonttype": "path", "font.size": 10, "svg.hashsalt": "rung"}
+
+
+def plain(text: object) -> str:
+    r"""``text`` for a matplotlib label, shown literally: a ``$`` never starts mathtext.
+
+    Variable names are text everywhere: ``$a$`` must not turn italic and ``$x^$`` must
+    not fail to parse.
+
+    Examples
+    --------
+    >>> print(plain("$x^$"))
+    \$x^\$
+    """
+    return str(text).replace("$", r"\$")
 
 
 def new_figure(width: float, height: float) -> Figure:

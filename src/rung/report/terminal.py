@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 __all__ = ["print_summary"]
@@ -15,11 +16,23 @@ def _ci(ci: Any) -> str:
     return "–" if not ci else f"[{ci[0]:.3g}, {ci[1]:.3g}]"
 
 
+def _print_verdict(con: Console, verdict: Mapping[str, Any] | None) -> None:
+    """The verdict first: status, effect or range, and every flag."""
+    if not verdict:
+        return
+    ok = verdict["status"] == "ok"
+    word = "[bold green]OK[/bold green]" if ok else "[bold yellow]CHECK[/bold yellow]"
+    con.print(f"{word} {escape(str(verdict.get('summary', '')))}")
+    for flag in verdict.get("flags", []):
+        con.print(f"  [yellow]![/yellow] {escape(str(flag))}")
+
+
 def print_summary(result: Mapping[str, Any], out_dir: str, console: Console | None = None) -> None:
     """Print the query, graphs' scores, identification, estimates and where the report is."""
     con = console or Console(stderr=True)
     q = result["query"]
-    con.rule(f"[bold]{q['treatment']} → {q['outcome']}")
+    con.rule(f"[bold]{escape(q['treatment'])} → {escape(q['outcome'])}")
+    _print_verdict(con, result.get("verdict"))
     fg = result["final_graph"]
     n_dis = len(result.get("disagreements", []))
     con.print(f"data transform: {(result.get('data') or {}).get('transform', 'none')}")
@@ -40,18 +53,18 @@ def print_summary(result: Mapping[str, Any], out_dir: str, console: Console | No
         con.print(t)
     ident = result["identification"]
     if ident.get("identifiable"):
-        con.print(f"identified by {ident.get('method')}: {ident.get('text', '')}")
+        con.print(f"identified by {ident.get('method')}: {escape(str(ident.get('text', '')))}")
     else:
-        con.print(f"[red]not identifiable[/red]: {ident.get('reason', '')}")
+        con.print(f"[red]not identifiable[/red]: {escape(str(ident.get('reason', '')))}")
     if result.get("estimates"):
         t = Table(title="effect estimates", show_edge=False)
         for col in ("estimator", "effect", "95% interval"):
             t.add_column(col)
         for e in result["estimates"]:
-            t.add_row(str(e["method"]), f"{e['ate']:.4g}", _ci(e.get("ci")))
+            t.add_row(escape(str(e["method"])), f"{e['ate']:.4g}", _ci(e.get("ci")))
         con.print(t)
     if result.get("estimates_note"):
-        con.print(result["estimates_note"])
+        con.print(escape(result["estimates_note"]))
     for err in result.get("estimate_errors", []):
-        con.print(f"[yellow]{err}[/yellow]")
-    con.print(f"report: {out_dir}/report.html   machine-readable: {out_dir}/result.json")
+        con.print(f"[yellow]{escape(err)}[/yellow]")
+    con.print(escape(f"report: {out_dir}/report.html   machine-readable: {out_dir}/result.json"))

@@ -1,4 +1,5 @@
-"""Steps 5 and 6: identify P(Y | do(X)) on the final graph, then estimate and refute.
+"""Steps 5 to 7: identify P(Y | do(X)) on the final graph, estimate and refute, then the
+effect over every plausible graph and the verdict.
 
 Estimators run side by side on the identified estimand:
 
@@ -17,7 +18,7 @@ import pandas as pd
 
 from rung.workflow.steps import RunContext, final_graph
 
-__all__ = ["default_contrast", "run_estimate", "run_identify"]
+__all__ = ["default_contrast", "run_estimate", "run_identify", "run_verdict"]
 
 
 def default_contrast(values: pd.Series) -> tuple[float, float]:
@@ -140,3 +141,44 @@ def run_estimate(ctx: RunContext) -> list[str]:
         "contrast": list(contrast), "estimates": estimates, "errors": errors,
         "refuters": refuters, "interventional_samples": samples})
     return ["estimates.json"]
+
+
+def _members(ctx: RunContext) -> Any:
+    """The plausible graphs: the analyst's graph alone, or the data's class as narrowed by
+    the LLM's beliefs that reach the threshold."""
+    from rung.discover import DiscoveryResult
+    from rung.workflow.members import find_plausible_graphs
+    from rung.workflow.steps import load_llm_edges
+
+    cfg = ctx.config
+    if cfg.analyst_graph is not None:
+        return [final_graph(ctx.store)]
+    data = DiscoveryResult.from_json(ctx.store.read_json("data_graph.json"))
+    beliefs = [*load_llm_edges(ctx.store, "candidates"), *load_llm_edges(ctx.store)]
+    return find_plausible_graphs(data, beliefs, threshold=cfg.orientation_threshold,
+                                 limit=cfg.class_limit)
+
+
+def run_verdict(ctx: RunContext) -> list[str]:
+    """Estimate the effect in every plausible graph, then decide the verdict."""
+    from rung.workflow.class_effects import estimate_over_class
+    from rung.workflow.verdict import EstimatorResult, RefuterOutcome, decide_verdict
+
+    cfg, s = ctx.config, ctx.store
+    ident = s.read_json("identification.json")
+    est = s.read_json("estimates.json")
+    fx = estimate_over_class(ctx.data, _members(ctx), cfg.treatment, cfg.outcome,
+                             contrast=(float(est["contrast"][0]), float(est["contrast"][1])),
+                             bootstrap=min(max(cfg.bootstrap, 20), 50), seed=cfg.seed)
+    conflicts = [] if cfg.analyst_graph is not None else [
+        r for r in s.read_json("disagreements.json")
+        if r["kind"] in ("orientation", "confounding")]
+    verdict = decide_verdict(
+        identified=bool(ident.get("identifiable")), reason=str(ident.get("reason", "")),
+        estimates=[EstimatorResult.from_json(e) for e in est["estimates"]],
+        errors=est["errors"],
+        refuters=[RefuterOutcome.from_json(r) for r in est.get("refuters", [])],
+        conflicts=conflicts, class_effects=fx)
+    s.write_json("class_effects.json", fx.to_json())
+    s.write_json("verdict.json", verdict.to_json())
+    return ["class_effects.json", "verdict.json"]

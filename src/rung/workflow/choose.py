@@ -12,8 +12,11 @@ Rule "data adjacencies, LLM orientations where the data are undecided":
    the LLM prefers among its two (P(A->B) vs P(B->A), every pair is scored both ways, so
    this holds even when the LLM's "no direct link" wins), except that an ``o->`` edge
    always keeps its arrowhead (a definite mark: the LLM may confirm it, not reverse it);
-   ``<->`` stays a latent confounder when the LLM is silent; a ``--``/``o-o`` edge the
-   LLM is silent on follows the data's column order (flagged ``arbitrary``).
+   ``<->`` stays a latent confounder unless the LLM's direction reaches the orientation
+   threshold (:data:`rung.workflow.members.ORIENTATION_THRESHOLD`); a ``--``/``o-o`` edge
+   the LLM is silent on follows the data's column order (flagged ``arbitrary``).
+   An orientation below the threshold is one plausible choice, not knowledge: the final
+   graph needs one, and the verdict covers every orientation the data leave open.
 4. Edges are added most certain first; an LLM or arbitrary orientation that would close a
    directed cycle is reversed (reversing can never close one too), and flagged.
 
@@ -29,6 +32,7 @@ from typing import Any
 from rung.discover import DiscoveredEdge, DiscoveryResult
 from rung.graph import CausalGraph
 from rung.workflow.disagreements import LLMEdge
+from rung.workflow.members import ORIENTATION_THRESHOLD
 
 __all__ = ["EdgeDecision", "choose_final_graph"]
 
@@ -62,21 +66,31 @@ def _preferred(prefs: Sequence[LLMEdge]) -> dict[frozenset[str], LLMEdge]:
     return out
 
 
+def _llm_reason(hint: LLMEdge, threshold: float) -> str:
+    if hint.confidence >= threshold:
+        return f"LLM orientation (confidence {hint.confidence:.2f})"
+    return (f"LLM orientation (confidence {hint.confidence:.2f}, below the {threshold:g} "
+            "threshold: one plausible choice; the verdict covers the others)")
+
+
 def _proposal(e: DiscoveredEdge, llm: dict[frozenset[str], LLMEdge],
-              prefs: dict[frozenset[str], LLMEdge]) -> tuple[str, str, str, float] | None:
+              prefs: dict[frozenset[str], LLMEdge], threshold: float
+              ) -> tuple[str, str, str, float] | None:
     """(source, target, reason, priority) for an edge the data leave undecided."""
     key = frozenset((e.source, e.target))
     hint = llm.get(key) or prefs.get(key)
     if e.kind == "o->" and hint is not None and hint.target == e.source:
         # the arrowhead at e.target is a definite mark: e.target is not an ancestor of
-        # e.source, so the LLM's reverse direction contradicts the data (a disagreement row)
+        # e.source, so the LLM's reverse direction contradicts the data: a disagreement
+        # row and a verdict flag (and, from the threshold on, a contested edge)
         return e.source, e.target, \
             f"data arrowhead (o->) kept; the LLM's {hint.source} -> {hint.target} " \
-            "contradicts it", 0.5
+            "contradicts it (a disagreement row and a verdict flag)", 0.5
     hint = llm.get(key)
+    if e.kind == "<->" and (hint is None or hint.confidence < threshold):
+        return None  # a definite mark: only a belief from the threshold on may orient it
     if hint is not None:
-        return hint.source, hint.target, f"LLM orientation (confidence {hint.confidence:.2f})", \
-            hint.confidence
+        return hint.source, hint.target, _llm_reason(hint, threshold), hint.confidence
     pref = prefs.get(key)
     if pref is not None:
         return pref.source, pref.target, \
@@ -92,7 +106,8 @@ def _proposal(e: DiscoveredEdge, llm: dict[frozenset[str], LLMEdge],
 
 
 def choose_final_graph(
-    data: DiscoveryResult, llm: Sequence[LLMEdge], preferences: Sequence[LLMEdge] = ()
+    data: DiscoveryResult, llm: Sequence[LLMEdge], preferences: Sequence[LLMEdge] = (),
+    *, threshold: float = ORIENTATION_THRESHOLD,
 ) -> tuple[CausalGraph, list[EdgeDecision]]:
     """Apply the rule of this module; return the final graph and one decision per edge.
 
@@ -123,9 +138,10 @@ def choose_final_graph(
     for e in data.edges:
         if (e.source, e.target) in kept:
             continue
-        prop = _proposal(e, hints, prefs)
-        if prop is None:  # a <-> the LLM is silent on: already in ``bidirected``
-            decisions.append(EdgeDecision(str(e), "data: latent confounder; LLM silent"))
+        prop = _proposal(e, hints, prefs, threshold)
+        if prop is None:  # a <-> no confident LLM belief orients: already in ``bidirected``
+            decisions.append(EdgeDecision(str(e), "data: latent confounder (no LLM belief "
+                                          f"of probability {threshold:g} orients it)"))
         else:
             todo.append(prop)
     for a, b, reason, _ in sorted(todo, key=lambda t: -t[3]):

@@ -98,7 +98,7 @@ class ClassEffects:
                    tuple(Orientation.from_json(o) for o in obj.get("orientations", [])))
 
 
-_Key = tuple[str, tuple[str, ...] | None, tuple[str, ...] | None, str]
+_Key = tuple[Route, tuple[str, ...] | None, tuple[str, ...] | None, str]
 
 
 def _route(g: CausalGraph, x: str, y: str) -> _Key:
@@ -111,8 +111,10 @@ def _route(g: CausalGraph, x: str, y: str) -> _Key:
         return "not_identified", None, None, g.to_edge_string()
     adj = None if res.adjustment_set is None else tuple(sorted(res.adjustment_set))
     med = None if res.mediators is None else tuple(sorted(res.mediators))
-    if res.method in ("backdoor", "frontdoor"):
-        return str(res.method), adj, med, ""
+    if res.method == "backdoor":
+        return "backdoor", adj, med, ""
+    if res.method == "frontdoor":
+        return "frontdoor", adj, med, ""
     return "id", adj, med, g.to_edge_string()
 
 

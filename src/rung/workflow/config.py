@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
-__all__ = ["CopilotConfig", "DiscoveryChoice", "LLMPairs", "Transform"]
+from rung.workflow.members import ORIENTATION_THRESHOLD
+
+__all__ = ["CopilotConfig", "DiscoveryChoice", "LLMPairs", "Strategy", "Transform"]
 
 DiscoveryChoice = Literal["auto", "pc", "fci", "ges"]
 LLMPairs = Literal["skeleton", "all"]
 Transform = Literal["none", "log"]
-_DISCOVERY = ("auto", "pc", "fci", "ges")
-_STRATEGIES = ("pairs", "bfs", "parents")
-_LLM_PAIRS = ("skeleton", "all")
-_TRANSFORMS = ("none", "log")
+Strategy = Literal["pairs", "bfs", "parents"]
+_DISCOVERY = get_args(DiscoveryChoice)
+_STRATEGIES = get_args(Strategy)
+_LLM_PAIRS = get_args(LLMPairs)
+_TRANSFORMS = get_args(Transform)
+_EXTRA_KEYS = ("source", "true_effect")
+MIN_BOOTSTRAP = 10
 
 
 @dataclass(frozen=True)
@@ -77,6 +83,20 @@ class CopilotConfig:
         The text of an analyst-reviewed graph (``--graph``); replaces the rule's choice.
     title : str
         Report title.
+    source : str
+        Where the data came from (a file name or ``"example NAME"``), for the report.
+    true_effect : float, optional
+        The known true effect (simulated examples), drawn on the forest plot.
+    notes : tuple of str
+        Example-specific caveats for the report (they travel with the example).
+    orientation_threshold : float
+        The probability from which an LLM direction counts as knowledge about an edge of
+        the data's class (:data:`rung.workflow.members.ORIENTATION_THRESHOLD`).
+    class_limit : int
+        At most this many plausible graphs are estimated for the verdict's range.
+    extra : mapping
+        Deprecated: only ``source`` and ``true_effect`` are accepted, and moved to the
+        fields of those names.
     """
 
     treatment: str
@@ -84,7 +104,7 @@ class CopilotConfig:
     descriptions: Mapping[str, str] | None = None
     model: str | None = None
     transform: Transform = "none"
-    strategy: str = "pairs"
+    strategy: Strategy = "pairs"
     llm_pairs: LLMPairs = "skeleton"
     llm_extra_pairs: int | None = None
     llm_variants: int = 2
@@ -102,7 +122,23 @@ class CopilotConfig:
     reference_name: str = "reference"
     analyst_graph: str | None = None
     title: str = "rung co-pilot report"
+    source: str = "data"
+    true_effect: float | None = None
+    notes: tuple[str, ...] = ()
+    orientation_threshold: float = ORIENTATION_THRESHOLD
+    class_limit: int = 256
     extra: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        unknown = sorted(k for k in self.extra if k not in _EXTRA_KEYS)
+        if unknown:
+            raise ValueError(f"extra={dict(self.extra)!r}: unknown keys {unknown}; use the "
+                             "fields source= and true_effect=")
+        if "source" in self.extra:
+            object.__setattr__(self, "source", str(self.extra["source"]))
+        if self.extra.get("true_effect") is not None:
+            object.__setattr__(self, "true_effect", float(self.extra["true_effect"]))
+        object.__setattr__(self, "extra", {})
 
     def validate(self) -> None:
         """Raise ValueError naming the first bad setting."""
@@ -115,11 +151,20 @@ class CopilotConfig:
             raise ValueError(f"knowledge_at={self.knowledge_at} must lie in [0, 1]")
         if not 0.0 < self.alpha < 1.0:
             raise ValueError(f"alpha={self.alpha} must lie strictly between 0 and 1")
-        if self.bootstrap < 0 or self.generative_samples < 1:
+        if self.bootstrap < MIN_BOOTSTRAP or self.generative_samples < 1:
             raise ValueError(
-                f"bootstrap={self.bootstrap} must be >= 0 and generative_samples="
-                f"{self.generative_samples} >= 1"
+                f"bootstrap={self.bootstrap} must be >= {MIN_BOOTSTRAP} (every effect carries "
+                f"an interval) and generative_samples={self.generative_samples} >= 1"
             )
+        if not 0.0 < self.orientation_threshold <= 1.0:
+            raise ValueError(f"orientation_threshold={self.orientation_threshold} must lie "
+                             "in (0, 1]")
+        if self.class_limit < 1:
+            raise ValueError(f"class_limit={self.class_limit} must be at least 1")
+        if self.contrast is not None and not all(math.isfinite(v) for v in self.contrast):
+            raise ValueError(f"contrast={self.contrast} must be two finite numbers")
+        if self.contrast is not None and self.contrast[0] == self.contrast[1]:
+            raise ValueError(f"contrast={self.contrast}: give two different treatment values")
 
     def _validate_llm(self) -> None:
         if self.transform not in _TRANSFORMS:
@@ -130,10 +175,11 @@ class CopilotConfig:
             raise ValueError(f"llm_threshold={self.llm_threshold} must lie in (0, 1]")
         if self.llm_threshold is not None and self.llm_top_k is not None:
             raise ValueError("give either llm_top_k or llm_threshold, not both")
-        for name in ("llm_top_k", "llm_extra_pairs"):
-            v = getattr(self, name)
-            if v is not None and v < 0:
-                raise ValueError(f"{name}={v} must be a non-negative number")
+        if self.llm_top_k is not None and self.llm_top_k < 1:
+            raise ValueError(f"llm_top_k={self.llm_top_k} keeps no LLM edge: give at least 1")
+        if self.llm_extra_pairs is not None and self.llm_extra_pairs < 0:
+            raise ValueError(f"llm_extra_pairs={self.llm_extra_pairs} must be a non-negative "
+                             "number")
         if self.llm_variants < 2:
             raise ValueError(f"llm_variants={self.llm_variants}: use at least 2 (both orders)")
 
@@ -145,5 +191,6 @@ class CopilotConfig:
     def to_json(self) -> dict[str, Any]:
         d = asdict(self)
         d["descriptions"] = dict(self.descriptions or {})
-        d["extra"] = dict(self.extra)
+        d["extra"] = {}
+        d["notes"] = list(self.notes)
         return d

@@ -4,7 +4,11 @@ Kinds of disagreement (one row per unordered pair):
 
 - ``llm_only``: the LLM proposes an edge; the data separate the pair (CI p-value > alpha).
 - ``data_only``: the data keep an edge (every CI test rejected independence); the LLM has none.
-- ``orientation``: both have the edge; the data's compelled direction opposes the LLM's.
+- ``orientation``: both have the edge; the data's compelled direction (or an ``o->``
+  arrowhead) opposes the LLM's. With ``preferences`` (every scored direction), a pair
+  the LLM proposes no edge for is also an ``orientation`` row when the direction the LLM
+  prefers contradicts the data's mark: the final-graph rule consults that preference, so
+  the conflict is shown, never silent.
 - ``confounding``: both have the edge; the data mark it ``<->`` (a latent common cause, or
   conflicting colliders) where the LLM says one causes the other.
 """
@@ -100,38 +104,61 @@ def _final_edge(final: CausalGraph | None, a: str, b: str) -> str | None:
     return None
 
 
-def _classify(llm: LLMEdge | None, data: DiscoveryResult, a: str, b: str
-              ) -> DisagreementKind | None:
+def _contradicts(d: Any, e: LLMEdge) -> bool:
+    """Whether the LLM's direction ``e`` goes against the data edge's definite marks."""
+    if d.kind == "->":
+        return bool((d.source, d.target) != (e.source, e.target))
+    return bool(d.kind == "o->" and d.target == e.source)
+
+
+def _classify(llm: LLMEdge | None, data: DiscoveryResult, a: str, b: str,
+              pref: LLMEdge | None = None) -> DisagreementKind | None:
     d = data.edge_between(a, b)
     if llm is None:
+        if d is not None and pref is not None and _contradicts(d, pref):
+            return "orientation"
         return "data_only" if d is not None else None
     if d is None:
         return "llm_only"
     if d.kind == "<->":
         return "confounding"
-    if d.kind == "->" and (d.source, d.target) != (llm.source, llm.target):
-        return "orientation"
-    if d.kind == "o->" and d.target == llm.source:
-        return "orientation"
-    return None
+    return "orientation" if _contradicts(d, llm) else None
+
+
+def _preferred(prefs: Sequence[LLMEdge]) -> dict[frozenset[str], LLMEdge]:
+    """Per pair, the more probable of its two scored directions (ties: none)."""
+    by_pair: dict[frozenset[str], list[LLMEdge]] = {}
+    for p in prefs:
+        by_pair.setdefault(frozenset((p.source, p.target)), []).append(p)
+    out = {}
+    for key, opts in by_pair.items():
+        best = max(opts, key=lambda o: o.confidence)
+        if sum(o.confidence == best.confidence for o in opts) == 1:
+            out[key] = best
+    return out
 
 
 def find_disagreements(
-    llm: Sequence[LLMEdge], data: DiscoveryResult, final: CausalGraph | None = None
+    llm: Sequence[LLMEdge], data: DiscoveryResult, final: CausalGraph | None = None,
+    preferences: Sequence[LLMEdge] = (),
 ) -> list[Disagreement]:
     """Rows for every pair on which the LLM's and the data's graphs disagree.
 
     Rows are sorted by the LLM's confidence (most confident first), then by p-value.
     """
     by_pair = _llm_by_pair(llm)
+    prefs = _preferred(preferences)
     rows: list[Disagreement] = []
     nodes = data.nodes
     for i, a in enumerate(nodes):
         for b in nodes[i + 1 :]:
             e = by_pair.get(frozenset((a, b)))
-            kind = _classify(e, data, a, b)
+            pref = prefs.get(frozenset((a, b)))
+            kind = _classify(e, data, a, b, pref)
             if kind is None:
                 continue
+            if e is None and kind == "orientation":
+                e = pref
             d = data.edge_between(a, b)
             ev = data.evidence_for(a, b)
             rows.append(Disagreement(

@@ -14,7 +14,8 @@ __all__ = ["EXAMPLES", "Example", "get_example", "sachs_reference_edges"]
 
 @dataclass(frozen=True)
 class Example:
-    """Data plus a default query, descriptions and (where known) the true graph and effect."""
+    """Data plus a default query, descriptions and (where known) the true graph and effect;
+    ``notes`` are the example's own caveats, printed in its report."""
 
     name: str
     data: pd.DataFrame
@@ -27,6 +28,7 @@ class Example:
     true_effect: float | None = None
     contrast: tuple[float, float] | None = None
     transform: str = "none"
+    notes: tuple[str, ...] = ()
 
 
 def sachs_reference_edges() -> tuple[tuple[str, str], ...]:
@@ -37,6 +39,14 @@ def sachs_reference_edges() -> tuple[tuple[str, str], ...]:
     return tuple(zip(edges["Cause"].astype(str), edges["Effect"].astype(str), strict=True))
 
 
+SACHS_NOTE = (
+    "Sachs et al.'s table pools cells from 14 conditions, several of them interventions "
+    "(activators and inhibitors), analysed here as one observational sample; intensities are "
+    "heavily right-skewed, so the example analyses their logs (--transform log) and the "
+    "effect is on the log scale. The consensus graph has a feedback loop (plcg -> PIP2 -> "
+    "PIP3 -> plcg) that no DAG can hold, so no acyclic graph matches it exactly.")
+
+
 def _sachs() -> Example:
     from rung.datasets.sachs import SACHS_DESCRIPTIONS, load_sachs
 
@@ -45,6 +55,7 @@ def _sachs() -> Example:
         descriptions=dict(SACHS_DESCRIPTIONS), reference_edges=sachs_reference_edges(),
         reference_name="Sachs et al. (2005) consensus graph",
         title="Sachs flow cytometry: effect of PKC on P38 (log scale)", transform="log",
+        notes=(SACHS_NOTE,),
     )
 
 

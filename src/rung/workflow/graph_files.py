@@ -38,14 +38,31 @@ def graph_to_dot(g: CausalGraph, name: str = "G") -> str:
     return text if text.endswith("\n") else text + "\n"
 
 
-def read_analyst_graph(source: str, columns: Sequence[str]) -> CausalGraph:
-    """Read the analyst's reviewed graph (path or text); its nodes must be data columns.
+def read_analyst_graph(source: str, columns: Sequence[str],
+                       query: tuple[str, str] | None = None) -> CausalGraph:
+    """Read the analyst's reviewed graph (path or text); its nodes are the data columns.
+
+    Every data column must be a node of the graph (an isolated node is fine: ``X;`` in
+    DOT): a column left out would silently become a node without edges, changing the
+    effect (a graph without the treatment gives effect 0 on one estimator and not on
+    another). Nodes declared latent must not be data columns, and the treatment and the
+    outcome (``query``) must be observed.
 
     Raises
     ------
     InputError
-        The file is missing or unreadable, or names a node that is not a column (latent
-        nodes declared as such are allowed).
+        The file is missing or unreadable, names a node that is not a column (latent nodes
+        declared as such are allowed), leaves out a data column, or declares a data column
+        (or the treatment or outcome) latent.
+
+    Examples
+    --------
+    >>> read_analyst_graph("Z -> X -> Y; Z -> Y", ["Z", "X", "Y"]).directed_edges
+    (('Z', 'X'), ('X', 'Y'), ('Z', 'Y'))
+    >>> read_analyst_graph("Z -> Y", ["Z", "X", "Y"])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    rung.workflow.inputs.InputError: --graph leaves out the data columns ['X']; add them ...
     """
     from rung.graph.io import read_graph
 
@@ -59,8 +76,19 @@ def read_analyst_graph(source: str, columns: Sequence[str]) -> CausalGraph:
             f"--graph names {unknown}, which are not data columns {list(columns)}; "
             "mark unobserved nodes as latent or use <-> edges"
         )
-    missing = [c for c in columns if c not in g.nodes]
+    latent_cols = sorted(n for n in g.latent if n in columns)
+    if query is not None:
+        for role, name in zip(("treatment", "outcome"), query, strict=True):
+            if name in g.latent:
+                raise InputError(f"--graph declares the {role} {name!r} latent; an effect "
+                                 "needs an observed treatment and outcome: remove the latent "
+                                 "mark")
+    if latent_cols:
+        raise InputError(f"--graph declares the data columns {latent_cols} latent; remove "
+                         "their latent mark (they are observed) or drop them from the data")
+    missing = [c for c in columns if c not in g.all_nodes]
     if missing:
-        g = CausalGraph(directed=g.directed_edges, bidirected=g.bidirected_edges,
-                        nodes=[*g.all_nodes, *missing], latent=g.latent)
+        raise InputError(f"--graph leaves out the data columns {missing}; add them to the "
+                         "graph (as isolated nodes if they have no edges) or drop them from "
+                         "the data")
     return g

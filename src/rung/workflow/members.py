@@ -122,9 +122,12 @@ def _best_beliefs(llm: Sequence[LLMEdge]) -> dict[frozenset[str], LLMEdge]:
     return best
 
 
+_DATA_OPTIONS: dict[str, tuple[Mark, ...]] = {
+    "->": ("->",), "--": ("->", "<-"), "o->": ("->", "<->"), "o-o": _ALL, "<->": ("<->",)}
+
+
 def _data_options(kind: str) -> tuple[Mark, ...]:
-    return {"->": ("->",), "--": ("->", "<-"), "o->": ("->", "<->"), "o-o": _ALL,
-            "<->": ("<->",)}[kind]
+    return _DATA_OPTIONS[kind]
 
 
 def _orientation(e: DiscoveredEdge, belief: LLMEdge | None, threshold: float,

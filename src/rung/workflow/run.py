@@ -16,9 +16,10 @@ from typing import Any
 
 import pandas as pd
 from rich.console import Console
+from rich.markup import escape
 
 from rung.lm import Backend
-from rung.workflow.analysis import run_estimate, run_identify
+from rung.workflow.analysis import run_estimate, run_identify, run_verdict
 from rung.workflow.assemble import run_report
 from rung.workflow.config import CopilotConfig
 from rung.workflow.graph_files import read_analyst_graph
@@ -50,7 +51,8 @@ def _p_data(c: CopilotConfig) -> dict[str, Any]:
 
 
 def _p_review(c: CopilotConfig) -> dict[str, Any]:
-    return {"graph": c.analyst_graph, "reference": c.reference_edges, "rule": 2}
+    return {"graph": c.analyst_graph, "reference": c.reference_edges, "rule": 3,
+            "threshold": c.orientation_threshold}
 
 
 def _p_query(c: CopilotConfig) -> dict[str, Any]:
@@ -60,6 +62,10 @@ def _p_query(c: CopilotConfig) -> dict[str, Any]:
 def _p_estimate(c: CopilotConfig) -> dict[str, Any]:
     return {"contrast": c.contrast, "bootstrap": c.bootstrap, "seed": c.seed,
             "samples": c.generative_samples}
+
+
+def _p_verdict(c: CopilotConfig) -> dict[str, Any]:
+    return {"threshold": c.orientation_threshold, "limit": c.class_limit, "version": 1}
 
 
 def _p_input(c: CopilotConfig) -> dict[str, Any]:
@@ -73,6 +79,8 @@ _LATER = (
     Step("review", "disagreements and the final graph", run_review, _p_review),
     Step("identify", "identify P(Y | do(X))", run_identify, _p_query),
     Step("estimate", "estimate the effect", run_estimate, _p_estimate),
+    Step("verdict", "the effect over every plausible graph, and the verdict", run_verdict,
+         _p_verdict),
 )
 STEPS: tuple[Step, ...] = (_INPUT, _DATA, _LLM, *_LATER)
 STEP_NAMES = (*(s.name for s in STEPS), "report")
@@ -93,19 +101,20 @@ def _keys(config: CopilotConfig, data_key: str) -> dict[str, str]:
     for step in steps_for(config):
         prev = fingerprint({"step": step.name, "prev": prev, "params": step.params(config)})
         keys[step.name] = prev
-    keys["report"] = fingerprint({"step": "report", "prev": prev,
-                                  "title": config.title, "extra": dict(config.extra)})
+    keys["report"] = fingerprint({"step": "report", "prev": prev, "title": config.title,
+                                  "source": config.source, "truth": config.true_effect,
+                                  "notes": list(config.notes)})
     return keys
 
 
 def _validate(data: pd.DataFrame, config: CopilotConfig) -> pd.DataFrame:
     config.validate()
-    data = check_data(data, source=str(config.extra.get("source", "data")))
+    data = check_data(data, source=config.source)
     data = apply_transform(data, config.transform)
     check_query(list(data.columns), config.treatment, config.outcome)
     if config.analyst_graph is not None:
-        g = read_analyst_graph(config.analyst_graph, list(data.columns))
-        g.check_nodes({config.treatment, config.outcome})
+        read_analyst_graph(config.analyst_graph, list(data.columns),
+                           query=(config.treatment, config.outcome))
     return data
 
 
@@ -153,9 +162,13 @@ def run_copilot(
     show = _step_runner(con, len(STEP_NAMES))
     timings: dict[str, Any] = {}
     for k, step in enumerate(steps_for(config), start=1):
-        if show_progress and not store.is_done(step.name, keys[step.name]):
+        done = store.is_done(step.name, keys[step.name])
+        for msg in store.rebuilt:
+            con.print(f"[yellow]{escape(msg)}[/yellow]")
+        store.rebuilt.clear()
+        if show_progress and not done:
             con.print(f"[bold cyan][{k}/{len(STEP_NAMES)}][/bold cyan] {step.title} ...")
-        seconds, reused = _run_step(ctx, step.name, keys[step.name], step.run)
+        seconds, reused = _run_step(ctx, step, keys[step.name], done)
         timings[step.name] = {"seconds": round(seconds, 3), "reused": reused}
         show(k, step.name, step.title, reused, seconds)
     t0 = time.perf_counter()
@@ -166,16 +179,15 @@ def run_copilot(
     return result
 
 
-def _run_step(ctx: RunContext, name: str, key: str, run: Callable[[RunContext], list[str]]
-              ) -> tuple[float, bool]:
+def _run_step(ctx: RunContext, step: Step, key: str, done: bool) -> tuple[float, bool]:
     """Run one step unless already done; (seconds it took, whether it was reused)."""
     store = ctx.store
-    if store.is_done(name, key):
-        meta = store.read_json(f".steps/{name}.json")
+    if done:
+        meta = store.read_json(f".steps/{step.name}.json")
         return float(meta.get("seconds", 0.0)), True
-    store.forget(name)
+    store.forget(step.name)
     t0 = time.perf_counter()
-    outputs = run(ctx)
+    outputs = step.run(ctx)
     seconds = time.perf_counter() - t0
-    store.mark_done(name, key, outputs, {"seconds": seconds})
+    store.mark_done(step.name, key, outputs, {"seconds": seconds})
     return seconds, False

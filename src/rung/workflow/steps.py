@@ -227,17 +227,18 @@ def run_review(ctx: RunContext) -> list[str]:
 
     llm = load_llm_edges(ctx.store)
     data = DiscoveryResult.from_json(ctx.store.read_json("data_graph.json"))
+    prefs = load_llm_edges(ctx.store, "candidates")
     if ctx.config.analyst_graph is not None:
         final = read_analyst_graph(ctx.config.analyst_graph, list(ctx.data.columns))
         decisions = [{"edge": e, "reason": "analyst (--graph)"}
                      for e in final.to_edge_string().split("; ") if e]
         source = "analyst"
     else:
-        final, why = choose_final_graph(
-            data, llm, preferences=load_llm_edges(ctx.store, "candidates"))
+        final, why = choose_final_graph(data, llm, preferences=prefs,
+                                        threshold=ctx.config.orientation_threshold)
         decisions = [d.to_json() for d in why]
         source = "rule"
-    rows = [r.to_json() for r in find_disagreements(llm, data, final)]
+    rows = [r.to_json() for r in find_disagreements(llm, data, final, preferences=prefs)]
     llm_graph = graph_from_json(ctx.store.read_json("llm_graph.json")["graph"])
     undirected = [(e.source, e.target) for e in data.uncertain_edges]
     cmp = _comparisons(ctx, {"llm": (llm_graph, []), "data": (data.graph, undirected),

@@ -1,0 +1,99 @@
+"""The two cases where rung 0.1 stated a confidently wrong effect, through the real workflow
+steps: neither may end in status "ok" with an interval that misses the truth.
+
+- ``linear_backdoor`` (Z -> X -> Y, Z -> Y; true effect 2.0): the data leave the triangle
+  unoriented, and LLM orientations of probability 0.12-0.31 made the confounder Z a
+  collider (3.54, "The estimators agree").
+- statin/age (true ATE -2.0): the final graph held ``statin -> age`` from a data arrowhead
+  the LLM contradicted, so age left the adjustment set (-1.56 [-1.68, -1.44]) while the
+  graph refuter failed with p = 4e-23 at the bottom of the report.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import torch
+
+from rung.lm import Backend
+from rung.workflow import CopilotConfig, get_example, run_copilot
+from tests.workflow.cases import (
+    STATIN_EDGES,
+    STATIN_TRUE_ATE,
+    believing_backend,
+    statin_data,
+)
+
+torch.set_num_threads(1)
+
+
+def _covers(iv: Any, truth: float) -> bool:
+    return iv is not None and iv[0] <= truth <= iv[1]
+
+
+def _assert_honest(result: dict[str, Any], truth: float) -> None:
+    v = result["verdict"]
+    assert set(v) >= {"status", "effect", "interval", "range", "flags"}
+    assert v["status"] in ("ok", "check")
+    if v["status"] == "ok":
+        assert _covers(v["interval"], truth), v
+        assert not v["flags"]
+    else:
+        assert v["flags"], v
+    if v["range"] is not None:
+        assert v["effect"] is None and v["interval"] is None and v["status"] == "check"
+    failed = [r for r in result["refuters"] if not r["passed"]]
+    if failed:
+        assert v["status"] == "check"
+        assert "The estimators agree" not in result["estimates_note"]
+    conflicts = [r for r in result["disagreements"]
+                 if r["kind"] in ("orientation", "confounding")]
+    for r in conflicts:  # every conflict with a data mark is a flag too
+        assert any(str(r["llm_edge"]) in f and str(r["data_edge"]) in f for f in v["flags"])
+    assert result["headline"] == v["summary"]
+
+
+def _backdoor(tmp: Path, backend: Backend | None, model: str | None) -> dict[str, Any]:
+    ex = get_example("linear_backdoor")
+    cfg = CopilotConfig(treatment=ex.treatment, outcome=ex.outcome, model=model,
+                        bootstrap=10, generative_samples=100, contrast=ex.contrast,
+                        reference_edges=ex.reference_edges, reference_name=ex.reference_name,
+                        source="linear_backdoor", true_effect=ex.true_effect)
+    return run_copilot(ex.data, cfg, tmp, backend=backend, show_progress=False)
+
+
+def test_linear_backdoor_low_confidence_collider_gives_a_range(tmp_path: Path) -> None:
+    # the LLM's weak beliefs that made Z a collider: X -> Z, Y -> Z at 0.12-0.31
+    backend = believing_backend({("X", "Z"): 0.31, ("Y", "Z"): 0.2, ("X", "Y"): 0.12},
+                                default=0.05)
+    res = _backdoor(tmp_path, backend, None)
+    _assert_honest(res, 2.0)
+    v = res["verdict"]
+    assert v["status"] == "check" and v["range"] is not None and v["effect"] is None
+    assert _covers(v["range"], 2.0)
+    assert any("did not compel" in f for f in v["flags"])
+    fx = res["class_effects"]
+    assert fx["members"] == 6 and fx["source"] == "class"
+    assert (tmp_path / "report.html").read_text().index("CHECK") < \
+        (tmp_path / "report.html").read_text().index("Graphs: LLM, data, final")
+
+
+@pytest.mark.llm
+def test_linear_backdoor_with_the_tiny_model(tmp_path: Path) -> None:
+    _assert_honest(_backdoor(tmp_path, None, "tiny"), 2.0)
+
+
+@pytest.mark.parametrize("beliefs", [
+    pytest.param({e: 0.92 for e in STATIN_EDGES}, id="llm-right-and-sure"),
+    pytest.param({("statin", "age"): 0.9, ("age", "statin"): 0.02}, id="llm-wrong-and-sure"),
+    pytest.param({}, id="llm-silent"),
+])
+def test_statin_age_never_confidently_wrong(tmp_path: Path, beliefs: dict) -> None:
+    cfg = CopilotConfig(treatment="statin", outcome="CVD", contrast=(1.0, 0.0),
+                        bootstrap=10, generative_samples=100, source="simulated statin",
+                        true_effect=STATIN_TRUE_ATE, reference_edges=STATIN_EDGES)
+    res = run_copilot(statin_data(), cfg, tmp_path, backend=believing_backend(beliefs),
+                      show_progress=False)
+    _assert_honest(res, STATIN_TRUE_ATE)
