@@ -207,3 +207,25 @@ def test_calibrate_command_writes_a_calibration(tmp_path):
     bad = runner.invoke(main.app, ["ask", "calibrate", "--pairs", "500", *SCRIPTED,
                                    "--data-dir", str(_tuebingen_dir())])
     assert bad.exit_code == 2 and "available" in bad.stderr
+
+
+def test_belief_command_with_a_given_calibration(tmp_path):
+    from rung.copilot import EdgeSample, fit_edge_calibration
+
+    samples = [EdgeSample("x", "y", p, t) for p, t in ((0.9, True), (0.6, True), (0.4, False),
+                                                       (0.2, False), (0.7, False))]
+    cal = fit_edge_calibration(samples, model="scripted", variants=2, content_free=True,
+                               fitted_on="five edges")
+    path = tmp_path / "edge.json"
+    path.write_text(json.dumps(cal.to_json()))
+    res = runner.invoke(main.app, ["ask", "belief", "a", "b", *SCRIPTED, "--edge-calibration",
+                                   str(path), "--json"])
+    assert res.exit_code == 0, res.output
+    forward, backward = json.loads(res.stdout)
+    assert (forward["source"], backward["source"]) == ("a", "b") and forward["note"] == ""
+    assert forward["p_calibrated"] is not None and "five edges" in forward["calibration"]
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"kind": "rung.copilot.EdgeCalibration", "slope": -1}')
+    res = runner.invoke(main.app, ["ask", "belief", "a", "b", *SCRIPTED, "--edge-calibration",
+                                   str(bad)])
+    assert res.exit_code == 2 and "Traceback" not in res.output

@@ -194,7 +194,7 @@ def pairwise_cmd(
     as_json: AsJson = False,
     no_cache: NoCache = False,
 ) -> None:
-    """Which way does causation run between A and B? (A->B, B->A or none)."""
+    """Which way does causation run between A and B? (A->B, B->A, none, or undecided)."""
     from rung.copilot import pairwise
 
     desc = parse_describe(describe, {"A": a, "B": b}) if describe else None
@@ -418,6 +418,48 @@ def _role_cmd(role: str) -> Any:
 ROLE_NAMES = ("confounder", "mediator", "instrument")
 for _role in ROLE_NAMES:
     app.command(f"{_role}s")(_role_cmd(_role))
+
+
+@app.command("belief")
+@cli_errors
+def belief_cmd(
+    a: str,
+    b: str,
+    edge_calibration: Annotated[
+        Path | None,
+        typer.Option("--edge-calibration", help="EdgeCalibration JSON (default: the shipped "
+                     "one fitted for the model)."),
+    ] = None,
+    model: Model = None,
+    as_json: AsJson = False,
+    no_cache: NoCache = False,
+) -> None:
+    """Calibrated beliefs in A -> B and B -> A (both orders, content-free corrected, mapped
+    by the edge calibration)."""
+    import json
+
+    from rung.copilot import Copilot, EdgeCalibration
+
+    cal = None
+    if edge_calibration is not None:
+        text = read_text_file(edge_calibration, "--edge-calibration file")
+        try:
+            cal = EdgeCalibration.from_json(json.loads(text))
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"--edge-calibration file {str(edge_calibration)!r} is not JSON "
+                             f"({exc.msg} at line {exc.lineno})") from None
+    with working("asking the model"):
+        beliefs = Copilot(_backend(model, no_cache), edge_calibration=cal).edge_beliefs(a, b)
+    if as_json:
+        _print_json([x.to_json() for x in beliefs])
+        return
+    for x in beliefs:
+        cal_text = "none" if x.p_calibrated is None else f"{x.p_calibrated:.3f}"
+        flag = "" if x.decided else "  (pair undecided)"
+        typer.echo(f"{x.source} -> {x.target}: calibrated {cal_text}, raw {x.p_raw:.3f}{flag}")
+    typer.echo(f"calibration: {beliefs[0].calibration or 'none'}")
+    if beliefs[0].note:
+        _note(beliefs[0].note)
 
 
 @app.command("calibrate")
