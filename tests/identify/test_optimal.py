@@ -187,3 +187,26 @@ def test_o_set_is_valid_whenever_any_set_is() -> None:
             assert is_valid_adjustment_set(g, x, y, o)
             checked += 1
     assert checked > 100
+
+
+def test_outcome_not_descending_from_treatment() -> None:
+    """No causal path X -> Y: the O-set theory does not apply; a valid set is still given
+    (the canonical one) and optimality is not claimed."""
+    g = CausalGraph.from_edges("V0 -> V1; V0 -> V3; V1 -> V2; V1 -> V4; V2 -> V3")
+    res = optimal_adjustment(g, "V3", "V1")
+    assert res.o_set == {"V0", "V2"} and not res.optimal
+    assert res.reason.startswith("optimality not decided")
+    assert is_valid_adjustment_set(g, "V3", "V1", res.o_set)
+
+
+def test_o_set_valid_for_random_multivariate_queries() -> None:
+    from rung.identify import find_canonical_adjustment_set
+    from tests.identify.conftest import random_query
+
+    rng = np.random.default_rng(3)
+    for _ in range(800):
+        g = random_admg(rng, int(rng.integers(4, 8)))
+        x, y, _ = random_query(rng, g, 0)
+        o = find_o_set(g, x, y)
+        assert (o is None) == (find_canonical_adjustment_set(g, x, y) is None), (g, x, y)
+        assert o is None or is_valid_adjustment_set(g, x, y, o), (g, x, y, o)

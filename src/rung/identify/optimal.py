@@ -28,6 +28,7 @@ from rung.graph import CausalGraph, NodeSet
 from rung.identify._bits import BitGraph, bit_graph, bits, union
 from rung.identify._query import check_query
 from rung.identify.adjustment import (
+    canonical_mask,
     causal_nodes,
     count_valid_sets,
     forbidden_nodes,
@@ -219,22 +220,45 @@ class OptimalAdjustment:
                    str(data["reason"]))
 
 
+def _not_descendants(q: _Query) -> int:
+    """Outcomes that do not descend from the treatment (no causal path into them)."""
+    return q.y & ~q.cn
+
+
+def _set_mask(q: _Query) -> int | None:
+    """The O-set when valid; with an outcome that does not descend from the treatment (where
+    the O-set theory does not apply) the canonical set; None when no valid set exists."""
+    o = _o_mask(q)
+    if o is not None and is_valid_mask(q.bg, q.x, q.y, o, q.cn, q.forb):
+        return o
+    if _not_descendants(q):
+        z, ok = canonical_mask(q.bg, q.x, q.y)
+        return z if ok else None
+    return None
+
+
 def o_set_and_optimality(bg: BitGraph, x: int, y: int) -> tuple[int | None, bool, str]:
     """Mask form of :func:`optimal_adjustment`: ``(o_set, optimal, reason)``."""
     q = _query(bg, x, y)
-    parts = _o_parts(q, 0)
-    if parts is None or not is_valid_mask(bg, x, y, parts[0] | parts[1] | parts[2], q.cn,
-                                          q.forb):
+    z = _set_mask(q)
+    if z is None:
         return None, False, "no valid adjustment set exists"
+    off = _not_descendants(q)
+    if off:
+        return z, False, (f"optimality not decided: {_fmt(bg, off)} does not descend from the "
+                          "treatment, and the O-set theory (Henckel et al. 2022; Runge 2021) "
+                          "assumes a causal path to every outcome")
+    parts = _o_parts(q, 0)
+    if parts is None:  # unreachable: z is then the valid O-set
+        return z, False, "optimality not decided"
     ok, why = _optimality(q, parts)
-    return parts[0] | parts[1] | parts[2], ok, why
+    return z, ok, why
 
 
 def o_set_mask(bg: BitGraph, x: int, y: int) -> int | None:
-    """Runge's O-set as a mask, or None when no valid adjustment set exists."""
-    q = _query(bg, x, y)
-    o = _o_mask(q)
-    return o if o is not None and is_valid_mask(bg, x, y, o, q.cn, q.forb) else None
+    """Runge's O-set as a mask (the canonical set when an outcome does not descend from the
+    treatment), or None when no valid adjustment set exists."""
+    return _set_mask(_query(bg, x, y))
 
 
 def optimal_adjustment(
