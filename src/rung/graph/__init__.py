@@ -35,6 +35,7 @@ from rung.graph.parse_dot import parse_dot, to_dot
 from rung.graph.parse_edges import parse_edges, to_edge_string
 from rung.graph.parse_gml import parse_gml, to_gml
 from rung.graph.separation import (
+    find_minimal_separator,
     implied_independencies,
     is_d_separated,
     is_m_separated,
@@ -61,6 +62,7 @@ __all__ = [
     "detect_format",
     "draw_graph",
     "edge_precision_recall_f1",
+    "find_minimal_separator",
     "format_text",
     "from_any",
     "from_networkx",
