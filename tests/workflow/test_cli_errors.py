@@ -29,8 +29,8 @@ def _good() -> str:
 @pytest.mark.parametrize(("text", "args", "needle"), [
     (_good(), ["-t", "T", "-y", "Y"], "treatment column 'T' is not in the data"),
     (_good(), ["-t", "X", "-y", "W"], "outcome column 'W' is not in the data"),
-    ("X,Y\n" + "1,2\n" * 12 + "1,oops\n", ["-t", "X", "-y", "Y"], "non-numeric value 'oops'"),
-    ("X,Y\n" + "1,2\n" * 12 + "nan,3\n", ["-t", "X", "-y", "Y"], "missing value"),
+    ("X,Y\n" + "1,2\n" * 12 + "1,oops\n", ["-t", "X", "-y", "Y"], "'oops' at line 14"),
+    ("X,Y\n" + "1,2\n" * 12 + "nan,3\n", ["-t", "X", "-y", "Y"], "'X' is constant"),
     ("X,Y\n1,2\n", ["-t", "X", "-y", "Y"], "1 data row"),
     ("X,X\n1,2\n3,4\n", ["-t", "X", "-y", "Y"], "duplicate column names ['X']"),
     (_good(), ["-t", "X", "-y", "Y", "--transform", "log"], "--transform log needs positive"),

@@ -11,9 +11,11 @@ steps: neither may end in status "ok" with an interval that misses the truth.
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 import torch
 
@@ -85,15 +87,38 @@ def test_linear_backdoor_with_the_tiny_model(tmp_path: Path) -> None:
     _assert_honest(_backdoor(tmp_path, None, "tiny"), 2.0)
 
 
+def _statin_config() -> CopilotConfig:
+    return CopilotConfig(treatment="statin", outcome="CVD", contrast=(1.0, 0.0),
+                         bootstrap=10, generative_samples=100, source="simulated statin",
+                         true_effect=STATIN_TRUE_ATE, reference_edges=STATIN_EDGES)
+
+
+@pytest.fixture(scope="module")
+def statin_discovered(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, pd.DataFrame]:
+    """A run directory holding the statin data's checked input and discovery (KCI on mixed
+    data is the slow step): each LLM below resumes from it at the LLM step."""
+    out = tmp_path_factory.mktemp("statin")
+    data = statin_data()
+    run_copilot(data, _statin_config(), out, backend=believing_backend({}),
+                show_progress=False)
+    return out, data
+
+
 @pytest.mark.parametrize("beliefs", [
     pytest.param({e: 0.92 for e in STATIN_EDGES}, id="llm-right-and-sure"),
     pytest.param({("statin", "age"): 0.9, ("age", "statin"): 0.02}, id="llm-wrong-and-sure"),
+    pytest.param({("statin", "age"): 0.3, ("age", "statin"): 0.1}, id="llm-wrong-and-unsure"),
     pytest.param({}, id="llm-silent"),
 ])
-def test_statin_age_never_confidently_wrong(tmp_path: Path, beliefs: dict) -> None:
-    cfg = CopilotConfig(treatment="statin", outcome="CVD", contrast=(1.0, 0.0),
-                        bootstrap=10, generative_samples=100, source="simulated statin",
-                        true_effect=STATIN_TRUE_ATE, reference_edges=STATIN_EDGES)
-    res = run_copilot(statin_data(), cfg, tmp_path, backend=believing_backend(beliefs),
+def test_statin_age_never_confidently_wrong(tmp_path: Path, beliefs: dict,
+                                            statin_discovered: tuple[Path, pd.DataFrame]
+                                            ) -> None:
+    done, data = statin_discovered
+    out = tmp_path / "run"
+    shutil.copytree(done, out)
+    for step in ("llm", "review", "identify", "estimate", "verdict", "report"):
+        (out / ".steps" / f"{step}.json").unlink()  # a new LLM: redo from the LLM step
+    res = run_copilot(data, _statin_config(), out, backend=believing_backend(beliefs),
                       show_progress=False)
+    assert res["timings_s"]["data"]["reused"] and not res["timings_s"]["llm"]["reused"]
     _assert_honest(res, STATIN_TRUE_ATE)

@@ -33,15 +33,25 @@ def test_good_csv_reads_as_floats(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("text", "pattern"), [
     ("X,X\n1,2\n", r"duplicate column names \['X'\]"),
     ("X,Y\n1,2\n", r"1 data row"),
-    ("X,Y\n" + "1,2\n" * 11 + "1,abc\n", r"column 'Y' has non-numeric value 'abc' at line 13"),
-    ("X,Y\n" + "1,2\n" * 11 + "1,\n", r"column 'Y' has 1 missing value"),
-    ("X,Y\n" + "1,2\n" * 5 + "NaN,3\n" + "1,2\n" * 5, r"column 'X' has 1 missing value"),
+    ("X,Y\n" + "1,2\n" * 11 + "1,abc\n", r"column 'Y' mixes numbers and text: 'abc' at line 13"),
+    ("X,Y\n" + "1,2\n" * 3 + "1,\n", r"has 3 data row\(s\)"),  # 1 dropped, 3 left
     ("", r"empty"),
-    ("X,\n1,2\n", r"blank name"),
+    ("X,\n1,2\n", r"column 2 of the header has no name"),
 ])
 def test_bad_csv_is_named(tmp_path: Path, text: str, pattern: str) -> None:
     with pytest.raises(InputError, match=pattern):
         read_data_csv(_write(tmp_path, text))
+
+
+def test_text_categories_and_missing_values_are_stated(tmp_path: Path) -> None:
+    from rung.workflow.inputs import load_data_csv
+
+    rows = "".join(f"{i},{(3 * i) % 7},{['never', 'current'][i % 2]}\n" for i in range(15))
+    loaded = load_data_csv(_write(tmp_path, "X,Y,smoking status\n" + rows + "3,,never\n"))
+    assert loaded.frame.shape == (15, 3)
+    assert loaded.notes == ("dropped 1 of 16 rows with a missing value (complete-case; "
+                            "first at line 17)",
+                            "encoded 'smoking status' (text, categorical): current=0, never=1")
 
 
 def test_missing_file_is_named(tmp_path: Path) -> None:

@@ -101,7 +101,8 @@ def copilot(
     """Run the co-pilot workflow: LLM graph + data graph -> disagreements -> final graph ->
     identification -> estimation -> report (DIR/report.html, DIR/result.json)."""
     from rung.report import print_summary
-    from rung.workflow import CopilotConfig, get_example, read_data_csv, read_descriptions
+    from rung.workflow import CopilotConfig, get_example, read_descriptions
+    from rung.workflow.inputs import load_data_csv
     from rung.workflow.run import run_copilot
 
     if (data is None) == (example is None):
@@ -112,6 +113,7 @@ def copilot(
     check_model_spec(model)
     true_effect: float | None = None
     notes: tuple[str, ...] = ()
+    data_notes: tuple[str, ...] = ()
     if example is not None:
         ex = get_example(example)
         df, desc, source = ex.data, dict(ex.descriptions), f"example {ex.name}"
@@ -123,7 +125,8 @@ def copilot(
         if ex.true_effect is not None and contrast == ex.contrast and transform == ex.transform:
             true_effect = ex.true_effect
     elif data is not None:
-        df, desc, source = read_data_csv(data), {}, str(data)
+        loaded = load_data_csv(data)
+        df, desc, source, data_notes = loaded.frame, {}, str(data), loaded.notes
         ref, ref_name, title = None, "reference", f"rung co-pilot: {data.name}"
     if treatment is None or outcome is None:
         raise ValueError("--treatment and --outcome are required with a DATA.csv")
@@ -141,7 +144,8 @@ def copilot(
         llm_top_k=llm_top_k, llm_threshold=llm_threshold, discovery=discovery,  # type: ignore[arg-type]
         alpha=alpha, use_knowledge=use_knowledge, contrast=contrast, bootstrap=bootstrap,
         seed=seed, reference_edges=ref, reference_name=ref_name, analyst_graph=graph_text,
-        title=title, source=source, true_effect=true_effect, notes=notes, **more,
+        title=title, source=source, true_effect=true_effect, notes=notes,
+        data_notes=data_notes, **more,
     )
     result = run_copilot(df, config, out, show_progress=not (quiet or as_json))
     if as_json:

@@ -89,6 +89,7 @@ def _header(r: Mapping[str, Any]) -> str:
         f"E[{_e(q['outcome'])} | do({_e(q['treatment'])}={b:.4g})] · data: {_e(d['source'])} "
         f"({d['rows']} rows × {len(d['columns'])} columns) · rung {_e(r.get('rung_version'))}"
         f"</p><p>Data transform: <b>{_e(d.get('transform_note') or 'none')}</b></p>"
+        + "".join(f"<p>Data: {_e(n)}</p>" for n in d.get("preparation") or [])
     )
 
 

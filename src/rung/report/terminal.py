@@ -35,7 +35,10 @@ def print_summary(result: Mapping[str, Any], out_dir: str, console: Console | No
     _print_verdict(con, result.get("verdict"))
     fg = result["final_graph"]
     n_dis = len(result.get("disagreements", []))
-    con.print(f"data transform: {(result.get('data') or {}).get('transform', 'none')}")
+    data = result.get("data") or {}
+    con.print(f"data transform: {data.get('transform', 'none')}")
+    for note in data.get("preparation") or []:
+        con.print(f"data: {escape(str(note))}")
     llm = result.get("llm") or {}
     if llm.get("pairs_asked") is not None:
         con.print(f"LLM asked about {llm['pairs_asked']} of {llm.get('pairs_total')} pairs "

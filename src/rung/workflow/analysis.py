@@ -22,7 +22,10 @@ __all__ = ["default_contrast", "run_estimate", "run_identify", "run_verdict"]
 
 
 def default_contrast(values: pd.Series) -> tuple[float, float]:
-    """(a, b) of the effect: (1, 0) for a 0/1 treatment, else its 75th and 25th percentiles.
+    """(a, b) of the effect: two different, well-supported treatment values
+    (:func:`rung.data.default_contrast`: (1, 0) for a 0/1 treatment, the two extreme
+    well-populated levels of a discrete one, else the 75th and 25th percentiles, moved
+    apart when one value fills more than half the rows).
 
     Examples
     --------
@@ -30,11 +33,12 @@ def default_contrast(values: pd.Series) -> tuple[float, float]:
     (1.0, 0.0)
     >>> default_contrast(pd.Series(range(101)))
     (75.0, 25.0)
+    >>> default_contrast(pd.Series([1.0] * 80 + [2.0] * 20))  # once collapsed to (1, 1)
+    (2.0, 1.0)
     """
-    v = values.to_numpy(dtype=float)
-    if set(np.unique(v)) <= {0.0, 1.0}:
-        return 1.0, 0.0
-    return float(np.percentile(v, 75)), float(np.percentile(v, 25))
+    from rung.data import default_contrast as choose
+
+    return choose(values.to_numpy(dtype=float), str(values.name or "treatment"))
 
 
 def contrast_of(ctx: RunContext) -> tuple[float, float]:

@@ -89,6 +89,9 @@ class CopilotConfig:
         The known true effect (simulated examples), drawn on the forest plot.
     notes : tuple of str
         Example-specific caveats for the report (they travel with the example).
+    data_notes : tuple of str
+        What reading the data did (rows dropped for missing values, text categories
+        encoded), from :func:`rung.workflow.inputs.load_data_csv`; stated in the report.
     orientation_threshold : float
         The probability from which an LLM direction counts as knowledge about an edge of
         the data's class (:data:`rung.workflow.members.ORIENTATION_THRESHOLD`).
@@ -125,6 +128,7 @@ class CopilotConfig:
     source: str = "data"
     true_effect: float | None = None
     notes: tuple[str, ...] = ()
+    data_notes: tuple[str, ...] = ()
     orientation_threshold: float = ORIENTATION_THRESHOLD
     class_limit: int = 256
     extra: Mapping[str, Any] = field(default_factory=dict)
@@ -193,4 +197,5 @@ class CopilotConfig:
         d["descriptions"] = dict(self.descriptions or {})
         d["extra"] = {}
         d["notes"] = list(self.notes)
+        d["data_notes"] = list(self.data_notes)
         return d

@@ -6,10 +6,10 @@ what to do, before anything is written to the output directory.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -18,9 +18,11 @@ import pandas as pd
 __all__ = [
     "MIN_ROWS",
     "InputError",
+    "LoadedData",
     "check_data",
     "check_query",
     "data_fingerprint",
+    "load_data_csv",
     "read_data_csv",
     "read_descriptions",
 ]
@@ -32,64 +34,43 @@ class InputError(ValueError):
     """The user's data, query or descriptions cannot be used; the message says why."""
 
 
-def _header(path: Path) -> list[str]:
-    with path.open(newline="", encoding="utf-8-sig") as fh:
-        try:
-            return next(csv.reader(fh))
-        except StopIteration:
-            raise InputError(f"{path}: the file is empty; expected a header row") from None
-        except UnicodeDecodeError as exc:
-            raise InputError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start}); "
-                             "give a CSV file saved as UTF-8") from None
+@dataclass(frozen=True, eq=False)
+class LoadedData:
+    """A data file read for the workflow: numeric columns, and what was done to get them
+    (``notes``: dropped incomplete rows, encoded text categories; stated in the report)."""
+
+    frame: pd.DataFrame
+    notes: tuple[str, ...]
+    source: str
 
 
-def read_data_csv(path: str | Path) -> pd.DataFrame:
-    """Read a CSV of numeric columns, checking the header and every value.
+def load_data_csv(path: str | Path) -> LoadedData:
+    """Read a CSV with :mod:`rung.data` (the one reader and checker): text columns become
+    categories (encoding stated), rows with a missing value are dropped (complete-case,
+    count stated), and the result is checked as :func:`check_data` checks a frame.
 
     Raises
     ------
     InputError
-        Missing file, empty file, duplicate or blank column names, non-numeric values,
-        missing values, or fewer than ``MIN_ROWS`` rows.
+        Missing or unreadable file, duplicate or blank column names, a column mixing
+        numbers and text, an infinite value, fewer than ``MIN_ROWS`` complete rows, or a
+        constant column; every message names the file, the column and the CSV line.
     """
-    p = Path(path)
-    if not p.is_file():
-        raise InputError(f"data file {str(p)!r} does not exist (or is not a file)")
-    header = [h.strip() for h in _header(p)]
-    dupes = sorted(n for n, k in Counter(header).items() if k > 1)
-    if dupes:
-        raise InputError(f"{p}: duplicate column names {dupes}; give every column a unique name")
-    if any(not h for h in header):
-        raise InputError(f"{p}: column {header.index('') + 1} has a blank name")
+    from rung.data import DataError, prepare, read_table
+
     try:
-        raw = pd.read_csv(p, dtype=str, keep_default_na=False, skipinitialspace=True)
-    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise InputError(f"{p}: not a readable CSV ({' '.join(str(exc).split())})") from None
-    raw.columns = header
-    return check_data(_to_numeric(raw, p), source=str(p))
+        table = read_table(path)
+        prep = prepare(table, table.columns)
+    except (DataError, OSError) as exc:
+        msg = " ".join(str(exc).split())
+        raise InputError(msg if str(path) in msg else f"{path}: {msg}") from None
+    frame = check_data(prep.frame, source=str(path))
+    return LoadedData(frame, tuple(prep.describe()), str(path))
 
 
-def _to_numeric(raw: pd.DataFrame, path: Path) -> pd.DataFrame:
-    out = {}
-    for col in raw.columns:
-        text = raw[col].str.strip()
-        blank = text.eq("") | text.str.lower().isin(["na", "nan", "null", "none"])
-        if blank.any():
-            row = int(np.flatnonzero(blank.to_numpy())[0]) + 2  # 1-based, after the header
-            raise InputError(
-                f"{path}: column {col!r} has {int(blank.sum())} missing value(s) (first at "
-                f"line {row}); drop or impute them before running the workflow"
-            )
-        values = pd.to_numeric(text, errors="coerce")
-        bad = values.isna()
-        if bad.any():
-            row = int(np.flatnonzero(bad.to_numpy())[0])
-            raise InputError(
-                f"{path}: column {col!r} has non-numeric value {text.iloc[row]!r} at line "
-                f"{row + 2}; encode categories as integers"
-            )
-        out[col] = values.astype(float)
-    return pd.DataFrame(out)
+def read_data_csv(path: str | Path) -> pd.DataFrame:
+    """The numeric table of :func:`load_data_csv` (see there for the checks)."""
+    return load_data_csv(path).frame
 
 
 def check_data(data: pd.DataFrame, *, source: str = "data") -> pd.DataFrame:

@@ -69,7 +69,7 @@ def _p_verdict(c: CopilotConfig) -> dict[str, Any]:
 
 
 def _p_input(c: CopilotConfig) -> dict[str, Any]:
-    return {"transform": c.transform}
+    return {"transform": c.transform, "preparation": list(c.data_notes)}
 
 
 _INPUT = Step("input", "check the data", run_input, _p_input)

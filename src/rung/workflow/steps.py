@@ -80,6 +80,7 @@ def run_input(ctx: RunContext) -> list[str]:
                         "min": float(d[c].min()), "max": float(d[c].max())} for c in d},
         "transform": ctx.config.transform,
         "transform_note": TRANSFORM_NOTES[ctx.config.transform],
+        "preparation": list(ctx.config.data_notes),
         "config": ctx.config.to_json(),
     })
     return ["input.json"]
