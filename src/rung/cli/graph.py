@@ -66,15 +66,15 @@ def _pairs(edges: tuple[tuple[str, str], ...]) -> list[list[str]]:
 def graph_json(g: CausalGraph) -> dict[str, Any]:
     """The ``show --json`` shape of ``g`` (keys are a contract: add, never rename)."""
     p = g.projected()
+    topo = p.topological_order()
+    rank = {n: i for i, n in enumerate(topo)}
     return {
         "nodes": list(p.nodes),
         "directed": _pairs(p.directed_edges),
         "bidirected": _pairs(p.bidirected_edges),
         "latent": sorted(g.latent),
-        "c_components": [
-            [n for n in p.topological_order() if n in c] for c in p.c_components()
-        ],
-        "topological_order": list(p.topological_order()),
+        "c_components": [sorted(c, key=rank.__getitem__) for c in p.c_components()],
+        "topological_order": list(topo),
         "exposures": [n for n in g.exposures if n not in g.latent],
         "outcomes": [n for n in g.outcomes if n not in g.latent],
         "adjusted": [n for n in g.adjusted if n not in g.latent],
