@@ -137,9 +137,11 @@ def _bayes_ball(view: _CutView, xs: int, ys: int, zs: int) -> bool:
     return False
 
 
-def _m_reachable(view: _CutView, xs: int, zs: int) -> int:
-    """Nodes outside ``xs ∪ zs`` m-connected to ``xs`` given ``zs``: the same frontier
-    search as :func:`_bayes_ball`, run to exhaustion over the whole graph."""
+def _m_reachable(view: _CutView, xs: int, zs: int, keep: int) -> int:
+    """Nodes of ``keep`` outside ``xs ∪ zs`` m-connected to ``xs`` given ``zs``: the
+    frontier search of :func:`_bayes_ball` run to exhaustion inside ``keep``, an ancestral
+    set holding ``xs ∪ zs`` (exact for its nodes: m-connection of ``x`` and ``v`` given
+    ``zs`` is decided in ``An(x ∪ v ∪ zs)``)."""
     anc_z = _ancestors(view, zs, 0)
     up, down = xs, 0
     seen_up = seen_down = 0
@@ -150,7 +152,7 @@ def _m_reachable(view: _CutView, xs: int, zs: int) -> int:
         bounce = down & anc_z
         up = view.parents(through | bounce) & ~seen_up
         down = (view.children(through | down & ~zs) | view.spouses(through | bounce)
-                ) & ~seen_down
+                ) & keep & ~seen_down
     return (seen_up | seen_down) & ~(xs | zs)
 
 
@@ -245,9 +247,12 @@ class BitGraph:
         """
         return _bayes_ball(_CutView(self, cut_in, cut_out, cut_from, cut_to), xs, ys, zs)
 
-    def m_reachable(self, xs: int, zs: int) -> int:
-        """Every node outside ``xs ∪ zs`` that is m-connected to ``xs`` given ``zs``."""
-        return _m_reachable(_CutView(self, 0, 0, 0, 0), xs, zs)
+    def m_reachable(self, xs: int, zs: int, targets: int = -1) -> int:
+        """Nodes outside ``xs ∪ zs`` m-connected to ``xs`` given ``zs``; exact for the nodes
+        of ``targets`` (default: all), searching only ``An(xs ∪ zs ∪ targets)``."""
+        view = _CutView(self, 0, 0, 0, 0)
+        keep = -1 if targets == -1 else _ancestors(view, xs | zs | targets, 0)
+        return _m_reachable(view, xs, zs, keep)
 
 
 _CACHE: dict[int, tuple[CausalGraph, BitGraph]] = {}

@@ -83,7 +83,9 @@ def _o_parts(q: _Query, s: int) -> tuple[int, int, int] | None:
             return None
         new = sp & ~(coll | rejected | q.forb | t)
         if new & ~vancs and linked == -1:
-            linked = bg.m_reachable(q.x, cond)
+            # every candidate lies in the district of YM among the non-forbidden nodes
+            region = bg.district(t, (bg.full & ~q.forb) | t)
+            linked = bg.m_reachable(q.x, cond, region & ~vancs)
         # a collider-path node is a valid ancestor, or independent of X given the rest
         frontier = new & (vancs | ~linked)
         rejected |= new & ~frontier
