@@ -109,6 +109,9 @@ def test_missing_roles_and_bad_constraints_exit_2() -> None:
     r = runner.invoke(app, ["identify", "Z -> X -> Y", "-x", "X", "-y", "Y", "--include", "Z",
                             "--exclude", "Z"])
     assert r.exit_code == 2 and "both included and excluded" in r.output
+    r = runner.invoke(app, ["identify", "Z -> X -> Y", "-x", "X", "-y", "Y", "--given", "Z",
+                            "--effect", "direct"])
+    assert r.exit_code == 2 and "--given" in r.output
 
 
 def test_include_exclude() -> None:

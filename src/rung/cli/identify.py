@@ -118,6 +118,10 @@ def identify_command(
     from rung.identify.api import identify_with_adjustment
     from rung.identify.roles import graph_tagged, resolve_roles
 
+    if given and (include or exclude or effect is EffectKind.direct):
+        raise ValueError("--include, --exclude and --effect direct concern adjustment sets, "
+                         "which are listed for P(outcome | do(treatment)) only: drop --given "
+                         "or drop them")
     g = read_graph(graph)
     roles = resolve_roles(g, treatment, outcome)
     x, y = roles.treatment, roles.outcome
