@@ -125,6 +125,39 @@ def test_dagitty_validity(text: str, x: str, y: str, z: set[str], total: bool | 
         assert is_valid_direct_effect_adjustment_set(g, x, y, z) is direct
 
 
+# "Polzer et al., 2012" (gui/js/example-dags.js): adjacency matrix, row -> column
+POLZER_NAMES = ["ToothLoss", "Mortality", "Periodontitis", "Caries", "Diabetes", "Obesity",
+                "Hypertension", "Psychosocial", "Age", "Sex", "Alcohol", "Smoking", "Sport",
+                "Lipids"]
+POLZER_MATRIX = """
+0 1 0 0 0 0 0 0 0 0 0 0 0 0
+0 0 0 0 0 0 0 0 0 0 0 0 0 0
+1 0 0 0 0 0 0 0 0 0 0 0 0 0
+1 0 0 0 0 0 0 0 0 0 0 0 0 0
+0 1 1 0 0 0 1 0 0 0 0 0 0 1
+0 1 1 0 1 0 1 0 0 0 0 0 0 1
+0 1 0 0 0 0 0 0 0 0 0 0 0 0
+1 1 1 1 1 1 1 0 0 0 1 1 1 1
+1 1 1 1 1 1 1 1 0 0 1 1 1 1
+1 1 1 1 1 1 1 1 0 0 1 1 1 1
+1 1 0 0 1 1 1 0 0 0 0 1 0 1
+1 1 1 0 1 1 1 0 0 0 0 0 1 0
+0 1 1 0 1 1 1 0 0 0 0 0 0 1
+0 1 0 0 0 0 0 0 0 0 0 0 0 0
+"""
+
+
+def test_dagitty_polzer_example() -> None:
+    rows = [r.split() for r in POLZER_MATRIX.strip().splitlines()]
+    g = CausalGraph(directed=[(a, b) for a, row in zip(POLZER_NAMES, rows, strict=True)
+                              for b, e in zip(POLZER_NAMES, row, strict=True) if e == "1"],
+                    nodes=POLZER_NAMES)
+    assert _sets(find_minimal_adjustment_sets(g, "ToothLoss", "Mortality")) == [
+        {"Age", "Alcohol", "Diabetes", "Obesity", "Psychosocial", "Sex", "Smoking", "Sport"},
+        {"Age", "Alcohol", "Periodontitis", "Psychosocial", "Sex", "Smoking"},
+    ]
+
+
 def test_dagitty_all_sets_with_three_exposures() -> None:
     # testAdjustments.R "pags": adjustmentSets(type = "all") has 2 sets
     g = _graph("X1 -> V1 -> X2 -> Y; V1 -> X3")
