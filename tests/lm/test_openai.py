@@ -1,10 +1,14 @@
 """The OpenAI-compatible backend against real HTTP servers on 127.0.0.1: llama-cpp-python's
-own server running SmolLM2, a server killed mid-run, a slow one and a rate-limiting one."""
+own server running SmolLM2, a server killed mid-run, a slow one and a rate-limiting one.
+
+These tests run in every ``pytest -q`` run (no marker, no skip): llama-cpp-python[server]
+is installed by ``make setup``, and a missing server is an error here, not a skip."""
 
 from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import socket
 import subprocess
@@ -16,17 +20,20 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import httpx
+import llama_cpp.server.app  # noqa: F401  (a missing server fails these tests, never skips)
 import pytest
 
 from rung.lm import get_backend
+from rung.lm.backends.hf import PLAIN_TEMPLATE as PLAIN
 from rung.lm.backends.llamacpp import LlamaCppBackend
 from rung.lm.backends.openai import OpenAIBackend, ScoringMode
 from rung.lm.base import LMError, Message, normalize_scores
 from rung.lm.cache import CachedBackend, ResponseCache
+from rung.lm.chat import CHATML
 from rung.lm.models import tiny_model_path
 
-pytest.importorskip("llama_cpp.server.app", reason="needs llama-cpp-python[server]")
-Q = [Message("user", "Does smoking cause lung cancer? Answer yes or no.")]
+# a short prompt: the server's echo path sorts the whole vocabulary for every prompt token
+Q = [Message("user", "Is ice cold? Answer yes or no.")]
 
 
 def _free_port() -> int:
@@ -61,17 +68,62 @@ def server() -> Iterator[str]:
     proc.wait(10)
 
 
-@pytest.mark.slow
-def test_echo_scores_match_the_embedded_model(server: str, tiny: LlamaCppBackend) -> None:
-    template = tiny.chat_template  # the served model's own template, rendered client-side
-    remote = OpenAIBackend(server, "smollm2", scoring=ScoringMode.ECHO, chat_template=template)
-    options = ["yes", "no", "Yes."]
-    got = remote.score_options(Q, options)
-    local = tiny.score_options(Q, options)
-    # same tokens; the server's llama.cpp context (sizes, batch) differs from ours, which
-    # moves SmolLM2-Q4 log-probs by up to ~0.2 per token: close, not bit-identical
-    assert got == pytest.approx(local, abs=0.5)
-    assert all(s < 0 for s in got)
+def _chatml_tiny(flash_attention: bool | None) -> LlamaCppBackend:
+    backend = LlamaCppBackend(tiny_model_path(), n_threads=1, n_seq_max=4,
+                              flash_attention=flash_attention)
+    backend.chat_template = CHATML  # the client's default template, as sent to the server
+    return backend
+
+
+@pytest.fixture(scope="module")
+def tiny_pair() -> Iterator[tuple[LlamaCppBackend, LlamaCppBackend]]:
+    """SmolLM2 embedded twice: as llama-cpp-python's ``Llama`` (and so its server) runs it,
+    flash attention off, and with rung's default (llama.cpp chooses: on)."""
+    pair = (_chatml_tiny(False), _chatml_tiny(None))
+    yield pair
+    for backend in pair:
+        backend.close()
+
+
+SHORT = Q
+OPTIONS = ["yes", "no", "Yes."]
+
+
+def test_echo_scores_match_the_embedded_model(
+    server: str, tiny_pair: tuple[LlamaCppBackend, LlamaCppBackend]
+) -> None:
+    """The real llama_cpp.server 0.3.36: each option's own tokens are scored (not the 1/k
+    of an off-by-one), and the probabilities are the embedded backend's."""
+    no_flash, default = tiny_pair
+    remote = OpenAIBackend(server, "smollm2", scoring=ScoringMode.ECHO)
+    got = remote.score_options(SHORT, OPTIONS)
+    probs = normalize_scores(got)
+    assert max(abs(p - 1 / len(OPTIONS)) for p in probs) > 0.1  # not 1/k each
+    # same model, tokens and kernels: equal up to the server's float32 log-probabilities
+    assert got == pytest.approx(no_flash.score_options(SHORT, OPTIONS), abs=1e-4)
+    # against rung's default kernels (flash attention on): 0.1-0.2 nat and up to 0.03 in
+    # probability measured on such prompts; twice that is allowed
+    assert got == pytest.approx(default.score_options(SHORT, OPTIONS), abs=0.4)
+    assert probs == pytest.approx(normalize_scores(default.score_options(SHORT, OPTIONS)),
+                                  abs=0.06)
+
+
+def test_misaligned_server_listing_is_refused(
+    server: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A prompt that does not start with SmolLM2's BOS token (<|im_start|>) makes the real
+    server list prompt tokens only with shifted log-probabilities, and report
+    completion_tokens: 1 (the Qwen2.5 case, on the fast model). The old reading subtracted
+    1 and gave every option the same score; now ECHO refuses, AUTO falls back aloud."""
+    strict = OpenAIBackend(server, "smollm2", scoring=ScoringMode.ECHO, chat_template=PLAIN)
+    with pytest.raises(LMError, match="without the generated one"):
+        strict.score_options(SHORT, OPTIONS[:2])
+    auto = OpenAIBackend(server, "smollm2", chat_template=PLAIN)
+    with caplog.at_level(logging.WARNING, logger="rung.lm"):
+        scores = auto.score_options(SHORT, OPTIONS[:2])
+    assert auto.scoring_used is ScoringMode.PARSE and auto.model_id.endswith("#parse")
+    assert "APPROXIMATE" in caplog.text
+    assert scores[0] != scores[1]
 
 
 @pytest.mark.slow

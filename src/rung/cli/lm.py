@@ -65,12 +65,14 @@ def info(
     from rung.lm.base import LMError
     from rung.lm.cache import ResponseCache
     from rung.lm.models import resolve_model_path
+    from rung.lm.redaction import redact
     from rung.lm.settings import load_settings
-    from rung.lm.spec import BackendKind, parse_spec
+    from rung.lm.spec import BackendKind, check_base_url, parse_spec
 
     settings = load_settings(model)
     spec = parse_spec(settings.spec)
-    out: dict[str, Any] = {"spec": settings.spec, "backend": spec.kind.value, "model": spec.model}
+    out: dict[str, Any] = {"spec": redact(settings.spec), "backend": spec.kind.value}
+    out["model"] = redact(spec.model)
     if spec.kind is BackendKind.EMBEDDED:
         try:
             path = resolve_model_path(spec.model, settings.model_dir)
@@ -78,7 +80,8 @@ def info(
         except LMError as exc:
             out.update(model_ready=False, problem=str(exc))
     if spec.kind is BackendKind.OPENAI:
-        out["base_url"] = spec.base_url or settings.base_url
+        out["base_url"] = redact(spec.base_url or check_base_url(settings.base_url,
+                                                                 "OPENAI_BASE_URL"))
     cache = ResponseCache(settings.cache_path)
     out.update(cache_path=str(cache.path), cache_entries=cache.count())
     out["cache_bytes"] = cache.size_bytes()

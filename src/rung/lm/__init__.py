@@ -13,24 +13,38 @@ Examples
 ['no', 'yes']
 """
 
-from rung.lm.base import Backend, LMError, Message, Role, normalize_scores
+from rung.lm.base import (
+    Backend,
+    GenerateOptions,
+    LMError,
+    Message,
+    PromptTooLongError,
+    Role,
+    check_log_likelihoods,
+    normalize_scores,
+)
 from rung.lm.program import Program, ProgramError, assistant, gen, select, system, user
+from rung.lm.redaction import redact
 from rung.lm.registry import get_backend
 from rung.lm.settings import LMSettings, load_settings
 
 __all__ = [
     "Backend",
+    "GenerateOptions",
     "LMError",
     "LMSettings",
     "Message",
     "Program",
     "ProgramError",
+    "PromptTooLongError",
     "Role",
     "assistant",
+    "check_log_likelihoods",
     "gen",
     "get_backend",
     "load_settings",
     "normalize_scores",
+    "redact",
     "select",
     "system",
     "user",

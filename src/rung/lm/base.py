@@ -9,9 +9,21 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal, Protocol, runtime_checkable
+from typing import Literal, Protocol, TypedDict, runtime_checkable
 
-__all__ = ["Backend", "LMError", "Message", "Role", "normalize_scores"]
+from rung.lm.redaction import redact
+
+__all__ = [
+    "GENERATE_DEFAULTS",
+    "Backend",
+    "GenerateOptions",
+    "LMError",
+    "Message",
+    "PromptTooLongError",
+    "Role",
+    "check_log_likelihoods",
+    "normalize_scores",
+]
 
 Role = Literal["system", "user", "assistant"]
 
@@ -27,8 +39,55 @@ class Message:
 class LMError(RuntimeError):
     """A backend failed (server unreachable, model file missing, malformed answer...).
 
-    The message names the setting to change.
+    The message names the setting to change. It is passed through
+    :func:`rung.lm.redaction.redact`, so no credential survives in it.
+
+    Examples
+    --------
+    >>> str(LMError("cannot reach http://u:pw1234@host/v1"))
+    'cannot reach http://***@host/v1'
     """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(redact(message))
+
+
+class PromptTooLongError(ValueError):
+    """A prompt longer than the model's context: bad input (exit 2 in the CLI), refused
+    before any model work. The message names the prompt's length and the context size.
+
+    Examples
+    --------
+    >>> raise PromptTooLongError.of(9000, 4096, "tokens", "x.gguf")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    rung.lm.base.PromptTooLongError: the prompt is 9000 tokens long, more than the 4096-token...
+    """
+
+    @classmethod
+    def of(cls, length: int, context: int, unit: str, model: str) -> PromptTooLongError:
+        """The error for a prompt of ``length`` ``unit`` against a ``context``-token model."""
+        return cls(
+            f"the prompt is {length} {unit} long, more than the {context}-token context of "
+            f"{redact(model)}; shorten the question or descriptions"
+        )
+
+
+class GenerateOptions(TypedDict, total=False):
+    """The keyword arguments of :meth:`Backend.generate`, written once: wrappers forward
+    ``**options: Unpack[GenerateOptions]`` instead of restating (and dropping) them."""
+
+    prefix: str
+    max_tokens: int
+    stop: Sequence[str]
+    temperature: float
+    regex: str | None
+
+
+# The defaults of Backend.generate (a test checks that the protocol's signature agrees).
+GENERATE_DEFAULTS: GenerateOptions = {
+    "prefix": "", "max_tokens": 64, "stop": (), "temperature": 0.0, "regex": None,
+}
 
 
 @runtime_checkable
@@ -40,8 +99,15 @@ class Backend(Protocol):
     option or the generation starts.
     """
 
-    name: str  # backend kind: "embedded", "openai", "transformers", "scripted", ...
-    model_id: str  # the model's identity (file name + hash, or served model name)
+    @property
+    def name(self) -> str:
+        """Backend kind: ``embedded``, ``openai``, ``transformers``, ``scripted``..."""
+        ...
+
+    @property
+    def model_id(self) -> str:
+        """The model's identity (file name, or ``model@url``), free of credentials."""
+        ...
 
     def score_options(
         self, messages: Sequence[Message], options: Sequence[str], *, prefix: str = ""
@@ -57,13 +123,48 @@ class Backend(Protocol):
         max_tokens: int = 64,
         stop: Sequence[str] = (),
         temperature: float = 0.0,
+        regex: str | None = None,
     ) -> str:
-        """Greedy (or sampled) continuation text, without the stop string.
-
-        rung's own backends also accept ``regex: str | None``: the text must fully match it
-        (constrained decoding where possible, else retries, then :class:`LMError`).
-        """
+        """Greedy (or sampled) continuation text, without the stop string. With ``regex``
+        the text must fully match it (constrained decoding where possible, else retries,
+        then :class:`LMError`)."""
         ...
+
+
+def check_log_likelihoods(
+    scores: Sequence[float], options: Sequence[str], source: str
+) -> list[float]:
+    """``scores`` as floats, or :class:`LMError` if one is NaN, ``+inf`` or positive (a
+    log-probability is at most 0; ``-inf``, probability zero, is allowed).
+
+    Every backend's scores pass through here before they reach a program, the cache or a
+    co-pilot answer, so a broken backend fails loudly instead of answering.
+
+    Examples
+    --------
+    >>> check_log_likelihoods([-0.5, -math.inf], ["a", "b"], "demo")
+    [-0.5, -inf]
+    >>> check_log_likelihoods([math.nan, -1.0], ["a", "b"], "demo")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    rung.lm.base.LMError: backend demo returned log-likelihood nan for option 'a' (...
+    """
+    if len(scores) != len(options):
+        raise LMError(
+            f"backend {source} returned {len(scores)} scores for {len(options)} options: "
+            "the backend is broken (RUNG_LM)"
+        )
+    out = []
+    for option, value in zip(options, scores, strict=True):
+        number = float(value)
+        if math.isnan(number) or number > 1e-4:
+            raise LMError(
+                f"backend {source} returned log-likelihood {number} for option {option!r} "
+                "(a log-probability must be a number <= 0): the backend or its server is "
+                "broken; check the model file or server (RUNG_LM)"
+            )
+        out.append(number)
+    return out
 
 
 def normalize_scores(scores: Sequence[float]) -> list[float]:
@@ -74,6 +175,8 @@ def normalize_scores(scores: Sequence[float]) -> list[float]:
     >>> [round(p, 4) for p in normalize_scores([math.log(1), math.log(3)])]
     [0.25, 0.75]
     """
+    if any(math.isnan(s) or s == math.inf for s in scores):
+        raise LMError(f"log-likelihoods {list(scores)} contain NaN or +inf; cannot normalise")
     finite = [s for s in scores if s != -math.inf]
     if not finite:
         raise LMError("every option has zero likelihood; cannot normalise")

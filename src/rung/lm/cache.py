@@ -2,25 +2,42 @@
 
 The key is a sha256 of the backend kind, the model identity, the call kind, the full
 messages, the assistant prefix, the options and the decoding parameters. Only deterministic
-calls are cached (``temperature == 0``). The database runs in WAL mode with a busy timeout,
-so several processes can read and write it at once. Nothing secret is in a key or a value:
-backends never put API keys in ``name`` or ``model_id``.
+calls are cached (``temperature == 0``); log-likelihoods are checked before they are stored,
+so no NaN ever enters the file. The database runs in WAL mode with a busy timeout, so several
+processes can read and write it at once. Nothing secret is in a key or a row: the backend
+identity passes through :func:`rung.lm.redaction.redact` before it is hashed or stored.
+
+A cache path that is a folder, not a SQLite file, or unusable raises :class:`CacheError` (a
+``ValueError``: bad configuration, exit 2 in the CLI) naming ``RUNG_LM_CACHE`` and the fix.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import sqlite3
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Unpack
 
-from rung.lm.base import Backend, Message
+from rung.lm.base import (
+    GENERATE_DEFAULTS,
+    Backend,
+    GenerateOptions,
+    Message,
+    check_log_likelihoods,
+)
+from rung.lm.redaction import redact
+from rung.lm.settings import SettingsError
 
-__all__ = ["CachedBackend", "ResponseCache", "cache_key"]
+__all__ = ["CacheError", "CachedBackend", "ResponseCache", "cache_key"]
+
+
+class CacheError(SettingsError):
+    """The response cache file cannot be used (a folder, not SQLite, unreadable...)."""
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS responses (
@@ -45,37 +62,74 @@ def cache_key(backend: str, model: str, kind: str, payload: dict[str, Any]) -> s
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
+_FIX = "delete it or point RUNG_LM_CACHE at a new file path (or pass --no-cache)"
+
+
 class ResponseCache:
-    """A key → JSON value store in one SQLite file, safe across processes."""
+    """A key → JSON value store in one SQLite file, safe across processes.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> ResponseCache(pathlib.Path(tempfile.mkdtemp()))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    rung.lm.cache.CacheError: RUNG_LM_CACHE=... is a folder, not a cache file; point ...
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path).expanduser()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        if self.path.is_dir():
+            raise CacheError(
+                f"RUNG_LM_CACHE={str(self.path)!r} is a folder, not a cache file; point "
+                f"RUNG_LM_CACHE at a file such as {str(self.path / 'lm.sqlite')!r}"
+            )
         self._lock = threading.Lock()
-        self._conn = sqlite3.connect(self.path, timeout=30.0, check_same_thread=False)
-        self._conn.execute("PRAGMA busy_timeout = 30000")
-        self._conn.execute("PRAGMA journal_mode = WAL")
-        self._conn.execute("PRAGMA synchronous = NORMAL")
-        with self._conn:
-            self._conn.execute(_SCHEMA)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise CacheError(
+                f"RUNG_LM_CACHE={str(self.path)!r}: cannot create its folder "
+                f"({exc.strerror or exc}); {_FIX}"
+            ) from None
+        with self._errors():
+            self._conn = sqlite3.connect(self.path, timeout=30.0, check_same_thread=False)
+            self._conn.execute("PRAGMA busy_timeout = 30000")
+            self._conn.execute("PRAGMA journal_mode = WAL")
+            self._conn.execute("PRAGMA synchronous = NORMAL")
+            with self._conn:
+                self._conn.execute(_SCHEMA)
+
+    @contextlib.contextmanager
+    def _errors(self) -> Iterator[None]:
+        """sqlite errors (corrupt file, not a database, unwritable) as :class:`CacheError`."""
+        try:
+            yield
+        except (sqlite3.Error, json.JSONDecodeError) as exc:
+            raise CacheError(
+                f"RUNG_LM_CACHE={str(self.path)!r} is not a usable rung response cache "
+                f"({type(exc).__name__}: {exc}); {_FIX}"
+            ) from None
 
     def get(self, key: str) -> Any | None:
         """The stored value, or None."""
-        with self._lock:
+        with self._lock, self._errors():
             row = self._conn.execute("SELECT value FROM responses WHERE key = ?", (key,)).fetchone()
-        return None if row is None else json.loads(row[0])
+            return None if row is None else json.loads(row[0])
 
     def put(self, key: str, backend: str, model: str, kind: str, value: Any) -> None:
-        """Store ``value`` (committed at once, so a crash later keeps it)."""
-        with self._lock, self._conn:
+        """Store ``value`` (committed at once, so a crash later keeps it); ``backend`` and
+        ``model`` are stored redacted."""
+        blob = json.dumps(value)
+        with self._lock, self._errors(), self._conn:
             self._conn.execute(
                 "INSERT OR REPLACE INTO responses VALUES (?, ?, ?, ?, ?, ?)",
-                (key, backend, model, kind, json.dumps(value), time.time()),
+                (key, redact(backend), redact(model), kind, blob, time.time()),
             )
 
     def count(self) -> int:
         """Number of stored responses."""
-        with self._lock:
+        with self._lock, self._errors():
             return int(self._conn.execute("SELECT COUNT(*) FROM responses").fetchone()[0])
 
     def size_bytes(self) -> int:
@@ -85,7 +139,7 @@ class ResponseCache:
 
     def clear(self) -> None:
         """Delete every stored response."""
-        with self._lock, self._conn:
+        with self._lock, self._errors(), self._conn:
             self._conn.execute("DELETE FROM responses")
 
     def close(self) -> None:
@@ -99,6 +153,10 @@ def _messages(messages: Sequence[Message]) -> list[list[str]]:
 
 class CachedBackend:
     """Any backend behind a :class:`ResponseCache`; counts ``hits`` and ``misses``.
+
+    ``name`` and ``model_id`` are read from the inner backend at every call (a backend whose
+    identity changes, e.g. an HTTP backend that settled on approximate scoring, keys its
+    answers under the new identity), redacted.
 
     Examples
     --------
@@ -117,53 +175,64 @@ class CachedBackend:
     def __init__(self, inner: Backend, cache: ResponseCache) -> None:
         self.inner = inner
         self.cache = cache
-        self.name: str = inner.name
-        self.model_id: str = inner.model_id
         self.hits = 0
         self.misses = 0
 
-    def _lookup(self, kind: str, payload: dict[str, Any]) -> tuple[str, Any | None]:
-        key = cache_key(self.name, self.model_id, kind, payload)
-        value = self.cache.get(key)
+    @property
+    def name(self) -> str:
+        """The inner backend's kind."""
+        return self.inner.name
+
+    @property
+    def model_id(self) -> str:
+        """The inner backend's model identity, redacted."""
+        return redact(self.inner.model_id)
+
+    def _key(self, kind: str, payload: dict[str, Any]) -> str:
+        return cache_key(self.name, self.model_id, kind, payload)
+
+    def _lookup(self, kind: str, payload: dict[str, Any]) -> Any | None:
+        value = self.cache.get(self._key(kind, payload))
         if value is None:
             self.misses += 1
         else:
             self.hits += 1
-        return key, value
+        return value
+
+    def _store(self, kind: str, payload: dict[str, Any], value: Any) -> None:
+        # the key is computed again after the call: the identity may have changed in it
+        self.cache.put(self._key(kind, payload), self.name, self.model_id, kind, value)
 
     def score_options(
         self, messages: Sequence[Message], options: Sequence[str], *, prefix: str = ""
     ) -> list[float]:
-        """Cached :meth:`Backend.score_options`."""
+        """Cached :meth:`Backend.score_options` (scores are checked before they are stored)."""
         payload = {"messages": _messages(messages), "prefix": prefix, "options": list(options)}
-        key, value = self._lookup("score", payload)
+        value = self._lookup("score", payload)
         if value is not None:
-            return [float(v) for v in value]
-        scores = self.inner.score_options(messages, options, prefix=prefix)
-        self.cache.put(key, self.name, self.model_id, "score", scores)
+            return check_log_likelihoods(value, options, f"cache {self.cache.path}")
+        raw = self.inner.score_options(messages, options, prefix=prefix)
+        scores = check_log_likelihoods(raw, options, self.name)
+        self._store("score", payload, scores)
         return scores
 
-    def generate(
-        self,
-        messages: Sequence[Message],
-        *,
-        prefix: str = "",
-        max_tokens: int = 64,
-        stop: Sequence[str] = (),
-        temperature: float = 0.0,
-        regex: str | None = None,
-    ) -> str:
+    def generate(self, messages: Sequence[Message], **options: Unpack[GenerateOptions]) -> str:
         """Cached :meth:`Backend.generate` (sampled calls, ``temperature > 0``, bypass it)."""
-        kwargs: dict[str, Any] = {"prefix": prefix, "max_tokens": max_tokens, "stop": stop}
-        kwargs["temperature"] = temperature
-        if regex is not None:
-            kwargs["regex"] = regex
-        if temperature > 0:
-            return self.inner.generate(messages, **kwargs)
-        payload = {**kwargs, "stop": list(stop), "messages": _messages(messages)}
-        key, value = self._lookup("generate", payload)
+        if options.get("temperature", 0.0) > 0:
+            return self.inner.generate(messages, **options)
+        payload = _generate_payload(messages, options)
+        value = self._lookup("generate", payload)
         if value is not None:
             return str(value)
-        text = self.inner.generate(messages, **kwargs)
-        self.cache.put(key, self.name, self.model_id, "generate", text)
+        text = self.inner.generate(messages, **options)
+        self._store("generate", payload, text)
         return text
+
+
+def _generate_payload(messages: Sequence[Message], options: GenerateOptions) -> dict[str, Any]:
+    """The cache payload of a generate call, with the protocol's defaults filled in (so that
+    ``generate(m)`` and ``generate(m, max_tokens=64)`` share one entry, as they always did)."""
+    full: dict[str, Any] = {**GENERATE_DEFAULTS, **options}
+    if full["regex"] is None:
+        del full["regex"]  # keys of calls without regex are as they always were
+    return {**full, "stop": list(full["stop"]), "messages": _messages(messages)}

@@ -27,7 +27,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
-from rung.lm.base import Backend, LMError, Message, Role, normalize_scores
+from rung.lm.base import Backend, Message, Role, check_log_likelihoods, normalize_scores
 
 __all__ = [
     "Gen",
@@ -82,7 +82,8 @@ class Select:
     name: str | None = None
 
     def apply(self, lm: Program) -> Program:
-        scores = lm.backend.score_options(lm.messages, self.options, prefix=lm.text)
+        raw = lm.backend.score_options(lm.messages, self.options, prefix=lm.text)
+        scores = check_log_likelihoods(raw, self.options, lm.backend.name)
         probs = normalize_scores(scores)
         best = max(range(len(scores)), key=scores.__getitem__)
         new = replace(lm, text=lm.text + self.options[best])
@@ -104,17 +105,14 @@ class Gen:
     temperature: float = 0.0
 
     def apply(self, lm: Program) -> Program:
-        kwargs: dict[str, object] = {"prefix": lm.text, "max_tokens": self.max_tokens}
-        kwargs.update(stop=self.stop, temperature=self.temperature)
-        if self.regex is not None:
-            kwargs["regex"] = self.regex
-        try:
-            text = lm.backend.generate(lm.messages, **kwargs)  # type: ignore[arg-type]
-        except TypeError as exc:
-            raise LMError(
-                f"backend {lm.backend.name!r} cannot constrain generation by regex "
-                f"{self.regex!r}: drop regex or use a rung backend"
-            ) from exc
+        text = lm.backend.generate(
+            lm.messages,
+            prefix=lm.text,
+            max_tokens=self.max_tokens,
+            stop=self.stop,
+            temperature=self.temperature,
+            regex=self.regex,
+        )
         new = replace(lm, text=lm.text + text)
         return new if self.name is None else new._capture(self.name, text, None, None)
 

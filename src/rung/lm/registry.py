@@ -10,7 +10,14 @@ from rung.lm.base import Backend
 from rung.lm.cache import CachedBackend, ResponseCache
 from rung.lm.models import resolve_model_path
 from rung.lm.settings import LMSettings, load_settings
-from rung.lm.spec import BackendKind, BackendSpec, parse_spec
+from rung.lm.spec import (
+    SPEC_HELP,
+    BackendKind,
+    BackendSpec,
+    SpecError,
+    check_base_url,
+    parse_spec,
+)
 
 __all__ = ["clear_loaded_models", "get_backend"]
 
@@ -55,9 +62,8 @@ def _embedded(spec: BackendSpec, settings: LMSettings, n_threads: int | None) ->
 def _openai(spec: BackendSpec, settings: LMSettings) -> Backend:
     from rung.lm.backends.openai import OpenAIBackend
 
-    return OpenAIBackend(
-        base_url=spec.base_url or settings.base_url, model=spec.model, timeout=settings.timeout
-    )
+    url = spec.base_url or check_base_url(settings.base_url, "OPENAI_BASE_URL")
+    return OpenAIBackend(base_url=url, model=spec.model, timeout=settings.timeout)
 
 
 def _build(spec: BackendSpec, settings: LMSettings, n_threads: int | None) -> Backend:
@@ -69,9 +75,11 @@ def _build(spec: BackendSpec, settings: LMSettings, n_threads: int | None) -> Ba
         from rung.lm.backends.hf import TransformersBackend
 
         return TransformersBackend(Path(spec.model).expanduser(), n_threads=n_threads)
-    from rung.lm.backends.scripted import ScriptedBackend
+    if spec.kind is BackendKind.SCRIPTED:
+        from rung.lm.backends.scripted import ScriptedBackend
 
-    return ScriptedBackend()
+        return ScriptedBackend()
+    raise SpecError(f"backend kind {spec.kind!r} has no backend: {SPEC_HELP} (setting RUNG_LM)")
 
 
 def get_backend(

@@ -15,8 +15,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
+from urllib.parse import urlsplit
 
-__all__ = ["BackendKind", "BackendSpec", "SpecError", "parse_spec"]
+from rung.lm.redaction import redact, register_secret, url_password
+
+__all__ = ["SPEC_HELP", "BackendKind", "BackendSpec", "SpecError", "check_base_url", "parse_spec"]
 
 
 class SpecError(ValueError):
@@ -45,11 +48,77 @@ class BackendSpec:
     model: str
     base_url: str | None = None
 
+    def __repr__(self) -> str:  # the URL's user-info (a password) never shows
+        url = None if self.base_url is None else redact(self.base_url)
+        return f"BackendSpec(kind={self.kind!r}, model={self.model!r}, base_url={url!r})"
 
-_HELP = (
+    def describe(self) -> str:
+        """The spec as text with credentials masked: what run records and ``--json`` show.
+
+        Examples
+        --------
+        >>> parse_spec("http://me:pw-123@127.0.0.1:8000/v1|qwen").describe()
+        'http://***@127.0.0.1:8000/v1|qwen'
+        >>> parse_spec("tiny").describe()
+        'tiny'
+        """
+        if self.kind is BackendKind.OPENAI and self.base_url is not None:
+            return redact(f"{self.base_url}|{self.model}")
+        if self.kind is BackendKind.EMBEDDED and self.model in ("default", "tiny"):
+            return "embedded" if self.model == "default" else "tiny"
+        prefix = {BackendKind.EMBEDDED: "gguf", BackendKind.OPENAI: "openai"}
+        head = prefix.get(self.kind, self.kind.value)
+        return self.model if self.kind is BackendKind.SCRIPTED else redact(f"{head}:{self.model}")
+
+
+SPEC_HELP = (
     "use 'embedded', 'tiny', 'gguf:/path.gguf', 'openai:MODEL', "
     "'http://HOST:PORT/v1|MODEL' or 'transformers:/path'"
 )
+
+
+def check_base_url(url: str, setting: str) -> str:
+    """``url`` without a trailing ``/`` if it is a usable ``http(s)`` URL, else
+    :class:`SpecError` naming the (redacted) value, what is wrong and ``setting``.
+
+    Examples
+    --------
+    >>> check_base_url("http://127.0.0.1:8000/v1/", "RUNG_LM")
+    'http://127.0.0.1:8000/v1'
+    >>> check_base_url("http://127.0.0.1:99999999/v1", "RUNG_LM")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    rung.lm.spec.SpecError: server URL 'http://127.0.0.1:99999999/v1' has port 99999999...
+    """
+    register_secret(url_password(url))  # first, so that every message below masks it
+    shown = redact(url)
+    fix = f"write it as http://HOST:PORT/v1 (setting {setting})"
+    if any(c.isspace() or not c.isprintable() for c in url):
+        raise SpecError(f"server URL {shown!r} contains spaces or control characters; {fix}")
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as exc:
+        netloc = url.partition("://")[2].partition("/")[0]
+        raw = netloc.rpartition("@")[2].rpartition(":")[2]
+        if raw.isdigit():
+            raise SpecError(
+                f"server URL {shown!r} has port {raw}, outside 1..65535; {fix}"
+            ) from None
+        raise SpecError(f"server URL {shown!r} is malformed ({exc}); {fix}") from None
+    if parts.scheme not in ("http", "https"):
+        raise SpecError(f"server URL {shown!r} is not http(s); {fix}")
+    if not parts.hostname:
+        raise SpecError(f"server URL {shown!r} names no host; {fix}")
+    if port is not None and not 0 < port < 65536:
+        raise SpecError(f"server URL {shown!r} has port {port}, outside 1..65535; {fix}")
+    try:
+        import httpx
+
+        httpx.URL(url)
+    except (httpx.InvalidURL, ValueError, OverflowError) as exc:
+        raise SpecError(f"server URL {shown!r} is malformed ({redact(str(exc))}); {fix}") from None
+    return url.rstrip("/")
 
 
 def parse_spec(spec: str) -> BackendSpec:
@@ -63,6 +132,10 @@ def parse_spec(spec: str) -> BackendSpec:
     'http://127.0.0.1:8000/v1'
     >>> parse_spec("openai:gpt-4o").model
     'gpt-4o'
+    >>> parse_spec("http://u:pw-123@h:1/v1")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    rung.lm.spec.SpecError: backend spec 'http://***@h:1/v1' names no model: ...
     """
     text = spec.strip()
     if text in ("embedded", "default"):
@@ -72,10 +145,11 @@ def parse_spec(spec: str) -> BackendSpec:
     if text == "scripted":
         return BackendSpec(BackendKind.SCRIPTED, "scripted")
     if text.startswith(("http://", "https://")):
-        url, sep, model = text.partition("|")
+        url, sep, model = text.rpartition("|")  # a URL password may hold "|"
         if not sep or not model.strip():
-            raise SpecError(f"backend spec {spec!r} names no model: write '{url}|MODEL'")
-        return BackendSpec(BackendKind.OPENAI, model.strip(), url.rstrip("/"))
+            url = url if sep else text
+            raise SpecError(redact(f"backend spec {spec!r} names no model: write '{url}|MODEL'"))
+        return BackendSpec(BackendKind.OPENAI, model.strip(), check_base_url(url, "RUNG_LM"))
     head, sep, rest = text.partition(":")
     if sep and rest.strip():
         kinds = {
@@ -85,4 +159,4 @@ def parse_spec(spec: str) -> BackendSpec:
         }
         if head in kinds:
             return BackendSpec(kinds[head], rest.strip())
-    raise SpecError(f"unknown backend spec {spec!r}: {_HELP} (setting RUNG_LM)")
+    raise SpecError(redact(f"unknown backend spec {spec!r}: {SPEC_HELP} (setting RUNG_LM)"))

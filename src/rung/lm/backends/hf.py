@@ -28,7 +28,7 @@ from rung.lm.backends._decoding import (
     optional_guard,
 )
 from rung.lm.backends.llamacpp import _common_prefix
-from rung.lm.base import LMError, Message
+from rung.lm.base import LMError, Message, PromptTooLongError, check_log_likelihoods
 from rung.lm.chat import render_chat
 
 __all__ = ["PLAIN_TEMPLATE", "TransformersBackend"]
@@ -116,6 +116,12 @@ class TransformersBackend:
             out.append((joint, start))
         return out
 
+    def _check_length(self, n_tokens: int) -> None:
+        """:class:`PromptTooLongError` if ``n_tokens`` exceed the model's positions."""
+        n_ctx = getattr(self.model.config, "max_position_embeddings", None)
+        if isinstance(n_ctx, int) and n_tokens > n_ctx:
+            raise PromptTooLongError.of(n_tokens, n_ctx, "tokens", f"transformers {self.path}")
+
     # -- forward passes ----------------------------------------------------------------
     def _forward(self, ids: Any, past: Any = None, mask: Any = None) -> Any:
         torch = self._torch
@@ -146,6 +152,7 @@ class TransformersBackend:
         torch = self._torch
         splits = self.split_options(self.render(messages, prefix), options)
         shared = min(start for _, start in splits)
+        self._check_length(max(len(joint) for joint, _ in splits))
         out = self._forward(torch.tensor([splits[0][0][:shared]]))
         first = self._log_probs(out.logits[0, -1])  # (vocab,)
         scores = [0.0] * len(options)
@@ -155,7 +162,7 @@ class TransformersBackend:
         todo = [i for i, (joint, _) in enumerate(splits) if len(joint) > shared + 1]
         if todo:
             self._score_rest(todo, splits, shared, self._past(out), scores)
-        return scores
+        return check_log_likelihoods(scores, options, f"transformers {self.path}")
 
     def _score_rest(
         self,
@@ -210,7 +217,9 @@ class TransformersBackend:
         ``regex`` the text is constrained to be a full match of it."""
         torch = self._torch
         guard = optional_guard(regex)
-        out = self._forward(torch.tensor([self.tokenize(self.render(messages, prefix))]))
+        tokens = self.tokenize(self.render(messages, prefix))
+        self._check_length(len(tokens) + 1)
+        out = self._forward(torch.tensor([tokens]))
         past, made = self._past(out), list[int]()
         row = out.logits[0, -1].double().numpy()
         for _ in range(max_tokens):

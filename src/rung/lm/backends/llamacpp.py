@@ -16,6 +16,16 @@ batched and naive scoring are bit-identical; on Qwen2.5 Q4_K_M they differ by up
 per multi-token option, as much as naive scoring decoded in other chunk sizes differs from
 itself (measurements in ``docs/lm.md``). The model is loaded with llama.cpp's own model
 object (no ``llama_cpp.Llama`` wrapper, whose extra context is not needed).
+
+Determinism: because those kernels round by batch shape, a prompt decoded on top of a kept
+prefix (chunked differently) scores differently from the same prompt decoded fresh. Every
+call therefore starts from an empty KV cache (``llama_memory_clear``: cells and allocator
+reset) and decodes its prompt in ``n_batch`` chunks from position 0, so a prompt's scores do
+not depend on what this process evaluated before (tests: equal to 1e-9, in fact bit-equal,
+against a fresh process).
+
+Length: a prompt (with its longest option) longer than ``n_ctx`` tokens is refused before
+any decoding with :class:`rung.lm.base.PromptTooLongError` (bad input, exit 2).
 """
 
 from __future__ import annotations
@@ -37,7 +47,7 @@ from rung.lm.backends._decoding import (
     log_softmax_at,
     optional_guard,
 )
-from rung.lm.base import LMError, Message
+from rung.lm.base import LMError, Message, PromptTooLongError, check_log_likelihoods
 from rung.lm.chat import CHATML, render_chat
 
 __all__ = ["LlamaCppBackend"]
@@ -80,6 +90,10 @@ class LlamaCppBackend:
         makes batched and naive scoring agree to float precision.
     name : str
         Backend kind reported in ``name`` (``embedded``).
+    flash_attention : bool, optional
+        Force llama.cpp's flash attention on or off; None (default) lets llama.cpp choose
+        (on for these CPU models). llama-cpp-python's ``Llama`` (and so its server) turns it
+        off, which moves log-probabilities by up to ~0.2 nat on SmolLM2.
     """
 
     def __init__(
@@ -93,6 +107,7 @@ class LlamaCppBackend:
         repack: bool = True,
         name: str = "embedded",
         seed: int = 0,
+        flash_attention: bool | None = None,
     ) -> None:
         os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # before llama.cpp loads
         import llama_cpp
@@ -122,6 +137,8 @@ class LlamaCppBackend:
         params.n_ctx, params.n_batch, params.n_ubatch = n_ctx, n_batch, n_batch
         params.n_seq_max, params.kv_unified = n_seq_max, True
         params.n_threads = params.n_threads_batch = n_threads
+        if flash_attention is not None:  # llama_flash_attn_type: -1 auto, 0 off, 1 on
+            params.flash_attn_type = 1 if flash_attention else 0
         self._ctx: Any = _internals.LlamaContext(model=self._llm, params=params, verbose=False)
         self._batch: Any = _internals.LlamaBatch(
             n_tokens=n_batch, embd=0, n_seq_max=1, verbose=False
@@ -188,17 +205,22 @@ class LlamaCppBackend:
         ptr = self._ctx.get_logits_ith(index)
         return np.ctypeslib.as_array(ptr, shape=(self._n_vocab,))
 
+    def _check_length(self, n_tokens: int) -> None:
+        """:class:`PromptTooLongError` if ``n_tokens`` do not fit the context."""
+        n_ctx = int(self._ctx.n_ctx())
+        if n_tokens > n_ctx:
+            raise PromptTooLongError.of(n_tokens, n_ctx, "tokens", f"embedded {self.model_id}")
+
+    def _reset(self) -> None:
+        """Empty the KV cache (all sequences, allocator reset): the state of a fresh process."""
+        self._ctx.kv_cache_clear()
+        self._seq0, self._last_row = [], None
+
     def _prefill(self, tokens: list[int]) -> np.ndarray:
-        """Put ``tokens`` on sequence 0 (reusing the cached prefix); logits after the last."""
-        mem = self._ctx.memory
-        for seq in range(1, self.n_seq_max):
-            self._lib.llama_memory_seq_rm(mem, seq, -1, -1)
-        if tokens == self._seq0 and self._last_row is not None:
-            return self._last_row
-        keep = min(_common_prefix(self._seq0, tokens), len(tokens) - 1)
-        self._lib.llama_memory_seq_rm(mem, 0, keep, -1)
-        self._seq0 = tokens[:keep]
-        for start in range(keep, len(tokens), self.n_batch):
+        """Decode ``tokens`` on sequence 0 of an emptied KV cache, in ``n_batch`` chunks from
+        position 0 (never on top of an earlier call's state); logits after the last."""
+        self._reset()
+        for start in range(0, len(tokens), self.n_batch):
             chunk = tokens[start : start + self.n_batch]
             last = start + len(chunk) == len(tokens)
             entries = [(t, start + j, 0, last and j == len(chunk) - 1) for j, t in enumerate(chunk)]
@@ -221,6 +243,7 @@ class LlamaCppBackend:
         """Log-likelihood of each whole option, all options sharing the prompt's KV cache."""
         splits = self.split_options(self.render(messages, prefix), options)
         shared = min(start for _, start in splits)
+        self._check_length(max(len(joint) for joint, _ in splits))
         joint0 = splits[0][0]
         first_row = self._prefill(joint0[:shared])
         scores = [0.0] * len(options)
@@ -233,7 +256,7 @@ class LlamaCppBackend:
         group = self.n_seq_max - 1
         for g in range(0, len(todo), group):
             self._score_group(todo[g : g + group], splits, shared, scores)
-        return scores
+        return check_log_likelihoods(scores, options, f"embedded {self.model_id}")
 
     def _score_group(
         self,
@@ -276,8 +299,8 @@ class LlamaCppBackend:
             raise ValueError(f"step={step} must be in 1..n_batch={self.n_batch}")
         scores = []
         for joint, start in self.split_options(self.render(messages, prefix), options):
-            self._ctx.kv_cache_clear()
-            self._seq0, self._last_row = [], None
+            self._check_length(len(joint))
+            self._reset()
             total = 0.0
             for b in range(0, len(joint), step):
                 chunk = joint[b : b + step]
@@ -286,8 +309,7 @@ class LlamaCppBackend:
                     if start <= b + j + 1 < len(joint):
                         total += log_softmax_at(self._row(j), joint[b + j + 1])
             scores.append(total)
-        self._ctx.kv_cache_clear()
-        self._seq0, self._last_row = [], None
+        self._reset()
         return scores
 
     # -- generation --------------------------------------------------------------------
@@ -304,7 +326,9 @@ class LlamaCppBackend:
         """Greedy (or sampled) continuation, cut before the first stop string; with
         ``regex`` the text is constrained to be a full match of it."""
         guard = optional_guard(regex)
-        row = self._prefill(self.tokenize(self.render(messages, prefix)))
+        tokens = self.tokenize(self.render(messages, prefix))
+        self._check_length(len(tokens) + 1)
+        row = self._prefill(tokens)
         out = b""
         for _ in range(max_tokens):
             text = out.decode("utf-8", "ignore")

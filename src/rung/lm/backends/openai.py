@@ -6,27 +6,45 @@ Option scoring, best first:
   ``echo=true, logprobs=1, max_tokens=1``: the server returns the log-probability of every
   prompt token, and the option's score is the sum over the trailing tokens that spell it
   (a token straddling the boundary counts with the option, as in the embedded backend).
+  Which echoed tokens are the prompt's and which were generated is read from the answer
+  itself (:mod:`rung.lm.backends._echo`), not from ``usage.completion_tokens``;
+  llama-cpp-python's server lists misaligned log-probabilities for prompts that do not
+  start with the model's BOS token, which is recognised and refused (checked once per
+  server with a probe of the prompt alone when no answer has shown the listing yet).
   The prompt is rendered on the client with ``chat_template`` (ChatML by default, the
-  template of Qwen2.5 and SmolLM2): set it to the served model's template.
+  template of Qwen2.5 and SmolLM2): set it to the served model's template. The options of
+  one prompt are sent at once.
 * ``PARSE`` — approximate, for chat-only APIs. The model is told to answer with one option
   verbatim; the answer is parsed (retried when malformed, then :class:`LMError`). The chosen
   option scores the sum of its token logprobs; other options score the logprob of their
   first token when it is among ``top_logprobs``, else ``-inf``.
 
-``AUTO`` tries ``ECHO`` once and falls back to ``PARSE`` if the server refuses it.
-Requests time out (``timeout``), 429/5xx and timeouts are retried with exponential
-back-off, and :meth:`score_many` sends many prompts concurrently (bounded). The API key is
-read from ``OPENAI_API_KEY``, sent only in the ``Authorization`` header, never stored in
-``name``/``model_id`` (which the cache keys on) nor printed.
+``AUTO`` decides once, at the first scoring call: ECHO, unless the server refuses it (an HTTP
+4xx answer, or no echoed logprobs). Only then does it switch to PARSE, for the rest of the
+process; the switch is logged (logger ``rung.lm``, WARNING) and shows in :attr:`model_id`
+(``...#parse``), which the cache keys on and the co-pilot's answers record. A timeout, a
+stall, a dropped connection or a 5xx never switches the method: the call fails with
+:class:`LMError` and the next call tries ECHO again. Once an ECHO call has succeeded, the
+backend never switches.
+
+Time: every call is bounded, see :mod:`rung.lm.backends._http` (per attempt ``timeout``
+seconds, body included; ``max_retries`` retries; one call at most :attr:`call_budget`
+seconds). Scores are checked (:func:`rung.lm.base.check_log_likelihoods`): NaN or positive
+log-probabilities from a server are an :class:`LMError`, never an answer.
+
+Credentials: the API key is read from ``OPENAI_API_KEY`` and sent only in the
+``Authorization`` header; a password in the URL (``http://user:KEY@host/v1``) is used for the
+connection only. Neither appears in ``base_url``, ``model_id``, ``repr``, the cache or any
+error message (:func:`rung.lm.redaction.redact`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import logging
 import math
 import os
-import random
 from collections.abc import Awaitable, Sequence
 from enum import Enum
 from typing import Any, TypeVar
@@ -34,13 +52,15 @@ from typing import Any, TypeVar
 import httpx
 
 from rung.lm.backends._decoding import cut_at_stop, optional_guard
-from rung.lm.base import LMError, Message
+from rung.lm.backends._echo import EchoLayout, EchoUnsupported, echoed_option_logprob
+from rung.lm.backends._http import HTTPRefused, MalformedAnswer, Transport, first_choice
+from rung.lm.base import LMError, Message, check_log_likelihoods
 from rung.lm.chat import CHATML, render_chat
 
 __all__ = ["OpenAIBackend", "ScoringMode"]
 
 T = TypeVar("T")
-_RETRY_STATUS = {408, 409, 429, 500, 502, 503, 504}
+_LOG = logging.getLogger("rung.lm")
 
 
 class ScoringMode(Enum):
@@ -73,11 +93,12 @@ class OpenAIBackend:
     api_key : str, optional
         Default: ``OPENAI_API_KEY`` (may be absent for local servers).
     timeout : float
-        Seconds per request.
+        Seconds one attempt of one request may take, whole answer included.
     max_retries : int
-        Retries after a 429/5xx/timeout (exponential back-off from ``backoff`` seconds).
+        Retries after a 408/409/429/5xx, a timeout or a dropped connection (exponential
+        back-off from ``backoff`` seconds).
     concurrency : int
-        Requests in flight at once in :meth:`score_many`.
+        Prompts in flight at once in :meth:`score_many`.
     scoring : ScoringMode
         See the module docstring.
     chat_template : str
@@ -93,56 +114,61 @@ class OpenAIBackend:
         *,
         api_key: str | None = None,
         timeout: float = 60.0,
-        max_retries: int = 3,
+        max_retries: int = 2,
         backoff: float = 0.5,
         concurrency: int = 8,
         scoring: ScoringMode = ScoringMode.AUTO,
         chat_template: str = CHATML,
         parse_retries: int = 2,
     ) -> None:
-        self.base_url = base_url.rstrip("/")
+        key = api_key if api_key is not None else os.environ.get("OPENAI_API_KEY")
+        self._http = Transport(
+            base_url, api_key=key, timeout=timeout, max_retries=max_retries, backoff=backoff
+        )
+        self.base_url = self._http.shown_url  # redacted: no user-info
         self.model = model
-        self.model_id = f"{model}@{self.base_url}"
-        self._api_key = api_key if api_key is not None else os.environ.get("OPENAI_API_KEY")
-        self.timeout = timeout
-        self.max_retries = max_retries
-        self.backoff = backoff
         self.concurrency = concurrency
         self.scoring = scoring
         self.chat_template = chat_template
         self.parse_retries = parse_retries
+        self._settled: ScoringMode | None = None if scoring is ScoringMode.AUTO else scoring
+        self._layout = EchoLayout()  # what this server lists after an echoed prompt
+
+    @property
+    def model_id(self) -> str:
+        """``model@base_url`` (redacted), with ``#parse`` once scoring is approximate."""
+        suffix = "#parse" if self._settled is ScoringMode.PARSE else ""
+        return f"{self.model}@{self.base_url}{suffix}"
+
+    @property
+    def scoring_used(self) -> ScoringMode | None:
+        """The method scoring uses: ECHO or PARSE, or None while AUTO has not decided."""
+        return self._settled
+
+    @property
+    def timeout(self) -> float:
+        """Seconds per attempt (setting ``RUNG_LM_TIMEOUT``)."""
+        return self._http.timeout
+
+    @property
+    def call_budget(self) -> float:
+        """The most seconds one call (one prompt, every option and retry) may take."""
+        return self._http.budget
 
     def __repr__(self) -> str:  # never shows the key
         return f"OpenAIBackend(base_url={self.base_url!r}, model={self.model!r})"
 
-    # -- transport ---------------------------------------------------------------------
-    def _client(self) -> httpx.AsyncClient:
-        headers = {"Authorization": f"Bearer {self._api_key}"} if self._api_key else {}
-        return httpx.AsyncClient(base_url=self.base_url, headers=headers, timeout=self.timeout)
-
-    async def _post(self, client: httpx.AsyncClient, path: str, body: dict[str, Any]) -> Any:
-        """POST with retries on 429/5xx/timeouts; LMError naming the setting on failure."""
-        for attempt in range(self.max_retries + 1):
-            try:
-                response = await client.post(path, json={"model": self.model, **body})
-            except httpx.TimeoutException:
-                problem = f"no answer within timeout={self.timeout:g} s (setting RUNG_LM_TIMEOUT)"
-            except httpx.TransportError as exc:
-                raise LMError(
-                    f"cannot reach the LM server at {self.base_url} ({type(exc).__name__}): "
-                    "start it or fix the URL (setting RUNG_LM / OPENAI_BASE_URL)"
-                ) from None
-            else:
-                if response.status_code < 400:
-                    return response.json()
-                problem = f"HTTP {response.status_code}: {response.text[:200]}"
-                if response.status_code not in _RETRY_STATUS:
-                    raise LMError(f"{self.base_url}{path} refused the request ({problem})")
-            if attempt < self.max_retries:
-                await asyncio.sleep(self.backoff * 2**attempt * (1 + 0.1 * random.random()))
-        raise LMError(
-            f"{self.base_url}{path} failed after {self.max_retries + 1} attempts: {problem}"
-        )
+    async def _bounded(self, coro: Awaitable[T]) -> T:
+        """``coro`` within :attr:`call_budget` seconds, else :class:`LMError`."""
+        try:
+            async with asyncio.timeout(self.call_budget):
+                return await coro
+        except TimeoutError:
+            raise LMError(
+                f"{self.base_url} gave no complete answer within {self.call_budget:.1f} s "
+                f"(timeout={self.timeout:g} s per attempt, setting RUNG_LM_TIMEOUT, "
+                f"× {self._http.max_retries + 1} attempts + back-off)"
+            ) from None
 
     # -- scoring -----------------------------------------------------------------------
     def score_options(
@@ -154,18 +180,20 @@ class OpenAIBackend:
     def score_many(
         self, requests: Sequence[tuple[Sequence[Message], Sequence[str], str]]
     ) -> list[list[float]]:
-        """Score many ``(messages, options, prefix)`` prompts concurrently."""
+        """Score many ``(messages, options, prefix)`` prompts concurrently; each prompt is
+        bounded by :attr:`call_budget` from the moment it is sent."""
         return _run(self._score_many(requests))
 
     async def _score_many(
         self, requests: Sequence[tuple[Sequence[Message], Sequence[str], str]]
     ) -> list[list[float]]:
         gate = asyncio.Semaphore(self.concurrency)
-        async with self._client() as client:
+        async with self._http.client() as client:
 
             async def one(req: tuple[Sequence[Message], Sequence[str], str]) -> list[float]:
                 async with gate:
-                    return await self._score(client, *req)
+                    scores = await self._bounded(self._score(client, *req))
+                return check_log_likelihoods(scores, req[1], f"{self.model}@{self.base_url}")
 
             return list(await asyncio.gather(*(one(r) for r in requests)))
 
@@ -173,15 +201,28 @@ class OpenAIBackend:
         self, client: httpx.AsyncClient, messages: Sequence[Message], options: Sequence[str],
         prefix: str,
     ) -> list[float]:
-        if self.scoring is not ScoringMode.PARSE:
-            try:
-                prompt = self._render(messages, prefix)
-                return [await self._echo_score(client, prompt, o) for o in options]
-            except LMError:
-                if self.scoring is ScoringMode.ECHO:
-                    raise
-                self.scoring = ScoringMode.PARSE  # remember: this server cannot echo
-        return await self._parse_score(client, messages, options, prefix)
+        if self._settled is ScoringMode.PARSE:
+            return await self._parse_score(client, messages, options, prefix)
+        prompt = self._render(messages, prefix)
+        try:
+            scores = await asyncio.gather(*(self._echo_score(client, prompt, o) for o in options))
+            if self._layout.aligned is None:  # no answer has shown the listing yet
+                await self._echo_score(client, prompt[:-1], prompt[-1:])
+        except (HTTPRefused, EchoUnsupported) as exc:
+            if self._settled is ScoringMode.ECHO:
+                raise  # explicit ECHO, or AUTO after an ECHO success: never switch
+            self._fall_back(exc)
+            return await self._parse_score(client, messages, options, prefix)
+        self._settled = ScoringMode.ECHO
+        return list(scores)
+
+    def _fall_back(self, reason: LMError) -> None:
+        """AUTO found a server that refuses echo scoring: PARSE from now on, said aloud."""
+        self._settled = ScoringMode.PARSE
+        _LOG.warning(
+            "rung.lm: %s cannot score by echo (%s); option scores are APPROXIMATE from now "
+            "on (PARSE scoring, model id %s)", self.base_url, reason, self.model_id,
+        )
 
     def _render(self, messages: Sequence[Message], prefix: str) -> str:
         return render_chat(self.chat_template, messages) + prefix
@@ -189,26 +230,14 @@ class OpenAIBackend:
     async def _echo_score(self, client: httpx.AsyncClient, prompt: str, option: str) -> float:
         if not option:
             return 0.0
-        body = {"prompt": prompt + option, "max_tokens": 1, "echo": True, "logprobs": 1}
-        data = await self._post(client, "/completions", {**body, "temperature": 0.0})
-        try:
-            lp = data["choices"][0]["logprobs"]
-            n_generated = int(data["usage"]["completion_tokens"])
-            tokens, logprobs = lp["tokens"], lp["token_logprobs"]
-        except (KeyError, IndexError, TypeError, ValueError):
-            raise LMError(f"{self.base_url} gave no echoed logprobs") from None
-        # the echoed prompt tokens come first, then the generated ones
-        n_echoed = len(tokens) - n_generated
-        tokens, logprobs = tokens[:n_echoed], logprobs[:n_echoed]
-        total, spelled = 0.0, ""
-        for tok, value in zip(reversed(tokens), reversed(logprobs), strict=True):
-            if value is None:
-                break
-            total += float(value)
-            spelled = tok + spelled
-            if len(spelled) >= len(option):
-                return total
-        raise LMError(f"{self.base_url}: echoed tokens do not spell option {option!r}")
+        body = {"model": self.model, "prompt": prompt + option, "max_tokens": 1, "echo": True}
+        body.update(logprobs=1, temperature=0.0)
+        where = f"{self.base_url}/completions"
+        data = await self._http.post(client, "/completions", body)
+        usage = data.get("usage")
+        reported = usage.get("completion_tokens") if isinstance(usage, dict) else None
+        choice = first_choice(data, where)
+        return echoed_option_logprob(choice, prompt, option, where, self._layout, reported)
 
     async def _parse_score(
         self, client: httpx.AsyncClient, messages: Sequence[Message], options: Sequence[str],
@@ -219,18 +248,29 @@ class OpenAIBackend:
         chat = [*self._payload(messages), {"role": "system", "content": instruction}]
         if prefix:
             chat.append({"role": "assistant", "content": prefix})
+        text = ""
         for attempt in range(self.parse_retries + 1):
-            body = {"messages": chat, "max_tokens": 32, "logprobs": True, "top_logprobs": 20}
-            body["temperature"] = 0.0 if attempt == 0 else 0.7
-            data = await self._post(client, "/chat/completions", body)
-            text = str(data["choices"][0]["message"].get("content") or "")
+            body = {"model": self.model, "messages": chat, "max_tokens": 32, "logprobs": True}
+            body.update(top_logprobs=20, temperature=0.0 if attempt == 0 else 0.7)
+            choice = await self._chat(client, body)
+            text = _message_text(choice, f"{self.base_url}/chat/completions")
             chosen = _match_option(text, options)
             if chosen is not None:
-                return _parsed_scores(data["choices"][0].get("logprobs"), options, chosen)
+                try:
+                    return _parsed_scores(choice.get("logprobs"), options, chosen)
+                except (AttributeError, KeyError, TypeError, ValueError):
+                    raise MalformedAnswer(
+                        f"{self.base_url}/chat/completions answered malformed logprobs "
+                        f"({choice.get('logprobs')!r:.80}): check the server (setting RUNG_LM)"
+                    ) from None
         raise LMError(
             f"{self.model} answered {text!r}, none of {list(options)}, after "
             f"{self.parse_retries + 1} attempts"
         )
+
+    async def _chat(self, client: httpx.AsyncClient, body: dict[str, Any]) -> dict[str, Any]:
+        data = await self._http.post(client, "/chat/completions", body)
+        return first_choice(data, f"{self.base_url}/chat/completions")
 
     @staticmethod
     def _payload(messages: Sequence[Message]) -> list[dict[str, str]]:
@@ -247,12 +287,14 @@ class OpenAIBackend:
         temperature: float = 0.0,
         regex: str | None = None,
     ) -> str:
-        """Generated text; with ``regex``, retried (warmer) until it fully matches."""
+        """Generated text; with ``regex``, retried (warmer) until it fully matches. Each
+        request is bounded by :attr:`call_budget`."""
         guard = optional_guard(regex)
+        text = ""
         for attempt in range(self.parse_retries + 1 if guard else 1):
             temp = temperature if attempt == 0 else max(temperature, 0.7)
-            text = _run(self._generate(messages, prefix, max_tokens, list(stop), temp))
-            text = cut_at_stop(text, stop)[0]
+            coro = self._generate(messages, prefix, max_tokens, list(stop), temp)
+            text = cut_at_stop(_run(self._bounded(coro)), stop)[0]
             if guard is None or guard.is_complete(text):
                 return text
         raise LMError(f"{self.model} answered {text!r}, which does not match regex {regex!r}")
@@ -261,19 +303,37 @@ class OpenAIBackend:
         self, messages: Sequence[Message], prefix: str, max_tokens: int, stop: list[str],
         temperature: float,
     ) -> str:
-        body: dict[str, Any] = {"max_tokens": max_tokens, "temperature": temperature}
+        body: dict[str, Any] = {"model": self.model, "max_tokens": max_tokens}
+        body["temperature"] = temperature
         if stop:
             body["stop"] = stop
-        async with self._client() as client:
-            if self.scoring is not ScoringMode.PARSE:
+        async with self._http.client() as client:
+            if self._settled is not ScoringMode.PARSE:
                 body["prompt"] = self._render(messages, prefix)
-                data = await self._post(client, "/completions", body)
-                return str(data["choices"][0]["text"])
+                where = f"{self.base_url}/completions"
+                choice = first_choice(await self._http.post(client, "/completions", body), where)
+                return _choice_text(choice, where)
             chat = self._payload(messages)
             if prefix:
                 chat.append({"role": "assistant", "content": prefix})
-            data = await self._post(client, "/chat/completions", {**body, "messages": chat})
-            return str(data["choices"][0]["message"].get("content") or "")
+            choice = await self._chat(client, {**body, "messages": chat})
+            return _message_text(choice, f"{self.base_url}/chat/completions")
+
+
+def _choice_text(choice: dict[str, Any], where: str) -> str:
+    text = choice.get("text")
+    if not isinstance(text, str):
+        raise MalformedAnswer(f"{where} answered a choice without text ({choice!r:.80}): "
+                              "check the server (setting RUNG_LM)")
+    return text
+
+
+def _message_text(choice: dict[str, Any], where: str) -> str:
+    message = choice.get("message")
+    if not isinstance(message, dict):
+        raise MalformedAnswer(f"{where} answered a choice without a message ({choice!r:.80}): "
+                              "check the server (setting RUNG_LM)")
+    return str(message.get("content") or "")
 
 
 def _norm(text: str) -> str:
