@@ -99,9 +99,11 @@ def _json(res: Identification, roles: QueryRoles, rep: AdjustmentReport | None,
 def identify_command(
     graph: str = typer.Argument(..., help="Graph text (edges, dagitty, DOT) or a file path."),
     treatment: list[str] = typer.Option(
-        [], "--treatment", "-x", help="Treatment (repeat); default: the graph's [exposure]."),
+        [], "--treatment", "-x",
+        help="Treatment (repeat); default: the nodes tagged exposure in the graph."),
     outcome: list[str] = typer.Option(
-        [], "--outcome", "-y", help="Outcome (repeat); default: the graph's [outcome]."),
+        [], "--outcome", "-y",
+        help="Outcome (repeat); default: the nodes tagged outcome in the graph."),
     given: list[str] = typer.Option([], "--given", "-z", help="Conditioning variable (repeat)."),
     include: list[str] = typer.Option(
         [], "--include", help="Node every listed adjustment set must contain (repeat)."),
