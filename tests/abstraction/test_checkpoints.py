@@ -115,3 +115,40 @@ def test_cli_refuses_a_planted_checkpoint(tmp_path: Path) -> None:
     assert len(lines) == 1 and "Traceback" not in done.stderr
     assert str(planted) in lines[0] and "nothing in it was run" in lines[0]
     assert not marker.exists() and done.stdout == ""
+
+
+def test_temporaries_of_killed_savers_are_removed(tmp_path: Path) -> None:
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)
+    stale = tmp_path / f".train.pt.{dead.stdout.strip()}.0badc0de.tmp"
+    live = tmp_path / f".train.pt.{os.getpid()}.feedf00d.tmp"  # a save in progress here
+    stale.write_bytes(b"half a checkpoint")
+    live.write_bytes(b"in progress")
+    save_checkpoint(tmp_path / "train.pt", {"modules": [], "optimizer": {}, "history": []})
+    assert not stale.exists() and live.exists()
+
+
+@pytest.mark.skipif(not RUNG.is_file(), reason="the rung console script is not installed")
+def test_cli_resumes_after_sigkill(tmp_path: Path) -> None:
+    import signal
+    import time
+
+    ckpt_dir = tmp_path / "ckpt"
+    cmd = [str(RUNG), "abstraction", "run", "arithmetic", "--method", "das", "--steps", "20",
+           "--checkpoint-dir", str(ckpt_dir), "--json"]
+    env = {**os.environ, "OMP_NUM_THREADS": "1"}
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 240
+    while not list(ckpt_dir.glob("*-train.pt")) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert proc.poll() is None, "training ended before the first checkpoint could be seen"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    (saved,) = ckpt_dir.glob("*-train.pt")
+    partial = load_checkpoint(saved, n_modules=1)["history"]  # whole, though killed
+    assert 0 < len(partial) < 1500
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    history = load_checkpoint(saved, n_modules=1)["history"]
+    assert len(history) == 1500 and history[: len(partial)] == partial
+    assert not list(ckpt_dir.glob(".*.tmp"))
