@@ -66,8 +66,8 @@ def test_dagitty_round_trip_is_lossless(g: CausalGraph) -> None:
 @given(g=causal_graphs())
 def test_dot_round_trip_is_lossless(g: CausalGraph) -> None:
     text = to_dot(g)
-    _same(parse_dot(text), g, extras=False)  # DOT keeps node attributes only
-    _same(parse_graph(text), g, extras=False)
+    _same(parse_dot(text), g)
+    _same(parse_graph(text), g)
 
 
 @settings(max_examples=150, deadline=None)
@@ -145,7 +145,7 @@ def test_dot_conventions() -> None:
           U[label="Unobserved Confounders" observed="no"]; U->y; U->v0;
           L [latent=true, style=dashed];
           a -> {b c} -> d [color=red];
-          subgraph cluster_1 { edge [dir=both]; b -> c }
+          subgraph cluster_1 { label="c1"; edge [dir=both]; b -> c }
           d:n -> "p44/42":s;
           e -> a [dir=back];
           L -> a;
@@ -159,6 +159,9 @@ def test_dot_conventions() -> None:
     )
     assert dict(g.attributes["L"]) == {"shape": "box"}  # a latent's style=dashed is implied
     assert g.attributes["U"]["label"] == "Unobserved Confounders"
+    assert dict(g.graph_attributes) == {"rankdir": "LR"}  # the subgraph's own are not kept
+    assert dict(g.edge_attributes[("c", "->", "d")]) == {"color": "red"}
+    assert ("b", "<->", "c") not in g.edge_attributes  # dir=both is the structure
 
 
 @pytest.mark.parametrize(

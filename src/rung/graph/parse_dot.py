@@ -8,20 +8,23 @@ Conventions (read and written):
   a bidirected edge ``a <-> b``; ``dir=back`` reverses the edge; ``dir=none`` is rejected.
 * a node is an explicit latent when it has ``latent=true`` (also ``1``/``yes``) or
   ``observed=no`` (also ``false``/``0``, DoWhy's convention). Other node attributes are
-  kept in :attr:`CausalGraph.attributes`; edge attributes other than ``dir`` are ignored.
+  kept in :attr:`CausalGraph.attributes`, edge attributes other than ``dir`` in
+  :attr:`CausalGraph.edge_attributes` (``style=dashed, constraint=false`` on a ``dir=both``
+  edge is implied), and top-level graph attributes (``rankdir=LR``, ``graph [...]``) in
+  :attr:`CausalGraph.graph_attributes`.
 * ``node [...]`` / ``edge [...]`` defaults, ``subgraph { ... }`` blocks, edge chains
   ``a -> b -> c``, groups ``a -> {b c}``, ports ``a:n``, comments and quoted ids
-  (``"p44/42"``) are understood; ``graph [...]`` and ``key=value`` graph attributes are
-  skipped.
+  (``"p44/42"``) are understood; a subgraph's own ``key=value`` attributes are skipped.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from rung.graph._lexer import Token, TokenStream, tokenize, unquote
-from rung.graph.core import CausalGraph
+from rung.graph.core import CausalGraph, EdgeAttrKey
 from rung.graph.errors import GraphSyntaxError
 
 __all__ = ["MAX_NESTING", "parse_dot", "to_dot"]
@@ -35,6 +38,8 @@ _WHAT = "an id, '->', '[', ']', '{', '}', '=', ',', ';' or ':'"
 _KEYWORDS = {"node", "edge", "graph", "digraph", "subgraph", "strict"}
 _PLAIN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _TRUE = {"true", "1", "yes"}
+#: what the writer puts on every bidirected edge; implied by ``dir=both`` when read back
+_BIDIRECTED_STYLE = {"style": "dashed", "constraint": "false"}
 #: subgraphs nested deeper than this are refused (the parser is recursive)
 MAX_NESTING = 100
 _FALSE = {"false", "0", "no"}
@@ -56,18 +61,26 @@ class _Builder:
     nodes: dict[str, dict[str, str]] = field(default_factory=dict)
     directed: list[tuple[str, str]] = field(default_factory=list)
     bidirected: list[tuple[str, str]] = field(default_factory=list)
+    graph_attrs: dict[str, str] = field(default_factory=dict)
+    edge_attrs: dict[EdgeAttrKey, dict[str, str]] = field(default_factory=dict)
 
     def add_node(self, name: str, attrs: dict[str, str]) -> None:
         self.nodes.setdefault(name, {}).update(attrs)
 
     def add_edge(self, a: str, b: str, attrs: dict[str, str], tok: Token) -> None:
         direction = attrs.get("dir", "forward").lower()
+        extra = {k: v for k, v in attrs.items() if k != "dir"}
+        key: EdgeAttrKey
         if direction == "both":
             self.bidirected.append((a, b))
+            key = (min(a, b), "<->", max(a, b))
+            extra = {k: v for k, v in extra.items() if _BIDIRECTED_STYLE.get(k) != v}
         elif direction == "forward":
             self.directed.append((a, b))
+            key = (a, "->", b)
         elif direction == "back":
             self.directed.append((b, a))
+            key = (b, "->", a)
         else:
             raise GraphSyntaxError(
                 f"edge {a} -> {b} has dir={direction}; expected dir=forward, back or both "
@@ -75,6 +88,8 @@ class _Builder:
                 tok.line,
                 tok.col,
             )
+        if extra:
+            self.edge_attrs.setdefault(key, {}).update(extra)
 
     def build(self) -> CausalGraph:
         latent = {n for n, a in self.nodes.items() if _is_latent(a)}
@@ -85,6 +100,8 @@ class _Builder:
             nodes=list(self.nodes),
             latent=latent,
             attributes={n: a for n, a in attrs.items() if a},
+            graph_attributes=self.graph_attrs,
+            edge_attributes=self.edge_attrs,
         )
 
 
@@ -159,13 +176,17 @@ class _Parser:
         ):
             ts.take()
             attrs = _attr_lists(ts)
+            if low == "graph" and self.depth == 0:
+                self.out.graph_attrs.update(attrs)
             {"node": scope.node, "edge": scope.edge}.get(low, {}).update(attrs)
             return []
         nxt = ts.peek(1)
         if tok.kind in ("id", "quoted") and nxt is not None and nxt.text == "=":
             ts.take()
             ts.take()
-            _id(ts, "a graph attribute value after '='")
+            value = _id(ts, "a graph attribute value after '='")
+            if self.depth == 0:  # a subgraph's attributes describe only the subgraph
+                self.out.graph_attrs[_text(tok)] = value
             return []
         return self.edge_or_node(scope)
 
@@ -275,11 +296,17 @@ def to_dot(g: CausalGraph) -> str:
     }
     """
     lines = ["digraph {"]
+    lines += [f"  {_fmt(k)}={_fmt(v)};" for k, v in g.graph_attributes.items()]
     lines += [_node_line(g, n) for n in g.all_nodes]
-    lines += [f"  {_fmt(a)} -> {_fmt(b)};" for a, b in g.directed_edges]
-    lines += [
-        f"  {_fmt(a)} -> {_fmt(b)} [dir=both, style=dashed, constraint=false];"
-        for a, b in g.bidirected_edges
-    ]
+    for a, b in g.directed_edges:
+        extra = g.edge_attributes.get((a, "->", b), {})
+        lines.append(f"  {_fmt(a)} -> {_fmt(b)}{_attr_text(extra)};")
+    for a, b in g.bidirected_edges:
+        extra = {"dir": "both", **_BIDIRECTED_STYLE, **g.edge_attributes.get((a, "<->", b), {})}
+        lines.append(f"  {_fmt(a)} -> {_fmt(b)}{_attr_text(extra)};")
     lines.append("}")
     return "\n".join(lines)
+
+
+def _attr_text(attrs: Mapping[str, str]) -> str:
+    return f" [{', '.join(f'{_fmt(k)}={_fmt(v)}' for k, v in attrs.items())}]" if attrs else ""
