@@ -178,6 +178,7 @@ def test_graph_test_command(tmp_path: Path) -> None:
         ("W -> Q -> Y", (), "['Q'] are missing from the data"),
         ("W -> Z -> Y", ("--alpha", "1.5"), "--alpha 1.5 must lie strictly between 0 and 1"),
         ("W -> Z -> Y", ("--data", "nowhere.csv"), "nowhere.csv"),
+        ("W -> Z -> X -> Y", ("--max-tests", "2"), "implies 3 independencies, more than"),
     ],
 )
 def test_graph_test_bad_input_exits_2(tmp_path: Path, graph: str, extra: tuple[str, ...],

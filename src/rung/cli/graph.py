@@ -26,13 +26,15 @@ from rung.graph.separation import (
     parse_independence,
 )
 
-__all__ = ["MAX_DRAW_EDGES", "MAX_DRAW_NODES", "MAX_PAIRS", "app", "graph_json"]
+__all__ = ["MAX_DRAW_EDGES", "MAX_DRAW_NODES", "MAX_PAIRS", "MAX_TESTS", "app", "graph_json"]
 
 #: ``independencies`` refuses graphs with more non-adjacent pairs than this (--max-pairs)
 MAX_PAIRS = 200_000
 #: ``draw`` refuses pictures larger than this (--max-nodes, --max-edges): unreadable and slow
 MAX_DRAW_NODES = 300
 MAX_DRAW_EDGES = 2_000
+#: ``test`` refuses graphs that imply more independencies than this (--max-tests)
+MAX_TESTS = 5_000
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -210,6 +212,9 @@ def graph_test(
         float, typer.Option("--alpha", help="Family-wise error rate (Holm).")
     ] = 0.05,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the KCI subsample.")] = 0,
+    max_tests: Annotated[
+        int, typer.Option("--max-tests", help="Refuse graphs implying more independencies.")
+    ] = MAX_TESTS,
     as_json: JsonOpt = False,
 ) -> None:
     """Test each independence the graph implies on the data (like dagitty's localTests)."""
@@ -218,12 +223,15 @@ def graph_test(
 
     if not 0.0 < alpha < 1.0:
         raise ValueError(f"--alpha {alpha:g} must lie strictly between 0 and 1, e.g. 0.05")
+    if max_tests < 1:
+        raise ValueError(f"--max-tests {max_tests} must be at least 1")
     if seed < 0:
         raise ValueError(f"--seed {seed} must be a non-negative integer")
     g = read_graph(graph)
     table = read_table(data)
     with _progress("testing implied independencies", 1) as advance:
-        res = test_implications(g, table, alpha=alpha, seed=seed, progress=advance)
+        res = test_implications(g, table, alpha=alpha, seed=seed, max_tests=max_tests,
+                                progress=advance)
     if as_json:
         print_json(res.to_json())
         return

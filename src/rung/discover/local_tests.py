@@ -263,6 +263,7 @@ def test_implications(
     *,
     alpha: float = 0.05,
     seed: int = 0,
+    max_tests: int | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> ImplicationTests:
     """Test every conditional independence ``graph`` implies on ``data``.
@@ -279,6 +280,8 @@ def test_implications(
         which holds is flagged is at most ``alpha``.
     seed : int
         Seed of the KCI subsample (mixed data only).
+    max_tests : int, optional
+        Refuse (ValueError) a graph that implies more independencies than this.
     progress : callable, optional
         Called as ``progress(done, total)`` after each test.
 
@@ -302,6 +305,12 @@ def test_implications(
     if not 0.0 < alpha < 1.0:
         raise ValueError(f"alpha={alpha} must lie strictly between 0 and 1, e.g. 0.05")
     statements = implied_independencies(graph)
+    if max_tests is not None and len(statements) > max_tests:
+        raise ValueError(
+            f"the graph implies {len(statements):,} independencies, more than the limit of "
+            f"{max_tests:,} tests; test a smaller graph (the part around the effect of "
+            "interest), or raise the limit"
+        )
     prepared = _numeric(data, list(graph.nodes))
     frame = prepared.frame
     largest = max((len(z) for *_, z in statements), default=0)
