@@ -199,3 +199,27 @@ def test_graph_test_bad_csv_exits_2(tmp_path: Path) -> None:
     text.write_text("W,Z,Y\n1,2,3\n2,x,4\n3,1,5\n", encoding="utf-8")
     code, _, err = run("test", "W -> Z -> Y", "--data", str(text))
     assert code == 2 and "'Z'" in err
+
+
+@pytest.mark.parametrize(
+    ("content", "fragment"),
+    [
+        ("digraph {" + "subgraph {" * 3000 + "}" * 3000 + "}", "nested more than 100"),
+        ('dag { "a\x00b" -> Y }', "U+0000 NULL"),
+        ('dag { "\ufeffX" -> Y }', "U+FEFF"),
+        ("X -> }", "braces are not part of an edge string"),
+    ],
+)
+def test_console_script_refuses_bad_graph_files(tmp_path: Path, content: str,
+                                                fragment: str) -> None:
+    exe = Path(sys.executable).with_name("rung")
+    if not exe.exists():
+        pytest.skip("rung console script not installed")
+    path = tmp_path / "g.txt"
+    path.write_text(content, encoding="utf-8")
+    for command in ("show", "independencies"):
+        proc = subprocess.run([str(exe), "graph", command, str(path)], capture_output=True,
+                              text=True, check=False, timeout=120)
+        assert proc.returncode == 2, proc.stderr
+        assert proc.stderr.startswith("error: ") and fragment in proc.stderr
+        assert "Traceback" not in proc.stderr and proc.stderr.count("\n") == 1
