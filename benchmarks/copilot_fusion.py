@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 from rung.bench.fusion import EXPERT_ACCURACIES, FUSION_NETWORKS
-from rung.bench.fusion_run import format_fusion_report, plan_cells, run_fusion_benchmark
+from rung.bench.fusion_run import bench_fusion, format_fusion_report, plan_cells
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -26,25 +26,27 @@ def main(argv: list[str] | None = None) -> int:
                     choices=FUSION_NETWORKS)
     ap.add_argument("--sizes", nargs="+", type=int, default=[1000, 5000])
     ap.add_argument("--seeds", type=int, default=5)
+    ap.add_argument("--first-seed", type=int, default=0,
+                    help="run seeds first-seed .. first-seed+seeds-1 (to split a run)")
     ap.add_argument("--accuracies", nargs="+", type=float, default=list(EXPERT_ACCURACIES))
     ap.add_argument("--fixed-weight", action="store_true",
                     help="use the Bayes weight 1 instead of fitting it on held-out networks")
     ap.add_argument("--report-only", action="store_true")
     ap.add_argument("--no-progress", action="store_true")
     args = ap.parse_args(argv)
-    cells = plan_cells(args.networks, args.sizes, range(args.seeds), args.accuracies)
     if args.report_only:
         from rung.bench.ledger import Ledger
 
-        keys = {c.key for c in cells}
-        records = [r for r in Ledger(args.out / "cells.jsonl", writable=False)
-                   if r["key"] in keys]
+        seeds = range(args.first_seed, args.first_seed + args.seeds)
+        keys = {c.key for c in plan_cells(args.networks, args.sizes, seeds, args.accuracies)}
+        report = format_fusion_report([r for r in Ledger(args.out / "cells.jsonl",
+                                                         writable=False) if r["key"] in keys])
     else:
-        records = run_fusion_benchmark(args.out, cells, fit_prior_weight=not args.fixed_weight,
-                                       progress=not args.no_progress)
-    report = format_fusion_report(records)
-    if not args.report_only:
-        (args.out / "report.md").write_text(report + "\n")
+        report = bench_fusion(args.out, networks=args.networks, sizes=args.sizes,
+                              seeds=args.seeds, first_seed=args.first_seed,
+                              accuracies=args.accuracies,
+                              fit_prior_weight=not args.fixed_weight,
+                              progress=not args.no_progress)
     print(report)
     return 0
 

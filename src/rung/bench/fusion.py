@@ -270,8 +270,13 @@ def _effect_record(effects: EffectSet, truth: float) -> dict[str, Any]:
 
 
 def _ida(cls: EquivalenceClass, data: pd.DataFrame, q: FusionQuery) -> EffectSet:
-    return ida(cls, data, q.treatment, q.outcome, contrast=(float(q.contrast[0]),
-               float(q.contrast[1])), model="discrete", outcome_value=float(q.outcome_value))
+    try:
+        return ida(cls, data, q.treatment, q.outcome, contrast=(float(q.contrast[0]),
+                   float(q.contrast[1])), model="discrete",
+                   outcome_value=float(q.outcome_value))
+    except ValueError as exc:  # e.g. too many undirected neighbours to enumerate
+        return EffectSet(q.treatment, q.outcome, (float(q.contrast[0]), float(q.contrast[1])),
+                         "local", "discrete", cls.kind, (), False, f"not bounded: {exc}")
 
 
 def _expert_effect(dag: CausalGraph, data: pd.DataFrame, q: FusionQuery) -> dict[str, Any]:
