@@ -76,7 +76,7 @@ def test_latent_treatment_in_graph_refused_before_any_work(tmp_path: Path) -> No
     (["--orientation-threshold", "nan"], "orientation_threshold=nan"),
     (["--llm-threshold", "-1"], "llm_threshold=-1"),
     (["--llm-extra-pairs", "-1"], "llm_extra_pairs=-1"),
-    (["--contrast", "1", "1"], "contrast=(1.0, 1.0)"),
+    (["--contrast", "1", "1"], "contrast 1 1: the two treatment values are equal"),
 ])
 def test_bad_numbers_exit_2(tmp_path: Path, args: list[str], needle: str) -> None:
     res, out = _run(tmp_path, "--model", "scripted", *args)
@@ -101,7 +101,9 @@ def test_dollar_names_are_text_in_the_whole_run(tmp_path: Path) -> None:
                       backend=believing_backend({}), show_progress=False)
     assert res["verdict"]["status"] in ("ok", "check")
     html = (tmp_path / "o" / "report.html").read_text()
-    assert "$x^$" in html and "Oblique" not in html
+    assert "$x^$" in html
+    graphs = html[html.index('<div class="graphs">'):html.index("Final graph chosen by")]
+    assert graphs.count("<svg") == 3 and "Oblique" not in graphs  # names upright, as text
 
 
 def test_corrupt_step_file_is_rebuilt_and_named(tmp_path: Path) -> None:

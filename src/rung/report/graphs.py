@@ -39,8 +39,8 @@ _STYLES: dict[str, tuple[str, LineStyle, str]] = {  # kind -> (arrow, line style
     "o->": ("-|>", "dotted", "A o-> B: B not a cause of A (PAG)"),
     "o-o": ("-", "dotted", "A o-o B: marks open (PAG)"),
 }
-_BOX_H = 0.16
-_CHAR_W = 0.042
+_BOX_H = 0.18
+_CHAR_W = 0.045
 
 
 @dataclass(frozen=True)
@@ -92,7 +92,7 @@ def shared_layout(nodes: Sequence[str], graph: CausalGraph | None = None
 
 
 def _box(ax: Axes, name: str, xy: tuple[float, float], fill: str) -> FancyBboxPatch:
-    w = 0.06 + _CHAR_W * len(name)
+    w = 0.08 + _CHAR_W * len(name)
     patch = FancyBboxPatch((xy[0] - w / 2, xy[1] - _BOX_H / 2), w, _BOX_H,
                            boxstyle="round,pad=0,rounding_size=0.04", fc=fill, ec="#555555",
                            lw=0.8, zorder=3)
@@ -116,7 +116,7 @@ def _crosses(p: np.ndarray, q: np.ndarray, centre: tuple[float, float], half: fl
 def _bend(e: DrawnEdge, pos: Positions) -> float:
     """The first curvature among 0, ±0.25, ±0.45 whose curve misses every other box."""
     p, q = np.array(pos[e.source]), np.array(pos[e.target])
-    others = [(pos[n], 0.03 + _CHAR_W * len(n) / 2 + 0.02) for n in pos
+    others = [(pos[n], 0.04 + _CHAR_W * len(n) / 2 + 0.02) for n in pos
               if n not in (e.source, e.target)]
     first = 0.25 if e.kind == "<->" else 0.0
     for rad in (first, -first, 0.25, -0.25, 0.45, -0.45):
