@@ -89,10 +89,11 @@ def test_generative_model_option_on_mixed_data(tmp_path) -> None:
     cs = datasets.mixed_frontdoor(n=1500, seed=2)
     cs.data.to_csv(p, index=False)
     r = _run("Z -> X -> M -> Y; Z -> Y; X <-> Y", "--data", str(p), "--treatment", "X",
-             "--outcome", "Y", "--model", "mixed", "--json")
+             "--outcome", "Y", "--model", "mixed", "--bootstrap", "4", "--json")
     assert r.exit_code == 0, r.output
     out = json.loads(r.stdout)
     assert out["method"] == "generative" and out["model"] == "MixedSCM"
+    assert out["ci"] is not None and "4 resamples" in out["interval"]
     assert abs(out["ate"] - 3.0) < cs.tolerance
     r = _run(FD, "--data", str(p), "--treatment", "X", "--outcome", "Y", "--model", "mixed",
              "--method", "ipw")

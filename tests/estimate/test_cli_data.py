@@ -30,25 +30,26 @@ def test_survey_csv_through_a_real_subprocess(tmp_path) -> None:
     p = tmp_path / "survey.csv"
     cs.data.to_csv(p, index=False)
     graph = cs.graph.to_edge_string()
-    base = [str(RUNG), "estimate", graph, "--data", str(p), "--treatment", "exercise",
-            "--outcome", "blood pressure"]
-    done = subprocess.run([*base, "--json"], capture_output=True, text=True, timeout=300,
-                          check=False)
-    assert done.returncode == 0, done.stderr
-    out = json.loads(done.stdout)
-    assert out["encoding"]["exercise"] == {"no": 0.0, "yes": 1.0}
-    assert out["encoding"]["smoking status"] == {"current": 0.0, "former": 1.0, "never": 2.0}
+    args = ["estimate", graph, "--data", str(p), "--treatment", "exercise", "--outcome",
+            "blood pressure"]
     holes = int(cs.data[["age", "blood pressure"]].isna().any(axis=1).sum())
-    assert out["dropped_rows"] == holes > 0 and out["n"] == 3000 - holes
-    assert out["ci"][0] <= cs.true_effect <= out["ci"][1]
-    assert out["adjustment_set"] == ["age", "smoking status"]
-    text = subprocess.run(base, capture_output=True, text=True, timeout=300, check=False)
+    text = subprocess.run([str(RUNG), *args], capture_output=True, text=True, timeout=300,
+                          check=False)
     assert text.returncode == 0, text.stderr
     assert f"dropped {holes} of 3000 rows with a missing value" in text.stdout
     assert "encoded 'smoking status' (text, categorical): current=0, former=1, never=2" \
         in text.stdout
+    assert "encoded 'exercise' (text, categorical): no=0, yes=1" in text.stdout
     assert "method: regression; adjustment set {age, smoking status}" in text.stdout
     assert "interval: influence function" in text.stdout
+    r = runner.invoke(cli_main.app, [*args, "--json"])
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.stdout)
+    assert out["encoding"]["exercise"] == {"no": 0.0, "yes": 1.0}
+    assert out["encoding"]["smoking status"] == {"current": 0.0, "former": 1.0, "never": 2.0}
+    assert out["dropped_rows"] == holes > 0 and out["n"] == 3000 - holes
+    assert out["ci"][0] <= cs.true_effect <= out["ci"][1]
+    assert out["adjustment_set"] == ["age", "smoking status"]
 
 
 def test_frontdoor_with_eleven_treatment_values(tmp_path) -> None:

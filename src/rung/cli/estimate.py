@@ -72,7 +72,7 @@ def estimate(
     bootstrap: Annotated[
         int | None,
         typer.Option("--bootstrap", help="Bootstrap resamples (default: the analytic interval "
-                                         "where there is one, else 100; 30 for generative)."),
+                                         "where there is one, else 100; 20 for generative)."),
     ] = None,
     seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,

@@ -9,7 +9,7 @@ it is given), prepares the data once with :func:`rung.data.prepare` (text catego
 encoded, incomplete rows dropped and counted) and always computes an interval: the
 estimator's analytic one (influence function, 2SLS standard error) where it has one, else a
 percentile bootstrap of :attr:`EffectEstimator.default_bootstrap` resamples
-(:data:`DEFAULT_BOOTSTRAP`; 30 for the generative model, which refits per resample).
+(:data:`DEFAULT_BOOTSTRAP`; 20 for the generative model, which refits per resample).
 """
 
 from __future__ import annotations

@@ -136,7 +136,7 @@ class GenerativeEstimator(EffectEstimator):
 
     method = "generative"
     #: each resample refits the model, so the default interval uses fewer resamples
-    default_bootstrap = 30
+    default_bootstrap = 20
     model_: SCMProgram
 
     def __init__(
