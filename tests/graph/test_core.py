@@ -13,6 +13,7 @@ from hypothesis import given, settings
 import rung.graph
 from rung.graph import (
     CausalGraph,
+    GraphError,
     SelfLoopError,
     UnknownNodeError,
     c_components,
@@ -96,3 +97,16 @@ def test_large_graph_queries_stay_linear() -> None:
     comps = p.c_components()
     assert sum(len(c) for c in comps) == 460
     assert len(g.ancestors(g.topological_order()[-1])) >= 1
+
+
+def test_graph_and_edge_attributes_are_kept_and_checked() -> None:
+    g = CausalGraph(directed=[("X", "Y")], bidirected=[("Y", "X")],
+                    graph_attributes={"bb": "0,0,1,1"},
+                    edge_attributes={("X", "->", "Y"): {"pos": "0.5,0.5"},
+                                     ("Y", "<->", "X"): {"pos": "0.2,0.8"}})
+    assert dict(g.graph_attributes) == {"bb": "0,0,1,1"}
+    assert dict(g.edge_attributes[("X", "<->", "Y")]) == {"pos": "0.2,0.8"}  # sorted ends
+    assert ("X", "->", "Y") not in g.remove_outgoing("X").edge_attributes
+    assert g.with_attributes("X", adjusted="").adjusted == ("X",)
+    with pytest.raises(GraphError, match="Y -> X, which is not an edge"):
+        CausalGraph(directed=[("X", "Y")], edge_attributes={("Y", "->", "X"): {"pos": "1"}})
