@@ -38,7 +38,8 @@ def main(argv: list[str] | None = None) -> int:
         from rung.bench.ledger import Ledger
 
         seeds = range(args.first_seed, args.first_seed + args.seeds)
-        keys = {c.key for c in plan_cells(args.networks, args.sizes, seeds, args.accuracies)}
+        cells = plan_cells(args.networks, args.sizes, seeds, args.accuracies)
+        keys = {c.key for c in cells} | {f"weight/{c.network}" for c in cells}
         report = format_fusion_report([r for r in Ledger(args.out / "cells.jsonl",
                                                          writable=False) if r["key"] in keys])
     else:

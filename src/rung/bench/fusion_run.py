@@ -94,7 +94,7 @@ def run_fusion_benchmark(out: Path, cells: Sequence[FusionCell], *, fit_prior_we
                 else 1.0
             ledger.append(run_cell(cell, weight=w))
             bar.advance(task)
-    keys = {c.key for c in cells}
+    keys = {c.key for c in cells} | {f"weight/{c.network}" for c in cells}
     return [r for r in ledger if r["key"] in keys]
 
 
@@ -207,6 +207,10 @@ def format_fusion_report(records: Sequence[dict[str, Any]]) -> str:
             lines.append(f"- coverage, {src}: {cov:.1%} of {len(rs)} cells; confident misses "
                          f"(status ok, not covered): {bad}, of which {zero} at a graph-implied "
                          "zero [0, 0] (the class makes Y a parent of X)")
+    fits = [r for r in records if str(r["key"]).startswith("weight/")]
+    if fits:
+        lines += ["", "Prior weight fitted on held-out networks (mean fusion SHD per weight):"]
+        lines += [f"- {r['network']}: {r['weight']:g} ({r['shd_by_weight']})" for r in fits]
     lines += ["", "Goals (n = 1000):"]
     lines += [f"- {k}: {v}" for k, v in fusion_goals(rows).items()]
     misses = [r for r in cells if not r["covers"] and r["source"] != "expert"]
