@@ -238,6 +238,11 @@ def graph_test(
     _print_tests(res)
 
 
+def _p(value: float) -> str:
+    """A p-value in 8 characters; one that underflowed to 0 shows as ``<1e-300``."""
+    return f"{value:8.3g}" if value > 0 else " <1e-300"
+
+
 def _print_tests(res: Any) -> None:
     """The table of :func:`rung.discover.local_tests.test_implications`, for people."""
     if res.tests:
@@ -249,6 +254,6 @@ def _print_tests(res: Any) -> None:
               and t.ci_high is not None else " " * 16)
         name = "r" if t.effect_name == "partial_correlation" else "V"
         typer.echo(f"{t.implication:<{width}}  {t.test:<7}  {name}={t.effect:7.3f}  {ci}  "
-                   f"{t.p_value:8.3g}  {t.p_adjusted:8.3g}  {t.verdict}")
+                   f"{_p(t.p_value)}  {_p(t.p_adjusted)}  {t.verdict}")
     dropped = f" ({res.dropped_rows} incomplete rows dropped)" if res.dropped_rows else ""
     typer.echo(f"verdict: {res.verdict}: {res.summary()}; n={res.n_rows}{dropped}")

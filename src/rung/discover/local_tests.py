@@ -152,7 +152,8 @@ class ImplicationTests:
             return (f"all {m} implied independencies are consistent with the data "
                     f"(Holm-corrected, alpha={self.alpha:g})")
         return (f"{k} of {m} implied independencies are violated by the data (Holm-corrected, "
-                f"alpha={self.alpha:g}): the graph is missing an edge or a latent confounder")
+                f"alpha={self.alpha:g}): the graph lacks an edge or a confounder there, or a "
+                "test's assumption fails (Fisher z assumes linear relations)")
 
     def to_json(self) -> dict[str, Any]:
         return {
