@@ -193,3 +193,55 @@ def test_find_open_path_is_open_exactly_when_m_connected(problem) -> None:
     assert (path is None) == separated
     if path is not None:
         _assert_open(g, path.nodes, path.edges, z)
+
+
+def _cut_out(d: nx.DiGraph, nodes: set[str]) -> nx.DiGraph:
+    out = d.copy()
+    out.remove_edges_from([e for e in d.edges if e[0] in nodes])
+    return out
+
+
+def _reference_frontdoor(g: CausalGraph, x: str, y: str, m: set[str]) -> bool:
+    """Pearl's definition 3.3.3, with networkx on the explicit-latent DAG."""
+    d = _explicit_dag(g)
+    if not m:
+        return False
+    no_m = d.subgraph(set(d.nodes) - m)
+    if nx.has_path(no_m, x, y):
+        return False
+    if not nx.is_d_separator(_cut_out(d, {x}), {x}, m, set()):
+        return False
+    return nx.is_d_separator(_cut_out(d, m), m, {y}, {x})
+
+
+def _reference_instrument(g: CausalGraph, x: str, y: str, z: str, w: set[str]) -> bool:
+    """Conditional IV (Pearl 2009, §7.4.5), with networkx on the explicit-latent DAG."""
+    d = _explicit_dag(g)
+    if z in w or w & (nx.descendants(d, x) | {x}):
+        return False
+    if not nx.is_d_separator(_cut_out(d, {x}), {z}, {y}, w):
+        return False
+    return not nx.is_d_separator(d, {z}, {x}, w)
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_problems())
+def test_frontdoor_and_instrument_checks_agree_with_references(problem) -> None:
+    from rung.identify.validate import check_frontdoor_set, check_instruments
+
+    g, x, y, s = problem
+    fd_ok = _reference_frontdoor(g, x, y, s)
+    try:
+        check_frontdoor_set(g, x, y, s)
+        assert fd_ok
+    except CheckError as exc:
+        assert not fd_ok and exc.reason
+    if not s:
+        return
+    z, w = sorted(s)[0], set(sorted(s)[1:])
+    iv_ok = _reference_instrument(g, x, y, z, w)
+    try:
+        check_instruments(g, x, y, {z}, w)
+        assert iv_ok
+    except CheckError as exc:
+        assert not iv_ok and exc.reason
