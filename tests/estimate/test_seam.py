@@ -163,3 +163,16 @@ def test_refuters_keep_a_user_set_valid() -> None:
     est = RegressionAdjustment(adjustment_set={"Z"}).fit(cs.data, cs.graph, "X", "Y")
     refs = refute(est, cs.data, refuters=("random_common_cause",), n_simulations=2)
     assert refs[0].passed
+
+
+def test_fit_estimator_feeds_the_refuters_and_the_model() -> None:
+    from rung.estimate import fit_estimator
+
+    cs = datasets.linear_frontdoor(n=800)
+    ident = identify(cs.graph, "X", "Y")
+    est = fit_estimator(ident, cs.data, Method.GENERATIVE, graph=cs.graph, bootstrap=2,
+                        seed=0, num_samples=2000)
+    assert est.result().identification is ident and hasattr(est, "model_")
+    assert est.result().interval == "percentile bootstrap (2 of 2 resamples)"
+    refs = refute(est, cs.data, refuters=("placebo",), n_simulations=2)
+    assert refs[0].passed

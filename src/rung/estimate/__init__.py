@@ -13,6 +13,7 @@ from rung.estimate.api import (
     choose_method,
     estimate,
     estimate_effect,
+    fit_estimator,
     interventional_distribution,
 )
 from rung.estimate.base import DEFAULT_BOOTSTRAP, EffectEstimator
@@ -87,6 +88,7 @@ __all__ = [
     "estimate",
     "estimate_effect",
     "find_instrument",
+    "fit_estimator",
     "fit_generative_model",
     "interventional_distribution",
     "interventional_samples",

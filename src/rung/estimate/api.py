@@ -27,7 +27,7 @@ from rung.estimate.scm import latent_structure
 from rung.graph import CausalGraph
 
 __all__ = ["ESTIMATOR_OF", "METHODS", "choose_method", "estimate", "estimate_effect",
-           "interventional_distribution"]
+           "fit_estimator", "interventional_distribution"]
 
 #: method -> estimator class
 ESTIMATOR_OF: Mapping[Method, type[EffectEstimator]] = {
@@ -70,6 +70,51 @@ def _resolve_contrast(contrast: tuple[float, float] | None, data: pd.DataFrame |
         return 1.0, 0.0
     except ValueError:
         return default_contrast(x, treatment, categorical=treatment in categorical)
+
+
+def fit_estimator(
+    identification: Any,
+    data: pd.DataFrame | Table,
+    method: Method | str | type[EffectEstimator] | EffectEstimator | None = None,
+    *,
+    graph: CausalGraph,
+    contrast: tuple[float, float] | None = None,
+    bootstrap: int | None = None,
+    alpha: float = 0.05,
+    seed: int | None = None,
+    categorical: Collection[str] = (),
+    missing: MissingPolicy = "drop",
+    **params: Any,
+) -> EffectEstimator:
+    """The fitted estimator of :func:`estimate` (same parameters): for refuters, the
+    generative method's fitted model ``model_`` and the bootstrap draws; ``.result()`` is
+    the :class:`EffectEstimate`.
+
+    Examples
+    --------
+    >>> from rung.datasets import linear_backdoor
+    >>> from rung.identify import identify
+    >>> cs = linear_backdoor(n=2000)
+    >>> ident = identify(cs.graph, "X", "Y")
+    >>> est = fit_estimator(ident, cs.data, Method.REGRESSION, graph=cs.graph)
+    >>> est.adjustment_set_, est.result().identification is ident
+    (('Z',), True)
+    """
+    (x,) = sorted(identification.treatment)
+    (y,) = sorted(identification.outcome)
+    table = as_table(data)
+    est = _estimator(identification, graph, table, method, categorical, params)
+    user_set = bool({"adjustment_set", "mediators", "instruments"} & set(params))
+    if est.method != Method.IV.value and not user_set:
+        # (a user's set is checked by the estimator: the refusal then names the open path)
+        require_identified_unless_simulated(est, identification, graph, x, y)
+    if isinstance(method, EffectEstimator):  # its own settings stand; params override
+        est = est.clone(**params)
+    else:
+        est = est.clone(contrast=_resolve_contrast(contrast, table, x, categorical),
+                        bootstrap=bootstrap, alpha=alpha, seed=seed, **params)
+    return est.fit(table, graph, x, y, identification=identification,
+                   categorical=categorical, missing=missing)
 
 
 def estimate(
@@ -131,22 +176,9 @@ def estimate(
     >>> res.identification is ident, res.ci is not None, abs(res.ate - 2.0) < 0.2
     (True, True, True)
     """
-    (x,) = sorted(identification.treatment)
-    (y,) = sorted(identification.outcome)
-    table = as_table(data)
-    est = _estimator(identification, graph, table, method, categorical, params)
-    user_set = bool({"adjustment_set", "mediators", "instruments"} & set(params))
-    if est.method != Method.IV.value and not user_set:
-        # (a user's set is checked by the estimator: the refusal then names the open path)
-        require_identified_unless_simulated(est, identification, graph, x, y)
-    if isinstance(method, EffectEstimator):  # its own settings stand; params override
-        est = est.clone(**params)
-    else:
-        est = est.clone(contrast=_resolve_contrast(contrast, table, x, categorical),
-                        bootstrap=bootstrap, alpha=alpha, seed=seed, **params)
-    fitted = est.fit(table, graph, x, y, identification=identification,
-                     categorical=categorical, missing=missing)
-    return fitted.result()
+    return fit_estimator(identification, data, method, graph=graph, contrast=contrast,
+                         bootstrap=bootstrap, alpha=alpha, seed=seed, categorical=categorical,
+                         missing=missing, **params).result()
 
 
 def require_identified_unless_simulated(est: EffectEstimator, identification: Any,
