@@ -70,7 +70,7 @@ def test_option_score_is_chain_rule_of_greedy_tokens(tiny: LlamaCppBackend) -> N
     assert whole <= 0
 
 
-def test_prompt_kv_reused_across_calls(tiny: LlamaCppBackend) -> None:
+def test_same_prompt_scores_alike_across_calls(tiny: LlamaCppBackend) -> None:
     first = tiny.score_options(QUESTION, ["yes", "no"])
     again = tiny.score_options(QUESTION, ["no", "yes"])
     assert again == pytest.approx(first[::-1], abs=1e-4)

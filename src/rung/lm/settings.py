@@ -9,7 +9,7 @@ backend spec           ``RUNG_LM``                 ``backend = "embedded"``
 model directory        ``RUNG_MODEL_DIR``          ``model_dir = "~/.cache/rung/models"``
 response cache file    ``RUNG_LM_CACHE``           ``cache = "~/.cache/rung/lm.sqlite"``
 llama.cpp threads      ``RUNG_LM_THREADS``         ``threads = 2``
-HTTP timeout (s)       ``RUNG_LM_TIMEOUT``         ``timeout = 60``
+HTTP attempt time (s)  ``RUNG_LM_TIMEOUT``         ``timeout = 60``
 OpenAI base URL        ``OPENAI_BASE_URL``         ``base_url = "https://..."``
 =====================  ==========================  =====================================
 
@@ -64,7 +64,8 @@ class LMSettings:
     threads : int
         CPU threads llama.cpp uses.
     timeout : float
-        Seconds an HTTP request may take before it fails.
+        Seconds one HTTP attempt may take, whole answer included (retries: see
+        ``rung.lm.backends._http``).
     base_url : str
         Base URL of the OpenAI-compatible API for ``openai:MODEL`` specs.
     """

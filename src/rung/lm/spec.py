@@ -101,7 +101,7 @@ def check_base_url(url: str, setting: str) -> str:
     except ValueError as exc:
         netloc = url.partition("://")[2].partition("/")[0]
         raw = netloc.rpartition("@")[2].rpartition(":")[2]
-        if raw.isdigit():
+        if raw.isdigit() and not 0 < int(raw) < 65536:
             raise SpecError(
                 f"server URL {shown!r} has port {raw}, outside 1..65535; {fix}"
             ) from None
