@@ -165,13 +165,19 @@ def test_calibrate_edges_fits_and_scores_held_out_pairs(scripted):
     assert cal.n == 8 and cal.heldout_after is not None and cal.heldout_after.n == 4
     assert cal.train_after.log_loss <= cal.train_before.log_loss
     assert cal.model == "scripted" and cal.content_free and cal.variants == 2
+    assert cal.fit_pairs == tuple(sorted(p.id for p in fit))
+    assert cal.heldout_pairs == tuple(sorted(p.id for p in held))
     with pytest.raises(ValueError, match="only 6 are available"):
         split_pairs(pairs, 5, 2)
 
 
 def test_shipped_calibrations_state_their_provenance():
-    for cal in shipped_edge_calibrations():
-        assert cal.fitted_on and cal.n > 0 and cal.heldout_after is not None
+    shipped = list(shipped_edge_calibrations())
+    assert {c.model for c in shipped} >= {"qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"}
+    for cal in shipped:
+        assert cal.fitted_on and cal.n == 2 * len(cal.fit_pairs) and cal.heldout_after
+        assert not set(cal.fit_pairs) & set(cal.heldout_pairs)  # held out means unseen
+        assert cal.heldout_after.n == 2 * len(cal.heldout_pairs)
         assert default_edge_calibration(cal.model) is not None
         assert "held-out ECE" in cal.describe()
 

@@ -169,9 +169,13 @@ def _show(result: Any, title: str, as_json: bool = False) -> None:
     pb = result.position_bias
     typer.echo(
         f"agreement {result.agreement:.2f} · entropy {result.entropy:.2f} bits · "
-        f"{result.calls} model calls · first-option share raw {pb.first_share_raw} → "
-        f"debiased {pb.first_share_debiased}"
+        f"{result.calls} model calls · first-option share raw {_share(pb.first_share_raw)} → "
+        f"debiased {_share(pb.first_share_debiased)}"
     )
+
+
+def _share(value: float | None) -> str:
+    return "–" if value is None else f"{value:.2f}"
 
 
 @app.command("pairwise")
@@ -499,9 +503,8 @@ def calibrate_cmd(
     labelled = [LabelledPair(i.id, i.a, i.b, i.truth) for i in bench.items
                 if isinstance(i, PairItem) and i.truth in ("A->B", "B->A")]
     fit, held = split_pairs(labelled, pairs, heldout, seed=seed)
-    where = "Tübingen cause-effect pairs (Mooij et al. 2016; names only, dataset order)"
-    fitted_on = (f"{len(fit)} {where}, seed {seed} (ids {_ids(fit)}); held out: {len(held)} "
-                 f"more (ids {_ids(held)})")
+    fitted_on = (f"Tübingen cause-effect pairs (Mooij et al. 2016; names only, dataset "
+                 f"order): {len(fit)} to fit, {len(held)} held out, seeded split (seed {seed})")
     cols = (TextColumn("calibrating: {task.description}"), BarColumn(),
             TextColumn("{task.completed}/{task.total} pairs"), TimeRemainingColumn())
     with Progress(*cols, console=Console(stderr=True), transient=True) as bar:
@@ -520,6 +523,3 @@ def calibrate_cmd(
     else:
         _print_json(cal.to_json())
 
-
-def _ids(pairs: list[Any]) -> str:
-    return ",".join(sorted(p.id.removeprefix("pair") for p in pairs))

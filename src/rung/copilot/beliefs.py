@@ -177,7 +177,8 @@ class EdgeCalibration:
     """A fitted map from raw to calibrated edge probabilities, and how it was fitted.
 
     ``model``, ``variants`` and ``content_free`` are the settings the raw probabilities were
-    asked with; the map is only valid for beliefs asked the same way.
+    asked with; the map is only valid for beliefs asked the same way. ``fitted_on`` says
+    where the pairs came from; ``fit_pairs`` and ``heldout_pairs`` list their ids.
     """
 
     method: CalibrationMethod
@@ -192,6 +193,8 @@ class EdgeCalibration:
     train_after: CalibrationScores
     heldout_before: CalibrationScores | None = None
     heldout_after: CalibrationScores | None = None
+    fit_pairs: tuple[str, ...] = ()
+    heldout_pairs: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         for name in ("slope", "intercept"):
@@ -248,6 +251,7 @@ class EdgeCalibration:
             "train_before": scores(self.train_before), "train_after": scores(self.train_after),
             "heldout_before": scores(self.heldout_before),
             "heldout_after": scores(self.heldout_after),
+            "fit_pairs": list(self.fit_pairs), "heldout_pairs": list(self.heldout_pairs),
         }
 
     @classmethod
@@ -264,7 +268,9 @@ class EdgeCalibration:
                        str(data["model"]), int(data["variants"]), bool(data["content_free"]),
                        str(data["fitted_on"]), int(data["n"]),
                        CalibrationScores.from_json(data["train_before"]),
-                       CalibrationScores.from_json(data["train_after"]), held[0], held[1])
+                       CalibrationScores.from_json(data["train_after"]), held[0], held[1],
+                       tuple(map(str, data.get("fit_pairs", ()))),
+                       tuple(map(str, data.get("heldout_pairs", ()))))
         except (KeyError, TypeError) as exc:
             raise ValueError(f"edge calibration is missing or has a malformed field ({exc}); "
                              "refit it with `rung ask calibrate`") from None
@@ -338,7 +344,12 @@ def fit_edge_calibration(
 
     held = (_scores(heldout), mapped(heldout)) if heldout else (None, None)
     return EdgeCalibration(method, slope, intercept, model, variants, content_free, fitted_on,
-                           len(train), _scores(train), mapped(train), *held)
+                           len(train), _scores(train), mapped(train), held[0], held[1],
+                           _ids(train), _ids(heldout))
+
+
+def _ids(samples: Sequence[EdgeSample]) -> tuple[str, ...]:
+    return tuple(sorted({s.pair for s in samples if s.pair}))
 
 
 def _scores(samples: Sequence[EdgeSample]) -> CalibrationScores:
