@@ -93,6 +93,8 @@ def _statin_config() -> CopilotConfig:
                          true_effect=STATIN_TRUE_ATE, reference_edges=STATIN_EDGES)
 
 
+# The statin data are mixed (binary statin, sex, smoking): discovery runs KCI and the
+# generative estimator fits binary mechanisms, minutes of CPU per run.
 @pytest.fixture(scope="module")
 def statin_discovered(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, pd.DataFrame]:
     """A run directory holding the statin data's checked input and discovery (KCI on mixed
@@ -104,6 +106,7 @@ def statin_discovered(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, p
     return out, data
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("beliefs", [
     pytest.param({e: 0.92 for e in STATIN_EDGES}, id="llm-right-and-sure"),
     pytest.param({("statin", "age"): 0.9, ("age", "statin"): 0.02}, id="llm-wrong-and-sure"),

@@ -104,3 +104,12 @@ def test_estimators_agree_only_when_refuters_pass() -> None:
 def test_verdict_json_rejects_unknown_status(bad: dict) -> None:
     with pytest.raises(ValueError, match="status"):
         Verdict.from_json(bad)
+
+
+def test_class_without_a_causal_path_reports_zero_not_the_final_regression() -> None:
+    # the statin case: every plausible graph has statin -> LDL <-> CVD, no directed path
+    none = ClassEffects("class", 4, True, 0.8, (
+        MemberEffect("no_path", 4, "statin -> LDL; LDL <-> CVD", None, None, 0.0, (0.0, 0.0)),))
+    v = _decide(class_effects=none,
+                estimates=[EstimatorResult("regression", -0.17, (-0.2, -0.07), ())])
+    assert v.effect == 0.0 and v.interval == (0.0, 0.0)

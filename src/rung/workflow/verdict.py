@@ -15,9 +15,9 @@
   too large to list completely.
 
 With one effect across the plausible graphs, ``effect`` and ``interval`` are the final
-graph's classic estimate (regression adjustment or the front-door estimator; the
-generative estimate when it is the only one) when the final graph identifies the effect
-the same way, else the class's estimate.
+graph's classic estimate (regression adjustment or the front-door estimator) when it uses
+the same adjustment set or mediators as the class, else the class's own estimate (0 when
+the treatment is an ancestor of the outcome in no plausible graph).
 """
 
 from __future__ import annotations
@@ -193,11 +193,17 @@ def _point(fx: ClassEffects, estimates: Sequence[EstimatorResult]
         return None, None, None
     group: MemberEffect = ests[0]
     main = _main_estimate(estimates)
-    same = main is not None and (group.route != "backdoor"
-                                 or main.adjustment_set == group.adjustment_set)
-    if main is not None and same and main.interval is not None:
+    if main is not None and main.interval is not None and _same_route(group, main):
         return main.effect, main.interval, None
     return group.effect, group.interval, None
+
+
+def _same_route(group: MemberEffect, main: EstimatorResult) -> bool:
+    """Whether the final graph's estimate answers the class's one identification."""
+    if group.route == "backdoor":
+        return main.method in ("regression", "aipw") and \
+            main.adjustment_set == group.adjustment_set
+    return group.route == "frontdoor" and main.method == "frontdoor"
 
 
 def decide_verdict(
