@@ -191,9 +191,12 @@ class CounterfactualGraph:
 class _Merger:
     """make-cg's state: node classes per (variable, world) and observed values per node."""
 
-    def __init__(self, graph: CausalGraph, atoms: tuple[Atom, ...]) -> None:
+    def __init__(self, graph: CausalGraph, atoms: tuple[Atom, ...],
+                 observed: tuple[Atom, ...]) -> None:
         self.g = graph.projected()
         self.atoms = atoms
+        self.observed = set(observed)
+        self.known: dict[CfNode, Val] = {}
         self.worlds = _sorted_worlds({a.world for a in atoms})
         self.cls: dict[tuple[str, World], CfNode | Fixed] = {}
         self.parents: dict[CfNode, tuple[tuple[str, CfNode | Fixed], ...]] = {}
@@ -203,8 +206,8 @@ class _Merger:
         """A parent as Lemma 24 compares it: by value when known, else by identity."""
         if isinstance(p, Fixed):
             return ("value", p.value)
-        if p in self.event:
-            return ("value", self.event[p])
+        if p in self.known:
+            return ("value", self.known[p])
         return ("node", p)
 
     def merge_variable(self, v: str) -> bool:
@@ -230,11 +233,18 @@ class _Merger:
                 continue
             if self.event.setdefault(n, a.value) != a.value:
                 return False  # line 5 of ID*: one node, two values
+            if a in self.observed:
+                self.known[n] = a.value
         return True
 
 
-def make_cg(graph: CausalGraph, atoms: tuple[Atom, ...]) -> CounterfactualGraph | None:
+def make_cg(graph: CausalGraph, atoms: tuple[Atom, ...],
+            merge_on: tuple[Atom, ...] | None = None) -> CounterfactualGraph | None:
     """The counterfactual graph of the event ``atoms``, or None when it is inconsistent.
+
+    Copies are merged on the observed values of the atoms of ``merge_on`` (default: all of
+    ``atoms``). IDC* merges on ``δ`` only: Lemma 25's merged model agrees with the original
+    on events that contain the observations it merged on, and ``P(δ)`` must be one of them.
 
     Examples
     --------
@@ -245,7 +255,7 @@ def make_cg(graph: CausalGraph, atoms: tuple[Atom, ...]) -> CounterfactualGraph 
     >>> sorted(n.to_text() for n in cg.nodes)
     ['D', 'W[X=1]', 'X', 'Y[X=1]', 'Z']
     """
-    m = _Merger(graph, atoms)
+    m = _Merger(graph, atoms, atoms if merge_on is None else merge_on)
     for v in m.g.topological_order():
         if not m.merge_variable(v):
             return None

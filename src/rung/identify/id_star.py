@@ -200,14 +200,14 @@ def idc_star(graph: CausalGraph, gamma: tuple[Atom, ...], delta: tuple[Atom, ...
     if not delta:
         return id_star(graph, gamma, names)
     _idc_line1(graph, delta)
-    cg = make_cg(graph, gamma + delta)  # line 2
+    cg = make_cg(graph, gamma + delta, merge_on=delta)  # line 2
     if cg is None or _line2(gamma + delta):
         return ZERO_CF  # line 3: γ' ∧ δ' inconsistent
     g2, d2 = _relabel(cg, gamma), _relabel(cg, delta)
     moved = _idc_line4(cg, g2, d2)
     if moved is not None:
         return idc_star(graph, moved[0], moved[1], names)
-    return _idc_line5_6(graph, g2, d2, names)
+    return _idc_line5_6(graph, g2 + d2, delta, names)
 
 
 def _idc_line1(graph: CausalGraph, delta: tuple[Atom, ...]) -> None:
@@ -253,10 +253,11 @@ def _idc_line4(cg: CounterfactualGraph, gamma: tuple[Atom, ...], delta: tuple[At
     return None
 
 
-def _idc_line5_6(graph: CausalGraph, gamma: tuple[Atom, ...], delta: tuple[Atom, ...],
+def _idc_line5_6(graph: CausalGraph, joint_event: tuple[Atom, ...], delta: tuple[Atom, ...],
                  names: _Names) -> CfExpr:
-    """Lines 5-6: ``P' = ID*(G, γ' ∧ δ')``; return ``P' / P'(δ)`` (``P'(δ)`` by ID* on δ')."""
-    joint = id_star(graph, gamma + delta, names)
+    """Lines 5-6: ``P' = ID*(G, γ' ∧ δ')``; return ``P' / P(δ)``, ``P(δ)`` by ID* on ``δ``
+    itself (a relabelled ``δ'`` may hold merges that only ``γ ∧ δ`` justifies)."""
+    joint = id_star(graph, joint_event, names)
     if joint == ZERO_CF:
         return ZERO_CF
     return CfFraction(joint, id_star(graph, delta, names))
