@@ -79,3 +79,13 @@ def test_complete_case_matches_a_direct_count(rows) -> None:
     assert p.frame["x"].tolist() == [float(rows[i][0]) for i in complete]
     levels = sorted({s for _, s in rows if s is not None})  # a column's own values
     assert p.frame["s"].tolist() == [float(levels.index(rows[i][1])) for i in complete]
+
+
+def test_pandas_dtypes_nullable_bool_and_categorical() -> None:
+    df = pd.DataFrame({"a": pd.array([1, None, 3, 4], dtype="Int64"),
+                       "b": pd.array([True, False, None, True], dtype="boolean"),
+                       "c": pd.Categorical(["x", "y", "y", None])})
+    p = prepare(df, ["a", "b", "c"])
+    assert p.dropped_rows == 3 and p.frame.to_dict("list") == {"a": [1.0], "b": [1.0],
+                                                               "c": [0.0]}
+    assert dict(p.encoding["c"]) == {"x": 0.0, "y": 1.0}

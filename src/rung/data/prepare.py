@@ -111,9 +111,10 @@ def _column(series: pd.Series, name: str, lines: np.ndarray, declared: bool
         codes = series.cat.codes.to_numpy(dtype=float)
         return np.where(codes < 0, np.nan, codes), {c: float(i) for i, c in enumerate(cats)}
     if pd.api.types.is_bool_dtype(series):
-        return series.to_numpy(dtype=float), ({"False": 0.0, "True": 1.0} if declared else None)
+        return (series.to_numpy(dtype=float, na_value=np.nan),
+                {"False": 0.0, "True": 1.0} if declared else None)
     if pd.api.types.is_numeric_dtype(series):
-        values = series.to_numpy(dtype=float)
+        values = series.to_numpy(dtype=float, na_value=np.nan)
     else:
         text = series.astype(str).str.strip()
         values = pd.to_numeric(text.where(~missing), errors="coerce").to_numpy(dtype=float)
