@@ -135,7 +135,8 @@ class _Search:
         self.limit = limit
         self.count = 0
         self.actual = model.solve_fast({}, self.u)
-        graph = model.graph()
+        self.idx = {v: model.index(v) for v in model.variables}
+        self.graph = graph = model.graph()
         self.ancestors = graph.ancestors([v for v, _ in effect]) & set(model.endogenous)
         self.effect_vars = frozenset(v for v, _ in effect)
 
@@ -147,22 +148,24 @@ class _Search:
         return all(values[i] == y for i, y in self.effect)
 
     def value(self, var: str) -> int:
-        return self.actual[self.m.index(var)]
+        return self.actual[self.idx[var]]
 
     def candidates(self, cause: Sequence[str], definition: Definition) -> list[str]:
         """The variables a contingency W may contain (exact prunings, see the module doc)."""
         pool = self.ancestors - set(cause) - self.effect_vars
         if definition is Definition.MODIFIED:
-            pool &= self.m.graph().descendants(cause)
+            pool &= self.graph.descendants(cause)
         return [v for v in self.m.order if v in pool]
 
 
 def _alternatives(m: StructuralModel, cause: Setting) -> Iterator[tuple[int, ...]]:
-    """Settings x' != x, those that change every conjunct first."""
-    spaces = [m.endogenous[v].values for v, _ in cause]
-    actual = tuple(x for _, x in cause)
-    combos = [c for c in itertools.product(*spaces) if c != actual]
-    yield from sorted(combos, key=lambda c: sum(a == b for a, b in zip(c, actual, strict=True)))
+    """Settings x' != x, lazily, those that change every conjunct first."""
+    n = len(cause)
+    for agree in range(n):
+        for kept in itertools.combinations(range(n), agree):
+            spaces = [[x] if i in kept else [v for v in m.endogenous[name].values if v != x]
+                      for i, (name, x) in enumerate(cause)]
+            yield from itertools.product(*spaces)
 
 
 def _contingencies(s: _Search, pool: list[str],
@@ -183,7 +186,7 @@ def _contingencies(s: _Search, pool: list[str],
 
 
 def _ac2b(s: _Search, cause: Setting, w: dict[str, int], definition: Definition) -> bool:
-    idx = s.m.index
+    idx = s.idx.__getitem__
     base = {idx(v): x for v, x in cause}
     rest = [v for v in s.ancestors - s.effect_vars - set(w) - {v for v, _ in cause}]
     w_subsets: Iterator[tuple[str, ...]]
@@ -204,11 +207,10 @@ def _ac2b(s: _Search, cause: Setting, w: dict[str, int], definition: Definition)
 def _witness(s: _Search, cause: Setting, definition: Definition) -> tuple[Witness, int] | None:
     """The first AC2 witness for ``cause`` and its number of changes, or None."""
     pool = s.candidates([v for v, _ in cause], definition)
-    idx = s.m.index
-    alternatives = list(_alternatives(s.m, cause))
+    idx = s.idx.__getitem__
     for changes, w in _contingencies(s, pool, definition):
         do_w = {idx(v): x for v, x in w.items()}
-        for alt in alternatives:
+        for alt in _alternatives(s.m, cause):
             do = {**do_w, **{idx(v): x for (v, _), x in zip(cause, alt, strict=True)}}
             if s.phi(do):
                 continue

@@ -299,7 +299,7 @@ def _domain(raw: Any, name: str, source: str) -> Domain:
 
 
 def _value(raw: Any, dom: Domain, name: str, source: str) -> int:
-    value = int(raw) if isinstance(raw, bool) or isinstance(raw, int) else None
+    value = int(raw) if isinstance(raw, bool | int) else None
     if value is None or value not in dom:
         raise ModelError(f"{source}: value {raw!r} of {name} is outside its domain "
                          f"{dom.describe()}; give a value in the domain")
@@ -317,7 +317,7 @@ def _distribution(raw: Any, dom: Domain, name: str, source: str) -> tuple[float,
 
 
 def _equation(raw: Any, name: str, text: str, source: str) -> Expr:
-    if isinstance(raw, bool) or isinstance(raw, int):
+    if isinstance(raw, bool | int):
         return parse_expr(str(int(raw)))
     if not isinstance(raw, str):
         raise ModelError(f"{source}: the equation of {name} must be a string such as "

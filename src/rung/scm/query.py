@@ -278,10 +278,10 @@ def parse_setting(text: str) -> tuple[tuple[str, int], ...]:
     --------
     >>> parse_setting("L=1 & MD=True")
     (('L', 1), ('MD', 1))
-    >>> parse_setting("Y[X=1]=1")
+    >>> parse_setting("Y[X=1]=1")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    rung.scm.errors.ExpressionError: 'Y[X=1]' is a counterfactual; write factual assignments such as X=1, Z=0
+    rung.scm.errors.ExpressionError: 'Y[X=1]' is a counterfactual; ...
     """
     p = _Parser(text)
     events = p.events((",", "&"))
