@@ -133,7 +133,10 @@ def identify_counterfactual(graph: CausalGraph, query: CfQuery | str
             q, "not_identifiable", None, None, h,
             "not identifiable: the counterfactual graph's district {" + ", ".join(h.district)
             + "} holds a conflict (ID* line 8, Shpitser & Pearl 2008): " + "; ".join(
-                f"{v}={a} in a subscript and {v}={b}" for v, a, b in h.conflicts))
+                f"{v}={a} in a subscript and {v}={b}" for v, a, b in h.conflicts)
+            + ". ID* compares values generically: the proof holds when each variable can take "
+            "a value the query does not name; with fewer values (e.g. a binary treatment) "
+            "the query may still be identified")
     if raw == ZERO_CF:
         return CounterfactualIdentification(
             q, "zero", ZERO_CF, ZERO_CF, None,

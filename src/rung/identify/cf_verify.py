@@ -42,39 +42,52 @@ IntArray = npt.NDArray[np.int64]
 class ResponseSCM:
     """A random SCM over ``graph`` (latent projection) with enumerated latent configurations.
 
-    Every value of a node is reachable for every value of its parents (own noise values
-    ``0..states-1`` shift the node through all its values), so ``P(v) > 0`` everywhere.
+    The own noise ``U_V`` of a node indexes a list of response functions (maps from parent
+    values to a value of ``V``): all of them when there are at most ``max_responses``, else
+    the ``k`` shifts ``pa ↦ (c(pa) + u) mod k`` and random others, so ``P(v) > 0``. A
+    shared latent ``U_VW`` (``latent_states`` values) rotates that list by a random offset,
+    which makes the response types of ``V`` and ``W`` dependent.
     """
 
     def __init__(self, graph: CausalGraph, states: int, rng: np.random.Generator,
-                 latent_states: int = 3, domain: Mapping[str, int] | None = None) -> None:
+                 latent_states: int = 2, domain: Mapping[str, int] | None = None,
+                 max_responses: int = 16) -> None:
         g = graph.projected()
         self.graph = g
         self.nodes: tuple[str, ...] = g.topological_order()
         self.card = {v: (domain or {}).get(v, states) for v in self.nodes}
-        own = [f"U_{v}" for v in self.nodes]
-        shared = [f"U_{a}_{b}" for a, b in g.bidirected_edges]
-        self.latents: tuple[str, ...] = (*own, *shared)
-        sizes = [self.card[v] * latent_states for v in self.nodes] + [latent_states] * len(
-            shared)
-        self.sizes = tuple(sizes)
-        grid = np.array(list(itertools.product(*[range(k) for k in sizes])), dtype=np.int64)
-        self.configs: IntArray = grid.reshape(-1, len(sizes))
-        self.lat_of = {v: [i] + [len(own) + k for k, e in enumerate(g.bidirected_edges)
-                                 if v in e] for i, v in enumerate(self.nodes)}
-        self.tables = {v: self._table(v, rng) for v in self.nodes}
-        self.logits = [rng.normal(size=k) for k in sizes]
+        self.responses = {v: self._responses(v, rng, max_responses) for v in self.nodes}
+        shared = list(g.bidirected_edges)
+        self.sizes = tuple([len(self.responses[v]) for v in self.nodes]
+                           + [latent_states] * len(shared))
+        grid = np.array(list(itertools.product(*[range(k) for k in self.sizes])),
+                        dtype=np.int64)
+        self.configs: IntArray = grid.reshape(-1, len(self.sizes))
+        n = len(self.nodes)
+        self.lat_of = {v: [n + k for k, e in enumerate(shared) if v in e] for v in self.nodes}
+        self.offsets = {v: self._offsets(len(self.lat_of[v]), self.sizes[i], latent_states, rng)
+                        for i, v in enumerate(self.nodes)}
+        self.logits = [rng.normal(size=k) for k in self.sizes]
 
-    def _table(self, v: str, rng: np.random.Generator) -> IntArray:
-        pa = sorted(self.graph.parents(v))
-        dims = [self.card[p] for p in pa] + [self.sizes[i] for i in self.lat_of[v]]
-        k, own = self.card[v], len(pa)
-        t: IntArray = rng.integers(0, k, size=dims).astype(np.int64)
-        shift = rng.integers(0, k, size=[*dims[:own], 1, *dims[own + 1:]])
-        view = np.moveaxis(t, own, 0)  # own noise first; a view of t
-        for u in range(k):  # own noise 0..k-1 runs through every value of v
-            view[u] = ((shift + u) % k).squeeze(own)
-        return t
+    @staticmethod
+    def _offsets(n_lat: int, k: int, latent_states: int, rng: np.random.Generator) -> IntArray:
+        """Distinct rotations per shared-latent configuration (while ``k`` allows)."""
+        n = latent_states ** n_lat
+        vals = rng.permutation(k)[:n] if n <= k else rng.integers(0, k, size=n)
+        out: IntArray = np.asarray(vals, dtype=np.int64).reshape([latent_states] * n_lat)
+        return out
+
+    def _responses(self, v: str, rng: np.random.Generator, cap: int) -> IntArray:
+        """Response functions of ``v``: one row per function, one column per parent value."""
+        k = self.card[v]
+        m = int(np.prod([self.card[p] for p in sorted(self.graph.parents(v))]))
+        if k ** m <= cap:
+            grid = np.array(list(itertools.product(range(k), repeat=m)), dtype=np.int64)
+            return grid.reshape(-1, m)
+        base = rng.integers(0, k, size=m)
+        shifts = (base[None, :] + np.arange(k)[:, None]) % k
+        out: IntArray = np.vstack([shifts, rng.integers(0, k, size=(cap - k, m))])
+        return out.astype(np.int64)
 
     def probs(self, logits: list[Array] | None = None) -> Array:
         """Probability of each latent configuration (independent latents, softmax priors)."""
@@ -87,13 +100,17 @@ class ResponseSCM:
     def world(self, do: Mapping[str, int]) -> dict[str, IntArray]:
         """Every node's value in ``do(x)``, per latent configuration."""
         val: dict[str, IntArray] = {}
-        for v in self.nodes:
+        for i, v in enumerate(self.nodes):
             if v in do:
                 val[v] = np.full(len(self.configs), do[v], dtype=np.int64)
                 continue
-            idx = [val[p] for p in sorted(self.graph.parents(v))]
-            idx += [self.configs[:, i] for i in self.lat_of[v]]
-            val[v] = self.tables[v][tuple(idx)]
+            pa = sorted(self.graph.parents(v))
+            cell = np.zeros(len(self.configs), dtype=np.int64)
+            for p in pa:
+                cell = cell * self.card[p] + val[p]
+            shift = self.offsets[v][tuple(self.configs[:, j] for j in self.lat_of[v])]
+            u = (self.configs[:, i] + shift) % self.sizes[i]
+            val[v] = self.responses[v][u, cell]
         return val
 
     def event_mask(self, events: tuple[CfEvent, ...]) -> npt.NDArray[np.bool_]:
@@ -182,7 +199,7 @@ def verify_counterfactual(graph: CausalGraph, result: CounterfactualIdentificati
     rng = np.random.default_rng(seed)
     err = 0.0
     for _ in range(trials):
-        scm = ResponseSCM(graph, states, rng, latent_states=2)
+        scm = ResponseSCM(graph, states, rng)
         err = max(err, abs(evaluate_cf(e, scm) - scm.query(result.query)))
     return VerificationReport(max_abs_error=err, trials=trials, states=states)
 
@@ -281,6 +298,8 @@ def find_counterexample(graph: CausalGraph, query: CfQuery, *, compared: Literal
         fib = _Fibre(scm, query, _observables(scm, compared))
         phi0 = np.concatenate(scm.logits)
         p0 = scm.probs()
+        if not fib.den @ p0 > 0:
+            continue
         target, q0 = fib.m @ p0, fib.query(p0)
         phi = phi0
         for _ in range(8):
