@@ -125,6 +125,8 @@ def test_discrete_g_formula_covers_the_exact_effect_at_the_nominal_rate() -> Non
     cls = EquivalenceClass.from_dag(CausalGraph.from_edges("Z -> X -> Y; Z -> Y"))
     res = ida(cls, binary_confounded(1, 5000), "X", "Y")
     assert res.model == "discrete" and res.covers(0.3) and not res.identified
+    assert any("possible effects" in f for f in res.flags)
+    assert any("outcome causes the treatment" in f for f in res.flags)
 
 
 def test_pag_without_a_set_is_not_bounded_and_round_trips() -> None:

@@ -121,6 +121,32 @@ class EffectSet:
         """True when one set is valid in every member, or every member agrees on the set."""
         return self.bounded and (self.class_adjustment is not None or len(self.effects) == 1)
 
+    @property
+    def flags(self) -> tuple[str, ...]:
+        """Plain-language warnings a headline built on this set must carry.
+
+        Examples
+        --------
+        >>> EffectSet("X", "Y", (1.0, 0.0), "local", "linear", "cpdag", (), False).flags
+        ('not bounded over the class',)
+        """
+        if not self.bounded:
+            return ("not bounded over the class",)
+        out = []
+        if not self.identified:
+            out.append(f"{len(self.effects)} possible effects over the class: report the range")
+        if any(e.interval == (0.0, 0.0) for e in self.effects):
+            out.append("in some members the outcome causes the treatment: effect 0 by the "
+                       "graph alone")
+        gap = max((e.unsupported for e in self.effects), default=0.0)
+        if gap > 0:
+            out.append(f"positivity: {gap:.0%} of rows lie in strata without data on one arm; "
+                       "the interval includes bounds there")
+        r = self.range
+        if r is not None and r[0] <= 0.0 <= r[1]:
+            out.append("the range includes zero")
+        return tuple(out)
+
     def covers(self, value: float) -> bool:
         """True when ``value`` lies in :attr:`range`."""
         r = self.range
@@ -132,6 +158,7 @@ class EffectSet:
                 "kind": self.kind, "effects": [e.to_json() for e in self.effects],
                 "bounded": self.bounded, "reason": self.reason, "alpha": self.alpha,
                 "range": None if self.range is None else list(self.range),
+                "flags": list(self.flags),
                 "class_adjustment": (None if self.class_adjustment is None
                                      else list(self.class_adjustment))}
 
