@@ -257,7 +257,8 @@ class _Fibre:
         return p, jac
 
     def query(self, p: Array) -> float:
-        return float(self.num @ p / (self.den @ p))
+        den = float(self.den @ p)
+        return float(self.num @ p) / den if den > 0 else float("nan")
 
     def query_grad(self, p: Array, jac: Array) -> Array:
         a, b = self.num @ p, self.den @ p
@@ -308,7 +309,10 @@ def find_counterexample(graph: CausalGraph, query: CfQuery, *, compared: Literal
             d = g - np.linalg.pinv(jo, rcond=1e-10) @ (jo @ g)
             if np.linalg.norm(d) < 1e-8 * max(1.0, float(np.linalg.norm(g))):
                 break
-            phi, agree = _project(fib, phi + 0.5 * d / np.linalg.norm(d), target)
+            try:
+                phi, agree = _project(fib, phi + 0.5 * d / np.linalg.norm(d), target)
+            except np.linalg.LinAlgError:
+                break
             p1 = scm.probs(fib.unpack(phi))
             if agree < 1e-12 and abs(fib.query(p1) - q0) > 1e-3:
                 return Counterexample(scm, p0, p1, q0, fib.query(p1), agree, compared)
