@@ -85,6 +85,8 @@ def test_unknown_name_and_cycle_are_refused() -> None:
     ('[exogenous]\nU = { domain = "bool", value = 3 }\n[endogenous]\nX = { domain = "bool", '
      'equation = "U" }\n', "value 3 of U is outside"),
     (HEAD + 'and = { domain = "bool", equation = "U" }\n', "name 'and' is not allowed"),
+    (HEAD + 'X = { domain = "bool", equation = "U + 1" }\n',
+     "line 4: the equation of X gives 2 when U=1, outside its domain bool"),
     ('[exogenous]\nU = { domain = "bool", value = true, distribution = [0.5, 0.6] }\n'
      '[endogenous]\nX = { domain = "bool", equation = "U" }\n', "summing to 1"),
 ])

@@ -37,10 +37,15 @@ from rung.graph.errors import CycleError
 from rung.scm.errors import ExpressionError, ModelError
 from rung.scm.expr import KEYWORDS, Compiled, Expr, compile_expr, free_names, parse_expr
 
-__all__ = ["MAX_DOMAIN", "Domain", "StructuralModel", "load_model", "parse_model"]
+__all__ = ["MAX_CONTEXTS", "MAX_DOMAIN", "Domain", "StructuralModel", "load_model",
+           "parse_model"]
 
 #: largest integer domain accepted (values per variable)
 MAX_DOMAIN = 1_000
+#: most contexts u that exact enumeration visits
+MAX_CONTEXTS = 2_000_000
+#: equations with at most this many parent settings are checked against their domain at load
+_RANGE_CHECK = 100_000
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
 
@@ -140,7 +145,13 @@ class StructuralModel:
         u = {**self.context, **(context or {})}
         values = self.solve_fast({self._index[k]: v for k, v in do.items()},  # type: ignore[attr-defined]
                                  [u[n] for n in self.exogenous])
-        return dict(zip(self.variables, values, strict=True))
+        out = dict(zip(self.variables, values, strict=True))
+        for var in self.order:
+            if out[var] not in self.endogenous[var]:
+                raise ModelError(f"{self.source}: the equation of {var} gives {out[var]}, "
+                                 f"outside its domain {self.endogenous[var].describe()}; fix "
+                                 "the equation or widen the domain")
+        return out
 
     def solve_fast(self, do: Mapping[int, int], u: list[int]) -> list[int]:
         """:meth:`solve` on index-keyed interventions and a u vector (no checks)."""
@@ -165,6 +176,11 @@ class StructuralModel:
             raise ModelError(f"{self.source}: the model gives no distribution over the "
                              "exogenous variables; add 'distribution = [...]' to each of them")
         names = list(self.exogenous)
+        total = math.prod(len(d.values) for d in self.exogenous.values())
+        if total > MAX_CONTEXTS:
+            raise ModelError(f"{self.source}: the exogenous variables have {total:,} joint "
+                             f"settings, more than {MAX_CONTEXTS:,} to enumerate exactly; use "
+                             "fewer or smaller exogenous variables")
         spaces = [list(zip(self.exogenous[n].values, self.distribution[n], strict=True))
                   for n in names]
         for combo in itertools.product(*spaces):
@@ -229,8 +245,30 @@ def parse_model(text: str, source: str = "<model>") -> StructuralModel:
                              "[endogenous], or fix the spelling")
     meta = data.get("model", {})
     title = str(meta.get("name", Path(source).stem)) if isinstance(meta, dict) else source
-    return StructuralModel(name=title, exogenous=exo, context=context, endogenous=endo,
-                           equations=equations, distribution=dist, source=source)
+    model = StructuralModel(name=title, exogenous=exo, context=context, endogenous=endo,
+                            equations=equations, distribution=dist, source=source)
+    for name in endo:
+        _check_range(model, name, _line_of(text, name, str(endo_raw[name]["equation"])))
+    return model
+
+
+def _check_range(model: StructuralModel, var: str, line: int) -> None:
+    """Every value of ``var``'s equation lies in its domain, for every parent setting (when
+    there are at most ``_RANGE_CHECK`` of them; :meth:`StructuralModel.solve` checks the rest)."""
+    parents = sorted(model.parents(var))
+    doms = [(model.endogenous.get(p) or model.exogenous[p]).values for p in parents]
+    if math.prod(len(d) for d in doms) > _RANGE_CHECK:
+        return
+    index = {p: i for i, p in enumerate(parents)}
+    f = compile_expr(model.equations[var], index)
+    dom = model.endogenous[var]
+    for combo in itertools.product(*doms):
+        value = f(combo)
+        if value not in dom:
+            setting = ", ".join(f"{p}={v}" for p, v in zip(parents, combo, strict=True))
+            raise ModelError(f"{model.source}, line {line}: the equation of {var} gives {value} "
+                             f"when {setting or 'always'}, outside its domain {dom.describe()}; "
+                             "fix the equation or widen the domain")
 
 
 def _read_exogenous(raw: Mapping[str, Any], source: str) -> tuple[
