@@ -150,9 +150,9 @@ def estimates_note(estimates: list[dict[str, Any]], transform: str = "none",
     if agree:
         return (f"The estimators overlap, but the refuters {failed} failed: agreement between "
                 "estimators on one graph says nothing when the data reject that graph.")
-    signs = {e["ate"] > 0 for e in estimates if e.get("ci")}
-    what = ("differ in sign" if len(signs) > 1 else
-            "agree in sign but their intervals do not overlap")
+    ates = [e["ate"] for e in estimates if e.get("ci")]
+    what = ("differ in sign" if min(ates) < 0 < max(ates) else
+            "have intervals that do not overlap")
     hint = " or skewed data (try --transform log)" if transform == "none" else ""
     return (f"The estimators {what}. The generative estimator fits a linear model of every "
             "variable on the final graph and pushes do(X) through all of it, so it depends on "

@@ -105,7 +105,8 @@ def _iv(ci: tuple[float, float] | None) -> str:
 
 
 def estimators_agree(estimates: Sequence[EstimatorResult]) -> bool | None:
-    """True when all intervals overlap and all signs match; None with fewer than two.
+    """True when all intervals overlap and no two effects have opposite signs; None with
+    fewer than two.
 
     Examples
     --------
@@ -120,7 +121,8 @@ def estimators_agree(estimates: Sequence[EstimatorResult]) -> bool | None:
         return None
     lo = max(e.interval[0] for e in ests if e.interval)
     hi = min(e.interval[1] for e in ests if e.interval)
-    return lo <= hi and len({e.effect > 0 for e in ests}) == 1
+    opposite = min(e.effect for e in ests) < 0 < max(e.effect for e in ests)
+    return lo <= hi and not opposite
 
 
 def _estimator_flags(estimates: Sequence[EstimatorResult]) -> list[str]:
