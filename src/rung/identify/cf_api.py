@@ -114,7 +114,7 @@ def identify_counterfactual(graph: CausalGraph, query: CfQuery | str
     >>> g = CausalGraph.from_edges("Z -> X -> Y; Z -> Y")
     >>> r = identify_counterfactual(g, "P(Y[X=1]=1 | X=0)")
     >>> r.status, r.estimand.to_text()
-    ('identified', "[Σ_{z} P(Z=z) P(X=0|Z=z) P(Y=1|X=1,Z=z)] / [Σ_{z'} P(Z=z') P(X=0|Z=z')]")
+    ('identified', '[Σ_{z} P(Z=z) P(X=0|Z=z) P(Y=1|X=1,Z=z)] / [P(X=0)]')
     >>> identify_counterfactual(CausalGraph.from_edges("X -> Y"),
     ...                         "P(Y[X=1]=1, Y[X=0]=0)").status
     'not_identifiable'

@@ -91,6 +91,9 @@ def id_star(graph: CausalGraph, gamma: tuple[Atom, ...], names: _Names | None = 
     names = names or _Names()
     if not gamma:
         return _line1()
+    factual = _factual(gamma)
+    if factual is not None:
+        return factual
     if _line2(gamma):
         return ZERO_CF
     reduced = _line3(gamma)
@@ -105,6 +108,17 @@ def id_star(graph: CausalGraph, gamma: tuple[Atom, ...], names: _Names | None = 
     s = districts[0]  # line 7: G' has a single district
     _line8(cg, s)
     return _line9(cg, s)
+
+
+def _factual(gamma: tuple[Atom, ...]) -> CfExpr | None:
+    """Not a line of the paper: a conjunction of factual events with one value per variable
+    is the observational ``P(γ)`` (lines 4-9 would give the same value, longer)."""
+    if any(a.world for a in gamma):
+        return None
+    values = {a.variable: a.value for a in gamma}
+    if len(values) < len({(a.variable, a.value) for a in gamma}):
+        return None  # one variable, two values: line 5 answers 0
+    return Do((), tuple(sorted(values.items())))
 
 
 def _line1() -> CfExpr:
@@ -194,7 +208,7 @@ def idc_star(graph: CausalGraph, gamma: tuple[Atom, ...], delta: tuple[Atom, ...
     >>> g = CausalGraph.from_edges("Z -> X -> Y; Z -> Y")
     >>> ett = idc_star(g, (Atom("Y", frozenset({("X", 1)}), 1),), (Atom("X", frozenset(), 0),))
     >>> ett.to_text()
-    "[Σ_{z} P(Z=z) P_{Z=z}(X=0) P_{X=1,Z=z}(Y=1)] / [Σ_{z'} P(Z=z') P_{Z=z'}(X=0)]"
+    '[Σ_{z} P(Z=z) P_{Z=z}(X=0) P_{X=1,Z=z}(Y=1)] / [P(X=0)]'
     """
     names = names or _Names()
     if not delta:
