@@ -14,6 +14,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from rung.data import is_discrete
 from rung.discover.result import EdgeEvidence
 
 __all__ = [
@@ -27,11 +28,12 @@ __all__ = [
 
 CITestName = Literal["fisherz", "gsq", "chisq", "kci"]
 KCI_MAX_ROWS = 400
-_MAX_LEVELS = 10
 
 
 def is_discrete_column(values: pd.Series) -> bool:
-    """True for integer-valued columns with at most 10 distinct values.
+    """True for integer-valued columns by rung's one discreteness rule
+    (:func:`rung.data.is_discrete`: at most :data:`rung.data.kinds.MAX_DISCRETE_VALUES`
+    distinct integer values).
 
     Examples
     --------
@@ -40,8 +42,7 @@ def is_discrete_column(values: pd.Series) -> bool:
     >>> is_discrete_column(pd.Series([0.5, 1.25, 3.0]))
     False
     """
-    v = values.to_numpy(dtype=float)
-    return bool(np.all(np.equal(np.mod(v, 1), 0)) and len(np.unique(v)) <= _MAX_LEVELS)
+    return is_discrete(values.to_numpy(dtype=float))
 
 
 def choose_ci_test(data: pd.DataFrame) -> CITestName:
