@@ -95,11 +95,17 @@ def steps_for(config: CopilotConfig) -> tuple[Step, ...]:
     return STEPS
 
 
-def _keys(config: CopilotConfig, data_key: str) -> dict[str, str]:
+def _keys(config: CopilotConfig, data_key: str, backend_id: str | None = None
+          ) -> dict[str, str]:
+    """Each step's fingerprint: the data, the step's settings, every earlier step's key, and
+    (for the LLM step) which backend answers, so another model never reuses old answers."""
     keys: dict[str, str] = {}
     prev = fingerprint({"data": data_key, "version": 1})
     for step in steps_for(config):
-        prev = fingerprint({"step": step.name, "prev": prev, "params": step.params(config)})
+        params = step.params(config)
+        if step.name == "llm" and backend_id is not None:
+            params = {**params, "backend": backend_id}
+        prev = fingerprint({"step": step.name, "prev": prev, "params": params})
         keys[step.name] = prev
     keys["report"] = fingerprint({"step": "report", "prev": prev, "title": config.title,
                                   "source": config.source, "truth": config.true_effect,
@@ -158,7 +164,8 @@ def run_copilot(
 
         backend = get_backend(config.model)
     ctx = RunContext(store, config, data, backend, show_progress)
-    keys = _keys(config, data_fingerprint(data))
+    keys = _keys(config, data_fingerprint(data),
+                 None if backend is None else str(getattr(backend, "model_id", "")))
     show = _step_runner(con, len(STEP_NAMES))
     timings: dict[str, Any] = {}
     for k, step in enumerate(steps_for(config), start=1):
