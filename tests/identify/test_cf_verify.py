@@ -129,3 +129,12 @@ def test_identified_queries_have_no_counterexample() -> None:
     for edges, q in [("Z -> X -> Y; Z -> Y", "P(Y[X=1]=1 | X=0)"),
                      ("X -> M -> Y; X <-> Y", "P(Y[X=1]=1 | X=0)")]:
         assert find_counterexample(CausalGraph.from_edges(edges), parse_cf_query(q)) is None
+
+
+def test_idc_star_merges_on_the_conditioning_event_only() -> None:
+    """Regression: merging C[A=1] with C on the observation A=1 (a γ event) and dividing by
+    the relabelled δ' turned P(A=1 | C[A=1]=1) into P(A=1 | C=1), off by 0.02."""
+    g = CausalGraph.from_edges("A -> B; B -> C; A <-> B; A <-> C; B <-> C")
+    r = identify_counterfactual(g, "P(A=1 | C[A=1]=1)")
+    assert r.experimental_estimand is not None
+    assert verify_counterfactual(g, r, trials=4, experimental=True).ok
