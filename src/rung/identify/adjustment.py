@@ -68,9 +68,6 @@ def query_masks(
     return bg, xm, ym, cn, forbidden_nodes(bg, xm, cn)
 
 
-_masks = query_masks  # the former private name, still imported by rung.identify.validate
-
-
 def find_optimal_adjustment_set(
     graph: CausalGraph, treatment: NodeSet, outcome: NodeSet
 ) -> frozenset[str] | None:

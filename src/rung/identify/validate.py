@@ -26,13 +26,13 @@ from rung.identify._bits import bit_graph
 from rung.identify._query import check_query
 from rung.identify.adjustment import (
     AdjustmentSearchError,
-    _masks,
     find_adjustment_sets,
-    find_optimal_adjustment_set,
     is_valid_adjustment_set,
+    query_masks,
 )
 from rung.identify.frontdoor import find_frontdoor_sets, is_frontdoor_set
 from rung.identify.iv import find_instruments, is_instrument
+from rung.identify.optimal import find_o_set
 
 __all__ = [
     "InvalidSetError",
@@ -259,7 +259,7 @@ def _adjustment_alternatives(graph: CausalGraph, x: frozenset[str], y: frozenset
     try:
         return tuple(find_adjustment_sets(graph, x, y))
     except AdjustmentSearchError:
-        o = find_optimal_adjustment_set(graph, x, y)
+        o = find_o_set(graph, x, y)
         return () if o is None else (o,)
 
 
@@ -300,7 +300,7 @@ def check_adjustment_set(
                               alternatives=_adjustment_alternatives(graph, x, y))
     if is_valid_adjustment_set(graph, x, y, z):
         return z
-    bg, _xm, _ym, cnm, forbm = _masks(graph, x, y)
+    bg, _xm, _ym, cnm, forbm = query_masks(graph, x, y)
     cn, forb = bg.names_of(cnm), bg.names_of(forbm)
     alternatives = _adjustment_alternatives(graph, x, y)
     bad = sorted(z & forb)
