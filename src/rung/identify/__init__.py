@@ -13,6 +13,12 @@ from rung.identify.adjustment import (
     is_valid_adjustment_set,
 )
 from rung.identify.api import Identification, identify
+from rung.identify.bounds import (
+    CausationBounds,
+    ExperimentalData,
+    ObservationalData,
+    probabilities_of_causation,
+)
 from rung.identify.direct import (
     find_direct_effect_adjustment_sets,
     is_valid_direct_effect_adjustment_set,
@@ -33,12 +39,15 @@ from rung.identify.verify import VerificationReport, verify
 
 __all__ = [
     "AdjustmentSearchError",
+    "CausationBounds",
+    "ExperimentalData",
     "Expr",
     "Fraction",
     "Hedge",
     "Identification",
     "Instrument",
     "JointDistribution",
+    "ObservationalData",
     "OptimalAdjustment",
     "P",
     "Product",
@@ -61,6 +70,7 @@ __all__ = [
     "is_valid_direct_effect_adjustment_set",
     "one",
     "optimal_adjustment",
+    "probabilities_of_causation",
     "simplify",
     "verify",
 ]
