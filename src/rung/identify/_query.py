@@ -16,6 +16,7 @@ def check_query(
 ) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
     """Return the three sets, raising :class:`QueryError` or ``UnknownNodeError``."""
     x, y, z = as_node_set(treatment), as_node_set(outcome), as_node_set(given)
+    _refuse_selection(graph)
     observed = graph.projected()
     for role, s in (("treatment", x), ("outcome", y), ("given", z)):
         hidden = sorted(s & graph.latent)
@@ -31,3 +32,15 @@ def check_query(
         if sa & sb:
             raise QueryError(f"{sorted(sa & sb)} in both {a} and {b}: the sets must be disjoint")
     return x, y, z
+
+
+def _refuse_selection(graph: CausalGraph) -> None:
+    """Identification here assumes no selection bias: a graph with ``[selected]`` nodes is
+    refused rather than answered as if its data were unselected."""
+    selected = sorted(graph.selected)
+    if selected:
+        raise QueryError(
+            f"the graph marks {selected} as [selected] (the data were selected on them); "
+            "rung identifies effects without selection bias only (recovery from selection "
+            "bias, Bareinboim & Pearl 2012, is not implemented): remove the [selected] tag "
+            "only if the data are not selected on these nodes")
