@@ -6,12 +6,13 @@ from __future__ import annotations
 import functools
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
 import typer
 
+from rung.data import check_contrast_support
 from rung.lm.base import LMError
 
 __all__ = [
@@ -105,7 +106,13 @@ def cli_errors(func: Callable[P, R]) -> Callable[P, R]:
 
 def print_json(obj: Any) -> None:
     """Print ``obj`` as indented JSON on stdout."""
-    sys.stdout.write(json.dumps(obj, indent=2, default=str) + "\n")
+    try:
+        text = json.dumps(obj, indent=2, default=str, allow_nan=False)
+    except ValueError as exc:  # NaN or infinity: invalid JSON, and never a silent answer
+        raise ValueError("the result holds a NaN or infinite number, which JSON cannot carry "
+                         "and rung does not report as an answer; rerun without --json to see "
+                         "which value, and check the inputs that produced it") from exc
+    sys.stdout.write(text + "\n")
 
 
 def read_text_file(path: Path, what: str) -> str:
@@ -197,48 +204,6 @@ def check_output_file(path: Path, option: str) -> Path:
         raise ValueError(f"{option} {str(path)!r}: folder {str(parent)!r} does not exist; "
                          "create it first")
     return path
-
-
-def check_contrast_support(values: Sequence[float], contrast: tuple[float, float],
-                           name: str) -> None:
-    """Refuse a contrast the data cannot speak to (an extrapolated, silent answer).
-
-    A discrete treatment (integers, at most 20 distinct values) must take both contrast
-    values; a continuous one must cover them (min <= value <= max). Both values must differ
-    and the treatment must vary.
-
-    Examples
-    --------
-    >>> check_contrast_support([0, 1, 1, 0], (1.0, 0.0), "X")
-    >>> check_contrast_support([0, 1, 1, 0], (5.0, 0.0), "X")  # doctest: +ELLIPSIS
-    Traceback (most recent call last):
-    ...
-    ValueError: contrast 5 0: treatment 'X' never takes the value 5 in the data (its ...
-    """
-    import numpy as np
-
-    a, b = contrast
-    if a == b:
-        raise ValueError(f"contrast {a:g} {b:g}: the two treatment values are equal; "
-                         "pass --contrast A B with two different values")
-    x = np.asarray(values, dtype=float)
-    x = x[np.isfinite(x)]
-    seen = np.unique(x)
-    if len(seen) < 2:
-        shown = "no values" if len(seen) == 0 else f"only the value {seen[0]:g}"
-        raise ValueError(f"treatment {name!r} takes {shown} in the data; an effect needs a "
-                         "treatment that varies")
-    discrete = bool(np.all(seen == np.round(seen))) and len(seen) <= 20
-    for v in (a, b):
-        if discrete and v not in seen:
-            listed = ", ".join(f"{s:g}" for s in seen)
-            raise ValueError(f"contrast {a:g} {b:g}: treatment {name!r} never takes the value "
-                             f"{v:g} in the data (its values: {listed}); pass --contrast A B "
-                             "with values that occur")
-        if not discrete and not seen[0] <= v <= seen[-1]:
-            raise ValueError(f"contrast {a:g} {b:g}: {v:g} lies outside the observed range "
-                             f"of {name!r} [{seen[0]:.4g}, {seen[-1]:.4g}]; pass --contrast A B "
-                             "inside it")
 
 
 def working(message: str) -> Any:
