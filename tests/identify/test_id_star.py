@@ -239,3 +239,24 @@ def test_unknown_and_latent_nodes_are_refused() -> None:
 
     with pytest.raises(UnknownNodeError):
         identify_counterfactual(CausalGraph.from_edges("X -> Y"), "P(Q[X=1]=1)")
+
+
+def test_known_domains_write_a_failing_sum_out() -> None:
+    """P(C=0, C[A=0]=1 | C[A=1]=1) in A -> C <- B: generic values FAIL (a third value of A
+    would leave C_a free); with binary A every term is inconsistent, so the query is 0."""
+    g = CausalGraph.from_edges("A -> C; B -> C")
+    q = "P(C=0, C[A=0]=1 | C[A=1]=1)"
+    assert identify_counterfactual(g, q).status == "not_identifiable"
+    r = identify_counterfactual(g, q, domains={"A": 2, "B": 2, "C": 2})
+    assert r.status == "zero" and verify_counterfactual(g, r, trials=4).ok
+    from rung.identify._query import QueryError
+
+    with pytest.raises(QueryError, match="outside the domain"):
+        identify_counterfactual(g, "P(C[A=2]=1)", domains={"A": 2})
+
+
+def test_known_domains_keep_sums_symbolic_when_they_succeed() -> None:
+    g = CausalGraph.from_edges("Z -> X -> Y; Z -> Y")
+    a = identify_counterfactual(g, "P(Y[X=1]=1 | X=0)")
+    b = identify_counterfactual(g, "P(Y[X=1]=1 | X=0)", domains={"X": 2, "Y": 2, "Z": 2})
+    assert a.estimand == b.estimand

@@ -15,6 +15,7 @@ The answer is one of:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -23,7 +24,15 @@ from rung.identify._query import QueryError
 from rung.identify.cf_estimand import ZERO_CF, CfExpr
 from rung.identify.cf_graph import Atom
 from rung.identify.counterfactual import CfEvent, CfQuery, parse_cf_query
-from rung.identify.id_star import CfFail, CfUndefined, TermHedge, id_star, idc_star, reduce_terms
+from rung.identify.id_star import (
+    CfFail,
+    CfUndefined,
+    Symbols,
+    TermHedge,
+    id_star,
+    idc_star,
+    reduce_terms,
+)
 
 __all__ = ["CounterfactualHedge", "CounterfactualIdentification", "counterfactual_json",
            "identify_counterfactual"]
@@ -97,6 +106,19 @@ def _atoms(graph: CausalGraph, events: tuple[CfEvent, ...]) -> tuple[Atom, ...]:
     return tuple(Atom(e.variable, frozenset(e.interventions), e.value) for e in events)
 
 
+def _check_domains(q: CfQuery, domains: Mapping[str, int] | None) -> dict[str, int]:
+    out = dict(domains or {})
+    for name, k in out.items():
+        if k < 1:
+            raise QueryError(f"domain of {name} has {k} values; give each variable >= 1")
+    for e in (*q.outcome, *q.given):
+        for v, x in ((e.variable, e.value), *e.interventions):
+            if v in out and not 0 <= x < out[v]:
+                raise QueryError(f"{v}={x} is outside the domain 0..{out[v] - 1} of {v}; "
+                                 "use a value in the domain or a larger domain")
+    return out
+
+
 def _hedge_of(exc: CfFail) -> CounterfactualHedge:
     from rung.identify.cf_estimand import show_value
 
@@ -105,9 +127,14 @@ def _hedge_of(exc: CfFail) -> CounterfactualHedge:
         conflicts=tuple((v, show_value(a), show_value(b)) for v, a, b in exc.conflicts))
 
 
-def identify_counterfactual(graph: CausalGraph, query: CfQuery | str
+def identify_counterfactual(graph: CausalGraph, query: CfQuery | str,
+                            domains: Mapping[str, int] | None = None
                             ) -> CounterfactualIdentification:
     """Identify ``P(γ | δ)`` by ID* / IDC* (Shpitser & Pearl 2008) and ID on each term.
+
+    ``domains`` (number of values of each variable, values ``0..k-1``) is optional. Without
+    it values are generic, as in the paper; with it, a sum that fails symbolically is
+    written out value by value (e.g. a query that is 0 for every value of a binary cause).
 
     Examples
     --------
@@ -122,7 +149,8 @@ def identify_counterfactual(graph: CausalGraph, query: CfQuery | str
     q = parse_cf_query(query) if isinstance(query, str) else query
     gamma, delta = _atoms(graph, q.outcome), _atoms(graph, q.given)
     try:
-        raw = idc_star(graph, gamma, delta) if delta else id_star(graph, gamma)
+        names = Symbols(_check_domains(q, domains))
+        raw = idc_star(graph, gamma, delta, names) if delta else id_star(graph, gamma, names)
     except CfUndefined:
         return CounterfactualIdentification(
             q, "undefined", None, None, None,
@@ -134,9 +162,11 @@ def identify_counterfactual(graph: CausalGraph, query: CfQuery | str
             "not identifiable: the counterfactual graph's district {" + ", ".join(h.district)
             + "} holds a conflict (ID* line 8, Shpitser & Pearl 2008): " + "; ".join(
                 f"{v}={a} in a subscript and {v}={b}" for v, a, b in h.conflicts)
-            + ". ID* compares values generically: the proof holds when each variable can take "
-            "a value the query does not name; with fewer values (e.g. a binary treatment) "
-            "the query may still be identified")
+            + ". ID* compares values generically: the proof holds when each variable can "
+            "take a value the query does not name; with fewer values (e.g. a binary "
+            "treatment) the query may still be identified"
+            + (f" (sums were also written out over the domains {dict(domains)})"
+               if domains else ""))
     if raw == ZERO_CF:
         return CounterfactualIdentification(
             q, "zero", ZERO_CF, ZERO_CF, None,

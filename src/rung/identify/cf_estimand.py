@@ -27,7 +27,8 @@ from typing import Any
 from rung.identify.expr import Expr, Fraction, P, Product, Sum, _latex_name
 from rung.identify.expr import from_json as expr_from_json
 
-__all__ = ["ONE_CF", "ZERO_CF", "At", "CfConst", "CfExpr", "CfFraction", "CfProduct", "CfSum",
+__all__ = ["ONE_CF", "ZERO_CF", "At", "CfAdd", "CfConst", "CfExpr", "CfFraction", "CfProduct",
+           "CfSum",
            "Do", "Sym", "Val", "cf_product", "cf_sum", "show_value"]
 
 
@@ -83,7 +84,7 @@ class CfExpr:
         raise NotImplementedError
 
     def to_json(self) -> dict[str, Any]:
-        """The JSON tree (``op`` = const | at | do | sum | product | fraction)."""
+        """The JSON tree (``op`` = const | at | do | sum | add | product | fraction)."""
         raise NotImplementedError
 
     @staticmethod
@@ -101,11 +102,13 @@ class CfExpr:
             return CfSum(syms, CfExpr.from_json(data["expr"]))
         if op == "product":
             return CfProduct(tuple(CfExpr.from_json(f) for f in data["factors"]))
+        if op == "add":
+            return CfAdd(tuple(CfExpr.from_json(t) for t in data["terms"]))
         if op == "fraction":
             return CfFraction(CfExpr.from_json(data["numerator"]),
                               CfExpr.from_json(data["denominator"]))
         raise ValueError(f"unknown counterfactual estimand op {op!r}: expected const, at, do, "
-                         "sum, product or fraction")
+                         "sum, add, product or fraction")
 
     def __str__(self) -> str:
         return self.to_text()
@@ -216,6 +219,19 @@ class CfSum(CfExpr):
     def to_json(self) -> dict[str, Any]:
         return {"op": "sum", "over": [_val_json(s) for s in self.over],
                 "expr": self.expr.to_json()}
+
+
+@dataclass(frozen=True)
+class CfAdd(CfExpr):
+    """``t_1 + t_2 + ...``: a sum written out over the values of a known finite domain."""
+
+    terms: tuple[CfExpr, ...]
+
+    def _render(self, latex: bool) -> str:
+        return "(" + " + ".join(t._render(latex) for t in self.terms) + ")"
+
+    def to_json(self) -> dict[str, Any]:
+        return {"op": "add", "terms": [t.to_json() for t in self.terms]}
 
 
 @dataclass(frozen=True)

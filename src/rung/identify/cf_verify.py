@@ -28,7 +28,17 @@ import numpy.typing as npt
 
 from rung.graph import CausalGraph
 from rung.identify.cf_api import CounterfactualIdentification
-from rung.identify.cf_estimand import At, CfConst, CfExpr, CfFraction, CfProduct, CfSum, Do, Sym
+from rung.identify.cf_estimand import (
+    At,
+    CfAdd,
+    CfConst,
+    CfExpr,
+    CfFraction,
+    CfProduct,
+    CfSum,
+    Do,
+    Sym,
+)
 from rung.identify.counterfactual import CfEvent, CfQuery
 from rung.identify.joint import evaluate_array
 from rung.identify.verify import VerificationReport
@@ -170,6 +180,8 @@ def evaluate_cf(e: CfExpr, scm: ResponseSCM, env: Mapping[Sym, int] | None = Non
         for vals in itertools.product(*[range(scm.card[s.variable]) for s in e.over]):
             total += evaluate_cf(e.expr, scm, {**env, **dict(zip(e.over, vals, strict=True))})
         return total
+    if isinstance(e, CfAdd):
+        return sum(evaluate_cf(t, scm, env) for t in e.terms)
     if isinstance(e, CfProduct):
         out = 1.0
         for f in e.factors:

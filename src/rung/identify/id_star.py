@@ -26,6 +26,8 @@ Values are compared syntactically: a summation symbol differs from every constan
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from rung.graph import CausalGraph
@@ -33,6 +35,7 @@ from rung.identify.cf_estimand import (
     ONE_CF,
     ZERO_CF,
     At,
+    CfAdd,
     CfExpr,
     CfFraction,
     CfProduct,
@@ -46,7 +49,7 @@ from rung.identify.cf_estimand import (
 from rung.identify.cf_graph import Atom, CfNode, CounterfactualGraph, Fixed, make_cg
 from rung.identify.hedge import Hedge
 
-__all__ = ["CfFail", "CfUndefined", "TermHedge", "id_star", "idc_star", "reduce_terms"]
+__all__ = ["CfFail", "CfUndefined", "Symbols", "TermHedge", "id_star", "idc_star", "reduce_terms"]
 
 
 class CfFail(Exception):
@@ -64,11 +67,13 @@ class CfUndefined(Exception):
     """IDC* line 1: the conditioning event has probability 0."""
 
 
-class _Names:
-    """Fresh summation symbols: ``w``, ``w'``, ... one per summed node."""
+class Symbols:
+    """Fresh summation symbols (``w``, ``w'``, ... one per summed node), and the known
+    domain sizes that let line 6 write a sum out value by value."""
 
-    def __init__(self) -> None:
+    def __init__(self, domains: Mapping[str, int] | None = None) -> None:
         self.taken: set[str] = set()
+        self.domains: Mapping[str, int] = domains or {}
 
     def fresh(self, variable: str) -> Sym:
         name = variable.lower()
@@ -78,7 +83,7 @@ class _Names:
         return Sym(name, variable)
 
 
-def id_star(graph: CausalGraph, gamma: tuple[Atom, ...], names: _Names | None = None
+def id_star(graph: CausalGraph, gamma: tuple[Atom, ...], names: Symbols | None = None
             ) -> CfExpr:
     """``P(γ)`` over interventional terms; raises :class:`CfFail` (line 8).
 
@@ -88,7 +93,7 @@ def id_star(graph: CausalGraph, gamma: tuple[Atom, ...], names: _Names | None = 
     >>> id_star(g, (Atom("Y", frozenset({("X", 1)}), 1),)).to_text()
     'P_{X=1}(Y=1)'
     """
-    names = names or _Names()
+    names = names or Symbols()
     if not gamma:
         return _line1()
     factual = _factual(gamma)
@@ -146,24 +151,46 @@ def _line5() -> CfExpr:
     return ZERO_CF
 
 
-def _value(cg: CounterfactualGraph, n: CfNode | Fixed, syms: dict[CfNode, Sym]) -> Val:
+def _value(cg: CounterfactualGraph, n: CfNode | Fixed, syms: Mapping[CfNode, Val]) -> Val:
     if isinstance(n, Fixed):
         return n.value
     return cg.event[n] if n in cg.event else syms[n]
 
 
 def _line6(graph: CausalGraph, cg: CounterfactualGraph, districts: list[tuple[CfNode, ...]],
-           names: _Names) -> CfExpr:
+           names: Symbols) -> CfExpr:
     """Line 6: ``Σ_{v(G') \\ γ'} Π_i ID*(G, s^i_{v(G') \\ s^i})``: one term per district,
-    each node intervened on its parents in ``G'`` at their values (summed when free)."""
-    syms = {n: names.fresh(n.variable) for n in cg.nodes if n not in cg.event}
+    each node intervened on its parents in ``G'`` at their values (summed when free).
+
+    When the symbolic sum fails and the domains of the summed variables are known, the
+    sum is written out value by value (a conflict of a symbol with a constant may vanish
+    for every actual value)."""
+    free = [n for n in cg.nodes if n not in cg.event]
+    syms = {n: names.fresh(n.variable) for n in free}
+    try:
+        return cf_sum(tuple(syms[n] for n in free), _product(graph, cg, districts, syms, names))
+    except CfFail:
+        if not free or any(n.variable not in names.domains for n in free):
+            raise
+    terms = []
+    for vals in itertools.product(*[range(names.domains[n.variable]) for n in free]):
+        term = _product(graph, cg, districts, dict(zip(free, vals, strict=True)), names)
+        if term != ZERO_CF:
+            terms.append(term)
+    if not terms:
+        return ZERO_CF
+    return terms[0] if len(terms) == 1 else CfAdd(tuple(terms))
+
+
+def _product(graph: CausalGraph, cg: CounterfactualGraph, districts: list[tuple[CfNode, ...]],
+             syms: Mapping[CfNode, Val], names: Symbols) -> CfExpr:
     terms = []
     for s in districts:
         atoms = tuple(
             Atom(n.variable, frozenset((p, _value(cg, q, syms)) for p, q in cg.parents[n]),
                  _value(cg, n, syms)) for n in s)
         terms.append(id_star(graph, atoms, names))
-    return cf_sum(tuple(syms[n] for n in cg.nodes if n in syms), cf_product(terms))
+    return cf_product(terms)
 
 
 def _subscripts(cg: CounterfactualGraph, s: tuple[CfNode, ...]) -> set[tuple[str, Val]]:
@@ -177,7 +204,7 @@ def _line8(cg: CounterfactualGraph, s: tuple[CfNode, ...]) -> None:
     """Line 8: FAIL when ``x ∈ sub(S)`` and ``x' ∈ ev(S)`` with ``x ≠ x'`` (values of the
     district's nodes, summed nodes by their own symbol, and the subscripts themselves)."""
     sub = _subscripts(cg, s)
-    free = _Names()
+    free = Symbols()
     ev = sub | {(n.variable, cg.event[n] if n in cg.event else free.fresh("?" + n.variable))
                 for n in s}
     conflicts = tuple(sorted(
@@ -200,7 +227,7 @@ def _line9(cg: CounterfactualGraph, s: tuple[CfNode, ...]) -> CfExpr:
 
 # ---------------------------------------------------------------------- IDC*
 def idc_star(graph: CausalGraph, gamma: tuple[Atom, ...], delta: tuple[Atom, ...],
-             names: _Names | None = None) -> CfExpr:
+             names: Symbols | None = None) -> CfExpr:
     """``P(γ | δ)`` (IDC*); raises :class:`CfFail` or :class:`CfUndefined`.
 
     Examples
@@ -210,10 +237,10 @@ def idc_star(graph: CausalGraph, gamma: tuple[Atom, ...], delta: tuple[Atom, ...
     >>> ett.to_text()
     '[Σ_{z} P(Z=z) P_{Z=z}(X=0) P_{X=1,Z=z}(Y=1)] / [P(X=0)]'
     """
-    names = names or _Names()
+    names = names or Symbols()
     if not delta:
         return id_star(graph, gamma, names)
-    _idc_line1(graph, delta)
+    _idc_line1(graph, delta, names)
     cg = make_cg(graph, gamma + delta, merge_on=delta)  # line 2
     if cg is None or _line2(gamma + delta):
         return ZERO_CF  # line 3: γ' ∧ δ' inconsistent
@@ -224,10 +251,10 @@ def idc_star(graph: CausalGraph, gamma: tuple[Atom, ...], delta: tuple[Atom, ...
     return _idc_line5_6(graph, g2 + d2, delta, names)
 
 
-def _idc_line1(graph: CausalGraph, delta: tuple[Atom, ...]) -> None:
+def _idc_line1(graph: CausalGraph, delta: tuple[Atom, ...], names: Symbols) -> None:
     """Line 1: if ``ID*(G, δ) = 0``, the query is UNDEFINED."""
     try:
-        if id_star(graph, delta) == ZERO_CF:
+        if id_star(graph, delta, Symbols(names.domains)) == ZERO_CF:
             raise CfUndefined(", ".join(a.to_text() for a in delta))
     except CfFail:
         pass
@@ -268,7 +295,7 @@ def _idc_line4(cg: CounterfactualGraph, gamma: tuple[Atom, ...], delta: tuple[At
 
 
 def _idc_line5_6(graph: CausalGraph, joint_event: tuple[Atom, ...], delta: tuple[Atom, ...],
-                 names: _Names) -> CfExpr:
+                 names: Symbols) -> CfExpr:
     """Lines 5-6: ``P' = ID*(G, γ' ∧ δ')``; return ``P' / P(δ)``, ``P(δ)`` by ID* on ``δ``
     itself (a relabelled ``δ'`` may hold merges that only ``γ ∧ δ`` justifies)."""
     joint = id_star(graph, joint_event, names)
@@ -353,6 +380,8 @@ def reduce_terms(graph: CausalGraph, e: CfExpr) -> tuple[CfExpr, list[TermHedge]
             return CfSum(node.over, walk(node.expr))
         if isinstance(node, CfProduct):
             return CfProduct(tuple(walk(f) for f in node.factors))
+        if isinstance(node, CfAdd):
+            return CfAdd(tuple(walk(t) for t in node.terms))
         if isinstance(node, CfFraction):
             return CfFraction(walk(node.numerator), walk(node.denominator))
         return node
