@@ -1,0 +1,426 @@
+"""A generated causal ladder benchmark with formal answers (CLadder's design, Jin et al. 2023).
+
+Each item is a small binary SCM from a canonical family (chain, fork, collider, confounding,
+mediation, IV, front-door, M-bias, napkin), told as a story with commonsense,
+anti-commonsense (names in the reversed order of their usual causal direction) or nonsense
+variable names, and one yes/no question on a rung of Pearl's ladder:
+
+* rung 1: ``marginal`` (is P(Y=1) > 0.5?) and ``conditional`` (is Y=1 likelier given X=1?);
+* rung 2: ``ate`` (does do(X=1) make Y=1 likelier than do(X=0)?) and ``adjustment`` (is the
+  set a valid adjustment set for the effect of X on Y?);
+* rung 3: ``ett`` (for units with X=1, would Y=1 have been less likely had X been 0?).
+
+Every answer is computed, never written down: marginals and conditionals by
+:func:`rung.identify.evaluate` on the observed joint, the effect by :func:`rung.identify.identify`
+and the same evaluation (checked against the SCM's truncated factorisation), adjustment sets by
+:func:`rung.identify.is_valid_adjustment_set`, and the ETT by exact enumeration of the
+canonical threshold SCM (``V = 1`` iff ``U_V < P(V=1 | pa)``). Answers whose deciding quantity
+lies within :data:`MARGIN` of the threshold are re-drawn, so the two-decimal numbers of the
+story decide every answer.
+
+Examples
+--------
+>>> items = generate(3, seed=0)
+>>> [i.answer in ("Yes", "No") for i in items]
+[True, True, True]
+>>> generate(3, seed=0) == items
+True
+>>> LadderItem.from_json(items[0].to_json()) == items[0]
+True
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal, get_args
+
+import numpy as np
+import numpy.typing as npt
+
+from rung.graph import CausalGraph
+from rung.identify import JointDistribution, P, evaluate, identify, is_valid_adjustment_set
+
+__all__ = [
+    "FAMILIES",
+    "MARGIN",
+    "Factor",
+    "LadderItem",
+    "NameType",
+    "QueryType",
+    "RUNG_OF",
+    "generate",
+    "joint_of_factors",
+]
+
+QueryType = Literal["marginal", "conditional", "ate", "adjustment", "ett"]
+NameType = Literal["commonsense", "anti", "nonsense"]
+RUNG_OF: dict[str, int] = {"marginal": 1, "conditional": 1, "ate": 2, "adjustment": 2, "ett": 3}
+MARGIN = 0.05
+Array = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class _Family:
+    observed: tuple[str, ...]  # topological order; X is the treatment, Y the outcome
+    edges: tuple[tuple[str, str], ...]  # directed, latents included (U*)
+    names: tuple[str, ...]  # commonsense names, one per observed node
+
+    @property
+    def latent(self) -> tuple[str, ...]:
+        return tuple(sorted({a for a, _ in self.edges if a.startswith("U")}))
+
+
+FAMILIES: dict[str, _Family] = {
+    "chain": _Family(("X", "M", "Y"), (("X", "M"), ("M", "Y")),
+                     ("smoking", "tar deposits", "lung cancer")),
+    "fork": _Family(("Z", "X", "Y"), (("Z", "X"), ("Z", "Y")),
+                    ("hot weather", "ice cream sales", "sunburn")),
+    "collider": _Family(("X", "Y", "C"), (("X", "Y"), ("X", "C"), ("Y", "C")),
+                        ("studying", "exam success", "scholarship")),
+    "confounding": _Family(("Z", "X", "Y"), (("Z", "X"), ("Z", "Y"), ("X", "Y")),
+                           ("old age", "medication", "recovery")),
+    "mediation": _Family(("X", "M", "Y"), (("X", "M"), ("M", "Y"), ("X", "Y")),
+                         ("education", "income", "good health")),
+    "iv": _Family(("Z", "X", "Y"), (("Z", "X"), ("X", "Y"), ("U1", "X"), ("U1", "Y")),
+                  ("living near a clinic", "treatment", "recovery")),
+    "frontdoor": _Family(("X", "M", "Y"), (("X", "M"), ("M", "Y"), ("U1", "X"), ("U1", "Y")),
+                         ("smoking", "tar deposits", "lung cancer")),
+    "mbias": _Family(("Z", "X", "Y"), (("X", "Y"), ("U1", "X"), ("U1", "Z"), ("U2", "Z"),
+                                       ("U2", "Y")),
+                     ("hospital visits", "vaccination", "recovery")),
+    "napkin": _Family(("W", "R", "X", "Y"), (("W", "R"), ("R", "X"), ("X", "Y"), ("U1", "W"),
+                                              ("U1", "X"), ("U2", "W"), ("U2", "Y")),
+                      ("genotype", "diet", "exercise", "weight loss")),
+}
+
+
+@dataclass(frozen=True)
+class Factor:
+    """``P(node=1 | parents)`` for every parent configuration (binary, in ``itertools.product``
+    order of the parents' values)."""
+
+    node: str
+    parents: tuple[str, ...]
+    p_one: tuple[float, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"node": self.node, "parents": list(self.parents), "p_one": list(self.p_one)}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Factor:
+        return cls(str(data["node"]), tuple(data["parents"]), tuple(float(p) for p in
+                                                                    data["p_one"]))
+
+
+@dataclass(frozen=True)
+class LadderItem:
+    """One generated question with its formal model and its computed answer.
+
+    ``mechanisms`` is the SCM (latents included, node ids); ``given`` the factorisation of the
+    observed joint that the story states, two decimals; ``names`` maps node ids to the story's
+    names; ``value`` is the quantity that decides ``answer``.
+    """
+
+    id: str
+    family: str
+    name_type: NameType
+    query: QueryType
+    treatment: str
+    outcome: str
+    adjustment: tuple[str, ...]
+    names: tuple[tuple[str, str], ...]
+    edges: tuple[tuple[str, str], ...]
+    latent: tuple[str, ...]
+    mechanisms: tuple[Factor, ...]
+    given: tuple[Factor, ...]
+    story: str
+    question: str
+    answer: str
+    value: float
+
+    @property
+    def rung(self) -> int:
+        """Pearl's rung of the question (1 seeing, 2 doing, 3 imagining)."""
+        return RUNG_OF[self.query]
+
+    @property
+    def observed(self) -> tuple[str, ...]:
+        return tuple(f.node for f in self.given)
+
+    def name(self, node: str) -> str:
+        return dict(self.names)[node]
+
+    def graph(self) -> CausalGraph:
+        """The true causal graph (latent nodes explicit)."""
+        return CausalGraph(directed=self.edges, nodes=self.observed, latent=self.latent)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "family": self.family, "name_type": self.name_type,
+            "query": self.query, "treatment": self.treatment, "outcome": self.outcome,
+            "adjustment": list(self.adjustment), "names": [list(p) for p in self.names],
+            "edges": [list(e) for e in self.edges], "latent": list(self.latent),
+            "mechanisms": [f.to_json() for f in self.mechanisms],
+            "given": [f.to_json() for f in self.given], "story": self.story,
+            "question": self.question, "answer": self.answer, "value": self.value,
+            "rung": self.rung,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> LadderItem:
+        if data.get("query") not in get_args(QueryType):
+            raise ValueError(f"query {data.get('query')!r} is not one of {get_args(QueryType)}")
+        return cls(
+            str(data["id"]), str(data["family"]), data["name_type"], data["query"],
+            str(data["treatment"]), str(data["outcome"]), tuple(data["adjustment"]),
+            tuple((str(a), str(b)) for a, b in data["names"]),
+            tuple((str(a), str(b)) for a, b in data["edges"]), tuple(data["latent"]),
+            tuple(Factor.from_json(f) for f in data["mechanisms"]),
+            tuple(Factor.from_json(f) for f in data["given"]), str(data["story"]),
+            str(data["question"]), str(data["answer"]), float(data["value"]),
+        )
+
+
+def joint_of_factors(factors: Sequence[Factor], order: Sequence[str]) -> Array:
+    """The joint table (one binary axis per ``order`` node) of a product of factors.
+
+    Examples
+    --------
+    >>> t = joint_of_factors([Factor("A", (), (0.3,))], ["A"])
+    >>> [round(float(v), 2) for v in t]
+    [0.7, 0.3]
+    """
+    axis = {v: i for i, v in enumerate(order)}
+    table = np.ones((2,) * len(order))
+    for values in itertools.product((0, 1), repeat=len(order)):
+        for f in factors:
+            row = _row(f, [values[axis[v]] for v in f.parents])
+            p = f.p_one[row]
+            table[values] *= p if values[axis[f.node]] else 1.0 - p
+    return table
+
+
+def _row(f: Factor, parent_values: Sequence[int]) -> int:
+    row = 0
+    for bit in parent_values:
+        row = 2 * row + int(bit)
+    return row
+
+
+def _parents(edges: Sequence[tuple[str, str]], node: str) -> tuple[str, ...]:
+    return tuple(a for a, b in edges if b == node)
+
+
+def _draw_mechanisms(fam: _Family, rng: random.Random) -> tuple[Factor, ...]:
+    order = (*fam.latent, *fam.observed)
+    out = []
+    for v in order:
+        pa = tuple(sorted(_parents(fam.edges, v), key=order.index))
+        out.append(Factor(v, pa, tuple(round(rng.uniform(0.05, 0.95), 2)
+                                       for _ in range(2 ** len(pa)))))
+    return tuple(out)
+
+
+def _stated(fam: _Family, mech: tuple[Factor, ...]) -> tuple[Factor, ...]:
+    """The observed factorisation the story states: the mechanisms themselves without
+    latents, else the chain rule along the observed order (two decimals)."""
+    if not fam.latent:
+        return tuple(f for f in mech if f.node in fam.observed)
+    order = (*fam.latent, *fam.observed)
+    full = joint_of_factors(mech, order)
+    obs = full.sum(axis=tuple(range(len(fam.latent))))
+    out = []
+    for k, v in enumerate(fam.observed):
+        marg = obs.sum(axis=tuple(range(k + 1, len(fam.observed))))  # axes 0..k
+        den = marg.sum(axis=k)
+        p = np.where(den > 0, marg[..., 1] / np.where(den > 0, den, 1.0), 0.5)
+        out.append(Factor(v, fam.observed[:k], tuple(round(float(x), 2) for x in p.ravel())))
+    return tuple(out)
+
+
+def _observed_joint(fam: _Family, mech: tuple[Factor, ...]) -> JointDistribution:
+    full = joint_of_factors(mech, (*fam.latent, *fam.observed))
+    obs = full.sum(axis=tuple(range(len(fam.latent))))
+    return JointDistribution.from_table(fam.observed, obs / obs.sum())
+
+
+def _do_truth(fam: _Family, mech: tuple[Factor, ...], x: int) -> float:
+    """P(Y=1 | do(X=x)) by the truncated factorisation of the SCM."""
+    order = (*fam.latent, *fam.observed)
+    cut = tuple(Factor(f.node, (), (float(x),)) if f.node == "X" else f for f in mech)
+    table = joint_of_factors(cut, order)
+    return float(table.take(1, axis=order.index("Y")).sum())
+
+
+def _ate(fam: _Family, mech: tuple[Factor, ...]) -> float | None:
+    """The effect by rung's identification and evaluation, checked against the SCM."""
+    res = identify(CausalGraph(directed=fam.edges, nodes=fam.observed, latent=fam.latent),
+                   "X", "Y")
+    if not res.identifiable or res.estimand is None:
+        return None
+    j = _observed_joint(fam, mech)
+    value = (evaluate(res.estimand, j, {"X": 1, "Y": 1})
+             - evaluate(res.estimand, j, {"X": 0, "Y": 1}))
+    truth = _do_truth(fam, mech, 1) - _do_truth(fam, mech, 0)
+    if not np.isclose(value, truth, atol=1e-9):
+        raise RuntimeError(f"identified effect {value} differs from the SCM's {truth}")
+    return value
+
+
+def _ett(fam: _Family, mech: tuple[Factor, ...]) -> float:
+    """E[Y - Y_{X=0} | X=1] by exact enumeration of the threshold SCM ``V = [U_V < p(pa)]``:
+    each ``U_V`` ranges over the intervals between its mechanism's probabilities."""
+    cells = []
+    for f in mech:
+        cuts = sorted({0.0, 1.0, *f.p_one})
+        cells.append([((a + b) / 2, b - a) for a, b in itertools.pairwise(cuts) if b > a])
+    total = px = 0.0
+    for state in itertools.product(*cells):
+        weight = float(np.prod([w for _, w in state]))
+        fact = _world(mech, [u for u, _ in state], None)
+        if fact["X"] == 1:
+            px += weight
+            total += weight * (fact["Y"] - _world(mech, [u for u, _ in state], 0)["Y"])
+    return total / px
+
+
+def _world(mech: tuple[Factor, ...], us: Sequence[float], do_x: int | None) -> dict[str, int]:
+    val: dict[str, int] = {}
+    for f, u in zip(mech, us, strict=True):
+        if f.node == "X" and do_x is not None:
+            val["X"] = do_x
+        else:
+            val[f.node] = int(u < f.p_one[_row(f, [val[p] for p in f.parents])])
+    return val
+
+
+def _value(fam: _Family, mech: tuple[Factor, ...], query: QueryType,
+           adjustment: tuple[str, ...]) -> float | None:
+    j = _observed_joint(fam, mech)
+    if query == "marginal":
+        return evaluate(P("Y"), j, {"Y": 1}) - 0.5
+    if query == "conditional":
+        return (evaluate(P("Y", given="X"), j, {"X": 1, "Y": 1})
+                - evaluate(P("Y", given="X"), j, {"X": 0, "Y": 1}))
+    if query == "ate":
+        return _ate(fam, mech)
+    if query == "adjustment":
+        g = CausalGraph(directed=fam.edges, nodes=fam.observed, latent=fam.latent)
+        return 1.0 if is_valid_adjustment_set(g, "X", "Y", adjustment) else -1.0
+    return _ett(fam, mech)
+
+
+def _queries(fam: _Family) -> tuple[QueryType, ...]:
+    out: list[QueryType] = ["marginal", "conditional", "adjustment"]
+    g = CausalGraph(directed=fam.edges, nodes=fam.observed, latent=fam.latent)
+    if identify(g, "X", "Y").identifiable:  # all but IV
+        out.append("ate")
+    if not fam.latent:  # the ETT is then identified by the back-door set (Shpitser-Pearl 2009)
+        out.append("ett")
+    return tuple(out)
+
+
+def _names(fam: _Family, name_type: NameType, rng: random.Random) -> dict[str, str]:
+    if name_type == "commonsense":
+        names = fam.names
+    elif name_type == "anti":  # reversed: effects named as causes, against common sense
+        names = fam.names[::-1]
+    else:
+        from rung.bench.probes import load_probe_data
+
+        words = [str(w) for w in load_probe_data("nonsense")["words"]]
+        names = tuple(rng.sample(words, len(fam.observed)))
+    return dict(zip(fam.observed, names, strict=True))
+
+
+def _condition(f: Factor, row: int, names: Mapping[str, str]) -> str:
+    bits = format(row, f"0{len(f.parents)}b") if f.parents else ""
+    conds = ", ".join(f"{names[p]}={b}" for p, b in zip(f.parents, bits, strict=True))
+    return f"P({names[f.node]}=1{' | ' + conds if conds else ''})"
+
+
+def _story(fam: _Family, given: tuple[Factor, ...], names: Mapping[str, str]) -> str:
+    lines = [f"Consider these yes/no variables (1 = yes, 0 = no): "
+             f"{', '.join(names[v] for v in fam.observed)}."]
+    lines += [f"{names[a]} directly causes {names[b]}." for a, b in fam.edges
+              if not a.startswith("U")]
+    for u in fam.latent:
+        kids = " and ".join(names[b] for a, b in fam.edges if a == u)
+        lines.append(f"An unobserved factor directly causes both {kids}.")
+    lines += [f"{_condition(f, r, names)} = {p:.2f}." for f in given
+              for r, p in enumerate(f.p_one)]
+    return " ".join(lines)
+
+
+def _question(query: QueryType, names: Mapping[str, str], adjustment: tuple[str, ...]) -> str:
+    x, y = names["X"], names["Y"]
+    if query == "marginal":
+        return f"Is the overall probability of {y}=1 greater than 0.5?"
+    if query == "conditional":
+        return f"Is {y}=1 more likely when {x}=1 than when {x}=0?"
+    if query == "ate":
+        return (f"If we intervened to set {x}=1, would {y}=1 be more likely than if we set "
+                f"{x}=0?")
+    if query == "adjustment":
+        what = " and ".join(names[v] for v in adjustment) or "nothing (no adjustment)"
+        return (f"To estimate the causal effect of {x} on {y} from these data, is it valid "
+                f"to adjust for {what}?")
+    return f"For the cases with {x}=1, would {y}=1 have been less likely had {x} been 0?"
+
+
+def _pick_set(fam: _Family, rng: random.Random) -> tuple[str, ...]:
+    """A candidate set, valid or not with even odds where both kinds exist."""
+    others = [v for v in fam.observed if v not in ("X", "Y")]
+    subsets = [tuple(c) for k in range(len(others) + 1) for c in
+               itertools.combinations(others, k)]
+    g = CausalGraph(directed=fam.edges, nodes=fam.observed, latent=fam.latent)
+    valid = [s for s in subsets if is_valid_adjustment_set(g, "X", "Y", s)]
+    invalid = [s for s in subsets if s not in valid]
+    pool = valid if valid and (not invalid or rng.random() < 0.5) else invalid
+    return rng.choice(pool)
+
+
+def _item(index: int, seed: int, family: str, name_type: NameType, rng: random.Random
+          ) -> LadderItem:
+    fam = FAMILIES[family]
+    query = rng.choice(_queries(fam))
+    adjustment = _pick_set(fam, rng) if query == "adjustment" else ()
+    for _ in range(200):
+        mech = _draw_mechanisms(fam, rng)
+        value = _value(fam, mech, query, adjustment)
+        if value is not None and (abs(value) >= MARGIN or abs(value) < 1e-12):
+            break
+    else:  # pragma: no cover - the margin is met within a few draws
+        raise RuntimeError(f"no mechanism of {family} met the margin for {query}")
+    names = _names(fam, name_type, rng)
+    given = _stated(fam, mech)
+    return LadderItem(
+        id=f"ladder-s{seed}-{index:04d}", family=family, name_type=name_type, query=query,
+        treatment="X", outcome="Y", adjustment=adjustment, names=tuple(names.items()),
+        edges=fam.edges, latent=fam.latent, mechanisms=mech, given=given,
+        story=_story(fam, given, names), question=_question(query, names, adjustment),
+        answer="Yes" if value > 1e-12 else "No", value=float(value),
+    )
+
+
+def generate(n: int, seed: int = 0) -> tuple[LadderItem, ...]:
+    """``n`` ladder items, the same for the same ``seed``: the nine families in turn (in a
+    seeded order), the three name types in turn, a seeded query and mechanism each.
+
+    Examples
+    --------
+    >>> items = generate(9, seed=1)
+    >>> sorted({i.family for i in items}) == sorted(FAMILIES)
+    True
+    """
+    if n < 0:
+        raise ValueError(f"n={n}: give a non-negative number of items")
+    rng = random.Random(seed)
+    order = sorted(FAMILIES)
+    rng.shuffle(order)
+    types: tuple[NameType, ...] = get_args(NameType)
+    return tuple(_item(i, seed, order[i % len(order)], types[(i // len(order)) % 3], rng)
+                 for i in range(n))
