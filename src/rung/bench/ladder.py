@@ -46,13 +46,14 @@ from rung.identify import JointDistribution, P, evaluate, identify, is_valid_adj
 __all__ = [
     "FAMILIES",
     "MARGIN",
+    "RUNG_OF",
     "Factor",
     "LadderItem",
     "NameType",
     "QueryType",
-    "RUNG_OF",
     "generate",
     "joint_of_factors",
+    "stated_labels",
 ]
 
 QueryType = Literal["marginal", "conditional", "ate", "adjustment", "ett"]
@@ -340,6 +341,12 @@ def _condition(f: Factor, row: int, names: Mapping[str, str]) -> str:
     bits = format(row, f"0{len(f.parents)}b") if f.parents else ""
     conds = ", ".join(f"{names[p]}={b}" for p, b in zip(f.parents, bits, strict=True))
     return f"P({names[f.node]}=1{' | ' + conds if conds else ''})"
+
+
+def stated_labels(item: LadderItem) -> tuple[str, ...]:
+    """The labels of the story's stated probabilities, in order (``P(b=1 | a=0)``, ...)."""
+    names = dict(item.names)
+    return tuple(_condition(f, r, names) for f in item.given for r in range(len(f.p_one)))
 
 
 def _story(fam: _Family, given: tuple[Factor, ...], names: Mapping[str, str]) -> str:

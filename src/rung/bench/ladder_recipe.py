@@ -1,0 +1,289 @@
+"""Answering ladder items: directly (the co-pilot's yes/no ensemble) or by the program-aided
+recipe, where the LLM only formalises the story and rung derives the answer.
+
+The recipe (Ness's "causal reasoning recipes"; CLadder's CausalCoT steps made formal):
+
+1. edges: per pair of variables, ``select`` among "A causes B", "B causes A", "no direct
+   link", asked in both orders and averaged; per pair, ``select`` yes/no on a shared
+   unobserved cause;
+2. query type: ``select`` among the five question kinds;
+3. numbers: per stated probability, ``gen`` constrained by a regex for a probability;
+4. rung identifies the query on the extracted graph and evaluates it on the joint built from
+   the extracted numbers; the yes/no answer follows. A graph with a cycle, an effect with no
+   estimand, or an ETT with no back-door set gives ``"abstain"`` (scored as wrong): rung
+   never guesses.
+
+Each extraction step is scored on its own against the item's formal model. The treatment,
+outcome and candidate set are read from the item (they are named in the question); the
+numbers are asked for the item's stated probabilities (the labels a data table would show).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Literal, get_args
+
+from rung.bench.ladder import Factor, LadderItem, joint_of_factors, stated_labels
+from rung.bench.metrics import Estimate, wilson_proportion
+from rung.graph import CausalGraph
+from rung.identify import (
+    JointDistribution,
+    P,
+    evaluate,
+    find_canonical_adjustment_set,
+    identify,
+    is_valid_adjustment_set,
+)
+from rung.lm.base import Backend
+from rung.lm.program import Program, assistant, gen, select, system, user
+
+__all__ = ["Mode", "RecipeResult", "ScoreRow", "answer_direct", "answer_recipe",
+           "formal_answer", "run_ladder", "scores_markdown"]
+
+Mode = Literal["direct", "recipe"]
+NUMBER = r"(0\.[0-9]{1,2}|1\.00|0)"
+QUERY_TEXT: dict[str, str] = {
+    "marginal": "the overall probability of one variable",
+    "conditional": "how likely one variable is when another is observed to be 1 or 0",
+    "ate": "the effect of intervening to set one variable",
+    "adjustment": "whether adjusting for some variables is valid",
+    "ett": "what would have happened to some cases had a variable been different",
+}
+_SYSTEM = "You read short causal stories and state their formal model exactly."
+
+
+@dataclass(frozen=True)
+class RecipeResult:
+    """What the recipe extracted, what rung derived, and each step's correctness."""
+
+    answer: str  # "Yes", "No" or "abstain"
+    edges: tuple[tuple[str, str], ...]
+    confounded: tuple[tuple[str, str], ...]
+    query: str
+    numbers: tuple[float, ...]
+    edges_correct: bool
+    query_correct: bool
+    numbers_correct: bool
+
+    def to_json(self) -> dict[str, Any]:
+        return {"answer": self.answer, "edges": [list(e) for e in self.edges],
+                "confounded": [list(p) for p in self.confounded], "query": self.query,
+                "numbers": list(self.numbers), "edges_correct": self.edges_correct,
+                "query_correct": self.query_correct, "numbers_correct": self.numbers_correct}
+
+
+def _ask(backend: Backend, story: str, question: str, options: Sequence[str]) -> dict[str, float]:
+    lm = Program(backend)
+    with system():
+        lm += _SYSTEM
+    with user():
+        lm += f"{story}\n\n{question}"
+    with assistant():
+        lm += select(options, name="a")
+    return lm.probabilities("a")
+
+
+def _edge(backend: Backend, item: LadderItem, a: str, b: str) -> str:
+    """``"a->b"``, ``"b->a"`` or ``"none"``, averaged over both orders of the options."""
+    na, nb = item.name(a), item.name(b)
+    score = {"a->b": 0.0, "b->a": 0.0, "none": 0.0}
+    for first, second in ((na, nb), (nb, na)):
+        opts = [f"{first} causes {second}", f"{second} causes {first}", "no direct link"]
+        p = _ask(backend, item.story, f"Which holds for {first} and {second}?", opts)
+        fwd = "a->b" if first == na else "b->a"
+        back = "b->a" if first == na else "a->b"
+        score[fwd] += p[opts[0]]
+        score[back] += p[opts[1]]
+        score["none"] += p[opts[2]]
+    return max(score, key=score.__getitem__)
+
+
+def _confounded(backend: Backend, item: LadderItem, a: str, b: str) -> bool:
+    q = (f"Does an unobserved factor directly cause both {item.name(a)} and "
+         f"{item.name(b)}?")
+    return _ask(backend, item.story, q, ["yes", "no"])["yes"] > 0.5
+
+
+def _number(backend: Backend, item: LadderItem, label: str) -> float:
+    lm = Program(backend)
+    with system():
+        lm += _SYSTEM
+    with user():
+        lm += f"{item.story}\n\nWhat is {label}? Answer with the number only."
+    with assistant():
+        lm += f"{label} = "
+        lm += gen("n", regex=NUMBER, max_tokens=6)
+    try:
+        return min(max(float(lm["n"]), 0.0), 1.0)
+    except ValueError:
+        return 0.5
+
+
+def _true_confounded(item: LadderItem) -> set[frozenset[str]]:
+    out = set()
+    for u in item.latent:
+        kids = [b for a, b in item.edges if a == u]
+        out |= {frozenset(p) for p in itertools.combinations(kids, 2)}
+    return out
+
+
+def answer_recipe(item: LadderItem, backend: Backend) -> RecipeResult:
+    """Extract the formal model with the LLM; derive the answer with rung."""
+    obs = item.observed
+    edges: list[tuple[str, str]] = []
+    conf: list[tuple[str, str]] = []
+    for a, b in itertools.combinations(obs, 2):
+        e = _edge(backend, item, a, b)
+        if e != "none":
+            edges.append((a, b) if e == "a->b" else (b, a))
+        if _confounded(backend, item, a, b):
+            conf.append((a, b))
+    qp = _ask(backend, item.story, f"{item.question}\n\nWhat kind of question is this?",
+              list(QUERY_TEXT.values()))
+    query = next(k for k, v in QUERY_TEXT.items() if v == max(qp, key=qp.__getitem__))
+    numbers = tuple(_number(backend, item, label) for label in stated_labels(item))
+    stated = [p for f in item.given for p in f.p_one]
+    true_edges = {(a, b) for a, b in item.edges if not a.startswith("U")}
+    return RecipeResult(
+        answer=formal_answer(item, edges, conf, query, numbers),
+        edges=tuple(edges), confounded=tuple(conf), query=query, numbers=numbers,
+        edges_correct=set(edges) == true_edges and
+        {frozenset(p) for p in conf} == _true_confounded(item),
+        query_correct=query == item.query,
+        numbers_correct=all(abs(x - y) < 0.005 for x, y in zip(numbers, stated, strict=True)),
+    )
+
+
+def formal_answer(item: LadderItem, edges: Sequence[tuple[str, str]],
+                  confounded: Sequence[tuple[str, str]], query: str,
+                  numbers: Sequence[float]) -> str:
+    """The answer rung derives from a formal model: ``"Yes"``, ``"No"`` or ``"abstain"``.
+
+    Examples
+    --------
+    >>> from rung.bench.ladder import generate
+    >>> it = generate(1, seed=0)[0]
+    >>> nums = [p for f in it.given for p in f.p_one]
+    >>> conf = [(a, b) for u in it.latent for a, b in itertools.combinations(
+    ...     [c for p, c in it.edges if p == u], 2)]
+    >>> true = [e for e in it.edges if not e[0].startswith("U")]
+    >>> formal_answer(it, true, conf, it.query, nums) == it.answer
+    True
+    """
+    latent = [(f"U{i}", a) for i, (a, b) in enumerate(confounded)]
+    latent += [(f"U{i}", b) for i, (a, b) in enumerate(confounded)]
+    try:
+        g = CausalGraph(directed=[*edges, *latent], nodes=item.observed,
+                        latent=[f"U{i}" for i in range(len(confounded))])
+    except ValueError:
+        return "abstain"  # a cycle: no causal model to compute with
+    it = iter(numbers)
+    factors = [Factor(f.node, f.parents, tuple(next(it) for _ in f.p_one)) for f in item.given]
+    table = joint_of_factors(factors, item.observed)
+    if table.sum() <= 0:
+        return "abstain"
+    j = JointDistribution.from_table(item.observed, table / table.sum())
+    value = _formal_value(g, j, query, item)
+    if value is None or value != value:  # no estimand, or conditioning on probability zero
+        return "abstain"
+    return "Yes" if value > 1e-12 else "No"
+
+
+def _formal_value(g: CausalGraph, j: JointDistribution, query: str, item: LadderItem
+                  ) -> float | None:
+    x, y = item.treatment, item.outcome
+    if query == "marginal":
+        return evaluate(P(y), j, {y: 1}) - 0.5
+    if query == "conditional":
+        return evaluate(P(y, given=x), j, {x: 1, y: 1}) - evaluate(P(y, given=x), j,
+                                                                    {x: 0, y: 1})
+    if query == "adjustment":
+        return 1.0 if is_valid_adjustment_set(g, x, y, item.adjustment) else -1.0
+    if query == "ate":
+        res = identify(g, x, y)
+        if res.estimand is None:
+            return None
+        return evaluate(res.estimand, j, {x: 1, y: 1}) - evaluate(res.estimand, j,
+                                                                  {x: 0, y: 1})
+    z = find_canonical_adjustment_set(g, x, y)  # ETT by back-door (Shpitser & Pearl 2009)
+    if z is None:
+        return None
+    return _ett_backdoor(j, x, y, sorted(z))
+
+
+def _ett_backdoor(j: JointDistribution, x: str, y: str, z: list[str]) -> float:
+    """``Σ_z [P(y|x1,z) - P(y|x0,z)] P(z|x1)``."""
+    total = 0.0
+    for values in itertools.product((0, 1), repeat=len(z)):
+        at = dict(zip(z, values, strict=True))
+        pz = evaluate(P(z, given=x), j, {**at, x: 1}) if z else 1.0
+        d = (evaluate(P(y, given=[x, *z]), j, {**at, x: 1, y: 1})
+             - evaluate(P(y, given=[x, *z]), j, {**at, x: 0, y: 1}))
+        total += 0.0 if pz == 0 else pz * d
+    return total
+
+
+def answer_direct(item: LadderItem, backend: Backend, variants: int | None = None) -> str:
+    """The co-pilot's yes/no answer: the statements ensemble, both orders."""
+    from rung.copilot import Copilot
+
+    return str(Copilot(backend, variants).judgment(item.story, item.question).answer)
+
+
+@dataclass(frozen=True)
+class ScoreRow:
+    """Accuracy of one mode on one group of items, with the majority baseline."""
+
+    mode: str
+    group: str  # "all", "rung 1".., a name type, or "step: edges|query|numbers"
+    accuracy: Estimate
+    baseline: Estimate
+
+    def to_json(self) -> dict[str, Any]:
+        return {"mode": self.mode, "group": self.group, "accuracy": self.accuracy.to_json(),
+                "baseline": self.baseline.to_json()}
+
+
+def _row(mode: str, group: str, correct: Sequence[bool], truths: Sequence[str]) -> ScoreRow:
+    major = max(set(truths), key=list(truths).count)
+    return ScoreRow(mode, group, wilson_proportion([int(c) for c in correct]),
+                    wilson_proportion([int(t == major) for t in truths]))
+
+
+def run_ladder(items: Sequence[LadderItem], backend: Backend, mode: Mode,
+               variants: int | None = None) -> tuple[ScoreRow, ...]:
+    """Scores of ``mode`` overall, per rung, per name type (and per recipe step)."""
+    if mode not in get_args(Mode):
+        raise ValueError(f"mode {mode!r}: choose one of {get_args(Mode)}")
+    correct, steps = [], []
+    for item in items:
+        if mode == "direct":
+            answer = answer_direct(item, backend, variants)
+        else:
+            res = answer_recipe(item, backend)
+            answer = res.answer
+            steps.append(res)
+        correct.append(answer == item.answer)
+    groups: dict[str, list[int]] = {"all": list(range(len(items)))}
+    for i, item in enumerate(items):
+        groups.setdefault(f"rung {item.rung}", []).append(i)
+        groups.setdefault(item.name_type, []).append(i)
+    rows = [_row(mode, g, [correct[i] for i in ix], [items[i].answer for i in ix])
+            for g, ix in sorted(groups.items())]
+    truths = [it.answer for it in items]
+    for step in ("edges", "query", "numbers"):
+        if steps:
+            rows.append(_row(mode, f"step: {step}",
+                             [getattr(r, f"{step}_correct") for r in steps], truths))
+    return tuple(rows)
+
+
+def scores_markdown(rows: Sequence[ScoreRow]) -> str:
+    """A Markdown table of score rows (the majority baseline is n/a for steps)."""
+    out = ["| mode | group | n | accuracy [95% CI] | majority baseline |", "|---|---|---|---|---|"]
+    for r in rows:
+        base = "n/a" if r.group.startswith("step") else str(r.baseline)
+        out.append(f"| {r.mode} | {r.group} | {r.accuracy.n} | {r.accuracy} | {base} |")
+    return "\n".join(out)
