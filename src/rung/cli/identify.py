@@ -94,6 +94,25 @@ def _json(res: Identification, roles: QueryRoles, rep: AdjustmentReport | None,
     return out
 
 
+def _counterfactual(g: Any, query: str, json: bool) -> None:
+    """``rung identify --query``: ID*/IDC* (Shpitser & Pearl 2008) on a counterfactual."""
+    from rung.identify.cf_api import identify_counterfactual
+
+    res = identify_counterfactual(g, query)
+    if json:
+        print_json(res.to_json())
+        return
+    text = res.query.to_text()
+    if res.identifiable and res.estimand is not None:
+        typer.echo(f"{text} is identifiable ({res.status})")
+        typer.echo(f"  {text} = {res.estimand.to_text()}")
+    else:
+        typer.echo(f"{text} is NOT identifiable from the observed distribution ({res.status})")
+        if res.experimental_estimand is not None:
+            typer.echo(f"  from experiments: {res.experimental_estimand.to_text()}")
+    typer.echo(f"  {res.reason}")
+
+
 @app.callback(invoke_without_command=True)
 @cli_errors
 def identify_command(
@@ -111,10 +130,19 @@ def identify_command(
         [], "--exclude", help="Node no listed adjustment set may contain (repeat)."),
     effect: EffectKind = typer.Option(
         EffectKind.total, "--effect", help="Adjustment sets for the total or direct effect."),
+    query: str | None = typer.Option(
+        None, "--query", "-q",
+        help='A counterfactual query, e.g. "P(Y[X=1]=1 | X=0)" (ID*/IDC*); replaces -x/-y.'),
     json: bool = typer.Option(False, "--json", help="Print the JSON result."),
 ) -> None:
     """Identify P(outcome | do(treatment), given) and list every minimal adjustment set,
     the canonical and the optimal set; exit 0 whether or not identifiable."""
+    if query is not None:
+        if treatment or outcome or given or include or exclude:
+            raise ValueError("--query states the whole counterfactual question: drop "
+                             "--treatment, --outcome, --given, --include and --exclude")
+        _counterfactual(read_graph(graph), query, json)
+        return
     from rung.identify import identify
     from rung.identify.adjustment_report import adjustment_report, check_graph_adjusted
     from rung.identify.api import identify_with_adjustment

@@ -19,6 +19,13 @@ from rung.identify.bounds import (
     ObservationalData,
     probabilities_of_causation,
 )
+from rung.identify.cf_api import (
+    CounterfactualIdentification,
+    counterfactual_json,
+    identify_counterfactual,
+)
+from rung.identify.cf_verify import find_counterexample, verify_counterfactual
+from rung.identify.counterfactual import CfEvent, CfQuery
 from rung.identify.direct import (
     find_direct_effect_adjustment_sets,
     is_valid_direct_effect_adjustment_set,
@@ -40,6 +47,9 @@ from rung.identify.verify import VerificationReport, verify
 __all__ = [
     "AdjustmentSearchError",
     "CausationBounds",
+    "CfEvent",
+    "CfQuery",
+    "CounterfactualIdentification",
     "ExperimentalData",
     "Expr",
     "Fraction",
@@ -53,9 +63,11 @@ __all__ = [
     "Product",
     "Sum",
     "VerificationReport",
+    "counterfactual_json",
     "evaluate",
     "find_adjustment_sets",
     "find_canonical_adjustment_set",
+    "find_counterexample",
     "find_direct_effect_adjustment_sets",
     "find_frontdoor_sets",
     "find_instruments",
@@ -64,6 +76,7 @@ __all__ = [
     "find_optimal_adjustment_set",
     "from_json",
     "identify",
+    "identify_counterfactual",
     "is_frontdoor_set",
     "is_instrument",
     "is_valid_adjustment_set",
@@ -73,4 +86,5 @@ __all__ = [
     "probabilities_of_causation",
     "simplify",
     "verify",
+    "verify_counterfactual",
 ]
