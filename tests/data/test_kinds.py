@@ -23,6 +23,48 @@ def test_one_cut_off() -> None:
     assert not is_discrete(np.arange(21.0))
     assert is_discrete(np.arange(50.0), categorical=True)
     assert column_kind(np.arange(15.0)) == "categorical"
+    assert is_discrete(np.array([-1.0, 1.0]))  # binary, whatever its codes
+
+
+def test_integer_counts_are_numbers_not_categories() -> None:
+    """Molecule counts (IGF study: SOS about N(46, 5.4), integers) with few distinct values
+    are numeric; a contrast inside their observed range is allowed, even at an unseen value."""
+    rng = np.random.default_rng(0)
+    sos = np.round(rng.normal(46.0, 5.4, 100))
+    assert len(np.unique(sos)) <= 30
+    assert not is_discrete(sos) and column_kind(sos) == "continuous"
+    small = np.round(rng.normal(46.0, 5.4, 12))  # at most 12 distinct values
+    assert len(np.unique(small)) <= MAX_DISCRETE_VALUES and not is_discrete(small)
+    inside = next(v for v in np.arange(sos.min(), sos.max()) if v not in sos)
+    check_contrast_support(sos, (float(inside), float(np.median(sos))), "SOS")
+    with pytest.raises(DataError, match="outside the observed range"):
+        check_contrast_support(sos, (sos.max() + 5, np.median(sos)), "SOS")
+    # declared, the same counts are levels again
+    assert is_discrete(sos, categorical=True)
+    with pytest.raises(DataError, match="never takes the value"):
+        check_contrast_support(sos, (float(inside), float(np.median(sos))), "SOS",
+                               categorical=True)
+
+
+def test_counts_treatment_estimates_inside_the_range() -> None:
+    """A back-door effect of a count treatment (Poisson shifted to 30..60) at N = 100."""
+    import pandas as pd
+
+    from rung.estimate import estimate_effect
+    from rung.graph import CausalGraph
+
+    rng = np.random.default_rng(1)
+    n = 100
+    z = rng.normal(size=n)
+    x = 30.0 + rng.poisson(np.exp(2.7 + 0.2 * z))
+    y = 0.5 * x + 2.0 * z + rng.normal(size=n)
+    g = CausalGraph.from_edges("Z -> X -> Y; Z -> Y")
+    df = pd.DataFrame({"Z": z, "X": x, "Y": y})
+    a, b = float(np.percentile(x, 80)) + 0.5, float(np.percentile(x, 20)) + 0.5
+    assert a not in x and b not in x  # values never observed, inside the range
+    res = estimate_effect(g, df, "X", "Y", contrast=(a, b), seed=0)
+    assert res.method == "regression"
+    assert res.ci is not None and res.ci[0] < 0.5 * (a - b) < res.ci[1]
 
 
 def test_every_estimator_uses_the_one_rule() -> None:

@@ -38,6 +38,19 @@ class NodeSpec:
         return self.n_categories if self.kind == "categorical" else 1
 
 
+def _seeded_mlp(d: int, hidden: int, gen: torch.Generator) -> nn.Sequential:
+    """Linear-tanh-linear, initialised as torch's ``nn.Linear`` default (Kaiming-uniform
+    weights, uniform(+-1/sqrt(fan_in)) biases) but from ``gen``, never the global state, so
+    a fit is reproducible for its seed."""
+    first, last = nn.Linear(d, hidden), nn.Linear(hidden, 1)
+    with torch.no_grad():
+        for layer in (first, last):
+            nn.init.kaiming_uniform_(layer.weight, a=5 ** 0.5, generator=gen)
+            bound = 1.0 / layer.in_features ** 0.5
+            nn.init.uniform_(layer.bias, -bound, bound, generator=gen)
+    return nn.Sequential(first, nn.Tanh(), last)
+
+
 class Mechanisms(nn.Module):
     """All node mechanisms of one model; :meth:`params_of` evaluates one node."""
 
@@ -62,8 +75,7 @@ class Mechanisms(nn.Module):
                 nn.init.zeros_(lin.bias)
                 self.linear[key] = lin
                 if sp.kind == "continuous" and hidden > 0 and sp.parents:
-                    self.mlp[key] = nn.Sequential(nn.Linear(d, hidden), nn.Tanh(),
-                                                  nn.Linear(hidden, 1))
+                    self.mlp[key] = _seeded_mlp(d, hidden, gen)
             if sp.latents:  # random start: breaks the sign symmetry of each latent
                 init = 0.5 * torch.randn(len(sp.latents), sp.out_dim, generator=gen)
                 self.loading[key] = nn.Parameter(init)

@@ -84,7 +84,9 @@ class MixedSCM(SCMProgram):
     graph : CausalGraph
     config : MixedConfig or None
     seed : int or None
-        Seed of the initial latent loadings and minibatches.
+        Seed of every random step of the fit: the initial latent loadings, the network's
+        initial weights (``hidden > 0``), minibatches and SVI's draws (torch's global random
+        state is neither used nor changed), so two fits with one seed are identical.
 
     Attributes
     ----------
@@ -141,7 +143,14 @@ class MixedSCM(SCMProgram):
 
     # ------------------------------------------------------------------ fitting
     def fit(self, data: pd.DataFrame, *, init: MixedSCM | None = None) -> Self:
-        """Fit the mechanisms; ``init`` warm-starts from a fitted model of the same graph."""
+        """Fit the mechanisms; ``init`` warm-starts from a fitted model of the same graph.
+
+        Every draw comes from ``seed``; torch's global random state is restored after."""
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(0 if self.seed is None else self.seed)
+            return self._fit(data, init)
+
+    def _fit(self, data: pd.DataFrame, init: MixedSCM | None) -> Self:
         cfg = self.config or MixedConfig()
         self.structure_ = latent_structure(self.graph)
         df = check_data(data, self.structure_.order)
