@@ -1,9 +1,10 @@
 """The entry point :func:`identify`: the simplest valid estimand first, with its method.
 
-Order tried for ``P(y | do(x))``: back-door adjustment (the O-set), front-door (the
-mediators on the causal paths), then the complete ID algorithm. With ``given`` the query
-``P(y | do(x), z)`` goes to IDC. Instrumental variables do not identify ``P(y | do(x))``
-non-parametrically, so :func:`identify` never answers ``"iv"``; see
+Order tried for ``P(y | do(x))``: back-door adjustment (the O-set), front-door (all the
+mediators on the causal paths, else the smallest minimal front-door set of
+:func:`~rung.identify.frontdoor.find_frontdoor_sets`), then the complete ID algorithm.
+With ``given`` the query ``P(y | do(x), z)`` goes to IDC. Instrumental variables do not
+identify ``P(y | do(x))`` non-parametrically, so :func:`identify` never answers ``"iv"``; see
 :func:`rung.identify.find_instruments` for linear-model estimands.
 """
 
@@ -17,8 +18,14 @@ from rung.graph import CausalGraph, NodeSet
 from rung.identify._bits import BitGraph, bit_graph
 from rung.identify._ir import Node, marg, prod, term
 from rung.identify._query import check_query
+from rung.identify.adjustment import AdjustmentSearchError
 from rung.identify.expr import Expr
-from rung.identify.frontdoor import candidate_mask, frontdoor_estimand, frontdoor_ok
+from rung.identify.frontdoor import (
+    candidate_mask,
+    find_frontdoor_sets,
+    frontdoor_estimand,
+    frontdoor_ok,
+)
 from rung.identify.hedge import Hedge, NotIdentifiable
 from rung.identify.id_algorithm import id_effect, idc_effect
 from rung.identify.optimal import o_set_mask
@@ -93,6 +100,20 @@ def _backdoor(bg: BitGraph, x: int, y: int) -> tuple[Node, int, str] | None:
     return marg(z, prod([term(y, x | z), term(z)])), z, label
 
 
+def _frontdoor(graph: CausalGraph, bg: BitGraph, x: int, y: int) -> int:
+    """A front-door set's mask (0 when none): every node between X and Y when that set
+    satisfies the criterion, else the smallest minimal set (e.g. {Ras} in the IGF graph of
+    Mohammad-Taheri et al. 2022, where PI3K shares latents with SOS)."""
+    m = candidate_mask(bg, x, y)
+    if frontdoor_ok(bg, x, y, m):
+        return m
+    try:
+        sets = find_frontdoor_sets(graph, bg.names_of(x), bg.names_of(y))
+    except AdjustmentSearchError:  # too many candidates to search: ID decides
+        return 0
+    return bg.mask(sets[0]) if sets else 0
+
+
 def identify(
     graph: CausalGraph,
     treatment: NodeSet,
@@ -138,8 +159,8 @@ def identify(
                 reason=f"back-door adjustment for {_fmt(names)} (generalised adjustment "
                 f"criterion; {label})", **base,  # type: ignore[arg-type]
             )
-        m = candidate_mask(bg, x, y)
-        if frontdoor_ok(bg, x, y, m):
+        m = _frontdoor(graph, bg, x, y)
+        if m:
             names = bg.names_of(m)
             return Identification(
                 identifiable=True, method="frontdoor", _ir=frontdoor_estimand(x, y, m),
