@@ -220,8 +220,9 @@ def _draw_mechanisms(fam: _Family, rng: random.Random) -> tuple[Factor, ...]:
     out = []
     for v in order:
         pa = tuple(sorted(_parents(fam.edges, v), key=order.index))
-        out.append(Factor(v, pa, tuple(round(rng.uniform(0.05, 0.95), 2)
-                                       for _ in range(2 ** len(pa)))))
+        # distinct values: every parent changes the node (a faithful draw, no coincidences)
+        cents = rng.sample(range(5, 96), 2 ** len(pa))
+        out.append(Factor(v, pa, tuple(c / 100 for c in cents)))
     return tuple(out)
 
 
