@@ -2,11 +2,13 @@
 backend starts every call from an emptied KV cache, so a prompt scored after others (or
 after a partly cached run) equals the same prompt scored first in a fresh process.
 
-The default model (Qwen2.5 Q4_K_M) is used because its CPU kernels round differently for
-different batch shapes: with the old kept-prefix state, the target prompt below moved by
-up to ~0.1 nat. SmolLM2's kernels are shape-invariant, so it could not show the defect.
-The tolerance is 1e-9 nat: the same tokens decoded in the same chunks from the same empty
-state give bit-identical logits.
+The default model (Qwen2.5 Q4_K_M) is used because its CPU kernels were measured to round
+differently for different batch shapes (docs/lm.md), which is how a kept prefix state
+moves scores; SmolLM2's kernels are shape-invariant. On the AVX2 build of this machine the
+old kept-prefix code gave identical numbers in the scenarios tried (after other prompts,
+after a generation, after 60 mixed calls on SmolLM2), so this test guards the property
+rather than reproducing the reported 0.02 drift. The tolerance is 1e-9 nat: the same tokens
+decoded in the same chunks from the same empty state give bit-identical logits.
 """
 
 from __future__ import annotations
@@ -62,10 +64,15 @@ def qwen(default_model: Path) -> Iterator[LlamaCppBackend]:
     backend.close()
 
 
+@pytest.fixture(scope="module")
+def fresh(default_model: Path) -> list[float]:
+    """The target's scores, computed first thing in a fresh process."""
+    return _fresh_process_scores(default_model)
+
+
 def test_scores_do_not_depend_on_earlier_prompts(
-    qwen: LlamaCppBackend, default_model: Path
+    qwen: LlamaCppBackend, fresh: list[float]
 ) -> None:
-    fresh = _fresh_process_scores(default_model)
     for messages in OTHERS:  # share the system prefix with the target
         qwen.score_options(messages, OPTIONS)
     qwen.generate(OTHERS[0], max_tokens=3)
@@ -74,9 +81,8 @@ def test_scores_do_not_depend_on_earlier_prompts(
 
 
 def test_partly_cached_run_scores_like_a_fresh_process(
-    qwen: LlamaCppBackend, default_model: Path, tmp_path: Path
+    qwen: LlamaCppBackend, fresh: list[float], tmp_path: Path
 ) -> None:
-    fresh = _fresh_process_scores(default_model)
     first = CachedBackend(qwen, ResponseCache(tmp_path / "c.sqlite"))
     for messages in OTHERS:  # the run that was killed after two answers
         first.score_options(messages, OPTIONS)

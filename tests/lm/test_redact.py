@@ -5,16 +5,27 @@ from __future__ import annotations
 import base64
 import json
 import string
+from collections.abc import Iterator
 from urllib.parse import quote
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from rung.lm import redaction
 from rung.lm.backends.openai import OpenAIBackend
 from rung.lm.base import LMError
 from rung.lm.redaction import redact, register_secret
 from rung.lm.spec import SpecError, parse_spec
+
+
+@pytest.fixture(autouse=True)
+def _forget_registered_secrets() -> Iterator[None]:
+    """Random secrets registered here must not mask text in later tests of the process."""
+    before = set(redaction._SECRETS)
+    yield
+    redaction._SECRETS.intersection_update(before)
+
 
 # URL passwords: any printable ASCII a URL's user-info can hold unencoded
 PASSWORDS = st.text(

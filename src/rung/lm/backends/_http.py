@@ -38,7 +38,7 @@ _CONTEXT_WORDS = ("context", "too long", "maximum length", "max_tokens", "exceed
 class HTTPRefused(LMError):
     """The server answered with a non-retryable HTTP error (400, 404, 422, 501...)."""
 
-    def __init__(self, message: str, status: int) -> None:
+    def __init__(self, message: str, status: int = 0) -> None:
         super().__init__(message)
         self.status = status
 
