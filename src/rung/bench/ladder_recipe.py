@@ -40,7 +40,7 @@ from rung.lm.base import Backend
 from rung.lm.program import Program, assistant, gen, select, system, user
 
 __all__ = ["Mode", "RecipeResult", "ScoreRow", "answer_direct", "answer_recipe",
-           "formal_answer", "run_ladder", "scores_markdown"]
+           "formal_answer", "run_ladder", "score_ladder", "scores_markdown"]
 
 Mode = Literal["direct", "recipe"]
 NUMBER = r"(0\.[0-9]{1,2}|1\.00|0)"
@@ -257,21 +257,39 @@ def run_ladder(items: Sequence[LadderItem], backend: Backend, mode: Mode,
     """Scores of ``mode`` overall, per rung, per name type (and per recipe step)."""
     if mode not in get_args(Mode):
         raise ValueError(f"mode {mode!r}: choose one of {get_args(Mode)}")
-    correct, steps = [], []
+    answers, steps = [], []
     for item in items:
         if mode == "direct":
-            answer = answer_direct(item, backend, variants)
+            answers.append(answer_direct(item, backend, variants))
         else:
             res = answer_recipe(item, backend)
-            answer = res.answer
+            answers.append(res.answer)
             steps.append(res)
-        correct.append(answer == item.answer)
+    return score_ladder(items, answers, mode, steps)
+
+
+def score_ladder(items: Sequence[LadderItem], answers: Sequence[str], mode: str,
+                 steps: Sequence[RecipeResult] = ()) -> tuple[ScoreRow, ...]:
+    """Accuracy with Wilson 95% intervals overall, per rung and per name type, beside the
+    majority baseline of each group; with recipe ``steps``, each extraction step's accuracy.
+
+    Examples
+    --------
+    >>> from rung.bench.ladder import generate
+    >>> items = generate(6, seed=0)
+    >>> rows = score_ladder(items, [i.answer for i in items], "oracle")
+    >>> rows[0].group, rows[0].accuracy.value
+    ('all', 1.0)
+    """
+    if len(answers) != len(items):
+        raise ValueError(f"{len(answers)} answers for {len(items)} items; give one per item")
+    correct = [a == item.answer for a, item in zip(answers, items, strict=True)]
     groups: dict[str, list[int]] = {"all": list(range(len(items)))}
     for i, item in enumerate(items):
         groups.setdefault(f"rung {item.rung}", []).append(i)
         groups.setdefault(item.name_type, []).append(i)
     rows = [_row(mode, g, [correct[i] for i in ix], [items[i].answer for i in ix])
-            for g, ix in sorted(groups.items())]
+            for g, ix in sorted(groups.items(), key=lambda kv: (kv[0] != "all", kv[0]))]
     truths = [it.answer for it in items]
     for step in ("edges", "query", "numbers"):
         if steps:
