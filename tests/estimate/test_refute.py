@@ -59,8 +59,8 @@ def test_broken_estimator_fails_placebo() -> None:
     """An estimator that ignores X's values (returns the confounded slope of Z) is caught."""
 
     class Broken(RegressionAdjustment):
-        def _estimate(self, df):  # type: ignore[no-untyped-def]
-            return float(df["Y"].corr(df["Z"]) * 3)
+        def _means(self, df):  # type: ignore[no-untyped-def]
+            return float(df["Y"].corr(df["Z"]) * 3), 0.0
 
     cs = datasets.linear_backdoor(n=1000, seed=1)
     with pytest.warns(RefutationWarning):

@@ -151,8 +151,8 @@ class RegressionAdjustment(_BackdoorEstimator):
         return np.hstack(cols)
 
     def _fit(self, df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray,
-                                             np.ndarray]:
-        """(design, design at a, design at b, y, predictions at a minus at b)."""
+                                             np.ndarray, np.ndarray]:
+        """(design, design at a, design at b, y, predictions at a, predictions at b)."""
         a, b = self.contrast_
         x, y, z = self._arrays(df)
         self.levels_ = np.unique(df[self.treatment_].to_numpy())
@@ -160,27 +160,43 @@ class RegressionAdjustment(_BackdoorEstimator):
             check_treatment_values(self.levels_, (a, b))
         d, d_a, d_b = (self._design(v, z) for v in (x, np.full_like(x, a), np.full_like(x, b)))
         model = clone(self.outcome_model or LinearRegression(fit_intercept=False)).fit(d, y)
-        diff = np.asarray(model.predict(d_a) - model.predict(d_b), dtype=float)
-        return d, d_a, d_b, y, diff
+        pred_a = np.asarray(model.predict(d_a), dtype=float)
+        pred_b = np.asarray(model.predict(d_b), dtype=float)
+        return d, d_a, d_b, y, pred_a, pred_b
 
-    def _estimate(self, df: pd.DataFrame) -> float:
-        return float(np.mean(self._fit(df)[-1]))
+    def _means(self, df: pd.DataFrame) -> tuple[float, float]:
+        *_, pred_a, pred_b = self._fit(df)
+        return float(np.mean(pred_a)), float(np.mean(pred_b))
 
-    def _analytic_interval(self, df: pd.DataFrame) -> tuple[float, float] | None:
-        """Influence-function (sandwich) interval of the g-formula with the OLS outcome
-        model: ψ_i = m_i - θ + gᵀ (DᵀD/n)⁻¹ D_i e_i with m_i the predicted contrast of row
-        i and g the mean of D(a, Z_i) - D(b, Z_i)."""
-        if self.outcome_model is not None:
-            return None
-        d, d_a, d_b, y, diff = self._fit(df)
+    def _psi(self, df: pd.DataFrame, which: int) -> tuple[float, np.ndarray]:
+        """(estimate, influence-function scores) of the g-formula with the OLS outcome model
+        for the contrast (``which=0``), E[Y | do(a)] (1) or E[Y | do(b)] (2):
+        ψ_i = m_i - θ + gᵀ (DᵀD/n)⁻¹ D_i e_i with m_i the prediction of row i and g the mean
+        of its design row (D(a, Z_i) - D(b, Z_i) for the contrast)."""
+        d, d_a, d_b, y, pred_a, pred_b = self._fit(df)
+        m, dm = ((pred_a - pred_b, d_a - d_b), (pred_a, d_a), (pred_b, d_b))[which]
         n = len(y)
         beta, *_ = np.linalg.lstsq(d, y, rcond=None)
         resid = y - d @ beta
-        g = (d_a - d_b).mean(axis=0)  # (p,)
-        h = np.linalg.pinv(d.T @ d / n) @ g  # (p,)
-        psi = diff - diff.mean() + (d @ h) * resid
-        return normal_interval(float(diff.mean()), float(np.std(psi, ddof=1) / np.sqrt(n)),
-                               self.alpha)
+        h = np.linalg.pinv(d.T @ d / n) @ dm.mean(axis=0)  # (p,)
+        return float(m.mean()), m - m.mean() + (d @ h) * resid
+
+    def _wald(self, df: pd.DataFrame, which: int) -> tuple[float, float]:
+        est, psi = self._psi(df, which)
+        return normal_interval(est, float(np.std(psi, ddof=1) / np.sqrt(len(psi))), self.alpha)
+
+    def _analytic_interval(self, df: pd.DataFrame) -> tuple[float, float] | None:
+        """Influence-function (sandwich) interval of the g-formula (OLS outcome model)."""
+        if self.outcome_model is not None:
+            return None
+        return self._wald(df, 0)
+
+    def _analytic_level_intervals(self, df: pd.DataFrame
+                                  ) -> tuple[tuple[float, float] | None,
+                                             tuple[float, float] | None]:
+        if self.outcome_model is not None:
+            return None, None
+        return self._wald(df, 1), self._wald(df, 2)
 
 
 class IPW(_BackdoorEstimator):
@@ -216,7 +232,7 @@ class IPW(_BackdoorEstimator):
         self.propensity_model = propensity_model
         self.clip = clip
 
-    def _estimate(self, df: pd.DataFrame) -> float:
+    def _means(self, df: pd.DataFrame) -> tuple[float, float]:
         a, b = self.contrast_
         x, y, z = self._arrays(df)
         check_treatment_values(x, (a, b))
@@ -225,7 +241,7 @@ class IPW(_BackdoorEstimator):
         for v in (a, b):
             w = (x == v) / _propensity(model, z, x, z, v, self.clip)  # (n,) arm weights
             means.append(float(np.sum(w * y) / np.sum(w)))
-        return means[0] - means[1]
+        return means[0], means[1]
 
 
 class AIPW(_BackdoorEstimator):
@@ -276,6 +292,11 @@ class AIPW(_BackdoorEstimator):
 
     def _scores(self, df: pd.DataFrame) -> np.ndarray:
         """Per-row efficient influence-function scores ψ_i; their mean is the estimate."""
+        psi = self._arm_scores(df)
+        return np.asarray(psi[0] - psi[1])
+
+    def _arm_scores(self, df: pd.DataFrame) -> np.ndarray:
+        """(2, n) scores of E[Y | do(X=a)] and E[Y | do(X=b)]."""
         a, b = self.contrast_
         x, y, z = self._arrays(df)
         check_treatment_values(x, (a, b))
@@ -283,7 +304,7 @@ class AIPW(_BackdoorEstimator):
         ps_model = self.propensity_model or _default_propensity_model()
         k = max(1, int(self.n_folds))
         folds = np.random.default_rng(self.seed).permutation(len(df)) % k
-        psi = np.empty(len(df))
+        psi = np.empty((2, len(df)))
         for f in range(k):
             test = folds == f
             train = ~test if k > 1 else test
@@ -293,11 +314,20 @@ class AIPW(_BackdoorEstimator):
                 mu = _fit_predict(out_model, z[arm], y[arm], z[test])
                 e = _propensity(ps_model, z[train], x[train], z[test], v, self.clip)
                 parts.append(mu + (x[test] == v) * (y[test] - mu) / e)
-            psi[test] = parts[0] - parts[1]
+            psi[0, test], psi[1, test] = parts
         return psi
 
-    def _estimate(self, df: pd.DataFrame) -> float:
-        return float(np.mean(self._scores(df)))
+    def _means(self, df: pd.DataFrame) -> tuple[float, float]:
+        psi = self._arm_scores(df)
+        return float(np.mean(psi[0])), float(np.mean(psi[1]))
+
+    def _analytic_level_intervals(self, df: pd.DataFrame
+                                  ) -> tuple[tuple[float, float] | None,
+                                             tuple[float, float] | None]:
+        psi = self._arm_scores(df)
+        a, b = (normal_interval(float(np.mean(p)), float(np.std(p, ddof=1) / np.sqrt(len(p))),
+                                self.alpha) for p in psi)
+        return a, b
 
     def _analytic_interval(self, df: pd.DataFrame) -> tuple[float, float]:
         psi = self._scores(df)

@@ -54,7 +54,9 @@ class EffectEstimator:
     """Base class: estimate E[Y | do(X=a)] - E[Y | do(X=b)] from data and a causal graph.
 
     Subclasses define ``method``, :meth:`_plan` (graph work, done once; returns the columns
-    needed) and :meth:`_estimate` (data work, re-run on every bootstrap resample).
+    needed) and the data work, re-run on every bootstrap resample: :meth:`_means` (the levels
+    E[Y | do(X=a)], E[Y | do(X=b)]; the contrast is their difference) where the estimator
+    has levels, else :meth:`_estimate` (the contrast only).
 
     Parameters
     ----------
@@ -150,9 +152,46 @@ class EffectEstimator:
                                categorical=treatment in self.categorical_)
         self._check_data(df)
         self.n_ = len(df)
-        self.ate_ = float(self._estimate(df))
+        self._boot_means: list[tuple[float, float]] = []
+        means = self._means(df)
+        self.means_: tuple[float, float] | None = (
+            None if means is None else (float(means[0]), float(means[1])))
+        self.ate_ = float(self._estimate(df) if means is None else means[0] - means[1])
         self.ci_ = self._interval(df)
+        self.means_ci_ = self._level_intervals(df)
         return self
+
+    def _statistic(self, df: pd.DataFrame) -> float:
+        """The contrast on a resample; the levels are kept for their percentile intervals."""
+        means = self._means(df)
+        if means is None:
+            return float(self._estimate(df))
+        self._boot_means.append((float(means[0]), float(means[1])))
+        return float(means[0] - means[1])
+
+    def _level_intervals(self, df: pd.DataFrame) -> tuple[tuple[float, float] | None,
+                                                          tuple[float, float] | None] | None:
+        """Intervals of E[Y | do(X=a)] and E[Y | do(X=b)]: analytic where the contrast's
+        is, else the percentile intervals of the bootstrap's levels (None: no levels)."""
+        if self.means_ is None:
+            return None
+        if self.interval_ == self.analytic_interval and self.analytic_interval:
+            return self._analytic_level_intervals(df)
+        if len(self._boot_means) >= 2:
+            arr = np.asarray(self._boot_means)
+            return (percentile_interval(arr[:, 0], self.alpha),
+                    percentile_interval(arr[:, 1], self.alpha))
+        return None, None
+
+    def _means(self, df: pd.DataFrame) -> tuple[float, float] | None:
+        """(E[Y | do(X=a)], E[Y | do(X=b)]) where the estimator has levels, else None
+        (then :meth:`_estimate` gives the contrast)."""
+        return None
+
+    def _analytic_level_intervals(self, df: pd.DataFrame
+                                  ) -> tuple[tuple[float, float] | None,
+                                             tuple[float, float] | None]:
+        return None, None
 
     def _interval(self, df: pd.DataFrame) -> tuple[float, float] | None:
         n_boot = self.bootstrap
@@ -163,7 +202,7 @@ class EffectEstimator:
                 return analytic
             n_boot = self.default_bootstrap
         if int(n_boot) > 0:
-            boot = bootstrap_estimates(self._estimate, df, int(n_boot), self.seed)
+            boot = bootstrap_estimates(self._statistic, df, int(n_boot), self.seed)
             self.bootstrap_estimates_: np.ndarray = boot
             self.interval_ = f"percentile bootstrap ({len(boot)} of {int(n_boot)} resamples)"
             return percentile_interval(boot, self.alpha)
@@ -181,7 +220,10 @@ class EffectEstimator:
         """Checks of the prepared columns (a constant adjustment column, ...)."""
 
     def _estimate(self, df: pd.DataFrame) -> float:
-        raise NotImplementedError
+        means = self._means(df)
+        if means is None:
+            raise NotImplementedError
+        return float(means[0] - means[1])
 
     # ------------------------------------------------------------------ results
     def result(self) -> EffectEstimate:
@@ -196,6 +238,8 @@ class EffectEstimator:
             treatment=self.treatment_,
             outcome=self.outcome_,
             contrast=self.contrast_,
+            means=self.means_,
+            means_ci=self.means_ci_,
             estimand=self.estimand_,
             identified=self.identified_,
             details=dict(self.details_),

@@ -101,7 +101,7 @@ class FrontDoor(EffectEstimator):
         self.estimand_ = estimand_json(ident) if ident.identifiable else None
         return [treatment, *self.mediators_, outcome]
 
-    def _estimate(self, df: pd.DataFrame) -> float:
+    def _means(self, df: pd.DataFrame) -> tuple[float, float]:
         cols = [self.treatment_, *self.mediators_]
         if all(is_discrete(df[c].to_numpy(), categorical=c in self.categorical_)
                for c in cols):
@@ -121,15 +121,20 @@ def _ols(design: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 
 def _linear_frontdoor(df: pd.DataFrame, x: str, ms: list[str], y: str,
-                      contrast: tuple[float, float]) -> float:
+                      contrast: tuple[float, float]) -> tuple[float, float]:
+    """The front-door formula with linear regressions, at each contrast value:
+    Σ_m P(m | x) Σ_x' E[Y | m, x'] P(x') = c + bᵀ(a₀ + a₁ x) + b_x E[X]."""
     xv = df[x].to_numpy()
-    a = np.array([_ols(xv[:, None], df[m].to_numpy())[1] for m in ms])  # (k,) slopes M_k ~ X
-    b = _ols(df[[*ms, x]].to_numpy(), df[y].to_numpy())[1 : 1 + len(ms)]  # (k,) Y ~ M + X
-    return float((contrast[0] - contrast[1]) * np.dot(a, b))
+    am = np.array([_ols(xv[:, None], df[m].to_numpy()) for m in ms])  # (k, 2) M_k ~ X
+    coef = _ols(df[[*ms, x]].to_numpy(), df[y].to_numpy())  # Y ~ M + X
+    b, bx = coef[1 : 1 + len(ms)], coef[1 + len(ms)]
+    level = [float(coef[0] + np.dot(b, am[:, 0] + am[:, 1] * v) + bx * float(np.mean(xv)))
+             for v in contrast]
+    return level[0], level[1]
 
 
 def _discrete_frontdoor(df: pd.DataFrame, x: str, ms: list[str], y: str,
-                        contrast: tuple[float, float]) -> float:
+                        contrast: tuple[float, float]) -> tuple[float, float]:
     check_treatment_values(df[x].to_numpy(), contrast)
     p_x = df[x].value_counts(normalize=True)
     ey = df.groupby([*ms, x])[y].mean()  # E[Y | m, x']
@@ -151,4 +156,4 @@ def _discrete_frontdoor(df: pd.DataFrame, x: str, ms: list[str], y: str,
                 inner += float(ey.loc[cell]) * float(px)
             total += float(pm) * inner
         means.append(total)
-    return means[0] - means[1]
+    return means[0], means[1]

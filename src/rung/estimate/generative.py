@@ -19,7 +19,7 @@ from rung.estimate._identification import estimand_json, iv_advice, not_identifi
 from rung.estimate.base import EffectEstimator
 from rung.estimate.discrete import DiscreteSCM
 from rung.estimate.errors import EstimationError, NotIdentifiedError
-from rung.estimate.interventions import ate
+from rung.estimate.interventions import interventional_samples
 from rung.estimate.linear_gaussian import LinearGaussianSCM
 from rung.estimate.mixed import MixedSCM
 from rung.estimate.scm import SCMProgram, latent_structure
@@ -175,7 +175,7 @@ class GenerativeEstimator(EffectEstimator):
         self._fitted_full = False
         return list(latent_structure(graph).order)
 
-    def _estimate(self, df: pd.DataFrame) -> float:
+    def _means(self, df: pd.DataFrame) -> tuple[float, float]:
         init = self.model_ if self._fitted_full and self.warm_start else None
         scm = fit_generative_model(self.graph_, df, self.model, init=init,
                                    **(self.model_params or {}))
@@ -186,6 +186,7 @@ class GenerativeEstimator(EffectEstimator):
             self.details_["converged"] = bool(getattr(scm, "converged_", True))
             if hasattr(scm, "n_steps_"):
                 self.details_["n_steps"] = int(scm.n_steps_)
-        a, b = self.contrast_
-        return ate(scm, self.treatment_, self.outcome_, a, b, self.num_samples,
-                   self.seed if self.seed is not None else 0)
+        seed = self.seed if self.seed is not None else 0  # common random numbers per arm
+        ya, yb = (interventional_samples(scm, {self.treatment_: v}, self.num_samples, seed)
+                  [self.outcome_].mean() for v in self.contrast_)
+        return float(ya), float(yb)

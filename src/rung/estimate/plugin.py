@@ -63,7 +63,7 @@ class PluginEstimator(EffectEstimator):
         self.columns_ = list(graph.projected().nodes)
         return self.columns_
 
-    def _estimate(self, df: pd.DataFrame) -> float:
+    def _means(self, df: pd.DataFrame) -> tuple[float, float]:
         from rung.identify import JointDistribution, evaluate
 
         for c in self.columns_:
@@ -87,4 +87,4 @@ class PluginEstimator(EffectEstimator):
                     "(positivity fails in this sample); use more data"
                 )
             means.append(float(np.dot(np.asarray(y_states, dtype=float), probs)))
-        return means[0] - means[1]
+        return means[0], means[1]

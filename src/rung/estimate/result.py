@@ -39,6 +39,11 @@ class EffectEstimate:
         How ``ci`` was computed (influence function, bootstrap with its count, ...).
     alpha : float
         One minus the interval's coverage.
+    means : (float, float) or None
+        The levels (E[Y | do(X=a)], E[Y | do(X=b)]) whose difference is ``ate`` (None where
+        the estimator has only the contrast, e.g. 2SLS).
+    means_ci : (interval or None, interval or None) or None
+        Their intervals: analytic where the contrast's is, else the bootstrap percentiles.
     identification : Identification or None
         The :class:`~rung.identify.Identification` the estimate rests on.
     data : rung.data.Prepared or None
@@ -51,6 +56,9 @@ class EffectEstimate:
     [1.5, 2.5]
     >>> e.to_frame()[["method", "ate", "ci_low", "ci_high"]].values.tolist()
     [['regression', 2.0, 1.5, 2.5]]
+    >>> e = EffectEstimate("plugin", 0.5, (0.2, 0.8), 100, "X", "Y", (1.0, 0.0), means=(1.5, 1.0))
+    >>> e.to_json()["mean_a"], e.to_json()["mean_b_ci"], EffectEstimate.from_json(e.to_json()) == e
+    (1.5, None, True)
     """
 
     method: str
@@ -65,6 +73,8 @@ class EffectEstimate:
     details: dict[str, Any] = field(default_factory=dict)
     interval: str = ""
     alpha: float = 0.05
+    means: tuple[float, float] | None = None
+    means_ci: tuple[tuple[float, float] | None, tuple[float, float] | None] | None = None
     identification: Any = field(default=None, compare=False, repr=False)
     data: Any = field(default=None, compare=False, repr=False)
 
@@ -83,12 +93,24 @@ class EffectEstimate:
             "identified": self.identified,
             "interval": self.interval,
             "alpha": self.alpha,
+            **self._levels_json(),
         }
         if self.data is not None:
             out.update(self.data.to_json())
         if not self.identified:
             out["label"] = "simulation of a NON-identified effect: not an estimate"
         out.update({k: _jsonable(v) for k, v in self.details.items()})
+        return out
+
+    def _levels_json(self) -> dict[str, Any]:
+        """``mean_a``, ``mean_b`` (E[Y | do(X=a)], E[Y | do(X=b)]) and their intervals
+        ``mean_a_ci``, ``mean_b_ci`` (null where unknown)."""
+        means: tuple[float | None, float | None] = self.means or (None, None)
+        cis = self.means_ci or (None, None)
+        out: dict[str, Any] = {}
+        for key, m, ci in (("mean_a", means[0], cis[0]), ("mean_b", means[1], cis[1])):
+            out[key] = None if m is None else float(m)
+            out[key + "_ci"] = None if ci is None else [float(ci[0]), float(ci[1])]
         return out
 
     @classmethod
@@ -103,8 +125,13 @@ class EffectEstimate:
         True
         """
         core = {"method", "ate", "ci", "n", "treatment", "outcome", "contrast", "estimand",
-                "identified", "interval", "alpha", "label"}
+                "identified", "interval", "alpha", "label", "mean_a", "mean_b", "mean_a_ci",
+                "mean_b_ci"}
         ci = obj.get("ci")
+        means = None if obj.get("mean_a") is None or obj.get("mean_b") is None else (
+            float(obj["mean_a"]), float(obj["mean_b"]))
+        level_ci = [None if obj.get(k) is None else (float(obj[k][0]), float(obj[k][1]))
+                    for k in ("mean_a_ci", "mean_b_ci")]
         return cls(
             method=str(obj["method"]), ate=float(obj["ate"]),
             ci=None if ci is None else (float(ci[0]), float(ci[1])), n=int(obj["n"]),
@@ -113,6 +140,8 @@ class EffectEstimate:
             estimand=obj.get("estimand"), identified=bool(obj.get("identified", True)),
             details={k: v for k, v in obj.items() if k not in core},
             interval=str(obj.get("interval", "")), alpha=float(obj.get("alpha", 0.05)),
+            means=means,
+            means_ci=None if level_ci == [None, None] else (level_ci[0], level_ci[1]),
         )
 
     def summary(self) -> list[str]:
@@ -125,6 +154,12 @@ class EffectEstimate:
               f"  {cov} CI [{self.ci[0]:.4g}, {self.ci[1]:.4g}]")
         lines = [f"{self.method}: E[{y}|do({x}={a:g})] - E[{y}|do({x}={b:g})] = "
                  f"{self.ate:.4g}{ci}  (n={self.n})"]
+        if self.means is not None:
+            cis = self.means_ci or (None, None)
+            levels = [f"E[{y}|do({x}={v:g})] = {m:.4g}" + (
+                "" if c is None else f" [{c[0]:.4g}, {c[1]:.4g}]")
+                for v, m, c in zip(self.contrast, self.means, cis, strict=True)]
+            lines.append("  levels: " + "; ".join(levels))
         lines.append(f"  method: {self.method}; {self._how()}")
         if self.interval:
             lines.append(f"  interval: {self.interval}")
@@ -148,7 +183,7 @@ class EffectEstimate:
 
     def to_frame(self) -> pd.DataFrame:
         """A one-row DataFrame: method, ate, ci_low, ci_high, n, treatment, outcome, a, b,
-        identified, interval, dropped_rows."""
+        identified, interval, dropped_rows, mean_a, mean_b."""
         lo, hi = self.ci if self.ci is not None else (float("nan"), float("nan"))
         return pd.DataFrame([{
             "method": self.method, "ate": float(self.ate), "ci_low": lo, "ci_high": hi,
@@ -156,6 +191,8 @@ class EffectEstimate:
             "a": self.contrast[0], "b": self.contrast[1], "identified": self.identified,
             "interval": self.interval,
             "dropped_rows": 0 if self.data is None else int(self.data.dropped_rows),
+            "mean_a": float("nan") if self.means is None else self.means[0],
+            "mean_b": float("nan") if self.means is None else self.means[1],
         }])
 
     def _repr_html_(self) -> str:
