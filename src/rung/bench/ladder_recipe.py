@@ -21,7 +21,7 @@ numbers are asked for the item's stated probabilities (the labels a data table w
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
@@ -305,3 +305,54 @@ def scores_markdown(rows: Sequence[ScoreRow]) -> str:
         base = "n/a" if r.group.startswith("step") else str(r.baseline)
         out.append(f"| {r.mode} | {r.group} | {r.accuracy.n} | {r.accuracy} | {base} |")
     return "\n".join(out)
+
+
+def run_to_file(n: int, seed: int, mode: Mode, out: str, model: str | None = None,
+                variants: int | None = 2) -> tuple[ScoreRow, ...]:
+    """Answer ``generate(n, seed)`` in ``mode`` into the JSONL file ``out`` (resumable: ids
+    already there are not asked again) and score every answered item."""
+    import json
+    from pathlib import Path
+
+    from rung.bench.ladder import generate
+    from rung.lm import get_backend
+
+    items = generate(n, seed)
+    path = Path(out)
+    done = {}
+    if path.exists():
+        done = {r["id"]: r for r in map(json.loads, path.read_text().splitlines()) if r}
+    backend = get_backend(model) if len(done) < len(items) else None
+    with path.open("a") as fh:
+        for item in items:
+            if item.id in done or backend is None:
+                continue
+            rec: dict[str, Any] = (answer_recipe(item, backend).to_json() if mode == "recipe"
+                                   else {"answer": answer_direct(item, backend, variants)})
+            rec["id"] = item.id
+            fh.write(json.dumps(rec) + "\n")
+            fh.flush()
+            done[item.id] = rec
+    return _score_records([i for i in items if i.id in done], done, mode)
+
+
+def _score_records(items: Sequence[LadderItem], done: Mapping[str, Mapping[str, Any]],
+                   mode: str) -> tuple[ScoreRow, ...]:
+    answers = [str(done[i.id]["answer"]) for i in items]
+    steps = [RecipeResult(
+        answer=str(r["answer"]), edges=tuple(tuple(e) for e in r["edges"]),
+        confounded=tuple(tuple(p) for p in r["confounded"]),
+        query=str(r["query"]), numbers=tuple(r["numbers"]),
+        edges_correct=bool(r["edges_correct"]), query_correct=bool(r["query_correct"]),
+        numbers_correct=bool(r["numbers_correct"]))
+        for r in (done[i.id] for i in items)] if mode == "recipe" else []
+    return score_ladder(items, answers, mode, steps)
+
+
+if __name__ == "__main__":  # python -m rung.bench.ladder_recipe recipe 60 0 out.jsonl tiny
+    import sys
+
+    args = sys.argv[1:]
+    rows = run_to_file(int(args[1]), int(args[2]), args[0], args[3],  # type: ignore[arg-type]
+                       args[4] if len(args) > 4 else None)
+    sys.stdout.write(scores_markdown(rows) + "\n")
