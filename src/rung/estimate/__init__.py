@@ -36,6 +36,7 @@ from rung.estimate.generative import (
 )
 from rung.estimate.interventions import ate, cate, condition, do, interventional_samples
 from rung.estimate.iv import TwoStageLeastSquares, find_instrument
+from rung.estimate.joint import JointEffectEstimate, estimate_joint
 from rung.estimate.linear_gaussian import LinearGaussianSCM
 from rung.estimate.methods import ESTIMATORS_FOR, Method, Strategy, default_method, methods_for
 from rung.estimate.mixed import MixedConfig, MixedSCM
@@ -62,6 +63,7 @@ __all__ = [
     "FrontDoor",
     "GenerativeEstimator",
     "InvalidSetError",
+    "JointEffectEstimate",
     "LinearGaussianSCM",
     "Method",
     "MixedConfig",
@@ -87,6 +89,7 @@ __all__ = [
     "do",
     "estimate",
     "estimate_effect",
+    "estimate_joint",
     "find_instrument",
     "fit_estimator",
     "fit_generative_model",

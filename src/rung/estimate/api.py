@@ -5,21 +5,26 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from typing import Any
+from typing import Any, overload
 
 import pandas as pd
 
 from rung.data import MissingPolicy, Table, as_table, check_contrast_support, default_contrast
 from rung.data import prepare as prepare_data
-from rung.estimate._identification import identify_or_raise, require_identified
+from rung.estimate._identification import (
+    identify_or_raise,
+    not_identified_reason,
+    require_identified,
+)
 from rung.estimate.adjustment import AIPW, IPW, RegressionAdjustment
 from rung.estimate.base import EffectEstimator
 from rung.estimate.data import check_data
-from rung.estimate.errors import EstimationError
+from rung.estimate.errors import EstimationError, NotIdentifiedError
 from rung.estimate.frontdoor import FrontDoor
 from rung.estimate.generative import GenerativeEstimator, fit_generative_model
 from rung.estimate.interventions import interventional_samples
 from rung.estimate.iv import TwoStageLeastSquares
+from rung.estimate.joint import JointEffectEstimate, estimate_joint
 from rung.estimate.methods import Method, default_method
 from rung.estimate.plugin import PluginEstimator
 from rung.estimate.result import EffectEstimate
@@ -211,21 +216,41 @@ def _estimator(identification: Any, graph: CausalGraph, table: Table,
     return cls(**allow)
 
 
+@overload
+def estimate_effect(
+    graph: CausalGraph, data: pd.DataFrame | Table, treatment: str, outcome: str,
+    method: Method | str | type[EffectEstimator] | EffectEstimator | None = None, *,
+    contrast: tuple[float, float] | None = None, bootstrap: int | None = None,
+    alpha: float = 0.05, seed: int | None = None, categorical: Collection[str] = (),
+    missing: MissingPolicy = "drop", **params: Any,
+) -> EffectEstimate: ...
+
+
+@overload
+def estimate_effect(
+    graph: CausalGraph, data: pd.DataFrame | Table, treatment: list[str] | tuple[str, ...],
+    outcome: str, method: Method | str | None = None, *,
+    contrast: tuple[Any, Any] | None = None, bootstrap: int | None = None,
+    alpha: float = 0.05, seed: int | None = None, categorical: Collection[str] = (),
+    missing: MissingPolicy = "drop", **params: Any,
+) -> JointEffectEstimate: ...
+
+
 def estimate_effect(
     graph: CausalGraph,
     data: pd.DataFrame | Table,
-    treatment: str,
+    treatment: str | list[str] | tuple[str, ...],
     outcome: str,
     method: Method | str | type[EffectEstimator] | EffectEstimator | None = None,
     *,
-    contrast: tuple[float, float] | None = None,
+    contrast: tuple[Any, Any] | None = None,
     bootstrap: int | None = None,
     alpha: float = 0.05,
     seed: int | None = None,
     categorical: Collection[str] = (),
     missing: MissingPolicy = "drop",
     **params: Any,
-) -> EffectEstimate:
+) -> EffectEstimate | JointEffectEstimate:
     """Estimate E[Y | do(X=a)] - E[Y | do(X=b)]: identify once, then :func:`estimate`.
 
     Parameters
@@ -233,6 +258,10 @@ def estimate_effect(
     graph : CausalGraph
     data : pandas.DataFrame or rung.data.Table
     treatment, outcome : str
+        ``treatment`` may be a list of names: the joint query P(Y | do(X1, ..., Xk)) is
+        identified as a whole and estimated by the generative model
+        (:func:`rung.estimate.joint.estimate_joint`, a :class:`JointEffectEstimate`;
+        ``contrast=((a1, ..., ak), (b1, ..., bk))``).
     method : Method, str, estimator class, estimator instance or None
         A :class:`Method` (or its value, a key of :data:`METHODS`); ``None`` chooses by
         the identification (:func:`rung.estimate.methods.default_method`).
@@ -260,6 +289,10 @@ def estimate_effect(
     """
     from rung.identify import identify
 
+    if not isinstance(treatment, str):
+        return _joint_effect(graph, data, list(treatment), outcome, method, contrast=contrast,
+                             bootstrap=bootstrap, alpha=alpha, seed=seed,
+                             categorical=categorical, missing=missing, params=params)
     if treatment == outcome:
         raise EstimationError(f"treatment and outcome are both {treatment!r}; pick two nodes")
     graph.check_nodes({treatment, outcome})
@@ -281,9 +314,9 @@ def interventional_distribution(
 ) -> pd.DataFrame:
     """Samples of every observed node under ``do(interventions)`` from a fitted generative model.
 
-    With ``outcome`` given, the effect of the intervened nodes on it must be identifiable
-    (else :class:`~rung.estimate.errors.NotIdentifiedError`, unless
-    ``allow_unidentified=True``).
+    With ``outcome`` given, the joint effect of the intervened nodes on it,
+    P(outcome | do(all of them)), must be identifiable as a whole (else
+    :class:`~rung.estimate.errors.NotIdentifiedError`, unless ``allow_unidentified=True``).
 
     Examples
     --------
@@ -294,8 +327,39 @@ def interventional_distribution(
     True
     """
     if outcome is not None and not allow_unidentified:
-        for x in interventions:
-            identify_or_raise(graph, x, outcome)
+        _require_joint_identified(graph, list(interventions), outcome)
     df = check_data(data, latent_structure(graph).order)
     scm = fit_generative_model(graph, df, **model_params)
     return interventional_samples(scm, interventions, num_samples, seed)
+
+
+def _require_joint_identified(graph: CausalGraph, xs: list[str], outcome: str) -> None:
+    """Refuse unless P(outcome | do(xs)) (the joint query) is identifiable."""
+    from rung.identify import identify
+
+    res = identify(graph, xs, outcome)
+    if not res.identifiable:
+        _, full = not_identified_reason(res)
+        raise NotIdentifiedError(", ".join(xs), outcome, full.removeprefix("not identifiable: "),
+                                 getattr(res, "hedge", None))
+
+
+def _joint_effect(graph: CausalGraph, data: pd.DataFrame | Table, xs: list[str], outcome: str,
+                  method: Any, *, contrast: tuple[Any, Any] | None, bootstrap: int | None,
+                  alpha: float, seed: int | None, categorical: Collection[str],
+                  missing: MissingPolicy, params: Mapping[str, Any]) -> JointEffectEstimate:
+    """:func:`estimate_effect` of several treatments: one joint identification, then
+    :func:`~rung.estimate.joint.estimate_joint` (the generative model)."""
+    from rung.identify import identify
+
+    if method is not None and Method.parse(method) is not Method.GENERATIVE:
+        raise EstimationError(f"method={method!r} estimates one treatment; a joint effect of "
+                              f"{xs} is estimated by method 'generative' (or method=None)")
+    if len(set(xs)) != len(xs) or outcome in xs or not xs:
+        raise EstimationError(f"treatments {xs} must be distinct nodes other than the "
+                              f"outcome {outcome!r}")
+    graph.check_nodes({*xs, outcome})
+    ident = identify(graph, xs, outcome)
+    return estimate_joint(ident, data, graph=graph, treatments=xs, contrast=contrast,
+                          bootstrap=bootstrap, alpha=alpha, seed=seed, categorical=categorical,
+                          missing=missing, **params)
