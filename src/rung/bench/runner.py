@@ -36,6 +36,7 @@ from rung.bench.registry import load_benchmark
 from rung.bench.runlock import hold_run_dir
 from rung.bench.tasks import ask_item, truth_of
 from rung.lm.base import Backend
+from rung.lm.redaction import redact
 
 __all__ = ["RunConfig", "RunSummary", "plan_questions", "run_benchmark"]
 
@@ -117,6 +118,8 @@ def _check_config(out: Path, config: RunConfig, model_id: str) -> None:
                     "resume with the same settings or choose another --out"
                 )
     record = {**asdict(config), **fixed, "probes": list(config.probes)}
+    if config.model is not None:  # a model URL may carry a key: never stored in clear
+        record["model"] = redact(config.model)
     write_text_atomic(path, json.dumps(record, indent=2) + "\n")
 
 

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from rung.lm.base import Backend, LMError, Message
+from rung.lm.base import Backend, LMError, Message, check_log_likelihoods
 
 if TYPE_CHECKING:
     from rung.copilot.variants import Variant
@@ -56,15 +56,24 @@ class CallCounter:
 
     def __init__(self, backend: Backend) -> None:
         self.inner = backend
-        self.name = backend.name
-        self.model_id = backend.model_id
         self.calls = 0
+
+    @property
+    def name(self) -> str:
+        """The inner backend's name."""
+        return self.inner.name
+
+    @property
+    def model_id(self) -> str:
+        """The inner backend's model id, read live (a switch to ``#parse`` shows)."""
+        return self.inner.model_id
 
     def score_options(
         self, messages: Sequence[Message], options: Sequence[str], *, prefix: str = ""
     ) -> list[float]:
         self.calls += 1
-        return list(self.inner.score_options(messages, options, prefix=prefix))
+        scores = self.inner.score_options(messages, options, prefix=prefix)
+        return check_log_likelihoods(scores, options, self.name)
 
     def generate(self, messages: Sequence[Message], **options: Any) -> str:
         """The inner backend's ``generate``, with every option forwarded (``regex`` too)."""
