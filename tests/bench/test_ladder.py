@@ -139,3 +139,11 @@ def test_direct_and_recipe_with_tiny_model(tiny) -> None:  # type: ignore[no-unt
     res = answer_recipe(items[0], tiny)
     assert res.answer in ("Yes", "No", "abstain")
     assert len(res.numbers) == sum(len(f.p_one) for f in items[0].given)
+
+
+def test_recipe_result_json_round_trip() -> None:
+    from rung.bench.ladder_recipe import RecipeResult
+
+    r = RecipeResult("abstain", (("X", "M"),), (("X", "Y"),), "ate", (0.5, 0.25), False, True,
+                     False)
+    assert RecipeResult.from_json(r.to_json()) == r

@@ -73,6 +73,15 @@ class RecipeResult:
                 "numbers": list(self.numbers), "edges_correct": self.edges_correct,
                 "query_correct": self.query_correct, "numbers_correct": self.numbers_correct}
 
+    @classmethod
+    def from_json(cls, r: Mapping[str, Any]) -> RecipeResult:
+        return cls(
+            answer=str(r["answer"]), edges=tuple((str(a), str(b)) for a, b in r["edges"]),
+            confounded=tuple((str(a), str(b)) for a, b in r["confounded"]),
+            query=str(r["query"]), numbers=tuple(float(x) for x in r["numbers"]),
+            edges_correct=bool(r["edges_correct"]), query_correct=bool(r["query_correct"]),
+            numbers_correct=bool(r["numbers_correct"]))
+
 
 def _ask(backend: Backend, story: str, question: str, options: Sequence[str]) -> dict[str, float]:
     lm = Program(backend)
@@ -339,13 +348,8 @@ def run_to_file(n: int, seed: int, mode: Mode, out: str, model: str | None = Non
 def _score_records(items: Sequence[LadderItem], done: Mapping[str, Mapping[str, Any]],
                    mode: str) -> tuple[ScoreRow, ...]:
     answers = [str(done[i.id]["answer"]) for i in items]
-    steps = [RecipeResult(
-        answer=str(r["answer"]), edges=tuple(tuple(e) for e in r["edges"]),
-        confounded=tuple(tuple(p) for p in r["confounded"]),
-        query=str(r["query"]), numbers=tuple(r["numbers"]),
-        edges_correct=bool(r["edges_correct"]), query_correct=bool(r["query_correct"]),
-        numbers_correct=bool(r["numbers_correct"]))
-        for r in (done[i.id] for i in items)] if mode == "recipe" else []
+    steps = ([RecipeResult.from_json(done[i.id]) for i in items] if mode == "recipe"
+             else [])
     return score_ladder(items, answers, mode, steps)
 
 
