@@ -53,3 +53,12 @@ def test_plugin_levels_on_the_napkin() -> None:
     assert res.means is not None
     for v, m in zip(cs.contrast, res.means, strict=True):
         assert abs(m - cs.true_mean(v)) < 0.05
+
+
+def test_generative_levels() -> None:
+    cs = datasets.linear_frontdoor(n=3000, seed=2)
+    res = estimate_effect(cs.graph, cs.data, "X", "Y", "generative", seed=0, bootstrap=10)
+    assert res.means is not None and res.means_ci is not None
+    assert res.means[0] - res.means[1] == pytest.approx(res.ate)
+    for v, m, ci in zip(cs.contrast, res.means, res.means_ci, strict=True):
+        assert abs(m - cs.true_mean(v)) < 0.2 and ci is not None and ci[0] < m < ci[1]
