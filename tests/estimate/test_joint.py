@@ -78,3 +78,16 @@ def test_interventional_distribution_checks_the_joint_query() -> None:
     bad = CausalGraph.from_edges("X2 -> X1 -> Y; X1 <-> Y")
     with pytest.raises(NotIdentifiedError, match="X1, X2"):
         interventional_distribution(bad, df, {"X1": 1.0, "X2": 0.0}, outcome="Y")
+
+
+def test_the_seam_points_a_joint_identification_to_estimate_joint() -> None:
+    from rung.estimate import estimate, estimate_joint
+    from rung.identify import identify
+
+    df = _linear(1000, 3)
+    ident = identify(G, ["X1", "X2"], "Y")
+    with pytest.raises(EstimationError, match="estimate_joint"):
+        estimate(ident, df, graph=G)
+    res = estimate_joint(ident, df, graph=G, treatments=["X2", "X1"],
+                         contrast=((0.5, 1.0), (-0.5, 0.0)), bootstrap=0)
+    assert res.treatments == ("X2", "X1") and abs(res.ate - 3.5) < 0.2 and res.ci is None

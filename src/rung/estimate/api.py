@@ -105,6 +105,11 @@ def fit_estimator(
     >>> est.adjustment_set_, est.result().identification is ident
     (('Z',), True)
     """
+    if len(identification.treatment) != 1 or len(identification.outcome) != 1:
+        raise EstimationError(
+            f"the identification answers P({sorted(identification.outcome)} | "
+            f"do({sorted(identification.treatment)})): several treatments are a joint query, "
+            "estimated by rung.estimate.estimate_joint (the generative model); one outcome only")
     (x,) = sorted(identification.treatment)
     (y,) = sorted(identification.outcome)
     table = as_table(data)
