@@ -37,7 +37,7 @@ def d(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (root / "dup.csv").write_text("X,Y,Y,Z\n" + "".join(f"{i % 2},1,2,{i}\n" for i in range(20)))
     twelve = "".join(f"{i % 2},{i},{i}\n" for i in range(12))
     (root / "nonnum.csv").write_text("X,Y,Z\n1,2,3\n0,abc,1\n" + twelve)
-    (root / "nan.csv").write_text("X,Y,Z\n1,2,3\n0,,1\n" + twelve)
+    (root / "inf.csv").write_text("X,Y,Z\n1,2,3\n0,inf,1\n" + twelve)  # NaN rows are dropped
     (root / "onerow.csv").write_text("X,Y,Z\n1,2,3\n")
     (root / "const.csv").write_text("X,Y\n" + "".join(f"1,{i}\n" for i in range(12)))
     (root / "nocol.csv").write_text("X,Y\n" + "".join(f"{i % 2},{i}\n" for i in range(12)))
@@ -55,10 +55,10 @@ def d(tmp_path_factory: pytest.TempPathFactory) -> Path:
 # (argv, exit status, a substring of the one-line message); {d} is the fixture folder
 CASES: list[tuple[str, int, str]] = [
     # usage errors: one line, not click's boxed help
-    ("graph show", 2, "missing argument 'graph'"),
+    ("graph show", 2, "missing argument 'GRAPH'"),
     ("graph nosuch", 2, "no such command 'nosuch'"),
-    ("graph show --bogus 1", 2, "no such option: --bogus"),
-    ("identify 'X -> Y' -x X", 2, "missing option '--outcome'"),
+    ("graph show --bogus 1", 2, "no such option '--bogus'"),
+    ("identify 'X -> Y' -x X", 2, "no outcome given"),
     (f"{EST} {{d}}/good.csv --contrast a b", 2, "invalid value for '--contrast'"),
     (f"{EST} {{d}}/good.csv --contrast 1", 2, "'--contrast' requires 2 arguments"),
     ("abstraction run nosuch", 2, "'nosuch' is not one of 'arithmetic'"),
@@ -98,8 +98,8 @@ CASES: list[tuple[str, int, str]] = [
     (f"{EST} {{d}}/adir", 2, "is a directory"),
     (f"{EST} {{d}}/empty.csv", 2, "cannot read"),
     (f"{EST} {{d}}/nocol.csv", 2, "columns ['Z'] are missing"),
-    (f"{EST} {{d}}/nonnum.csv", 2, "non-numeric value 'abc'"),
-    (f"{EST} {{d}}/nan.csv", 2, "missing or infinite value"),
+    (f"{EST} {{d}}/nonnum.csv", 2, "'abc' at line 3 is not a number"),
+    (f"{EST} {{d}}/inf.csv", 2, "'Y'"),
     (f"{EST} {{d}}/onerow.csv", 2, "1 row(s); an effect estimate needs at least 10"),
     (f"{EST} {{d}}/dup.csv", 2, "duplicate column names ['Y']"),
     (f"{EST} {{d}}/good.csv --contrast 5 0", 2, "never takes the value 5"),
@@ -112,13 +112,17 @@ CASES: list[tuple[str, int, str]] = [
     (f"{EST} {{d}}/good.csv --method foo", 2, "unknown method 'foo'"),
     (f"{EST} {{d}}/good.csv --model foo", 2, "unknown model 'foo'"),
     (f"{EST} {{d}}/good.csv --model mixed --method ipw", 2, "needs --method generative"),
-    (f"{EST} {{d}}/good.csv --bootstrap -1", 2, "bootstrap=-1"),
+    (f"{EST} {{d}}/good.csv --bootstrap -1", 2, "--bootstrap -1 must be a positive"),
+    (f"{EST} {{d}}/good.csv --bootstrap {2**63}", 2, f"--bootstrap {2**63} is more than"),
+    (f"{EST} {{d}}/good.csv --method ''", 2, "unknown method ''"),
+    (f"{EST} {{d}}/good.csv --model ''", 2, "unknown model ''"),
+    (f"{EST} {{d}}/good.csv --categorical Q", 2, "--categorical names ['Q']"),
     (f"{EST} {{d}}/good.csv --method frontdoor", 2, "no front-door set"),
     (f"{EST} {{d}}/good.csv --method iv", 2, "no instrument"),
     ("estimate 'X -> Y; X <-> Y' --treatment X --outcome Y --data {d}/good.csv", 3,
      "not identifiable (hedge"),
     # lm
-    ("lm ask", 2, "missing argument 'question'"),
+    ("lm ask", 2, "missing argument 'QUESTION'"),
     (f"lm ask hi --choices '' {SCR}", 2, "--choices '' must list 2+"),
     (f"lm ask hi --choices a {SCR}", 2, "--choices 'a' must list 2+"),
     (f"lm ask hi --choices a,a {SCR}", 2, "repeats ['a']"),
@@ -189,8 +193,8 @@ CASES: list[tuple[str, int, str]] = [
     ("copilot {d}/empty.csv -t X -y Y", 2, "the file is empty"),
     ("copilot {d}/onerow.csv -t X -y Y", 2, "needs at least 10"),
     ("copilot {d}/dup.csv -t X -y Y", 2, "duplicate column names ['Y']"),
-    ("copilot {d}/nonnum.csv -t X -y Y", 2, "non-numeric value 'abc'"),
-    ("copilot {d}/nan.csv -t X -y Y", 2, "missing value"),
+    ("copilot {d}/nonnum.csv -t X -y Y", 2, "'abc' at line 3 is not a number"),
+    ("copilot {d}/inf.csv -t X -y Y", 2, "'Y'"),
     ("copilot {d}/good.csv -t Q -y Y --model scripted", 2, "treatment column 'Q'"),
     ("copilot {d}/good.csv -t X -y X --model scripted", 2, "both 'X'"),
     (f"{COP} --model foo", 2, "unknown backend spec 'foo'"),

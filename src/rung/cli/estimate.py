@@ -10,10 +10,12 @@ import typer
 from rung.cli._common import UnanswerableQuery, cli_errors, print_json, working
 from rung.graph.io import read_graph
 
-__all__ = ["MIN_ROWS", "app"]
+__all__ = ["MAX_BOOTSTRAP", "MIN_ROWS", "app"]
 
 #: fewer rows than this cannot support an effect estimate (same floor as ``rung copilot``)
 MIN_ROWS = 10
+#: more resamples than this would run for hours and add nothing to a 95% interval
+MAX_BOOTSTRAP = 100_000
 
 app = typer.Typer(no_args_is_help=True, context_settings={"allow_interspersed_args": True})
 
@@ -86,14 +88,22 @@ def estimate(
         raise ValueError(f"--seed {seed} must be a non-negative integer")
     if bootstrap is not None and bootstrap < 1:
         raise ValueError(f"--bootstrap {bootstrap} must be a positive count of resamples")
+    if bootstrap is not None and bootstrap > MAX_BOOTSTRAP:
+        raise ValueError(f"--bootstrap {bootstrap} is more than {MAX_BOOTSTRAP:,} resamples, "
+                         "which would run for hours; use 100 to 10,000")
     g = read_graph(graph)
     table = read_table(data)
     if len(table.frame) < MIN_ROWS:
         raise ValueError(f"the data has {len(table.frame)} row(s); an effect estimate needs at "
                          f"least {MIN_ROWS}")
+    unknown = sorted(set(categorical or ()) - set(table.frame.columns))
+    if unknown:
+        raise ValueError(f"--categorical names {unknown}, which are not columns of the data "
+                         f"(columns: {list(table.frame.columns)}); check the spelling")
     if model is not None and method not in (None, "generative"):
         raise EstimationError(f"--model {model} needs --method generative, not {method}")
-    chosen = Method.parse(method) if method else (Method.GENERATIVE if model else None)
+    chosen = (Method.parse(method) if method is not None
+              else Method.GENERATIVE if model is not None else None)
     extra: dict[str, Any] = {} if model is None else {"model": model}
     extra.update(_user_sets(adjust, mediators, instruments))
     ident = identify(g, treatment, outcome)
