@@ -187,7 +187,7 @@ def format_fusion_report(records: Sequence[dict[str, Any]]) -> str:
     rows = summarize_fusion(records)
     cells = [r for r in records if "source" in r]
     lines = ["| network | n | source | p | seeds | SHD (95% CI) | skel F1 | dir F1 | "
-             "|effect err| | coverage | confident misses |", "|" + "---|" * 11]
+             "abs effect error | coverage | confident misses |", "|" + "---|" * 11]
     for r in rows:
         acc = "" if r.accuracy is None else f"{r.accuracy:g}"
         lines.append(f"| {r.network} | {r.n} | {r.source} | {acc} | {r.seeds} | "
