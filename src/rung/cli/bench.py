@@ -76,3 +76,28 @@ def report(
     else:
         typer.echo(files.markdown.read_text())
         typer.echo(f"report: {files.html}")
+
+
+@app.command("fusion")
+@cli_errors
+def fusion(
+    out: Path = typer.Option(Path("rung-bench") / "fusion", "--out",
+                             help="Run folder (resumes if it exists)."),
+    network: list[str] = typer.Option(
+        [], "--network", help="pgmpy network (repeat); default: asia, sachs, child, "
+        "insurance, alarm."),
+    size: list[int] = typer.Option([], "--n", help="Sample size (repeat); default 1000, 5000."),
+    seeds: int = typer.Option(5, "--seeds", help="Seeds per cell."),
+    accuracy: list[float] = typer.Option(
+        [], "--accuracy", help="Simulated expert's accuracy p (repeat); default 0.5 ... 0.95."),
+) -> None:
+    """Data only vs expert only vs fusion on pgmpy's networks: SHD, F1, effect error and
+    coverage of the true interventional effect (resumable; see docs/fusion.md)."""
+    from rung.bench.fusion import EXPERT_ACCURACIES, FUSION_NETWORKS
+    from rung.bench.fusion_run import bench_fusion
+
+    folder = check_output_dir(out, "--out")
+    report = bench_fusion(folder, networks=network or FUSION_NETWORKS,
+                          sizes=size or (1000, 5000), seeds=seeds,
+                          accuracies=accuracy or EXPERT_ACCURACIES)
+    typer.echo(report)

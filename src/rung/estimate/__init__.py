@@ -34,6 +34,7 @@ from rung.estimate.generative import (
     choose_model,
     fit_generative_model,
 )
+from rung.estimate.ida import EffectSet, PossibleEffect, ida
 from rung.estimate.interventions import ate, cate, condition, do, interventional_samples
 from rung.estimate.iv import TwoStageLeastSquares, find_instrument
 from rung.estimate.joint import JointEffectEstimate, estimate_joint
@@ -59,6 +60,7 @@ __all__ = [
     "DiscreteSCM",
     "EffectEstimate",
     "EffectEstimator",
+    "EffectSet",
     "EstimationError",
     "FrontDoor",
     "GenerativeEstimator",
@@ -70,6 +72,7 @@ __all__ = [
     "MixedSCM",
     "NotIdentifiedError",
     "PluginEstimator",
+    "PossibleEffect",
     "RefutationResult",
     "Refutations",
     "RegressionAdjustment",
@@ -93,6 +96,7 @@ __all__ = [
     "find_instrument",
     "fit_estimator",
     "fit_generative_model",
+    "ida",
     "interventional_distribution",
     "interventional_samples",
     "latent_structure",

@@ -25,11 +25,17 @@ from rung.identify.cf_api import (
     identify_counterfactual,
 )
 from rung.identify.cf_verify import find_counterexample, verify_counterfactual
+from rung.identify.class_adjustment import (
+    ClassAdjustment,
+    find_class_adjustment_set,
+    is_class_adjustment_set,
+)
 from rung.identify.counterfactual import CfEvent, CfQuery
 from rung.identify.direct import (
     find_direct_effect_adjustment_sets,
     is_valid_direct_effect_adjustment_set,
 )
+from rung.identify.equivalence_class import EquivalenceClass
 from rung.identify.expr import Expr, Fraction, P, Product, Sum, from_json, one
 from rung.identify.frontdoor import find_frontdoor_sets, is_frontdoor_set
 from rung.identify.hedge import Hedge
@@ -49,7 +55,9 @@ __all__ = [
     "CausationBounds",
     "CfEvent",
     "CfQuery",
+    "ClassAdjustment",
     "CounterfactualIdentification",
+    "EquivalenceClass",
     "ExperimentalData",
     "Expr",
     "Fraction",
@@ -67,6 +75,7 @@ __all__ = [
     "evaluate",
     "find_adjustment_sets",
     "find_canonical_adjustment_set",
+    "find_class_adjustment_set",
     "find_counterexample",
     "find_direct_effect_adjustment_sets",
     "find_frontdoor_sets",
@@ -77,6 +86,7 @@ __all__ = [
     "from_json",
     "identify",
     "identify_counterfactual",
+    "is_class_adjustment_set",
     "is_frontdoor_set",
     "is_instrument",
     "is_valid_adjustment_set",
