@@ -205,19 +205,10 @@ _COP = "copilot {d}/good.csv -t X -y Y --model scripted --out {d}/run"
 #: fuzz cases that fail in files still being worked on (cli/ask.py, cli/lm.py, cli/copilot.py):
 #: run by :func:`test_known_open_bugs` as strict xfails, so a fix shows up at once
 KNOWN_OPEN: dict[tuple[str, ...], str] = {
-    ("lm", "ask", "hi", "--model", "scripted", "--no-cache", "--max-tokens", str(2**63)):
-        "cli/lm.py: --max-tokens 2**63 reaches the backend (exit 1), not refused (exit 2)",
+    # `rung lm info` is a diagnostic: it reports an unusable model file as
+    # `model_ready: false` with the problem, and exits 0 by design.
     ("lm", "info", "--model", "gguf:{d}/afile"): "cli/lm.py: info does not check the spec",
     ("lm", "info", "--model", "gguf:{d}/missing.gguf"): "cli/lm.py: info does not check it",
-    ("ask", "pairwise", "A", "B", "--model", "scripted", "--no-cache", "--variants",
-     str(2**63)): "cli/ask.py: --variants 2**63 accepted",
-    ("ask", "pairwise", "A\x00", "B", "--model", "scripted", "--no-cache"):
-        "cli/ask.py: a NUL in a variable name is accepted",
-    ("ask", "pairwise", "\x1b[31mA", "B", "--model", "scripted", "--no-cache"):
-        "cli/ask.py: an escape character in a variable name is accepted",
-    ("ask", "pairwise", "A\u202e", "B", "--model", "scripted", "--no-cache"):
-        "cli/ask.py: a bidi override in a variable name is accepted",
-    (*_COP.split(), "--transform", ""): "cli/copilot.py: --transform '' runs as 'none'",
 }
 
 

@@ -91,10 +91,16 @@ def _backend(model: str | None, no_cache: bool) -> Any:
     return get_backend(check_model_spec(model), cache=not no_cache)
 
 
+#: no template book has near this many variants (the same bound as ``rung bench run``)
+MAX_VARIANTS = 1000
+
+
 def _variants(k: int | None) -> int | None:
     """``--variants`` unless below 2 (the library would silently use its default for 0)."""
     if k is not None and k < 2:
         raise ValueError(f"--variants {k}: ask for at least 2 variants (both option orders)")
+    if k is not None and k > MAX_VARIANTS:
+        raise ValueError(f"--variants {k} is out of range; give at most {MAX_VARIANTS:,}")
     return k
 
 
@@ -136,10 +142,14 @@ def _template_notes(book: Any, result: Any, family: str, k: int | None) -> None:
 
 
 def _check_names(items: list[str], what: str, exclude: tuple[str, ...] = ()) -> list[str]:
-    """Refuse empty, repeated or excluded entries of a repeated option."""
+    """Refuse empty, repeated or excluded entries of a repeated option, and names holding
+    control or invisible characters (rung's one name rule, :func:`check_node_name`)."""
+    from rung.graph.names import check_node_name
+
     for item in items:
         if not item.strip():
             raise ValueError(f"{what} {item!r} is empty; give non-empty text")
+        check_node_name(item)
         if item in exclude:
             raise ValueError(f"{what} {item!r} is X or Y itself; give other variables")
     repeated = sorted({i for i in items if items.count(i) > 1})
@@ -201,6 +211,7 @@ def pairwise_cmd(
     """Which way does causation run between A and B? (A->B, B->A, none, or undecided)."""
     from rung.copilot import pairwise
 
+    _check_names([a, b], "variable")
     desc = parse_describe(describe, {"A": a, "B": b}) if describe else None
     book = _templates(templates)
     cal = _calibration(calibration)

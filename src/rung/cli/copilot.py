@@ -120,7 +120,7 @@ def copilot(
         treatment, outcome = treatment or ex.treatment, outcome or ex.outcome
         ref, ref_name, title = ex.reference_edges, ex.reference_name, ex.title
         contrast = contrast or ex.contrast
-        transform = transform or ex.transform
+        transform = ex.transform if transform is None else transform
         notes = ex.notes
         if ex.true_effect is not None and contrast == ex.contrast and transform == ex.transform:
             true_effect = ex.true_effect
@@ -139,7 +139,7 @@ def copilot(
         "orientation_threshold": orientation_threshold}
     config = CopilotConfig(
         treatment=treatment, outcome=outcome, descriptions=desc or None, model=model,
-        transform=transform or "none", strategy=strategy,  # type: ignore[arg-type]
+        transform="none" if transform is None else transform, strategy=strategy,  # type: ignore[arg-type]
         llm_pairs=llm_pairs, llm_extra_pairs=llm_extra_pairs,  # type: ignore[arg-type]
         llm_top_k=llm_top_k, llm_threshold=llm_threshold, discovery=discovery,  # type: ignore[arg-type]
         alpha=alpha, use_knowledge=use_knowledge, contrast=contrast, bootstrap=bootstrap,

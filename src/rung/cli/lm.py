@@ -15,6 +15,9 @@ from rung.cli._common import check_model_spec, check_output_dir, cli_errors, pri
 
 __all__ = ["app"]
 
+#: generation length bound: far beyond any model's context, so a typo fails at once
+MAX_TOKENS = 100_000
+
 app = typer.Typer(no_args_is_help=True)
 
 
@@ -124,8 +127,8 @@ def ask(
     if not question.strip():
         raise ValueError("the question is empty; give the question text, e.g. "
                          "rung lm ask 'Does smoking cause cancer?'")
-    if max_tokens < 1:
-        raise ValueError(f"--max-tokens {max_tokens} must be at least 1")
+    if not 1 <= max_tokens <= MAX_TOKENS:
+        raise ValueError(f"--max-tokens {max_tokens} is out of range; give 1 to {MAX_TOKENS:,}")
     options = _split_choices(choices) if choices is not None else None
     lm = Program(get_backend(check_model_spec(model), cache=not no_cache))
     if system_prompt:
