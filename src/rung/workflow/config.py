@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal, get_args
 
+from rung.lm.redaction import redact
 from rung.workflow.members import ORIENTATION_THRESHOLD
 
 __all__ = ["CopilotConfig", "DiscoveryChoice", "LLMPairs", "Strategy", "Transform"]
@@ -198,4 +199,6 @@ class CopilotConfig:
         d["extra"] = {}
         d["notes"] = list(self.notes)
         d["data_notes"] = list(self.data_notes)
+        if self.model is not None:  # a model URL may carry a key: step files and
+            d["model"] = redact(self.model)  # result.json never hold it in clear
         return d
