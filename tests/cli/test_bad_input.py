@@ -91,7 +91,7 @@ CASES: list[tuple[str, int, str]] = [
     ("identify {d}/adir -x X -y Y", 2, "is a directory"),
     ("identify 'dag { U [latent] X -> Y U -> X U -> Y }' -x U -y Y", 2, "['U'] are latent"),
     # estimate
-    (f"estimate '{GOOD}' --data {{d}}/good.csv --treatment X", 2, "missing option '--outcome'"),
+    (f"estimate '{GOOD}' --data {{d}}/good.csv --treatment X", 2, "no outcome given"),
     (f"estimate '{GOOD}' --data {{d}}/good.csv --treatment Q --outcome Y", 2, "['Q'] are not"),
     (f"estimate '{GOOD}' --data {{d}}/good.csv --treatment X --outcome X", 2, "in both"),
     (f"{EST} {{d}}/missing.csv", 2, "missing.csv' does not exist"),

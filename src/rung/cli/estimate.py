@@ -31,13 +31,55 @@ def _user_sets(adjust: list[str] | None, mediators: list[str] | None,
     return out
 
 
+def _roles(g: Any, treatment: str | None, outcome: str | None) -> tuple[str, str, list[str]]:
+    """One treatment and one outcome: the flags, else the graph's tags (a flag overrides)."""
+    from rung.identify.roles import resolve_roles
+
+    roles = resolve_roles(g, [treatment] if treatment else [], [outcome] if outcome else [])
+    for role, names, flag in (("exposure", roles.treatment, "--treatment"),
+                              ("outcome", roles.outcome, "--outcome")):
+        if len(names) != 1:
+            raise ValueError(f"the graph tags {list(names)} as [{role}]; rung estimate takes "
+                             f"one: pass {flag} NAME")
+    notes = list(roles.notes)
+    if roles.treatment_from == "graph":
+        notes.append(f"treatment {roles.treatment[0]} from the graph's [exposure] tag")
+    if roles.outcome_from == "graph":
+        notes.append(f"outcome {roles.outcome[0]} from the graph's [outcome] tag")
+    return roles.treatment[0], roles.outcome[0], notes
+
+
+def _graph_adjusted(g: Any, treatment: str, outcome: str, notes: list[str]) -> dict[str, Any]:
+    """The graph's ``[adjusted]`` set as the adjustment set, only when it is valid."""
+    from rung.identify.adjustment_report import check_graph_adjusted
+    from rung.identify.roles import graph_tagged
+
+    drawn = graph_tagged(g, "adjusted")
+    if not drawn:
+        return {}
+    check = check_graph_adjusted(g, treatment, outcome, drawn)
+    shown = "{" + ", ".join(sorted(check.nodes)) + "}"
+    if not check.valid:
+        notes.append(f"the graph's [adjusted] set {shown} is NOT valid: {check.reason}; "
+                     "it is not used")
+        return {}
+    notes.append(f"the graph's [adjusted] set {shown} is valid and is used")
+    return {"adjustment_set": check.nodes}
+
+
 @app.callback(invoke_without_command=True)
 @cli_errors
 def estimate(
     graph: Annotated[str, typer.Argument(help="Graph file or inline edge string.")],
     data: Annotated[Path, typer.Option("--data", help="CSV file of observations.")],
-    treatment: Annotated[str, typer.Option("--treatment", help="Treatment X.")],
-    outcome: Annotated[str, typer.Option("--outcome", help="Outcome Y.")],
+    treatment: Annotated[
+        str | None,
+        typer.Option("--treatment", help="Treatment X (default: the graph's [exposure])."),
+    ] = None,
+    outcome: Annotated[
+        str | None,
+        typer.Option("--outcome", help="Outcome Y (default: the graph's [outcome])."),
+    ] = None,
     method: Annotated[
         str | None,
         typer.Option("--method", help="generative|plugin|regression|ipw|aipw|frontdoor|iv "
@@ -105,7 +147,10 @@ def estimate(
     chosen = (Method.parse(method) if method is not None
               else Method.GENERATIVE if model is not None else None)
     extra: dict[str, Any] = {} if model is None else {"model": model}
+    treatment, outcome, notes = _roles(g, treatment, outcome)
     extra.update(_user_sets(adjust, mediators, instruments))
+    if adjust is None and not mediators and not instruments:
+        extra.update(_graph_adjusted(g, treatment, outcome, notes))
     ident = identify(g, treatment, outcome)
     try:
         with working(f"estimating the effect of {treatment} on {outcome}"):
@@ -118,7 +163,9 @@ def estimate(
             f"({exc.reason.removeprefix('not identifiable: ')}); {exc.advice}"
         ) from None
     if as_json:
-        print_json(res.to_json())
+        print_json({**res.to_json(), "notes": notes})
         return
+    for note in notes:
+        typer.echo(f"note: {note}")
     for line in res.summary():
         typer.echo(line)
