@@ -42,6 +42,26 @@ def _check_contrast(x: Any, contrast: tuple[float, float], name: str,
     check_contrast_support(x, contrast, name)
 
 
+def _graph_roles(graph_text: str, treatment: str | None, outcome: str | None
+                 ) -> tuple[str, str]:
+    """Treatment and outcome from the analyst graph's ``[exposure]``/``[outcome]`` tags
+    where no flag names them (the flags win)."""
+    from rung.graph import CausalGraph
+    from rung.identify.roles import resolve_roles
+
+    roles = resolve_roles(CausalGraph.parse(graph_text), [treatment] if treatment else [],
+                          [outcome] if outcome else [])
+    if len(roles.treatment) != 1 or len(roles.outcome) != 1:
+        raise ValueError(f"the --graph file tags {list(roles.treatment)} as [exposure] and "
+                         f"{list(roles.outcome)} as [outcome]; the co-pilot takes one of "
+                         "each: pass --treatment and --outcome")
+    for name, source in ((roles.treatment[0], roles.treatment_from),
+                         (roles.outcome[0], roles.outcome_from)):
+        if source == "graph":
+            typer.echo(f"note: {name} from the --graph file's tag", err=True)
+    return roles.treatment[0], roles.outcome[0]
+
+
 @app.callback(invoke_without_command=True)
 @cli_errors
 def copilot(
@@ -128,13 +148,16 @@ def copilot(
         loaded = load_data_csv(data)
         df, desc, source, data_notes = loaded.frame, {}, str(data), loaded.notes
         ref, ref_name, title = None, "reference", f"rung co-pilot: {data.name}"
+    graph_text = None if graph is None else read_text_file(graph, "--graph file")
+    if (treatment is None or outcome is None) and graph_text is not None:
+        treatment, outcome = _graph_roles(graph_text, treatment, outcome)
     if treatment is None or outcome is None:
-        raise ValueError("--treatment and --outcome are required with a DATA.csv")
+        raise ValueError("--treatment and --outcome are required with a DATA.csv (or tag "
+                         "them [exposure] and [outcome] in the --graph file)")
     if descriptions is not None:
         desc = read_descriptions(descriptions, list(df.columns))
     if contrast is not None and treatment in df.columns:
         _check_contrast(df[treatment].to_numpy(dtype=float), contrast, treatment, transform)
-    graph_text = None if graph is None else read_text_file(graph, "--graph file")
     more: dict[str, Any] = {} if orientation_threshold is None else {
         "orientation_threshold": orientation_threshold}
     config = CopilotConfig(
