@@ -141,3 +141,11 @@ def _dot(tmp_path: Path) -> Path:
     p = tmp_path / "edited.dot"
     p.write_text('digraph { "Z" -> "X"; "X" -> "Y"; "Z" -> "Y"; }\n')
     return p
+
+
+def test_true_graph_passes_its_implication_tests(runs: dict[str, Any]) -> None:
+    """The analyst's (true) graph: its implied independencies are tested on the data, in
+    result.json and the report, and none is rejected."""
+    tests = runs["analyst"]["implications"]
+    assert tests is not None and tests["correction"] == "holm"
+    assert tests["verdict"] in ("consistent", "nothing to test") and tests["n_violated"] == 0

@@ -230,6 +230,18 @@ def _refuters(rows: Sequence[Mapping[str, Any]]) -> str:
                          "tolerance", "result", "message"], body, {2, 3, 4, 5})
 
 
+def _implications(tests: Mapping[str, Any] | None) -> str:
+    out = "<h2>The final graph's testable implications</h2>"
+    if not tests:
+        return out + "<p>Not tested.</p>"
+    body = [[t["implication"], t["test"], t["p_value"], t["p_adjusted"],
+             t["effect_name"] + ("" if t["effect"] is None else f" {t['effect']:.3g}"),
+             "VIOLATED" if t["rejected"] else "consistent"] for t in tests["tests"]]
+    return (out + f"<p>{_e(tests['summary'])}</p>"
+            + _table(["implied independence", "test", "p", "p (Holm)", "effect size",
+                      "verdict"], body, {2, 3}))
+
+
 def _decisions(rows: Sequence[Mapping[str, Any]]) -> str:
     body = [[d["edge"], d["reason"]] for d in rows]
     return ("<details><summary>How each final edge was decided</summary>"
@@ -260,6 +272,7 @@ def render_html(
         _estimates(result, effect_svg, interventional_svg),
         _class_effects(result),
         _refuters(result.get("refuters", [])),
+        _implications(result.get("implications")),
         f"<h2>Caveats</h2><ul class=\"caveats\">{caveats}</ul>",
         f"<h2>Files</h2><p>{files}</p>",
     ]

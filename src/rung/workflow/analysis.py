@@ -143,8 +143,27 @@ def run_estimate(ctx: RunContext) -> list[str]:
         errors.append(f"refuters: {' '.join(str(exc).split())}")
     ctx.store.write_json("estimates.json", {
         "contrast": list(contrast), "estimates": estimates, "errors": errors,
-        "refuters": refuters, "interventional_samples": samples})
+        "refuters": refuters, "interventional_samples": samples,
+        "implications": _implications(ctx, errors)})
     return ["estimates.json"]
+
+
+#: at most this many implied independencies are tested on the data (the report says so)
+MAX_IMPLICATION_TESTS = 60
+
+
+def _implications(ctx: RunContext, errors: list[str]) -> dict[str, Any] | None:
+    """The final graph's implied independencies, each tested on the data (dagitty's local
+    tests, with the test matched to the column types: :mod:`rung.discover.local_tests`)."""
+    from rung.discover.local_tests import test_implications
+
+    try:
+        tests = test_implications(final_graph(ctx.store), ctx.data, seed=ctx.config.seed,
+                                  max_tests=MAX_IMPLICATION_TESTS)
+    except ValueError as exc:
+        errors.append(f"implied-independence tests: {' '.join(str(exc).split())}")
+        return None
+    return tests.to_json()
 
 
 def _members(ctx: RunContext) -> Any:
