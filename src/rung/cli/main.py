@@ -8,11 +8,7 @@ import sys
 from collections.abc import Sequence
 
 import typer
-
-try:  # typer >= 0.22 vendors click as typer._click; earlier versions use click itself
-    from typer._click import exceptions as _cx
-except ImportError:  # pragma: no cover - depends on the installed typer
-    from click import exceptions as _cx  # type: ignore[no-redef]
+from click import exceptions as _cx  # typer < 0.21 (pinned) builds on click itself
 
 __all__ = ["app", "main", "run", "usage_error_line"]
 
@@ -121,13 +117,13 @@ def run(argv: Sequence[str] | None = None) -> int:
     try:
         code = command.main(args=args, prog_name="rung", standalone_mode=False)
     except _cx.NoArgsIsHelpError as exc:
-        return exc.exit_code  # the help text is already printed
+        return int(exc.exit_code)  # the help text is already printed
     except _cx.UsageError as exc:
         typer.echo(usage_error_line(exc), err=True)
-        return exc.exit_code
+        return int(exc.exit_code)
     except _cx.ClickException as exc:
         typer.echo(f"error: {' '.join(exc.format_message().split())}", err=True)
-        return exc.exit_code
+        return int(exc.exit_code)
     except typer.Abort:
         typer.echo("aborted", err=True)
         return 130
