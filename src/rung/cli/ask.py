@@ -210,8 +210,11 @@ def pairwise_cmd(
 ) -> None:
     """Which way does causation run between A and B? (A->B, B->A, none, or undecided)."""
     from rung.copilot import pairwise
+    from rung.graph.names import check_node_name
 
-    _check_names([a, b], "variable")
+    for name in (a, b):  # empty or equal names: the library's own messages
+        if name.strip():
+            check_node_name(name)
     desc = parse_describe(describe, {"A": a, "B": b}) if describe else None
     book = _templates(templates)
     cal = _calibration(calibration)
