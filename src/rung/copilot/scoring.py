@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from rung.lm.base import Backend, LMError, Message, check_log_likelihoods
+from rung.lm.base import Backend, LMError, Message
 
 if TYPE_CHECKING:
     from rung.copilot.variants import Variant
@@ -72,8 +72,7 @@ class CallCounter:
         self, messages: Sequence[Message], options: Sequence[str], *, prefix: str = ""
     ) -> list[float]:
         self.calls += 1
-        scores = self.inner.score_options(messages, options, prefix=prefix)
-        return check_log_likelihoods(scores, options, self.name)
+        return list(self.inner.score_options(messages, options, prefix=prefix))
 
     def generate(self, messages: Sequence[Message], **options: Any) -> str:
         """The inner backend's ``generate``, with every option forwarded (``regex`` too)."""
