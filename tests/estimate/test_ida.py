@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rung.estimate.ida import EffectSet, estimate_adjusted, ida, possible_parent_sets
+from rung.estimate.estimators.ida import EffectSet, estimate_adjusted, ida, possible_parent_sets
 from rung.graph import CausalGraph, CycleError
 from rung.identify.equivalence_class import EquivalenceClass, v_structures
 

@@ -12,7 +12,7 @@ from rung.estimate import (
     RegressionAdjustment,
     refute,
 )
-from rung.estimate.refute import RefutationWarning
+from rung.estimate.checks.refute import RefutationWarning
 from rung.graph import CausalGraph
 
 

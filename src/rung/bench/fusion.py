@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from rung.discover.prior_search import EdgeBelief, prior_search
-from rung.estimate.ida import EffectSet, estimate_adjusted, ida
+from rung.estimate.estimators.ida import EffectSet, estimate_adjusted, ida
 from rung.graph import CausalGraph, edge_precision_recall_f1, structural_hamming_distance
 from rung.identify.equivalence_class import EquivalenceClass
 

@@ -6,7 +6,6 @@ Start with :func:`estimate_effect` (or :func:`estimate` on an
 :func:`interventional_distribution`.
 """
 
-from rung.estimate.adjustment import AIPW, IPW, RegressionAdjustment
 from rung.estimate.api import (
     ESTIMATOR_OF,
     METHODS,
@@ -16,10 +15,8 @@ from rung.estimate.api import (
     fit_estimator,
     interventional_distribution,
 )
-from rung.estimate.base import DEFAULT_BOOTSTRAP, EffectEstimator
-from rung.estimate.counterfactual import Counterfactual, counterfactual
+from rung.estimate.checks.refute import RefutationResult, Refutations, refute
 from rung.estimate.data import check_data, read_csv
-from rung.estimate.discrete import DiscreteSCM
 from rung.estimate.errors import (
     DataError,
     EstimationError,
@@ -27,25 +24,31 @@ from rung.estimate.errors import (
     NotIdentifiedError,
     UnsupportedModelError,
 )
-from rung.estimate.frontdoor import FrontDoor
-from rung.estimate.generative import (
+from rung.estimate.estimators.adjustment import AIPW, IPW, RegressionAdjustment
+from rung.estimate.estimators.base import DEFAULT_BOOTSTRAP, EffectEstimator
+from rung.estimate.estimators.frontdoor import FrontDoor
+from rung.estimate.estimators.ida import EffectSet, PossibleEffect, ida
+from rung.estimate.estimators.iv import TwoStageLeastSquares, find_instrument
+from rung.estimate.estimators.joint import JointEffectEstimate, estimate_joint
+from rung.estimate.estimators.plugin import PluginEstimator
+from rung.estimate.methods import ESTIMATORS_FOR, Method, Strategy, default_method, methods_for
+from rung.estimate.programs.counterfactual import Counterfactual, counterfactual
+from rung.estimate.programs.discrete import DiscreteSCM
+from rung.estimate.programs.generative import (
     MODELS,
     GenerativeEstimator,
     choose_model,
     fit_generative_model,
 )
-from rung.estimate.ida import EffectSet, PossibleEffect, ida
-from rung.estimate.interventions import ate, cate, condition, do, interventional_samples
-from rung.estimate.iv import TwoStageLeastSquares, find_instrument
-from rung.estimate.joint import JointEffectEstimate, estimate_joint
-from rung.estimate.linear_gaussian import LinearGaussianSCM
-from rung.estimate.methods import ESTIMATORS_FOR, Method, Strategy, default_method, methods_for
-from rung.estimate.mixed import MixedConfig, MixedSCM
-from rung.estimate.mixed_counterfactual import SampledCounterfactual, sampled_counterfactual
-from rung.estimate.plugin import PluginEstimator
-from rung.estimate.refute import RefutationResult, Refutations, refute
+from rung.estimate.programs.interventions import ate, cate, condition, do, interventional_samples
+from rung.estimate.programs.linear_gaussian import LinearGaussianSCM
+from rung.estimate.programs.mixed import MixedConfig, MixedSCM
+from rung.estimate.programs.mixed_counterfactual import (
+    SampledCounterfactual,
+    sampled_counterfactual,
+)
+from rung.estimate.programs.scm import SCMProgram, latent_structure
 from rung.estimate.result import EffectEstimate
-from rung.estimate.scm import SCMProgram, latent_structure
 
 __all__ = [
     "AIPW",

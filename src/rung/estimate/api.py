@@ -16,19 +16,19 @@ from rung.estimate._identification import (
     not_identified_reason,
     require_identified,
 )
-from rung.estimate.adjustment import AIPW, IPW, RegressionAdjustment
-from rung.estimate.base import EffectEstimator
 from rung.estimate.data import check_data
 from rung.estimate.errors import EstimationError, NotIdentifiedError
-from rung.estimate.frontdoor import FrontDoor
-from rung.estimate.generative import GenerativeEstimator, fit_generative_model
-from rung.estimate.interventions import interventional_samples
-from rung.estimate.iv import TwoStageLeastSquares
-from rung.estimate.joint import JointEffectEstimate, estimate_joint
+from rung.estimate.estimators.adjustment import AIPW, IPW, RegressionAdjustment
+from rung.estimate.estimators.base import EffectEstimator
+from rung.estimate.estimators.frontdoor import FrontDoor
+from rung.estimate.estimators.iv import TwoStageLeastSquares
+from rung.estimate.estimators.joint import JointEffectEstimate, estimate_joint
+from rung.estimate.estimators.plugin import PluginEstimator
 from rung.estimate.methods import Method, default_method
-from rung.estimate.plugin import PluginEstimator
+from rung.estimate.programs.generative import GenerativeEstimator, fit_generative_model
+from rung.estimate.programs.interventions import interventional_samples
+from rung.estimate.programs.scm import latent_structure
 from rung.estimate.result import EffectEstimate
-from rung.estimate.scm import latent_structure
 from rung.graph import CausalGraph
 
 __all__ = ["ESTIMATOR_OF", "METHODS", "choose_method", "estimate", "estimate_effect",
@@ -158,7 +158,7 @@ def estimate(
         :func:`rung.data.default_contrast` (two well-supported values, never equal).
     bootstrap : int or None
         ``None``: the analytic interval where the estimator has one, else a bootstrap of
-        its default count (:data:`rung.estimate.base.DEFAULT_BOOTSTRAP`).
+        its default count (:data:`rung.estimate.estimators.base.DEFAULT_BOOTSTRAP`).
     alpha, seed
     categorical : collection of str
         Integer-coded category columns (text columns are categorical already).
@@ -265,7 +265,7 @@ def estimate_effect(
     treatment, outcome : str
         ``treatment`` may be a list of names: the joint query P(Y | do(X1, ..., Xk)) is
         identified as a whole and estimated by the generative model
-        (:func:`rung.estimate.joint.estimate_joint`, a :class:`JointEffectEstimate`;
+        (:func:`rung.estimate.estimators.joint.estimate_joint`, a :class:`JointEffectEstimate`;
         ``contrast=((a1, ..., ak), (b1, ..., bk))``).
     method : Method, str, estimator class, estimator instance or None
         A :class:`Method` (or its value, a key of :data:`METHODS`); ``None`` chooses by
@@ -354,7 +354,7 @@ def _joint_effect(graph: CausalGraph, data: pd.DataFrame | Table, xs: list[str],
                   alpha: float, seed: int | None, categorical: Collection[str],
                   missing: MissingPolicy, params: Mapping[str, Any]) -> JointEffectEstimate:
     """:func:`estimate_effect` of several treatments: one joint identification, then
-    :func:`~rung.estimate.joint.estimate_joint` (the generative model)."""
+    :func:`~rung.estimate.estimators.joint.estimate_joint` (the generative model)."""
     from rung.identify import identify
 
     if method is not None and Method.parse(method) is not Method.GENERATIVE:

@@ -63,8 +63,8 @@ def run_identify(ctx: RunContext) -> list[str]:
 def _classic(method: str | None, contrast: tuple[float, float], cfg: Any, binary: bool
              ) -> list[Any]:
     """Classic estimators for the identification method (AIPW needs a 0/1 treatment)."""
-    from rung.estimate.adjustment import AIPW, RegressionAdjustment
-    from rung.estimate.frontdoor import FrontDoor
+    from rung.estimate.estimators.adjustment import AIPW, RegressionAdjustment
+    from rung.estimate.estimators.frontdoor import FrontDoor
 
     kw = {"contrast": contrast, "bootstrap": cfg.bootstrap, "seed": cfg.seed}
     if method == "backdoor":
@@ -76,7 +76,7 @@ def _classic(method: str | None, contrast: tuple[float, float], cfg: Any, binary
 
 
 def _generative(contrast: tuple[float, float], cfg: Any) -> list[Any]:
-    from rung.estimate.generative import GenerativeEstimator
+    from rung.estimate.programs.generative import GenerativeEstimator
 
     return [GenerativeEstimator(contrast=contrast, num_samples=cfg.generative_samples,
                                 bootstrap=min(cfg.bootstrap, 20), seed=cfg.seed)]
@@ -84,7 +84,7 @@ def _generative(contrast: tuple[float, float], cfg: Any) -> list[Any]:
 
 def _do_samples(est: Any, ctx: RunContext, contrast: tuple[float, float]) -> dict[str, Any]:
     """Outcome samples under do(X=a) and do(X=b) from the fitted generative model."""
-    from rung.estimate.interventions import interventional_samples
+    from rung.estimate.programs.interventions import interventional_samples
 
     cfg = ctx.config
     out: dict[str, Any] = {}
@@ -100,7 +100,7 @@ def _refute(fitted: list[Any], ctx: RunContext) -> list[dict[str, Any]]:
     first classic estimator, or the generative one when it is the only estimator."""
     import warnings
 
-    from rung.estimate.refute import refute
+    from rung.estimate.checks.refute import refute
 
     if not fitted:
         return []

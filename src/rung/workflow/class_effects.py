@@ -121,8 +121,8 @@ def _route(g: CausalGraph, x: str, y: str) -> _Key:
 def _estimate(key: _Key, g: CausalGraph, data: pd.DataFrame, x: str, y: str,
               contrast: tuple[float, float], bootstrap: int, seed: int
               ) -> tuple[float | None, tuple[float, float] | None, str]:
-    from rung.estimate.adjustment import RegressionAdjustment
-    from rung.estimate.frontdoor import FrontDoor
+    from rung.estimate.estimators.adjustment import RegressionAdjustment
+    from rung.estimate.estimators.frontdoor import FrontDoor
 
     route, adj, med, _ = key
     if route == "no_path":

@@ -1,5 +1,5 @@
 """What every generative model of rung shares: the graph's latent structure and the
-program interface used by :mod:`rung.estimate.interventions`.
+program interface used by :mod:`rung.estimate.programs.interventions`.
 
 A bidirected edge ``A <-> B`` becomes one latent ``U_A_B`` feeding A and B; an explicit
 latent root keeps its name and feeds its children (latents with parents are projected away).

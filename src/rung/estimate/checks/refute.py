@@ -26,9 +26,9 @@ import pandas as pd
 from scipy import stats
 
 from rung.data import is_discrete, prepare
-from rung.estimate.base import EffectEstimator
 from rung.estimate.data import check_data
 from rung.estimate.errors import EstimationError
+from rung.estimate.estimators.base import EffectEstimator
 from rung.graph import CausalGraph, implied_independencies
 
 __all__ = ["REFUTERS", "RefutationResult", "RefutationWarning", "Refutations", "refute"]

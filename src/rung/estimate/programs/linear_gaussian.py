@@ -18,7 +18,7 @@ import pyro.distributions as dist
 import torch
 
 from rung.estimate.data import check_data
-from rung.estimate.scm import LatentStructure, SCMProgram, latent_structure
+from rung.estimate.programs.scm import LatentStructure, SCMProgram, latent_structure
 from rung.graph import CausalGraph
 
 __all__ = ["LinearGaussianSCM"]
@@ -72,7 +72,7 @@ class LinearGaussianSCM(SCMProgram):
     ) -> Self:
         """A model with known parameters (edges not given get weight 0).
 
-        Latent names follow :func:`~rung.estimate.scm.latent_structure` (``U_A_B``).
+        Latent names follow :func:`~rung.estimate.programs.scm.latent_structure` (``U_A_B``).
         """
         scm = cls(graph)
         s = latent_structure(graph)

@@ -1,4 +1,4 @@
-"""The optimisation loop of :class:`~rung.estimate.mixed.MixedSCM`: one gradient step at a
+"""The optimisation loop of :class:`~rung.estimate.programs.mixed.MixedSCM`: one gradient step at a
 time, a rich progress bar, and a convergence check on the relative change of the objective.
 
 Converged means: the mean objective over the last ``window`` steps differs from the mean over

@@ -15,10 +15,10 @@ from sklearn.linear_model import LinearRegression, LogisticRegression
 
 from rung.data import DataError, design_matrix, indicators
 from rung.estimate._identification import backdoor_set, checked, estimand_json
-from rung.estimate.base import EffectEstimator
 from rung.estimate.data import check_treatment_values
 from rung.estimate.errors import EstimationError
-from rung.estimate.intervals import normal_interval
+from rung.estimate.estimators.base import EffectEstimator
+from rung.estimate.estimators.intervals import normal_interval
 from rung.graph import CausalGraph
 
 __all__ = ["AIPW", "IPW", "RegressionAdjustment"]
@@ -107,7 +107,7 @@ class RegressionAdjustment(_BackdoorEstimator):
     interactions : bool
         Add the X·Z products (lets the effect vary with Z).
     contrast, bootstrap, alpha, seed
-        See :class:`~rung.estimate.base.EffectEstimator`.
+        See :class:`~rung.estimate.estimators.base.EffectEstimator`.
 
     Examples
     --------
@@ -211,7 +211,7 @@ class IPW(_BackdoorEstimator):
     clip : float
         Propensities are clipped to [clip, 1 - clip].
     contrast, bootstrap, alpha, seed
-        See :class:`~rung.estimate.base.EffectEstimator`.
+        See :class:`~rung.estimate.estimators.base.EffectEstimator`.
     """
 
     method = "ipw"
@@ -263,8 +263,8 @@ class AIPW(_BackdoorEstimator):
     clip : float
         Propensities are clipped to [clip, 1 - clip].
     contrast, bootstrap, alpha, seed
-        See :class:`~rung.estimate.base.EffectEstimator`; without bootstrap the interval is
-        the Wald interval of the efficient influence function.
+        See :class:`~rung.estimate.estimators.base.EffectEstimator`; without bootstrap the
+        interval is the Wald interval of the efficient influence function.
     """
 
     method = "aipw"

@@ -12,9 +12,9 @@ import pandas as pd
 
 from rung.data import MAX_DISCRETE_VALUES, is_discrete
 from rung.estimate._identification import estimand_json, require_identified
-from rung.estimate.base import EffectEstimator
 from rung.estimate.data import check_treatment_values
 from rung.estimate.errors import EstimationError
+from rung.estimate.estimators.base import EffectEstimator
 from rung.graph import CausalGraph
 
 __all__ = ["PluginEstimator"]
@@ -29,7 +29,7 @@ class PluginEstimator(EffectEstimator):
         Columns with more distinct integer values are rejected as not discrete (default
         :data:`rung.data.MAX_DISCRETE_VALUES`; declared categorical columns always pass).
     contrast, bootstrap, alpha, seed
-        See :class:`~rung.estimate.base.EffectEstimator`.
+        See :class:`~rung.estimate.estimators.base.EffectEstimator`.
 
     Examples
     --------

@@ -25,10 +25,10 @@ from rung.data import (
 )
 from rung.estimate._identification import estimand_json, not_identified_reason
 from rung.estimate.errors import EstimationError, NotIdentifiedError
-from rung.estimate.generative import fit_generative_model
-from rung.estimate.intervals import percentile_interval
-from rung.estimate.interventions import interventional_samples
-from rung.estimate.scm import SCMProgram, latent_structure
+from rung.estimate.estimators.intervals import percentile_interval
+from rung.estimate.programs.generative import fit_generative_model
+from rung.estimate.programs.interventions import interventional_samples
+from rung.estimate.programs.scm import SCMProgram, latent_structure
 from rung.graph import CausalGraph
 
 __all__ = ["JointEffectEstimate", "estimate_joint"]

@@ -1,4 +1,4 @@
-"""The per-node mechanisms of :class:`~rung.estimate.mixed.MixedSCM` (a torch module).
+"""The per-node mechanisms of :class:`~rung.estimate.programs.mixed.MixedSCM` (a torch module).
 
 A node's mechanism maps its observed parents and latents to a distribution:
 

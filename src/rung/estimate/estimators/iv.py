@@ -14,9 +14,9 @@ import pandas as pd
 
 from rung.data import design_matrix
 from rung.estimate._identification import checked, estimand_json, iv_advice
-from rung.estimate.base import EffectEstimator
 from rung.estimate.errors import EstimationError
-from rung.estimate.intervals import normal_interval
+from rung.estimate.estimators.base import EffectEstimator
+from rung.estimate.estimators.intervals import normal_interval
 from rung.graph import CausalGraph, is_m_separated
 
 __all__ = ["TwoStageLeastSquares", "find_instrument"]
@@ -72,7 +72,8 @@ class TwoStageLeastSquares(EffectEstimator):
     covariates : set of str or None
         W, the conditioning set of a conditional instrument (used only with ``instruments``).
     contrast, bootstrap, alpha, seed
-        See :class:`~rung.estimate.base.EffectEstimator`; without bootstrap the interval uses
+        See :class:`~rung.estimate.estimators.base.EffectEstimator`; without bootstrap the
+        interval uses
         the homoskedastic 2SLS standard error.
 
     Examples

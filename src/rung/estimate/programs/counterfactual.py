@@ -16,9 +16,12 @@ import numpy as np
 import pandas as pd
 
 from rung.estimate.errors import EstimationError
-from rung.estimate.linear_gaussian import LinearGaussianSCM
-from rung.estimate.mixed import MixedSCM
-from rung.estimate.mixed_counterfactual import SampledCounterfactual, sampled_counterfactual
+from rung.estimate.programs.linear_gaussian import LinearGaussianSCM
+from rung.estimate.programs.mixed import MixedSCM
+from rung.estimate.programs.mixed_counterfactual import (
+    SampledCounterfactual,
+    sampled_counterfactual,
+)
 
 __all__ = ["Counterfactual", "counterfactual"]
 

@@ -16,13 +16,13 @@ import pandas as pd
 
 from rung.data import column_kind
 from rung.estimate._identification import estimand_json, iv_advice, not_identified_reason
-from rung.estimate.base import EffectEstimator
-from rung.estimate.discrete import DiscreteSCM
 from rung.estimate.errors import EstimationError, NotIdentifiedError
-from rung.estimate.interventions import interventional_samples
-from rung.estimate.linear_gaussian import LinearGaussianSCM
-from rung.estimate.mixed import MixedSCM
-from rung.estimate.scm import SCMProgram, latent_structure
+from rung.estimate.estimators.base import EffectEstimator
+from rung.estimate.programs.discrete import DiscreteSCM
+from rung.estimate.programs.interventions import interventional_samples
+from rung.estimate.programs.linear_gaussian import LinearGaussianSCM
+from rung.estimate.programs.mixed import MixedSCM
+from rung.estimate.programs.scm import SCMProgram, latent_structure
 from rung.graph import CausalGraph
 
 __all__ = ["MODELS", "GenerativeEstimator", "choose_model", "fit_generative_model"]
@@ -118,7 +118,7 @@ class GenerativeEstimator(EffectEstimator):
     allow_unidentified : bool
         Simulate a non-identified effect anyway; the result is labelled ``identified=False``.
     contrast, bootstrap, alpha, seed
-        See :class:`~rung.estimate.base.EffectEstimator`.
+        See :class:`~rung.estimate.estimators.base.EffectEstimator`.
 
     Attributes
     ----------

@@ -1,7 +1,7 @@
 """A generative SCM for mixed data (continuous, binary, categorical columns) with Gaussian
 latents, written as a Pyro program and fitted by gradient ascent on a likelihood bound.
 
-Each observed node has the mechanism of :mod:`rung.estimate._mechanisms`; each bidirected
+Each observed node has the mechanism of :mod:`rung.estimate.programs._mechanisms`; each bidirected
 edge ``A <-> B`` (or explicit latent) is a latent U ~ N(0, 1) feeding its children. Two fits:
 
 - **marginalised** (default while the grid is small): each latent is integrated out per row
@@ -29,11 +29,11 @@ from numpy.polynomial.hermite_e import hermegauss
 from pyro.infer import Trace_ELBO
 
 from rung.data import MAX_DISCRETE_VALUES, column_kind
-from rung.estimate._fitting import optimise
-from rung.estimate._mechanisms import Mechanisms, NodeSpec
 from rung.estimate.data import check_data
 from rung.estimate.errors import EstimationError
-from rung.estimate.scm import SCMProgram, latent_structure
+from rung.estimate.programs._fitting import optimise
+from rung.estimate.programs._mechanisms import Mechanisms, NodeSpec
+from rung.estimate.programs.scm import SCMProgram, latent_structure
 from rung.graph import CausalGraph
 
 __all__ = ["MixedConfig", "MixedSCM", "column_kind"]

@@ -17,7 +17,7 @@ import pyro.poutine as poutine
 import torch
 
 from rung.estimate.errors import EstimationError
-from rung.estimate.scm import SCMProgram
+from rung.estimate.programs.scm import SCMProgram
 
 __all__ = ["ate", "cate", "condition", "do", "interventional_samples"]
 
@@ -52,7 +52,7 @@ def do(fn: Callable[..., Any] | None = None, data: Values | None = None) -> Any:
 
     Examples
     --------
-    >>> from rung.estimate.linear_gaussian import LinearGaussianSCM
+    >>> from rung.estimate.programs.linear_gaussian import LinearGaussianSCM
     >>> from rung.graph import CausalGraph
     >>> g = CausalGraph.from_edges("X -> Y")
     >>> scm = LinearGaussianSCM.from_parameters(g, weights={("X", "Y"): 2.0},
@@ -78,7 +78,7 @@ def interventional_samples(
 
     Examples
     --------
-    >>> from rung.estimate.linear_gaussian import LinearGaussianSCM
+    >>> from rung.estimate.programs.linear_gaussian import LinearGaussianSCM
     >>> from rung.graph import CausalGraph
     >>> g = CausalGraph.from_edges("X -> Y")
     >>> scm = LinearGaussianSCM.from_parameters(g, weights={("X", "Y"): 2.0},

@@ -19,7 +19,7 @@ from scipy.special import logsumexp
 
 from rung.estimate.data import check_data, is_discrete
 from rung.estimate.errors import EstimationError
-from rung.estimate.scm import LatentStructure, SCMProgram, latent_structure
+from rung.estimate.programs.scm import LatentStructure, SCMProgram, latent_structure
 from rung.graph import CausalGraph
 
 __all__ = ["DiscreteSCM"]

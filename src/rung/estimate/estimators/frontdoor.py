@@ -14,9 +14,9 @@ import pandas as pd
 
 from rung.data import is_discrete
 from rung.estimate._identification import checked, estimand_json, require_identified
-from rung.estimate.base import EffectEstimator
 from rung.estimate.data import check_treatment_values
 from rung.estimate.errors import EstimationError
+from rung.estimate.estimators.base import EffectEstimator
 from rung.graph import CausalGraph
 
 __all__ = ["FrontDoor", "find_mediators"]
@@ -61,7 +61,7 @@ class FrontDoor(EffectEstimator):
     mediators : set of str or None
         M; ``None`` asks :mod:`rung.identify` for the smallest front-door set.
     contrast, bootstrap, alpha, seed
-        See :class:`~rung.estimate.base.EffectEstimator`.
+        See :class:`~rung.estimate.estimators.base.EffectEstimator`.
 
     Examples
     --------

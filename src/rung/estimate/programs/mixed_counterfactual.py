@@ -1,4 +1,4 @@
-"""Counterfactuals for :class:`~rung.estimate.mixed.MixedSCM` by abduction, action and
+"""Counterfactuals for :class:`~rung.estimate.programs.mixed.MixedSCM` by abduction, action and
 prediction (Pearl 2009, §7.1), with importance sampling for the abduction.
 
 Every node gets an exogenous noise so that its mechanism is a deterministic function:
@@ -24,7 +24,7 @@ import pandas as pd
 import torch
 
 from rung.estimate.errors import EstimationError
-from rung.estimate.mixed import MixedSCM
+from rung.estimate.programs.mixed import MixedSCM
 
 __all__ = ["SampledCounterfactual", "sampled_counterfactual"]
 

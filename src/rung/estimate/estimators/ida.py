@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 from rung.data import check_data, is_discrete
-from rung.estimate.intervals import normal_interval
+from rung.estimate.estimators.intervals import normal_interval
 from rung.identify import find_optimal_adjustment_set
 from rung.identify.class_adjustment import find_class_adjustment_set
 from rung.identify.equivalence_class import EquivalenceClass, OrientationConflict

@@ -23,7 +23,7 @@ import pandas as pd
 
 from rung.data import MissingPolicy, Prepared, Table, check_contrast_support, prepare
 from rung.estimate.errors import EstimationError
-from rung.estimate.intervals import bootstrap_estimates, percentile_interval
+from rung.estimate.estimators.intervals import bootstrap_estimates, percentile_interval
 from rung.estimate.result import EffectEstimate
 from rung.graph import CausalGraph
 

@@ -1,0 +1,4 @@
+"""Checks of an estimate against deliberately changed data: the refuters.
+
+The public names are re-exported by :mod:`rung.estimate`.
+"""
