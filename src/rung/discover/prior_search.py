@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from rung.data import is_discrete
+from rung.discover.bdeu import BDeuCounts
 from rung.graph import CausalGraph
 from rung.identify.equivalence_class import EquivalenceClass, OrientationConflict
 
@@ -246,9 +247,11 @@ def _score_class() -> Any:
 
 
 def _base_score(frame: pd.DataFrame, kind: Literal["bdeu", "bic-g"], ess: float) -> Any:
-    est = _pgmpy_estimators()
-    return (est.BDeu(frame, equivalent_sample_size=ess) if kind == "bdeu"
-            else est.BICGauss(frame))
+    """BDeu by NumPy counts (the value of pgmpy's ``BDeu``, :mod:`rung.discover.bdeu`), or
+    pgmpy's Gaussian BIC."""
+    if kind == "bdeu":
+        return BDeuCounts(frame, equivalent_sample_size=ess)
+    return _pgmpy_estimators().BICGauss(frame)
 
 
 def _orient(cpdag: EquivalenceClass, beliefs: dict[frozenset[str], EdgeBelief],
