@@ -113,7 +113,7 @@ def _run(case: Case, out: Path, model: str | None) -> tuple[dict[str, object], f
     run_dir.mkdir(parents=True, exist_ok=True)
     csv = run_dir / f"{case.name}.csv"
     case.data.to_csv(csv, index=False)
-    cmd = [sys.executable, "-m", "rung.cli.main", "copilot", str(csv), "-t", case.treatment,
+    cmd = [sys.executable, "-m", "rung", "copilot", str(csv), "-t", case.treatment,
            "-y", case.outcome, "--contrast", str(case.contrast[0]), str(case.contrast[1]),
            "--out", str(run_dir), "--quiet"]
     if model:
