@@ -43,12 +43,12 @@ typecheck: setup
 	$(BIN)/mypy
 
 pytest: setup browser
-	OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 $(BIN)/pytest -q
+	OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 $(BIN)/pytest -q -n 2 --dist loadfile
 
 test: setup browser
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy
-	OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 $(BIN)/pytest -q
+	OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 $(BIN)/pytest -q -n 2 --dist loadfile
 
 clean:
 	rm -rf $(VENV) rung-output .pytest_cache .mypy_cache .ruff_cache
