@@ -9,7 +9,6 @@ from typing import Annotated, Any
 import typer
 
 from rung.cli._common import (
-    check_contrast_support,
     check_model_spec,
     check_output_dir,
     cli_errors,
@@ -28,38 +27,6 @@ def _summary_json(result: dict[str, object], out: Path) -> dict[str, object]:
     return {**{k: result.get(k) for k in keys},
             "disagreements": len(result.get("disagreements") or []),  # type: ignore[arg-type]
             "report": str(out / "report.html"), "result": str(out / "result.json")}
-
-
-def _check_contrast(x: Any, contrast: tuple[float, float], name: str,
-                    transform: str | None) -> None:
-    """The contrast is on the analysed (possibly log) scale; check it against that data."""
-    import numpy as np
-
-    if transform == "log":
-        if not np.all(x > 0):
-            return  # the transform itself reports the non-positive values
-        x = np.log(x)
-    check_contrast_support(x, contrast, name)
-
-
-def _graph_roles(graph_text: str, treatment: str | None, outcome: str | None
-                 ) -> tuple[str, str]:
-    """Treatment and outcome from the analyst graph's ``[exposure]``/``[outcome]`` tags
-    where no flag names them (the flags win)."""
-    from rung.graph import CausalGraph
-    from rung.identify.roles import resolve_roles
-
-    roles = resolve_roles(CausalGraph.parse(graph_text), [treatment] if treatment else [],
-                          [outcome] if outcome else [])
-    if len(roles.treatment) != 1 or len(roles.outcome) != 1:
-        raise ValueError(f"the --graph file tags {list(roles.treatment)} as [exposure] and "
-                         f"{list(roles.outcome)} as [outcome]; the co-pilot takes one of "
-                         "each: pass --treatment and --outcome")
-    for name, source in ((roles.treatment[0], roles.treatment_from),
-                         (roles.outcome[0], roles.outcome_from)):
-        if source == "graph":
-            typer.echo(f"note: {name} from the --graph file's tag", err=True)
-    return roles.treatment[0], roles.outcome[0]
 
 
 @app.callback(invoke_without_command=True)
@@ -121,8 +88,7 @@ def copilot(
     """Run the co-pilot workflow: LLM graph + data graph -> disagreements -> final graph ->
     identification -> estimation -> report (DIR/report.html, DIR/result.json)."""
     from rung.report import print_summary
-    from rung.workflow import CopilotConfig, get_example, read_descriptions
-    from rung.workflow.inputs import load_data_csv
+    from rung.workflow.request import prepare_run
     from rung.workflow.run import run_copilot
 
     if (data is None) == (example is None):
@@ -131,46 +97,20 @@ def copilot(
     if seed < 0:
         raise ValueError(f"--seed {seed} must be a non-negative integer")
     check_model_spec(model)
-    true_effect: float | None = None
-    notes: tuple[str, ...] = ()
-    data_notes: tuple[str, ...] = ()
-    if example is not None:
-        ex = get_example(example)
-        df, desc, source = ex.data, dict(ex.descriptions), f"example {ex.name}"
-        treatment, outcome = treatment or ex.treatment, outcome or ex.outcome
-        ref, ref_name, title = ex.reference_edges, ex.reference_name, ex.title
-        contrast = contrast or ex.contrast
-        transform = ex.transform if transform is None else transform
-        notes = ex.notes
-        if ex.true_effect is not None and contrast == ex.contrast and transform == ex.transform:
-            true_effect = ex.true_effect
-    elif data is not None:
-        loaded = load_data_csv(data)
-        df, desc, source, data_notes = loaded.frame, {}, str(data), loaded.notes
-        ref, ref_name, title = None, "reference", f"rung co-pilot: {data.name}"
+    settings: dict[str, Any] = {
+        "model": model, "strategy": strategy, "llm_pairs": llm_pairs,
+        "llm_extra_pairs": llm_extra_pairs, "llm_top_k": llm_top_k,
+        "llm_threshold": llm_threshold, "discovery": discovery, "alpha": alpha,
+        "use_knowledge": use_knowledge, "bootstrap": bootstrap, "seed": seed}
+    if orientation_threshold is not None:
+        settings["orientation_threshold"] = orientation_threshold
     graph_text = None if graph is None else read_text_file(graph, "--graph file")
-    if (treatment is None or outcome is None) and graph_text is not None:
-        treatment, outcome = _graph_roles(graph_text, treatment, outcome)
-    if treatment is None or outcome is None:
-        raise ValueError("--treatment and --outcome are required with a DATA.csv (or tag "
-                         "them [exposure] and [outcome] in the --graph file)")
-    if descriptions is not None:
-        desc = read_descriptions(descriptions, list(df.columns))
-    if contrast is not None and treatment in df.columns:
-        _check_contrast(df[treatment].to_numpy(dtype=float), contrast, treatment, transform)
-    more: dict[str, Any] = {} if orientation_threshold is None else {
-        "orientation_threshold": orientation_threshold}
-    config = CopilotConfig(
-        treatment=treatment, outcome=outcome, descriptions=desc or None, model=model,
-        transform="none" if transform is None else transform, strategy=strategy,  # type: ignore[arg-type]
-        llm_pairs=llm_pairs, llm_extra_pairs=llm_extra_pairs,  # type: ignore[arg-type]
-        llm_top_k=llm_top_k, llm_threshold=llm_threshold, discovery=discovery,  # type: ignore[arg-type]
-        alpha=alpha, use_knowledge=use_knowledge, contrast=contrast, bootstrap=bootstrap,
-        seed=seed, reference_edges=ref, reference_name=ref_name, analyst_graph=graph_text,
-        title=title, source=source, true_effect=true_effect, notes=notes,
-        data_notes=data_notes, **more,
-    )
-    result = run_copilot(df, config, out, show_progress=not (quiet or as_json))
+    run = prepare_run(data, example, treatment=treatment, outcome=outcome,
+                      descriptions=descriptions, graph_text=graph_text, contrast=contrast,
+                      transform=transform, settings=settings)
+    for note in run.notes:
+        typer.echo(note, err=True)
+    result = run_copilot(run.data, run.config, out, show_progress=not (quiet or as_json))
     if as_json:
         print_json(_summary_json(result, out))
     else:

@@ -1,24 +1,40 @@
-"""Steps 5 to 7: identify P(Y | do(X)) on the final graph, estimate and refute, then the
-effect over every plausible graph and the verdict.
+"""Steps 5 to 7: identify P(Y | do(X)) on the final graph once, estimate and refute with
+the methods :func:`rung.estimate.methods_for` matches to that identification, then the
+effect over every plausible graph and the verdict. Each step is a plain function from
+typed artifacts (:mod:`rung.workflow.artifacts`) to one.
 
-Estimators run side by side on the identified estimand:
-
-- the generative estimator (a Pyro structural causal model fitted to the data, then
-  intervened on), for every identifiable query;
-- a classic estimator matched to the identification method: regression adjustment (and
-  AIPW) for a back-door set, the front-door estimator for a front-door set.
+Estimators run side by side on the identified estimand: the generative estimator (a Pyro
+structural causal model fitted to the data, then intervened on) for every identifiable
+query, and the classic estimators the one table offers for the identification
+(:data:`WORKFLOW_METHODS`: regression adjustment and AIPW for a back-door set, the
+front-door estimator for a front-door set).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
-from rung.workflow.steps import RunContext, final_graph
+from rung.estimate import Method, fit_estimator, methods_for
+from rung.workflow.artifacts import (
+    Assessment,
+    DataGraph,
+    Estimates,
+    IdentifiedEffect,
+    LLMGraph,
+    Review,
+)
+from rung.workflow.config import CopilotConfig
+from rung.workflow.store import json_safe
 
-__all__ = ["default_contrast", "run_estimate", "run_identify", "run_verdict"]
+__all__ = ["WORKFLOW_METHODS", "assess", "default_contrast", "estimate_effects",
+           "identify_effect", "workflow_methods"]
+
+#: the methods the workflow runs, in this order, where ``methods_for`` offers them
+WORKFLOW_METHODS: tuple[Method, ...] = (Method.GENERATIVE, Method.REGRESSION, Method.AIPW,
+                                        Method.FRONTDOOR)
 
 
 def default_contrast(values: pd.Series) -> tuple[float, float]:
@@ -41,53 +57,53 @@ def default_contrast(values: pd.Series) -> tuple[float, float]:
     return choose(values.to_numpy(dtype=float), str(values.name or "treatment"))
 
 
-def contrast_of(ctx: RunContext) -> tuple[float, float]:
-    c = ctx.config.contrast
-    return (float(c[0]), float(c[1])) if c else default_contrast(ctx.data[ctx.config.treatment])
+def contrast_of(data: pd.DataFrame, cfg: CopilotConfig) -> tuple[float, float]:
+    c = cfg.contrast
+    return (float(c[0]), float(c[1])) if c else default_contrast(data[cfg.treatment])
 
 
-def run_identify(ctx: RunContext) -> list[str]:
+def identify_effect(config: CopilotConfig, review: Review) -> IdentifiedEffect:
+    """P(outcome | do(treatment)) identified once on the final graph."""
     from rung.identify import identify
 
-    cfg = ctx.config
-    g = final_graph(ctx.store)
-    res = identify(g, cfg.treatment, cfg.outcome)
-    obj: dict[str, Any] = dict(res.to_json())
-    est = obj.get("estimand") or {}
-    obj["text"] = est.get("text", "")
-    obj["latex"] = est.get("latex", "")
-    ctx.store.write_json("identification.json", obj)
-    return ["identification.json"]
+    return IdentifiedEffect(identify(review.graph, config.treatment, config.outcome))
 
 
-def _classic(method: str | None, contrast: tuple[float, float], cfg: Any, binary: bool
-             ) -> list[Any]:
-    """Classic estimators for the identification method (AIPW needs a 0/1 treatment)."""
-    from rung.estimate.estimators.adjustment import AIPW, RegressionAdjustment
-    from rung.estimate.estimators.frontdoor import FrontDoor
+def workflow_methods(identified: IdentifiedEffect, review: Review, data: pd.DataFrame,
+                     categorical: Sequence[str] = ()) -> list[Method]:
+    """The methods run: :data:`WORKFLOW_METHODS` that :func:`rung.estimate.methods_for`
+    offers for this identification and these data (weighting needs a discrete treatment).
 
-    kw = {"contrast": contrast, "bootstrap": cfg.bootstrap, "seed": cfg.seed}
-    if method == "backdoor":
-        aipw = [AIPW(contrast=contrast, seed=cfg.seed)] if binary else []
-        return [RegressionAdjustment(**kw), *aipw]
-    if method == "frontdoor":
-        return [FrontDoor(**kw)]
-    return []
-
-
-def _generative(contrast: tuple[float, float], cfg: Any) -> list[Any]:
-    from rung.estimate.programs.generative import GenerativeEstimator
-
-    return [GenerativeEstimator(contrast=contrast, num_samples=cfg.generative_samples,
-                                bootstrap=min(cfg.bootstrap, 20), seed=cfg.seed)]
+    Examples
+    --------
+    >>> from rung.datasets import linear_frontdoor
+    >>> from rung.identify import identify
+    >>> cs = linear_frontdoor(n=200)
+    >>> ident = IdentifiedEffect(identify(cs.graph, cs.treatment, cs.outcome))
+    >>> rev = Review("analyst", cs.graph, (), None)
+    >>> [m.value for m in workflow_methods(ident, rev, cs.data)]
+    ['generative', 'frontdoor']
+    """
+    offered = methods_for(identified.identification, review.graph, data, categorical)
+    return [m for m in WORKFLOW_METHODS if m in offered]
 
 
-def _do_samples(est: Any, ctx: RunContext, contrast: tuple[float, float]) -> dict[str, Any]:
+def _settings(method: Method, cfg: CopilotConfig) -> dict[str, Any]:
+    """Per-method settings: the generative model's samples and a short bootstrap; AIPW's
+    analytic interval; ``cfg.bootstrap`` resamples for the others."""
+    if method is Method.GENERATIVE:
+        return {"bootstrap": min(cfg.bootstrap, 20), "num_samples": cfg.generative_samples}
+    if method is Method.AIPW:
+        return {"bootstrap": None}
+    return {"bootstrap": cfg.bootstrap}
+
+
+def _do_samples(est: Any, cfg: CopilotConfig, contrast: tuple[float, float]
+                ) -> dict[str, list[float]]:
     """Outcome samples under do(X=a) and do(X=b) from the fitted generative model."""
-    from rung.estimate.programs.interventions import interventional_samples
+    from rung.estimate import interventional_samples
 
-    cfg = ctx.config
-    out: dict[str, Any] = {}
+    out: dict[str, list[float]] = {}
     for v in contrast:
         df = interventional_samples(est.model_, {cfg.treatment: v}, num_samples=2000,
                                     seed=cfg.seed)
@@ -95,12 +111,12 @@ def _do_samples(est: Any, ctx: RunContext, contrast: tuple[float, float]) -> dic
     return out
 
 
-def _refute(fitted: list[Any], ctx: RunContext) -> list[dict[str, Any]]:
+def _refute(fitted: list[Any], data: pd.DataFrame, seed: int) -> list[dict[str, Any]]:
     """Refuters (placebo, random common cause, subset, dummy outcome, graph) against the
     first classic estimator, or the generative one when it is the only estimator."""
     import warnings
 
-    from rung.estimate.checks.refute import refute
+    from rung.estimate import refute
 
     if not fitted:
         return []
@@ -108,57 +124,75 @@ def _refute(fitted: list[Any], ctx: RunContext) -> list[dict[str, Any]]:
     sims = 5 if len(fitted) > 1 else 2
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # failures are reported in the table, not as warnings
-        results = refute(est, ctx.data, n_simulations=sims, seed=ctx.config.seed)
+        results = refute(est, data, n_simulations=sims, seed=seed)
     return [{**r.to_json(), "estimator": est.method} for r in results]
 
 
-def run_estimate(ctx: RunContext) -> list[str]:
-    cfg = ctx.config
-    ident = ctx.store.read_json("identification.json")
-    contrast = contrast_of(ctx)
-    estimates: list[dict[str, Any]] = []
-    errors: list[str] = []
-    samples: dict[str, Any] = {}
+def _fit_all(data: pd.DataFrame, cfg: CopilotConfig, review: Review,
+             identified: IdentifiedEffect, contrast: tuple[float, float]
+             ) -> tuple[list[Any], list[dict[str, Any]], list[str], dict[str, list[float]]]:
+    """(fitted estimators, their results, errors, do-samples) of every workflow method."""
     fitted: list[Any] = []
-    if ident.get("identifiable"):
-        g = final_graph(ctx.store)
-        binary = set(np.unique(ctx.data[cfg.treatment])) <= {0.0, 1.0}
-        classic = _classic(ident.get("method"), contrast, cfg, binary)
-        for est in [*_generative(contrast, cfg), *classic]:
-            try:
-                estimates.append(est.fit(ctx.data, g, cfg.treatment, cfg.outcome)
-                                 .result().to_json())
-                fitted.append(est)
-            except ValueError as exc:
-                errors.append(f"{type(est).__name__}: {' '.join(str(exc).split())}")
-                continue
-            if hasattr(est, "model_") and not samples:
-                samples = _do_samples(est, ctx, contrast)
+    results: list[dict[str, Any]] = []
+    errors: list[str] = []
+    samples: dict[str, list[float]] = {}
+    for m in workflow_methods(identified, review, data, cfg.categorical):
+        try:
+            est = fit_estimator(identified.identification, data, m, graph=review.graph,
+                                contrast=contrast, seed=cfg.seed,
+                                categorical=cfg.categorical, **_settings(m, cfg))
+        except ValueError as exc:
+            errors.append(f"{_class_name(m)}: {' '.join(str(exc).split())}")
+            continue
+        results.append(est.result().to_json())
+        fitted.append(est)
+        if m is Method.GENERATIVE and not samples:
+            samples = _do_samples(est, cfg, contrast)
+    return fitted, results, errors, samples
+
+
+def _class_name(m: Method) -> str:
+    from rung.estimate import ESTIMATOR_OF
+
+    return ESTIMATOR_OF[m].__name__
+
+
+def estimate_effects(data: pd.DataFrame, config: CopilotConfig, review: Review,
+                     identified: IdentifiedEffect) -> Estimates:
+    """Every workflow method's estimate on the final graph, the refuters, samples under
+    do(), and the final graph's implied independencies tested on the data."""
+    contrast = contrast_of(data, config)
+    fitted: list[Any] = []
+    results: list[dict[str, Any]] = []
+    errors: list[str] = []
+    samples: dict[str, list[float]] = {}
+    if identified.identifiable:
+        fitted, results, errors, samples = _fit_all(data, config, review, identified, contrast)
     else:
         errors.append("the effect is not identifiable on the final graph: no estimate")
     try:
-        refuters = _refute(fitted, ctx)
+        refuters = _refute(fitted, data, config.seed)
     except ValueError as exc:
         refuters = []
         errors.append(f"refuters: {' '.join(str(exc).split())}")
-    ctx.store.write_json("estimates.json", {
-        "contrast": list(contrast), "estimates": estimates, "errors": errors,
-        "refuters": refuters, "interventional_samples": samples,
-        "implications": _implications(ctx, errors)})
-    return ["estimates.json"]
+    implications = _implications(review, data, config.seed, errors)
+    # JSON-safe (NaN -> None) now, so a fresh run and a resumed one report the same values
+    return Estimates(contrast, tuple(json_safe(results)), tuple(errors),
+                     tuple(json_safe(refuters)), samples, json_safe(implications))
 
 
 #: at most this many implied independencies are tested on the data (the report says so)
 MAX_IMPLICATION_TESTS = 60
 
 
-def _implications(ctx: RunContext, errors: list[str]) -> dict[str, Any] | None:
+def _implications(review: Review, data: pd.DataFrame, seed: int, errors: list[str]
+                  ) -> dict[str, Any] | None:
     """The final graph's implied independencies, each tested on the data (dagitty's local
     tests, with the test matched to the column types: :mod:`rung.discover.local_tests`)."""
     from rung.discover.local_tests import test_implications
 
     try:
-        tests = test_implications(final_graph(ctx.store), ctx.data, seed=ctx.config.seed,
+        tests = test_implications(review.graph, data, seed=seed,
                                   max_tests=MAX_IMPLICATION_TESTS)
     except ValueError as exc:
         errors.append(f"implied-independence tests: {' '.join(str(exc).split())}")
@@ -166,42 +200,29 @@ def _implications(ctx: RunContext, errors: list[str]) -> dict[str, Any] | None:
     return tests.to_json()
 
 
-def _members(ctx: RunContext) -> Any:
+def _members(cfg: CopilotConfig, data_graph: DataGraph, llm: LLMGraph, review: Review) -> Any:
     """The plausible graphs: the analyst's graph alone, or the data's class as narrowed by
     the LLM's beliefs that reach the threshold."""
-    from rung.discover import DiscoveryResult
     from rung.workflow.members import find_plausible_graphs
-    from rung.workflow.steps import load_llm_edges
 
-    cfg = ctx.config
     if cfg.analyst_graph is not None:
-        return [final_graph(ctx.store)]
-    data = DiscoveryResult.from_json(ctx.store.read_json("data_graph.json"))
-    beliefs = [*load_llm_edges(ctx.store, "candidates"), *load_llm_edges(ctx.store)]
-    return find_plausible_graphs(data, beliefs, threshold=cfg.orientation_threshold,
-                                 limit=cfg.class_limit)
+        return [review.graph]
+    return find_plausible_graphs(data_graph.result, list(llm.beliefs),
+                                 threshold=cfg.orientation_threshold, limit=cfg.class_limit)
 
 
-def run_verdict(ctx: RunContext) -> list[str]:
+def assess(data: pd.DataFrame, config: CopilotConfig, data_graph: DataGraph, llm: LLMGraph,
+           review: Review, identified: IdentifiedEffect, estimates: Estimates) -> Assessment:
     """Estimate the effect in every plausible graph, then decide the verdict."""
     from rung.workflow.class_effects import estimate_over_class
-    from rung.workflow.verdict import EstimatorResult, RefuterOutcome, decide_verdict
+    from rung.workflow.verdict import decide_verdict
 
-    cfg, s = ctx.config, ctx.store
-    ident = s.read_json("identification.json")
-    est = s.read_json("estimates.json")
-    fx = estimate_over_class(ctx.data, _members(ctx), cfg.treatment, cfg.outcome,
-                             contrast=(float(est["contrast"][0]), float(est["contrast"][1])),
+    cfg = config
+    fx = estimate_over_class(data, _members(cfg, data_graph, llm, review), cfg.treatment,
+                             cfg.outcome, contrast=estimates.contrast,
                              bootstrap=min(max(cfg.bootstrap, 20), 50), seed=cfg.seed)
-    conflicts = [] if cfg.analyst_graph is not None else [
-        r for r in s.read_json("disagreements.json")
-        if r["kind"] in ("orientation", "confounding")]
     verdict = decide_verdict(
-        identified=bool(ident.get("identifiable")), reason=str(ident.get("reason", "")),
-        estimates=[EstimatorResult.from_json(e) for e in est["estimates"]],
-        errors=est["errors"],
-        refuters=[RefuterOutcome.from_json(r) for r in est.get("refuters", [])],
-        conflicts=conflicts, class_effects=fx)
-    s.write_json("class_effects.json", fx.to_json())
-    s.write_json("verdict.json", verdict.to_json())
-    return ["class_effects.json", "verdict.json"]
+        identified=identified.identifiable, reason=str(identified.identification.reason),
+        estimates=estimates.results, errors=list(estimates.errors),
+        refuters=estimates.refuter_outcomes, conflicts=review.conflicts, class_effects=fx)
+    return Assessment(fx, verdict)

@@ -1,4 +1,5 @@
-"""Step 7: gather every step's output into ``result.json``, draw the pictures, write the HTML.
+"""Step 8: gather every step's typed artifact into ``result.json``, draw the pictures, and
+render the HTML (the runner writes both).
 
 The pictures colour each edge by whether the other source agrees:
 
@@ -10,13 +11,13 @@ The pictures colour each edge by whether the other source agrees:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from rung.discover import DiscoveryResult
-from rung.graph import CausalGraph
+import pandas as pd
+
 from rung.report import (
     DrawnEdge,
     effect_plot,
@@ -27,17 +28,26 @@ from rung.report import (
     render_html,
     shared_layout,
 )
+from rung.workflow.artifacts import (
+    Assessment,
+    DataGraph,
+    Estimates,
+    IdentifiedEffect,
+    InputSummary,
+    LLMGraph,
+    Review,
+)
 from rung.workflow.choose import __doc__ as RULE_DOC
-from rung.workflow.class_effects import ClassEffects
 from rung.workflow.config import CopilotConfig
-from rung.workflow.disagreements import LLMEdge
-from rung.workflow.graph_files import graph_from_json
 from rung.workflow.interventional import gformula_samples
-from rung.workflow.steps import RunContext
-from rung.workflow.store import RunStore
-from rung.workflow.verdict import EstimatorResult, Verdict, estimators_agree
+from rung.workflow.verdict import EstimatorResult, estimators_agree
 
-__all__ = ["CAVEATS", "Artifacts", "build_result", "caveats_for", "run_report"]
+__all__ = ["CAVEATS", "REPORT_FILES", "Artifacts", "build_result", "caveats_for",
+           "render_report"]
+
+#: the files a finished run lists in ``result.json``
+REPORT_FILES = ("report.html", "result.json", "llm_graph.dot", "data_graph.dot",
+                "final_graph.dot", "disagreements.csv")
 
 CAVEATS = [
     "The LLM's graph comes from a small local model scored on yes/no statements in both "
@@ -78,37 +88,15 @@ def caveats_for(ci_test: str | None, notes: Sequence[str] = ()) -> list[str]:
 
 @dataclass(frozen=True)
 class Artifacts:
-    """Every earlier step's output, read once from the run directory for the report."""
+    """Every earlier step's typed output, as the runner produced or read it."""
 
-    input: dict[str, Any]
-    llm: dict[str, Any]
-    llm_edges: tuple[LLMEdge, ...]
-    data: DiscoveryResult
-    data_json: dict[str, Any]
-    final: dict[str, Any]
-    final_graph: CausalGraph
-    disagreements: list[dict[str, Any]]
-    identification: dict[str, Any]
-    estimates: dict[str, Any]
-    class_effects: ClassEffects
-    verdict: Verdict
-
-    @classmethod
-    def load(cls, store: RunStore) -> Artifacts:
-        llm = store.read_json("llm_graph.json")
-        data_json = store.read_json("data_graph.json")
-        final = store.read_json("final_graph.json")
-        return cls(
-            input=store.read_json("input.json"), llm=llm,
-            llm_edges=tuple(LLMEdge(e["source"], e["target"], float(e["confidence"]),
-                                    e.get("votes")) for e in llm.get("edges", [])),
-            data=DiscoveryResult.from_json(data_json), data_json=data_json, final=final,
-            final_graph=graph_from_json(final["graph"]),
-            disagreements=store.read_json("disagreements.json"),
-            identification=store.read_json("identification.json"),
-            estimates=store.read_json("estimates.json"),
-            class_effects=ClassEffects.from_json(store.read_json("class_effects.json")),
-            verdict=Verdict.from_json(store.read_json("verdict.json")))
+    input: InputSummary
+    llm: LLMGraph
+    data: DataGraph
+    review: Review
+    identified: IdentifiedEffect
+    estimates: Estimates
+    assessment: Assessment
 
 
 def random_baseline(art: Artifacts, reference: Sequence[tuple[str, str]] | None
@@ -117,17 +105,17 @@ def random_baseline(art: Artifacts, reference: Sequence[tuple[str, str]] | None
     direction) among the pairs it was asked about, against the reference graph."""
     if not reference:
         return None
-    nodes = list(art.input["columns"])
-    qs = [(q["a"], q["b"]) for q in art.llm.get("questions", [])] or [
+    nodes = list(art.input.columns)
+    qs = [(q["a"], q["b"]) for q in art.llm.questions] or [
         (a, b) for i, a in enumerate(nodes) for b in nodes[i + 1:]]
     directions = set(map(tuple, reference))
     hits = [((a, b) in directions) + ((b, a) in directions) for a, b in qs]
-    return {"k": len(art.llm_edges), "pairs": len(qs),
+    return {"k": len(art.llm.edges), "pairs": len(qs),
             "directed_precision": sum(hits) / (2 * len(qs)) if qs else 0.0}
 
 
-def estimates_note(estimates: list[dict[str, Any]], transform: str = "none",
-                   refuters: Sequence[dict[str, Any]] = ()) -> str:
+def estimates_note(estimates: Sequence[Mapping[str, Any]], transform: str = "none",
+                   refuters: Sequence[Mapping[str, Any]] = ()) -> str:
     """Whether the estimators agree (said only when the refuters pass too), and what a
     disagreement means.
 
@@ -167,21 +155,22 @@ _FINAL_COLOURS = {"#222222": "LLM and data agree", "#1f5fa8": "data only",
 
 def _llm_edges_drawn(art: Artifacts) -> list[DrawnEdge]:
     return [DrawnEdge(e.source, e.target, "->",
-                      "#222222" if art.data.adjacent(e.source, e.target) else "#c0392b")
-            for e in art.llm_edges]
+                      "#222222" if art.data.result.adjacent(e.source, e.target)
+                      else "#c0392b")
+            for e in art.llm.edges]
 
 
 def _data_edges_drawn(art: Artifacts) -> list[DrawnEdge]:
-    pairs = {frozenset((e.source, e.target)) for e in art.llm_edges}
+    pairs = {frozenset((e.source, e.target)) for e in art.llm.edges}
     return [DrawnEdge(e.source, e.target, e.kind,
                       "#222222" if frozenset((e.source, e.target)) in pairs else "#d35400")
-            for e in art.data.edges]
+            for e in art.data.result.edges]
 
 
 def _final_edges_drawn(art: Artifacts, source: str) -> list[DrawnEdge]:
-    llm = {(e.source, e.target) for e in art.llm_edges}
+    llm = {(e.source, e.target) for e in art.llm.edges}
     llm_pairs = {frozenset(p) for p in llm}
-    g = art.final_graph
+    g = art.review.graph
     out = []
     for a, b in g.directed_edges:
         if source == "analyst":
@@ -199,17 +188,18 @@ def _final_edges_drawn(art: Artifacts, source: str) -> list[DrawnEdge]:
 
 
 def _pictures(art: Artifacts, cfg: CopilotConfig) -> dict[str, str]:
-    nodes = list(art.input["columns"])
-    pos = shared_layout(nodes, art.final_graph)
+    nodes = list(art.input.columns)
+    pos = shared_layout(nodes, art.review.graph)
     hl = {cfg.treatment: "#fde3a7", cfg.outcome: "#c8e6c9"}
-    src = art.final["source"]
+    src = art.review.source
     return {
         "llm": graph_picture(nodes, _llm_edges_drawn(art), title="LLM's graph",
                              highlight=hl, legend={"#222222": "data agree",
                                                    "#c0392b": "data separate"},
                              positions=pos),
         "data": graph_picture(nodes, _data_edges_drawn(art),
-                              title=f"data's graph ({art.data.method.upper()})", highlight=hl,
+                              title=f"data's graph ({art.data.result.method.upper()})",
+                              highlight=hl,
                               legend={"#222222": "LLM has pair", "#d35400": "LLM silent"},
                               positions=pos),
         "final": graph_picture(nodes, _final_edges_drawn(art, src),
@@ -218,20 +208,21 @@ def _pictures(art: Artifacts, cfg: CopilotConfig) -> dict[str, str]:
     }
 
 
-def _interventional(ctx: RunContext, art: Artifacts, result: dict[str, Any]) -> str | None:
-    cfg = ctx.config
-    ident = art.identification
-    generated = art.estimates.get("interventional_samples")
+def _interventional(data: pd.DataFrame, cfg: CopilotConfig, art: Artifacts,
+                    result: dict[str, Any]) -> str | None:
+    ident = art.identified.identification
+    generated = art.estimates.interventional_samples
     if generated:
         result["interventional_note"] = (
             "Simulated from the generative (Pyro) model fitted to the data, mutilated by do().")
-        return interventional_plot(generated, outcome=cfg.outcome)
-    if not ident.get("identifiable") or ident.get("method") != "backdoor":
+        return interventional_plot({k: list(v) for k, v in generated.items()},
+                                   outcome=cfg.outcome)
+    if not ident.identifiable or ident.method != "backdoor":
         result["interventional_note"] = ""
         return None
-    a, b = result["query"]["contrast"]
-    samples = gformula_samples(ctx.data, cfg.treatment, cfg.outcome,
-                               ident.get("adjustment_set") or [], [a, b], seed=cfg.seed)
+    a, b = art.estimates.contrast
+    samples = gformula_samples(data, cfg.treatment, cfg.outcome,
+                               sorted(ident.adjustment_set or []), [a, b], seed=cfg.seed)
     result["interventional_note"] = (
         "Back-door g-formula: each row's covariates pushed through a linear model of the "
         "outcome on treatment, adjustment set and their products, plus a resampled residual.")
@@ -239,64 +230,65 @@ def _interventional(ctx: RunContext, art: Artifacts, result: dict[str, Any]) -> 
                                outcome=cfg.outcome)
 
 
-def build_result(ctx: RunContext, timings: dict[str, Any],
-                 art: Artifacts | None = None) -> dict[str, Any]:
-    """The content of ``result.json`` from the outputs of the earlier steps."""
+def build_result(config: CopilotConfig, art: Artifacts, timings: Mapping[str, Any]
+                 ) -> dict[str, Any]:
+    """The content of ``result.json`` from the typed outputs of the earlier steps."""
     from rung import __version__
 
-    cfg = ctx.config
-    art = art or Artifacts.load(ctx.store)
+    cfg = config
     est = art.estimates
+    found = art.data.to_json()
+    verdict = art.assessment.verdict
     result: dict[str, Any] = {
-        "verdict": art.verdict.to_json(),
+        "verdict": verdict.to_json(),
         "rung_version": __version__,
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "title": cfg.title,
         "query": {"treatment": cfg.treatment, "outcome": cfg.outcome,
-                  "contrast": est["contrast"]},
-        "data": {**art.input, "source": cfg.source},
-        "llm": dict(art.llm["proposal"]),
-        "discovery": {k: art.data_json[k] for k in ("method", "why", "edges",
-                                                    "uncertain_edges", "settings")},
-        "final_graph": {**art.final, "rule": " ".join((RULE_DOC or "").split("\n\n")[1].split())},
-        "comparison": art.final.get("comparison"),
-        "disagreements": art.disagreements,
-        "identification": art.identification,
-        "estimates": est["estimates"],
-        "estimate_errors": est["errors"],
-        "refuters": est.get("refuters", []),
-        "implications": est.get("implications"),
-        "class_effects": art.class_effects.to_json(),
-        "caveats": caveats_for(art.data.settings.get("ci_test"), cfg.notes),
-        "timings_s": timings,
+                  "contrast": list(est.contrast)},
+        "data": {**art.input.to_json(), "source": cfg.source},
+        "llm": dict(art.llm.proposal),
+        "discovery": {k: found[k] for k in ("method", "why", "edges", "uncertain_edges",
+                                            "settings")},
+        "final_graph": {**art.review.to_json(),
+                        "rule": " ".join((RULE_DOC or "").split("\n\n")[1].split())},
+        "comparison": art.review.comparison,
+        "disagreements": [dict(r) for r in art.review.disagreements],
+        "identification": art.identified.to_json(),
+        "estimates": [dict(e) for e in est.estimates],
+        "estimate_errors": list(est.errors),
+        "refuters": [dict(r) for r in est.refuters],
+        "implications": est.implications,
+        "class_effects": art.assessment.class_effects.to_json(),
+        "caveats": caveats_for(art.data.result.settings.get("ci_test"), cfg.notes),
+        "timings_s": dict(timings),
     }
     result["data"].pop("config", None)
-    result["headline"] = art.verdict.summary
+    result["headline"] = verdict.summary
     result["llm"]["random_baseline"] = random_baseline(art, cfg.reference_edges)
     result["estimates_note"] = estimates_note(result["estimates"], cfg.transform,
                                               result["refuters"])
     return result
 
 
-def run_report(ctx: RunContext, timings: dict[str, Any]) -> list[str]:
-    art = Artifacts.load(ctx.store)
-    result = build_result(ctx, timings, art)
-    graphs = _pictures(art, ctx.config)
+def render_report(data: pd.DataFrame, config: CopilotConfig, art: Artifacts,
+                  timings: Mapping[str, Any]) -> tuple[dict[str, Any], str]:
+    """(the content of ``result.json``, the HTML report)."""
+    result = build_result(config, art, timings)
+    graphs = _pictures(art, config)
     tree = (result["identification"].get("estimand") or {}).get("tree")
-    dist = _interventional(ctx, art, result)
-    a, b = result["query"]["contrast"]
-    x, y = ctx.config.treatment, ctx.config.outcome
-    result["files"] = ["report.html", "result.json", "llm_graph.dot", "data_graph.dot",
-                       "final_graph.dot", "disagreements.csv"]
+    dist = _interventional(data, config, art, result)
+    a, b = art.estimates.contrast
+    x, y = config.treatment, config.outcome
+    result["files"] = list(REPORT_FILES)
+    members = art.assessment.class_effects.estimated
     html = render_html(
         result, graph_svgs=graphs,
         estimand_svg=latex_to_svg(estimand_mathtext(tree)) if tree else None,
-        effect_svg=effect_plot(result["estimates"], truth=ctx.config.true_effect,
+        effect_svg=effect_plot(result["estimates"], truth=config.true_effect,
                                label=f"E[{y} | do({x}={a:.4g})] − E[{y} | do({x}={b:.4g})]",
-                               members=art.class_effects.estimated)
-        if result["estimates"] or art.class_effects.estimated else None,
+                               members=members)
+        if result["estimates"] or members else None,
         interventional_svg=dist,
     )
-    ctx.store.write_json("result.json", result)
-    ctx.store.write_text("report.html", html)
-    return ["result.json", "report.html"]
+    return result, html

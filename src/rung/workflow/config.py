@@ -90,6 +90,9 @@ class CopilotConfig:
         The known true effect (simulated examples), drawn on the forest plot.
     notes : tuple of str
         Example-specific caveats for the report (they travel with the example).
+    categorical : tuple of str
+        Columns that are categories (text columns encoded by :mod:`rung.data`, or declared):
+        passed to the estimators.
     data_notes : tuple of str
         What reading the data did (rows dropped for missing values, text categories
         encoded), from :func:`rung.workflow.inputs.load_data_csv`; stated in the report.
@@ -130,6 +133,7 @@ class CopilotConfig:
     true_effect: float | None = None
     notes: tuple[str, ...] = ()
     data_notes: tuple[str, ...] = ()
+    categorical: tuple[str, ...] = ()
     orientation_threshold: float = ORIENTATION_THRESHOLD
     class_limit: int = 256
     extra: Mapping[str, Any] = field(default_factory=dict)
@@ -199,6 +203,7 @@ class CopilotConfig:
         d["extra"] = {}
         d["notes"] = list(self.notes)
         d["data_notes"] = list(self.data_notes)
+        d["categorical"] = list(self.categorical)
         if self.model is not None:  # a model URL may carry a key: step files and
             d["model"] = redact(self.model)  # result.json never hold it in clear
         return d

@@ -15,7 +15,7 @@ Kinds of disagreement (one row per unordered pair):
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
@@ -38,6 +38,12 @@ class LLMEdge:
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
+
+    @classmethod
+    def from_json(cls, obj: Mapping[str, Any]) -> LLMEdge:
+        """Rebuild an edge saved by :meth:`to_json`."""
+        return cls(str(obj["source"]), str(obj["target"]), float(obj["confidence"]),
+                   obj.get("votes"))
 
 
 def llm_edges_from_proposal(edges: Iterable[Sequence[Any]]) -> list[LLMEdge]:

@@ -42,6 +42,7 @@ class LoadedData:
     frame: pd.DataFrame
     notes: tuple[str, ...]
     source: str
+    categorical: tuple[str, ...] = ()
 
 
 def load_data_csv(path: str | Path) -> LoadedData:
@@ -65,7 +66,7 @@ def load_data_csv(path: str | Path) -> LoadedData:
         msg = " ".join(str(exc).split())
         raise InputError(msg if str(path) in msg else f"{path}: {msg}") from None
     frame = check_data(prep.frame, source=str(path))
-    return LoadedData(frame, tuple(prep.describe()), str(path))
+    return LoadedData(frame, tuple(prep.describe()), str(path), tuple(sorted(prep.categorical)))
 
 
 def read_data_csv(path: str | Path) -> pd.DataFrame:

@@ -1,17 +1,16 @@
-"""The co-pilot workflow's steps. Each reads its inputs from the run directory (so a resumed run
-and a fresh one see the same thing), writes its outputs atomically, and returns their names.
+"""Steps 1 to 4 of the co-pilot workflow, each a plain function from typed inputs to a typed
+artifact (:mod:`rung.workflow.artifacts`): input summary, the data's graph, the LLM's graph,
+and the review (disagreements and the final graph). They read no file and write none: the
+runner (:mod:`rung.workflow.run`) saves their outputs and reads them back on resume.
 
-Order: input -> data -> llm -> review -> identify -> estimate -> report, so that the LLM
-is asked only about the pairs that matter (:mod:`rung.workflow.questions`); with background
-knowledge (``use_knowledge``) the LLM goes first and is asked about every pair (see
-:mod:`rung.workflow.run`).
+Order: input -> data -> llm -> review -> identify -> estimate -> verdict -> report, so that
+the LLM is asked only about the pairs that matter (:mod:`rung.workflow.questions`); with
+background knowledge (``use_knowledge``) the LLM goes first and is asked about every pair.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Callable
+import os
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,89 +27,47 @@ from rung.discover import (
 )
 from rung.graph import CausalGraph
 from rung.lm import Backend
+from rung.workflow.artifacts import DataGraph, InputSummary, LLMGraph, Review
 from rung.workflow.choose import choose_final_graph
 from rung.workflow.compare import compare_edges
 from rung.workflow.config import CopilotConfig
 from rung.workflow.disagreements import LLMEdge, find_disagreements, llm_edges_from_proposal
-from rung.workflow.graph_files import graph_from_json, graph_to_dot, graph_to_json
-from rung.workflow.store import RunStore
 from rung.workflow.transform import TRANSFORM_NOTES
 
-__all__ = [
-    "RunContext",
-    "Step",
-    "final_graph",
-    "load_llm_edges",
-    "run_data",
-    "run_input",
-    "run_llm",
-    "run_review",
-]
-
-
-@dataclass
-class RunContext:
-    """What every step can see: the run directory, the settings, the data, a backend."""
-
-    store: RunStore
-    config: CopilotConfig
-    data: pd.DataFrame
-    backend: Backend | None = None
-    show_progress: bool = True
-
-
-@dataclass(frozen=True)
-class Step:
-    """One resumable step: ``run(ctx)`` writes outputs and returns their names; ``params``
-    returns the settings that, when changed, make the step (and all later ones) run again."""
-
-    name: str
-    title: str
-    run: Callable[[RunContext], list[str]]
-    params: Callable[[CopilotConfig], dict[str, Any]]
+__all__ = ["RunContext", "ask_llm", "discover_graph", "review_graphs", "run_data",
+           "run_input", "summarize_input"]
 
 
 # ---------------------------------------------------------------- 1. input
-def run_input(ctx: RunContext) -> list[str]:
-    d = ctx.data
-    ctx.store.write_json("input.json", {
-        "columns": list(d.columns),
-        "rows": len(d),
-        "summary": {c: {"mean": float(d[c].mean()), "sd": float(d[c].std()),
-                        "min": float(d[c].min()), "max": float(d[c].max())} for c in d},
-        "transform": ctx.config.transform,
-        "transform_note": TRANSFORM_NOTES[ctx.config.transform],
-        "preparation": list(ctx.config.data_notes),
-        "config": ctx.config.to_json(),
-    })
-    return ["input.json"]
+def summarize_input(data: pd.DataFrame, config: CopilotConfig) -> InputSummary:
+    """The checked data's columns, size and per-column summary, with the settings."""
+    d = data
+    return InputSummary(
+        columns=tuple(d.columns), rows=len(d),
+        summary={c: {"mean": float(d[c].mean()), "sd": float(d[c].std()),
+                     "min": float(d[c].min()), "max": float(d[c].max())} for c in d},
+        transform=config.transform, transform_note=TRANSFORM_NOTES[config.transform],
+        preparation=tuple(config.data_notes), config=config.to_json())
 
 
 # ---------------------------------------------------------------- 2. llm
-def _backend(ctx: RunContext) -> Backend:
-    if ctx.backend is not None:
-        return ctx.backend
-    from rung.lm import get_backend
-
-    return get_backend(ctx.config.model)
-
-
-def _llm_generation(ctx: RunContext) -> dict[str, Any]:
+def _llm_generation(nodes: list[str], cfg: CopilotConfig, backend: Backend, progress: bool
+                    ) -> dict[str, Any]:
     """All-pairs mode with a generation strategy ("bfs", "parents"): rung.copilot's plan."""
     from rung.copilot import propose_graph
 
-    cfg = ctx.config
     prop = propose_graph(
-        list(ctx.data.columns), dict(cfg.descriptions or {}) or None, strategy=cfg.strategy,
-        backend=_backend(ctx), threshold=cfg.llm_threshold or 0.5, top_k=cfg.llm_top_k,
-        variants=cfg.llm_variants, progress=ctx.show_progress)
+        nodes, dict(cfg.descriptions or {}) or None, strategy=cfg.strategy,
+        backend=backend, threshold=cfg.llm_threshold or 0.5, top_k=cfg.llm_top_k,
+        variants=cfg.llm_variants, progress=progress)
     return {"proposal": {**prop.to_json(), "plan": f"whole-graph strategy {cfg.strategy!r}",
                          "pairs_asked": None},
             "edges": prop.edges, "candidates": prop.candidates, "graph": prop.graph,
             "questions": []}
 
 
-def _llm_pairs(ctx: RunContext) -> dict[str, Any]:
+def _llm_pairs(nodes: list[str], cfg: CopilotConfig, backend: Backend,
+               data: DiscoveryResult | None, progress: bool) -> dict[str, Any]:
     """Pairwise questions on the pairs :func:`select_pairs` chooses; edges by the rule."""
     from rung.workflow.questions import (
         ask_pairs,
@@ -119,15 +76,12 @@ def _llm_pairs(ctx: RunContext) -> dict[str, Any]:
         select_pairs,
     )
 
-    cfg, nodes = ctx.config, list(ctx.data.columns)
-    data = None if cfg.asks_all_pairs else DiscoveryResult.from_json(
-        ctx.store.read_json("data_graph.json"))
     extra = default_extra_pairs(len(nodes)) if cfg.llm_extra_pairs is None \
         else cfg.llm_extra_pairs
     questions = select_pairs(nodes, data, extra)
-    answers = ask_pairs(questions, backend=_backend(ctx),
+    answers = ask_pairs(questions, backend=backend,
                         descriptions=dict(cfg.descriptions or {}) or None,
-                        variants=cfg.llm_variants, progress=ctx.show_progress)
+                        variants=cfg.llm_variants, progress=progress)
     edges, repairs, rule = edges_from_answers(answers, nodes, top_k=cfg.llm_top_k,
                                               threshold=cfg.llm_threshold)
     graph = CausalGraph(directed=[(e.source, e.target) for e in edges], nodes=nodes)
@@ -149,111 +103,121 @@ def _llm_pairs(ctx: RunContext) -> dict[str, Any]:
             "graph": graph, "questions": [q.to_json() for q in questions]}
 
 
-def run_llm(ctx: RunContext) -> list[str]:
-    cfg = ctx.config
-    use_generation = cfg.asks_all_pairs and cfg.strategy != "pairs"
-    res = _llm_generation(ctx) if use_generation else _llm_pairs(ctx)
-    out = {"proposal": res["proposal"],
-           "edges": [e.to_json() for e in llm_edges_from_proposal(res["edges"])],
-           "candidates": [e.to_json() for e in llm_edges_from_proposal(res["candidates"])],
-           "questions": res["questions"],
-           "graph": graph_to_json(res["graph"])}
-    ctx.store.write_json("llm_graph.json", out)
-    ctx.store.write_text("llm_graph.dot", graph_to_dot(res["graph"], "llm"))
-    return ["llm_graph.json", "llm_graph.dot"]
-
-
-def load_llm_edges(store: RunStore, key: str = "edges") -> list[LLMEdge]:
-    """The LLM's proposed edges (``key="candidates"``: every scored direction) saved by the
-    ``llm`` step."""
-    return [LLMEdge(e["source"], e["target"], float(e["confidence"]), e.get("votes"))
-            for e in store.read_json("llm_graph.json").get(key, [])]
+def ask_llm(data: pd.DataFrame, config: CopilotConfig, backend: Backend,
+            data_graph: DataGraph | None = None, *, progress: bool = True) -> LLMGraph:
+    """The LLM's graph: pairwise questions on the pairs that matter given ``data_graph``
+    (every pair when it is None), or a whole-graph generation strategy."""
+    nodes = list(data.columns)
+    if config.asks_all_pairs and config.strategy != "pairs":
+        res = _llm_generation(nodes, config, backend, progress)
+    else:
+        found = None if data_graph is None else data_graph.result
+        res = _llm_pairs(nodes, config, backend, found, progress)
+    return LLMGraph(proposal=res["proposal"],
+                    edges=tuple(llm_edges_from_proposal(res["edges"])),
+                    candidates=tuple(llm_edges_from_proposal(res["candidates"])),
+                    questions=tuple(res["questions"]), graph=res["graph"])
 
 
 # ---------------------------------------------------------------- 3. data
-def _discover(ctx: RunContext, knowledge: Knowledge | None) -> tuple[DiscoveryResult, str]:
-    cfg, d = ctx.config, ctx.data
+def _discover(data: pd.DataFrame, cfg: CopilotConfig, knowledge: Knowledge | None
+              ) -> tuple[DiscoveryResult, str]:
+    """The one call site of discovery: (the class found, why this algorithm ran)."""
     if cfg.discovery == "ges":
-        return find_ges(d), "GES (BIC score), as asked"
+        return find_ges(data), "GES (BIC score), as asked"
     if cfg.discovery == "fci":
-        return find_fci(d, alpha=cfg.alpha, knowledge=knowledge), "FCI, as asked"
-    pc = find_pc(d, alpha=cfg.alpha, knowledge=knowledge)
+        return find_fci(data, alpha=cfg.alpha, knowledge=knowledge), "FCI, as asked"
+    pc = find_pc(data, alpha=cfg.alpha, knowledge=knowledge)
     if cfg.discovery == "auto" and has_orientation_conflicts(pc):
         why = "FCI: PC's colliders conflicted, a sign of latent confounding"
-        return find_fci(d, alpha=cfg.alpha, knowledge=knowledge), why
+        return find_fci(data, alpha=cfg.alpha, knowledge=knowledge), why
     return pc, "PC" + (", as asked" if cfg.discovery == "pc" else ": no collider conflicts")
 
 
-def run_data(ctx: RunContext) -> list[str]:
-    cfg = ctx.config
+def discover_graph(data: pd.DataFrame, config: CopilotConfig, llm: LLMGraph | None = None
+                   ) -> DataGraph:
+    """The data's equivalence class; with ``use_knowledge``, the LLM's confident edges
+    (from ``llm``) are required edges and their reverses forbidden."""
     knowledge = None
-    if cfg.use_knowledge:
-        llm = load_llm_edges(ctx.store)
+    if config.use_knowledge and llm is not None:
         knowledge = knowledge_from_confidences(
-            [(e.source, e.target, e.confidence) for e in llm], required_at=cfg.knowledge_at)
-    result, why = _discover(ctx, knowledge)
-    obj = result.to_json()
-    obj["why"] = why
-    ctx.store.write_json("data_graph.json", obj)
-    ctx.store.write_text("data_graph.dot", graph_to_dot(result.graph, "data"))
-    return ["data_graph.json", "data_graph.dot"]
+            [(e.source, e.target, e.confidence) for e in llm.edges],
+            required_at=config.knowledge_at)
+    result, why = _discover(data, config, knowledge)
+    return DataGraph(result, why)
 
 
 # ---------------------------------------------------------------- 4. review
-def _rows_to_csv(rows: list[dict[str, Any]]) -> str:
-    buf = io.StringIO()
-    fields = ["kind", "a", "b", "llm_edge", "llm_confidence", "data_edge", "p_value",
-              "sepset", "final_edge", "explanation"]
-    w = csv.DictWriter(buf, fieldnames=fields, extrasaction="ignore")
-    w.writeheader()
-    for r in rows:
-        w.writerow({**r, "sepset": " ".join(r["sepset"])})
-    return buf.getvalue()
-
-
-def _comparisons(ctx: RunContext, graphs: dict[str, tuple[CausalGraph, list[Any]]]
+def _comparisons(cfg: CopilotConfig, graphs: dict[str, tuple[CausalGraph, list[Any]]]
                  ) -> dict[str, Any] | None:
-    ref = ctx.config.reference_edges
+    ref = cfg.reference_edges
     if not ref:
         return None
-    out: dict[str, Any] = {"reference": ctx.config.reference_name, "edges": len(ref)}
+    out: dict[str, Any] = {"reference": cfg.reference_name, "edges": len(ref)}
     for name, (g, undirected) in graphs.items():
         out[name] = compare_edges(g.directed_edges, ref,
                                   undirected=[*g.bidirected_edges, *undirected]).to_json()
     return out
 
 
-def run_review(ctx: RunContext) -> list[str]:
+def _final(data: pd.DataFrame, cfg: CopilotConfig, llm: LLMGraph, found: DiscoveryResult
+           ) -> tuple[CausalGraph, list[dict[str, Any]], str]:
+    """(final graph, its decisions, who chose it): the analyst's ``--graph`` or the rule."""
     from rung.workflow.graph_files import read_analyst_graph
 
-    llm = load_llm_edges(ctx.store)
-    data = DiscoveryResult.from_json(ctx.store.read_json("data_graph.json"))
-    prefs = load_llm_edges(ctx.store, "candidates")
-    if ctx.config.analyst_graph is not None:
-        final = read_analyst_graph(ctx.config.analyst_graph, list(ctx.data.columns))
+    if cfg.analyst_graph is not None:
+        final = read_analyst_graph(cfg.analyst_graph, list(data.columns))
         decisions = [{"edge": e, "reason": "analyst (--graph)"}
                      for e in final.to_edge_string().split("; ") if e]
-        source = "analyst"
-    else:
-        final, why = choose_final_graph(data, llm, preferences=prefs,
-                                        threshold=ctx.config.orientation_threshold)
-        decisions = [d.to_json() for d in why]
-        source = "rule"
-    rows = [r.to_json() for r in find_disagreements(llm, data, final, preferences=prefs)]
-    llm_graph = graph_from_json(ctx.store.read_json("llm_graph.json")["graph"])
-    undirected = [(e.source, e.target) for e in data.uncertain_edges]
-    cmp = _comparisons(ctx, {"llm": (llm_graph, []), "data": (data.graph, undirected),
-                             "final": (final, [])})
-    ctx.store.write_json("final_graph.json", {
-        "source": source, "graph": graph_to_json(final), "decisions": decisions,
-        "comparison": cmp,
-    })
-    ctx.store.write_text("final_graph.dot", graph_to_dot(final, "final"))
-    ctx.store.write_json("disagreements.json", rows)
-    ctx.store.write_text("disagreements.csv", _rows_to_csv(rows))
-    return ["final_graph.json", "final_graph.dot", "disagreements.json", "disagreements.csv"]
+        return final, decisions, "analyst"
+    final, why = choose_final_graph(found, list(llm.edges), preferences=list(llm.candidates),
+                                    threshold=cfg.orientation_threshold)
+    return final, [d.to_json() for d in why], "rule"
 
 
-def final_graph(store: RunStore) -> CausalGraph:
-    """The graph chosen by the ``review`` step."""
-    return graph_from_json(store.read_json("final_graph.json")["graph"])
+def review_graphs(data: pd.DataFrame, config: CopilotConfig, llm: LLMGraph,
+                  data_graph: DataGraph) -> Review:
+    """The final graph, the disagreement table, and the three graphs' scores against the
+    reference graph when one is known."""
+    found = data_graph.result
+    final, decisions, source = _final(data, config, llm, found)
+    edges: list[LLMEdge] = list(llm.edges)
+    rows = [r.to_json() for r in find_disagreements(edges, found, final,
+                                                    preferences=list(llm.candidates))]
+    undirected = [(e.source, e.target) for e in found.uncertain_edges]
+    cmp = _comparisons(config, {"llm": (llm.graph, []), "data": (found.graph, undirected),
+                                "final": (final, [])})
+    return Review("analyst" if source == "analyst" else "rule", final, tuple(decisions), cmp,
+                  tuple(rows))
+
+
+# ---------------------------------------------------------------- compatibility
+@dataclass
+class RunContext:
+    """Deprecated (``rung.studio`` until it calls :func:`rung.workflow.run.run_steps`):
+    where :func:`run_input` and :func:`run_data` run."""
+
+    store: Any
+    config: CopilotConfig
+    data: pd.DataFrame
+    backend: Backend | None = None
+    show_progress: bool = True
+
+
+def _through_runner(ctx: RunContext, until: str) -> list[str]:
+    from rung.workflow.run import run_steps
+
+    root: os.PathLike[str] = ctx.store.root
+    done = run_steps(ctx.data, ctx.config, root, until=until, backend=ctx.backend,
+                     show_progress=ctx.show_progress)
+    return list(done[until].files())
+
+
+def run_input(ctx: RunContext) -> list[str]:
+    """Deprecated: :func:`rung.workflow.run.run_steps` with ``until="input"``."""
+    return _through_runner(ctx, "input")
+
+
+def run_data(ctx: RunContext) -> list[str]:
+    """Deprecated: :func:`rung.workflow.run.run_steps` with ``until="data"``."""
+    return _through_runner(ctx, "data")

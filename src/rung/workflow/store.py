@@ -130,6 +130,18 @@ class RunStore:
             raise ArtifactError(f"{path} is corrupt ({exc}); delete it and re-run with the "
                                 "same --out to rebuild it") from None
 
+    def read(self, name: str) -> Any:
+        """The JSON in ``DIR/name`` for a ``.json`` file, else its text (see
+        :meth:`read_json` for the errors)."""
+        if name.endswith(".json"):
+            return self.read_json(name)
+        path = self.path(name)
+        try:
+            return path.read_text(encoding="utf-8")
+        except (FileNotFoundError, UnicodeDecodeError):
+            raise ArtifactError(f"{path} is missing or unreadable; re-run with the same "
+                                "--out to rebuild it") from None
+
     def _corrupt(self, name: str) -> str | None:
         """Why the output ``name`` cannot be read, or None when it is fine."""
         path = self.path(name)

@@ -1,0 +1,284 @@
+"""The typed outputs of the co-pilot workflow's steps, one frozen dataclass per step.
+
+Each step is a plain function from typed inputs to one of these; only the runner
+(:mod:`rung.workflow.run`) writes them to the run directory and reads them back.
+``files()`` says which files of the run directory an artifact fills (a JSON-able object
+goes to a ``.json`` file, a string is written as text) and ``from_files(read)`` rebuilds
+it from them; ``to_json``/``from_json`` give its main JSON object. The file names and
+their JSON keys are the run directory's public contract (the studio reads them).
+
+::
+
+    CSV -> InputSummary (input.json)
+        -> DataGraph (data_graph.json/.dot) and LLMGraph (llm_graph.json/.dot)
+        -> Review (final_graph.json/.dot, disagreements.json/.csv)
+        -> IdentifiedEffect (identification.json)
+        -> Estimates (estimates.json)
+        -> Assessment (class_effects.json, verdict.json)
+        -> RunResult (result.json) and report.html
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from rung.discover import DiscoveryResult
+from rung.graph import CausalGraph
+from rung.identify import Identification
+from rung.workflow.class_effects import ClassEffects
+from rung.workflow.disagreements import LLMEdge
+from rung.workflow.graph_files import graph_from_json, graph_to_dot, graph_to_json
+from rung.workflow.verdict import EstimatorResult, RefuterOutcome, Verdict
+
+__all__ = [
+    "Assessment",
+    "DataGraph",
+    "Estimates",
+    "IdentifiedEffect",
+    "InputSummary",
+    "LLMGraph",
+    "Reader",
+    "Review",
+]
+
+#: reads one file of the run directory (its JSON, or its text for non-JSON files)
+Reader = Callable[[str], Any]
+
+
+@dataclass(frozen=True)
+class InputSummary:
+    """Step 1: the checked data's columns, size and summary, and the recorded settings."""
+
+    columns: tuple[str, ...]
+    rows: int
+    summary: Mapping[str, Mapping[str, float]]
+    transform: str
+    transform_note: str
+    preparation: tuple[str, ...]
+    config: Mapping[str, Any]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"columns": list(self.columns), "rows": self.rows,
+                "summary": {c: dict(v) for c, v in self.summary.items()},
+                "transform": self.transform, "transform_note": self.transform_note,
+                "preparation": list(self.preparation), "config": dict(self.config)}
+
+    @classmethod
+    def from_json(cls, obj: Mapping[str, Any]) -> InputSummary:
+        return cls(tuple(obj["columns"]), int(obj["rows"]), dict(obj["summary"]),
+                   str(obj["transform"]), str(obj.get("transform_note", "")),
+                   tuple(obj.get("preparation", [])), dict(obj.get("config", {})))
+
+    def files(self) -> dict[str, Any]:
+        return {"input.json": self.to_json()}
+
+    @classmethod
+    def from_files(cls, read: Reader) -> InputSummary:
+        return cls.from_json(read("input.json"))
+
+
+@dataclass(frozen=True)
+class LLMGraph:
+    """Step 3: the LLM's answers: its graph, its proposed edges and every scored direction
+    (``candidates``), the questions asked and the proposal record."""
+
+    proposal: Mapping[str, Any]
+    edges: tuple[LLMEdge, ...]
+    candidates: tuple[LLMEdge, ...]
+    questions: tuple[Mapping[str, Any], ...]
+    graph: CausalGraph
+
+    @property
+    def beliefs(self) -> tuple[LLMEdge, ...]:
+        """Every direction the LLM scored, then its proposed edges."""
+        return (*self.candidates, *self.edges)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"proposal": dict(self.proposal), "edges": [e.to_json() for e in self.edges],
+                "candidates": [e.to_json() for e in self.candidates],
+                "questions": [dict(q) for q in self.questions],
+                "graph": graph_to_json(self.graph)}
+
+    @classmethod
+    def from_json(cls, obj: Mapping[str, Any]) -> LLMGraph:
+        return cls(dict(obj["proposal"]),
+                   tuple(LLMEdge.from_json(e) for e in obj.get("edges", [])),
+                   tuple(LLMEdge.from_json(e) for e in obj.get("candidates", [])),
+                   tuple(obj.get("questions", [])), graph_from_json(obj["graph"]))
+
+    def files(self) -> dict[str, Any]:
+        return {"llm_graph.json": self.to_json(), "llm_graph.dot": graph_to_dot(self.graph, "llm")}
+
+    @classmethod
+    def from_files(cls, read: Reader) -> LLMGraph:
+        return cls.from_json(read("llm_graph.json"))
+
+
+@dataclass(frozen=True)
+class DataGraph:
+    """Step 2: the equivalence class discovery found, and why that algorithm ran."""
+
+    result: DiscoveryResult
+    why: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {**self.result.to_json(), "why": self.why}
+
+    @classmethod
+    def from_json(cls, obj: Mapping[str, Any]) -> DataGraph:
+        return cls(DiscoveryResult.from_json(obj), str(obj.get("why", "")))
+
+    def files(self) -> dict[str, Any]:
+        return {"data_graph.json": self.to_json(),
+                "data_graph.dot": graph_to_dot(self.result.graph, "data")}
+
+    @classmethod
+    def from_files(cls, read: Reader) -> DataGraph:
+        return cls.from_json(read("data_graph.json"))
+
+
+_CSV_FIELDS = ("kind", "a", "b", "llm_edge", "llm_confidence", "data_edge", "p_value",
+               "sepset", "final_edge", "explanation")
+
+
+def _rows_to_csv(rows: Sequence[Mapping[str, Any]]) -> str:
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=list(_CSV_FIELDS), extrasaction="ignore")
+    w.writeheader()
+    for r in rows:
+        w.writerow({**r, "sepset": " ".join(r["sepset"])})
+    return buf.getvalue()
+
+
+@dataclass(frozen=True)
+class Review:
+    """Step 4: the final graph, who chose it and why, its scores against a reference, and
+    the LLM/data disagreement table (rows of :class:`~rung.workflow.Disagreement`)."""
+
+    source: Literal["analyst", "rule"]
+    graph: CausalGraph
+    decisions: tuple[Mapping[str, Any], ...]
+    comparison: Mapping[str, Any] | None
+    disagreements: tuple[Mapping[str, Any], ...] = ()
+
+    @property
+    def conflicts(self) -> list[Mapping[str, Any]]:
+        """Disagreements where the LLM contradicts a data mark (none for an analyst graph)."""
+        if self.source == "analyst":
+            return []
+        return [r for r in self.disagreements if r["kind"] in ("orientation", "confounding")]
+
+    def to_json(self) -> dict[str, Any]:
+        """The content of ``final_graph.json`` (the disagreements have their own file)."""
+        return {"source": self.source, "graph": graph_to_json(self.graph),
+                "decisions": [dict(d) for d in self.decisions],
+                "comparison": None if self.comparison is None else dict(self.comparison)}
+
+    @classmethod
+    def from_json(cls, obj: Mapping[str, Any],
+                  disagreements: Sequence[Mapping[str, Any]] = ()) -> Review:
+        source: Literal["analyst", "rule"] = "analyst" if obj["source"] == "analyst" else "rule"
+        return cls(source, graph_from_json(obj["graph"]), tuple(obj.get("decisions", [])),
+                   obj.get("comparison"), tuple(disagreements))
+
+    def files(self) -> dict[str, Any]:
+        rows = [dict(r) for r in self.disagreements]
+        return {"final_graph.json": self.to_json(),
+                "final_graph.dot": graph_to_dot(self.graph, "final"),
+                "disagreements.json": rows, "disagreements.csv": _rows_to_csv(rows)}
+
+    @classmethod
+    def from_files(cls, read: Reader) -> Review:
+        return cls.from_json(read("final_graph.json"), read("disagreements.json"))
+
+
+@dataclass(frozen=True)
+class IdentifiedEffect:
+    """Step 5: :func:`rung.identify.identify` of P(Y | do(X)) on the final graph, kept as
+    the typed :class:`~rung.identify.Identification` that estimation takes as is."""
+
+    identification: Identification
+
+    @property
+    def identifiable(self) -> bool:
+        return bool(self.identification.identifiable)
+
+    def to_json(self) -> dict[str, Any]:
+        obj: dict[str, Any] = dict(self.identification.to_json())
+        est = obj.get("estimand") or {}
+        obj["text"] = est.get("text", "")
+        obj["latex"] = est.get("latex", "")
+        return obj
+
+    def files(self) -> dict[str, Any]:
+        return {"identification.json": self.to_json()}
+
+
+@dataclass(frozen=True)
+class Estimates:
+    """Step 6: every estimator's result on the final graph, the errors, the refuters,
+    samples of Y under do(X=a) and do(X=b), and the graph's implied-independence tests."""
+
+    contrast: tuple[float, float]
+    estimates: tuple[Mapping[str, Any], ...] = ()
+    errors: tuple[str, ...] = ()
+    refuters: tuple[Mapping[str, Any], ...] = ()
+    interventional_samples: Mapping[str, Sequence[float]] = field(default_factory=dict)
+    implications: Mapping[str, Any] | None = None
+
+    @property
+    def results(self) -> list[EstimatorResult]:
+        return [EstimatorResult.from_json(e) for e in self.estimates]
+
+    @property
+    def refuter_outcomes(self) -> list[RefuterOutcome]:
+        return [RefuterOutcome.from_json(r) for r in self.refuters]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"contrast": list(self.contrast), "estimates": [dict(e) for e in self.estimates],
+                "errors": list(self.errors), "refuters": [dict(r) for r in self.refuters],
+                "interventional_samples": {k: list(v) for k, v in
+                                           self.interventional_samples.items()},
+                "implications": None if self.implications is None else dict(self.implications)}
+
+    @classmethod
+    def from_json(cls, obj: Mapping[str, Any]) -> Estimates:
+        a, b = obj["contrast"]
+        return cls((float(a), float(b)), tuple(obj.get("estimates", [])),
+                   tuple(obj.get("errors", [])), tuple(obj.get("refuters", [])),
+                   dict(obj.get("interventional_samples") or {}), obj.get("implications"))
+
+    def files(self) -> dict[str, Any]:
+        return {"estimates.json": self.to_json()}
+
+    @classmethod
+    def from_files(cls, read: Reader) -> Estimates:
+        return cls.from_json(read("estimates.json"))
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """Step 7: the effect over every plausible graph, and the verdict."""
+
+    class_effects: ClassEffects
+    verdict: Verdict
+
+    def to_json(self) -> dict[str, Any]:
+        return {"class_effects": self.class_effects.to_json(), "verdict": self.verdict.to_json()}
+
+    @classmethod
+    def from_json(cls, obj: Mapping[str, Any]) -> Assessment:
+        return cls(ClassEffects.from_json(obj["class_effects"]), Verdict.from_json(obj["verdict"]))
+
+    def files(self) -> dict[str, Any]:
+        return {"class_effects.json": self.class_effects.to_json(),
+                "verdict.json": self.verdict.to_json()}
+
+    @classmethod
+    def from_files(cls, read: Reader) -> Assessment:
+        return cls.from_json({"class_effects": read("class_effects.json"),
+                              "verdict": read("verdict.json")})
