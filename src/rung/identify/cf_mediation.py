@@ -140,12 +140,16 @@ def find_recanting_witnesses(graph: CausalGraph, treatment: str, mediator: str,
     return tuple(out)
 
 
+def _fmt(w: frozenset[str]) -> str:
+    return "{" + ", ".join(sorted(w)) + "}" if w else "∅"
+
+
 def _conditions(g: CausalGraph, x: str, m: str, y: str,
                 w: frozenset[str]) -> tuple[MediationCondition, ...]:
-    ws = ", ".join(sorted(w)) or "∅"
+    ws = _fmt(w)
     de_x = g.descendants(x)
     return (
-        MediationCondition("W0", f"no member of W = {{{ws}}} descends from {x}",
+        MediationCondition("W0", f"no member of W = {ws} descends from {x}",
                            not (w & de_x)),
         MediationCondition("A1", f"({y} ⊥ {x} | W) with the edges into {m} and out of {x} "
                            f"removed: no unblocked {x}–{y} confounding",
@@ -241,8 +245,7 @@ def _reason(x: str, m: str, y: str, w: frozenset[str] | None,
             conds: tuple[MediationCondition, ...], witnesses: tuple[str, ...], status: str,
             given: bool) -> str:
     if w is not None and status != "not_identifiable":
-        ws = ", ".join(sorted(w)) or "∅"
-        return (f"identified by the mediation formula with W = {{{ws}}} (Pearl 2001, "
+        return (f"identified by the mediation formula with W = {_fmt(w)} (Pearl 2001, "
                 "Theorem 2): W0, A1, A2 and A3 hold")
     parts: list[str] = []
     if witnesses:
