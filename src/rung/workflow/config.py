@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Literal, get_args
 
 from rung.lm.redaction import redact
@@ -207,3 +207,26 @@ class CopilotConfig:
         if self.model is not None:  # a model URL may carry a key: step files and
             d["model"] = redact(self.model)  # result.json never hold it in clear
         return d
+
+    @classmethod
+    def from_json(cls, obj: Mapping[str, Any]) -> CopilotConfig:
+        """Rebuild the settings :meth:`to_json` recorded (``input.json`` → ``config``);
+        unknown keys (from a newer rung) are ignored, a redacted model URL stays redacted.
+
+        Examples
+        --------
+        >>> c = CopilotConfig("X", "Y", contrast=(1.0, 0.0), reference_edges=(("X", "Y"),))
+        >>> CopilotConfig.from_json(c.to_json()) == c
+        True
+        """
+        names = {f.name for f in fields(cls)} - {"extra"}
+        kw: dict[str, Any] = {k: v for k, v in obj.items() if k in names}
+        if kw.get("contrast") is not None:
+            a, b = kw["contrast"]
+            kw["contrast"] = (float(a), float(b))
+        if kw.get("reference_edges") is not None:
+            kw["reference_edges"] = tuple((str(a), str(b)) for a, b in kw["reference_edges"])
+        for key in ("notes", "data_notes", "categorical"):
+            kw[key] = tuple(kw.get(key) or ())
+        kw["descriptions"] = dict(kw.get("descriptions") or {}) or None
+        return cls(**kw)

@@ -205,11 +205,14 @@ class RunContext:
 
 
 def _through_runner(ctx: RunContext, until: str) -> list[str]:
+    from rich.console import Console
+
     from rung.workflow.run import run_steps
 
     root: os.PathLike[str] = ctx.store.root
     done = run_steps(ctx.data, ctx.config, root, until=until, backend=ctx.backend,
-                     show_progress=ctx.show_progress)
+                     show_progress=ctx.show_progress,
+                     console=Console(stderr=True, quiet=not ctx.show_progress))
     return list(done[until].files())
 
 
