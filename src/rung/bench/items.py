@@ -1,11 +1,13 @@
 """Benchmark items: one frozen record per question a model is asked.
 
-Four kinds of question exist, each answered by one co-pilot task:
+Five kinds of question exist, each answered by one co-pilot task:
 
 * :class:`PairItem` -- which of two variables causes the other (``pairwise``);
 * :class:`JudgmentItem` -- a yes/no question about a vignette (``judgment``);
 * :class:`ActualCauseItem` -- is an action a necessary / sufficient cause (``actual_cause``);
-* :class:`CounterfactualItem` -- pick the outcome of a counterfactual (``counterfactual``).
+* :class:`CounterfactualItem` -- pick the outcome of a counterfactual (``counterfactual``);
+* :class:`LadderQuestion` -- a generated causal-ladder item (:mod:`rung.bench.ladder`),
+  answered directly (``judgment``), step by step (CausalCoT) or by the program-aided recipe.
 
 A :class:`Benchmark` bundles the items of one data set with what is needed to score them
 (pair weights, the true graph for graph tasks, rows for the memorisation test).
@@ -15,16 +17,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from rung.bench.ladder import LadderItem
 
 __all__ = [
+    "LADDER_MODES",
     "ActualCauseItem",
+    "BenchItem",
     "Benchmark",
     "CounterfactualItem",
     "Item",
     "JudgmentItem",
+    "LadderMode",
+    "LadderQuestion",
     "PairItem",
     "PairTruth",
+    "parse_ladder_mode",
 ]
 
 # "A->B": the first variable causes the second; "none": no edge; "both": a 2-cycle in the truth.
@@ -85,7 +95,47 @@ class CounterfactualItem:
     answer: str
 
 
+#: how a ladder item is answered: the yes/no ensemble, CausalCoT-style steps, or the recipe
+LadderMode = Literal["direct", "cot", "recipe"]
+LADDER_MODES: tuple[LadderMode, ...] = ("direct", "cot", "recipe")
+
+
+def parse_ladder_mode(value: str, what: str = "mode") -> LadderMode:
+    """``value`` as a :data:`LadderMode`; ValueError naming ``what`` and the choices.
+
+    Examples
+    --------
+    >>> parse_ladder_mode("cot")
+    'cot'
+    >>> parse_ladder_mode("chain", "--mode")
+    Traceback (most recent call last):
+    ...
+    ValueError: --mode 'chain': choose one of direct, cot, recipe
+    """
+    for mode in LADDER_MODES:
+        if value == mode:
+            return mode
+    raise ValueError(f"{what} {value!r}: choose one of {', '.join(LADDER_MODES)}")
+
+
+@dataclass(frozen=True)
+class LadderQuestion:
+    """A generated ladder item (its formal model and computed answer) and how to answer it."""
+
+    id: str
+    item: LadderItem
+    mode: LadderMode
+
+    @property
+    def answer(self) -> str:
+        """The computed answer, ``"Yes"`` or ``"No"``."""
+        return self.item.answer
+
+
+#: the items the honesty probes perturb
 Item = PairItem | JudgmentItem | ActualCauseItem | CounterfactualItem
+#: every item a benchmark holds (ladder items carry their own name-type probe)
+BenchItem = Item | LadderQuestion
 
 
 @dataclass(frozen=True)
@@ -96,7 +146,7 @@ class Benchmark:
     ----------
     name : str
         Registry name (``tuebingen``, ``asia-graph``, ...).
-    items : tuple of Item
+    items : tuple of BenchItem
         The questions, in a fixed order (``--limit N`` keeps the first N).
     source : Path or None
         Where the data was read from (None for networks bundled with pgmpy).
@@ -113,7 +163,7 @@ class Benchmark:
     """
 
     name: str
-    items: tuple[Item, ...]
+    items: tuple[BenchItem, ...]
     source: Path | None = None
     variables: tuple[str, ...] = ()
     truth_edges: frozenset[tuple[str, str]] = frozenset()

@@ -23,8 +23,9 @@ from __future__ import annotations
 import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, get_args
+from typing import Any
 
+from rung.bench.items import LadderMode, parse_ladder_mode
 from rung.bench.ladder import Factor, LadderItem, joint_of_factors, stated_labels
 from rung.bench.metrics import Estimate, wilson_proportion
 from rung.graph import CausalGraph
@@ -40,9 +41,9 @@ from rung.lm.base import Backend
 from rung.lm.program import Program, assistant, gen, select, system, user
 
 __all__ = ["Mode", "RecipeResult", "ScoreRow", "answer_direct", "answer_recipe",
-           "formal_answer", "run_ladder", "score_ladder", "scores_markdown"]
+           "formal_answer", "ladder_record", "run_ladder", "score_ladder", "scores_markdown"]
 
-Mode = Literal["direct", "recipe"]
+Mode = LadderMode
 NUMBER = r"(0\.[0-9]{1,2}|1\.00|0)"
 QUERY_TEXT: dict[str, str] = {
     "marginal": "the overall probability of one variable",
@@ -264,17 +265,39 @@ def _row(mode: str, group: str, correct: Sequence[bool], truths: Sequence[str]) 
 def run_ladder(items: Sequence[LadderItem], backend: Backend, mode: Mode,
                variants: int | None = None) -> tuple[ScoreRow, ...]:
     """Scores of ``mode`` overall, per rung, per name type (and per recipe step)."""
-    if mode not in get_args(Mode):
-        raise ValueError(f"mode {mode!r}: choose one of {get_args(Mode)}")
-    answers, steps = [], []
-    for item in items:
-        if mode == "direct":
-            answers.append(answer_direct(item, backend, variants))
-        else:
-            res = answer_recipe(item, backend)
-            answers.append(res.answer)
-            steps.append(res)
-    return score_ladder(items, answers, mode, steps)
+    parse_ladder_mode(mode)
+    records = [ladder_record(item, backend, mode, variants) for item in items]
+    steps = [RecipeResult.from_json(r["recipe"]) for r in records if "recipe" in r]
+    return score_ladder(items, [str(r["answer"]) for r in records], mode, steps)
+
+
+def ladder_record(item: LadderItem, backend: Backend, mode: str,
+                  variants: int | None = None) -> dict[str, Any]:
+    """The ledger record of one answer in ``mode``: ``answer``, ``probabilities`` (empty for
+    the recipe, whose answer is derived, not a model's belief), ``calls``, and the mode's own
+    fields (``recipe``: the extraction and its per-step scores; ``reasoning``: the chain of
+    thought). The item's rung, query, family and name type ride along for reading."""
+    from rung.bench.ladder_cot import answer_cot
+    from rung.bench.tasks import outcome_record
+    from rung.copilot.scoring import CallCounter
+
+    counter = CallCounter(backend)
+    rec: dict[str, Any]
+    if parse_ladder_mode(mode) == "direct":
+        from rung.copilot import Copilot
+
+        rec = outcome_record(Copilot(counter, variants).judgment(item.story, item.question))
+    elif mode == "cot":
+        cot = answer_cot(item, counter)
+        rec = {"answer": cot.answer, "probabilities": cot.probabilities,
+               "reasoning": cot.reasoning}
+    else:
+        res = answer_recipe(item, counter)
+        rec = {"answer": res.answer, "probabilities": {}, "recipe": res.to_json()}
+    rec["calls"] = max(int(rec.get("calls") or 0), counter.calls)
+    rec.update(mode=mode, rung=item.rung, query=item.query, family=item.family,
+               name_type=item.name_type)
+    return rec
 
 
 def score_ladder(items: Sequence[LadderItem], answers: Sequence[str], mode: str,
@@ -337,7 +360,8 @@ def run_to_file(n: int, seed: int, mode: Mode, out: str, model: str | None = Non
             if item.id in done or backend is None:
                 continue
             rec: dict[str, Any] = (answer_recipe(item, backend).to_json() if mode == "recipe"
-                                   else {"answer": answer_direct(item, backend, variants)})
+                                   else {"answer": ladder_record(item, backend, mode,
+                                                                 variants)["answer"]})
             rec["id"] = item.id
             fh.write(json.dumps(rec) + "\n")
             fh.flush()

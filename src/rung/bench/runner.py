@@ -28,11 +28,11 @@ from rich.progress import (
 )
 
 from rung.bench.files import read_json_file, write_text_atomic
-from rung.bench.items import Benchmark, Item
+from rung.bench.items import LADDER_MODES, BenchItem, Benchmark, LadderMode, LadderQuestion
 from rung.bench.ledger import Ledger
 from rung.bench.memorisation import ask_memorisation
 from rung.bench.probes import make_probe, parse_probes
-from rung.bench.registry import load_benchmark
+from rung.bench.registry import GENERATED, load_benchmark
 from rung.bench.runlock import hold_run_dir
 from rung.bench.tasks import ask_item, truth_of
 from rung.lm.base import Backend
@@ -46,7 +46,9 @@ CONFIG = "run.json"
 
 @dataclass(frozen=True)
 class RunConfig:
-    """What to run: benchmark name, model spec, variants per question, item limit, probes."""
+    """What to run: benchmark name, model spec, variants per question, item limit, probes;
+    for a generated benchmark (``ladder``) also the number of items ``n``, the ``seed`` and
+    the answering ``mode`` (``direct``, ``cot`` or ``recipe``)."""
 
     benchmark: str
     model: str | None = None
@@ -54,12 +56,31 @@ class RunConfig:
     limit: int | None = None
     probes: tuple[str, ...] = field(default_factory=lambda: parse_probes("all"))
     data_dir: str | None = None
+    n: int | None = None
+    seed: int | None = None
+    mode: LadderMode | None = None
 
     def __post_init__(self) -> None:
         if self.limit is not None and self.limit < 1:
             raise ValueError(f"limit={self.limit}: give a positive number of items")
         if self.variants is not None and self.variants < 2:
             raise ValueError(f"variants={self.variants}: use at least 2 (both orders)")
+        if self.n is not None and self.n < 1:
+            raise ValueError(f"n={self.n}: generate at least 1 item")
+        if self.mode is not None and self.mode not in LADDER_MODES:
+            raise ValueError(f"mode={self.mode!r}: choose one of {', '.join(LADDER_MODES)}")
+        given = [k for k in ("n", "seed", "mode") if getattr(self, k) is not None]
+        if given and self.benchmark not in GENERATED:
+            raise ValueError(f"{', '.join(given)} apply to generated benchmarks "
+                             f"({', '.join(sorted(GENERATED))}) only, not {self.benchmark!r}; "
+                             "leave them out")
+
+    def load(self) -> Benchmark:
+        """The benchmark this configuration asks (generated with ``n``/``seed``/``mode``)."""
+        if self.benchmark in GENERATED:
+            return load_benchmark(self.benchmark, self.data_dir, n=self.n, seed=self.seed,
+                                  mode=self.mode)
+        return load_benchmark(self.benchmark, self.data_dir)
 
 
 @dataclass(frozen=True)
@@ -84,7 +105,7 @@ class Question:
     key: str
     probe: str
     item_id: str
-    item: Item | None = None
+    item: BenchItem | None = None
     memo: tuple[str, str] | None = None
 
 
@@ -94,6 +115,9 @@ def plan_questions(bench: Benchmark, config: RunConfig) -> Iterator[Question]:
     item_probes = ["base", *[p for p in config.probes if p != "memorisation"]]
     probes = [make_probe(p) for p in item_probes]
     for index, item in enumerate(bench.items[: config.limit]):
+        if isinstance(item, LadderQuestion):  # its names are its probe (commonsense, anti,
+            yield Question(f"base/{item.id}", "base", item.id, item)  # nonsense)
+            continue
         for probe in probes:
             perturbed = probe.apply(bench, item, index)
             if perturbed is not None:
@@ -105,7 +129,10 @@ def plan_questions(bench: Benchmark, config: RunConfig) -> Iterator[Question]:
 
 def _check_config(out: Path, config: RunConfig, model_id: str) -> None:
     path = out / CONFIG
-    fixed = {"benchmark": config.benchmark, "model_id": model_id, "variants": config.variants}
+    fixed: dict[str, Any] = {"benchmark": config.benchmark, "model_id": model_id,
+                             "variants": config.variants}
+    if config.benchmark in GENERATED:  # other seeds or modes are other items and answers
+        fixed.update(seed=config.seed or 0, mode=config.mode or "direct")
     if path.exists():
         old = read_json_file(path, "the record of a benchmark run")
         if not isinstance(old, dict):
@@ -171,7 +198,7 @@ def run_benchmark(
         Another process is running in ``out`` (checked before the model is loaded).
     """
     out = Path(out)
-    bench = load_benchmark(config.benchmark, config.data_dir)
+    bench = config.load()
     with hold_run_dir(out):
         if backend is None:
             from rung.lm import get_backend

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from rung.bench.calibration import brier_score, expected_calibration_error, reliability_bins
-from rung.bench.items import Benchmark, CounterfactualItem, PairItem
+from rung.bench.items import Benchmark, CounterfactualItem, LadderQuestion, PairItem
 from rung.bench.metrics import Estimate, bootstrap_auc, paired_gap, wilson_proportion
 from rung.bench.probes import load_probe_data
 from rung.graph.metrics import (
@@ -22,7 +22,10 @@ from rung.graph.metrics import (
     structural_hamming_distance,
 )
 
-__all__ = ["BenchScores", "ProbeScore", "score_run"]
+if TYPE_CHECKING:
+    from rung.bench.ladder_recipe import ScoreRow
+
+__all__ = ["BenchScores", "LadderScores", "ProbeScore", "score_run"]
 
 Record = dict[str, Any]
 
@@ -58,6 +61,7 @@ class BenchScores:
     graph: dict[str, float] | None = None
     memorisation: Estimate | None = None
     skipped: tuple[tuple[str, str], ...] = ()
+    ladder: LadderScores | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -67,7 +71,37 @@ class BenchScores:
             "cost": self.cost, "graph": self.graph,
             "memorisation": self.memorisation.to_json() if self.memorisation else None,
             "skipped": [list(s) for s in self.skipped],
+            **({"ladder": self.ladder.to_json()} if self.ladder else {}),
         }
+
+
+@dataclass(frozen=True)
+class LadderScores:
+    """A ladder run's accuracy per group (all, each rung, each name type) beside each
+    group's majority baseline, and, for the recipe, each extraction step's accuracy (all
+    Wilson 95% intervals); ``abstained`` counts the recipe's refusals (scored wrong)."""
+
+    mode: str
+    rows: tuple[ScoreRow, ...]
+    abstained: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {"mode": self.mode, "groups": [r.to_json() for r in self.rows],
+                "abstained": self.abstained}
+
+
+def _ladder(bench: Benchmark, base: dict[str, Record]) -> LadderScores | None:
+    from rung.bench.ladder_recipe import RecipeResult, score_ladder
+
+    qs = [it for it in bench.items if isinstance(it, LadderQuestion) and it.id in base]
+    if not qs:
+        return None
+    recs = [base[q.id] for q in qs]
+    steps = [RecipeResult.from_json(r["recipe"]) for r in recs if "recipe" in r]
+    mode = qs[0].mode
+    rows = score_ladder([q.item for q in qs], [str(r["answer"]) for r in recs], mode,
+                        steps if len(steps) == len(qs) else [])
+    return LadderScores(mode, rows, sum(r["answer"] == "abstain" for r in recs))
 
 
 def _by_probe(records: Sequence[Record]) -> dict[str, dict[str, Record]]:
@@ -210,4 +244,5 @@ def score_run(bench: Benchmark, records: Sequence[Record], model_id: str = "") -
         _graph(bench, base) if bench.is_graph else None,
         wilson_proportion([float(r["correct"]) for r in memo.values()]) if memo else None,
         bench.skipped,
+        _ladder(bench, base),
     )

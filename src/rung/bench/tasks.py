@@ -10,7 +10,14 @@ from __future__ import annotations
 from functools import singledispatch
 from typing import Any
 
-from rung.bench.items import ActualCauseItem, CounterfactualItem, JudgmentItem, PairItem
+from rung.bench.items import (
+    ActualCauseItem,
+    BenchItem,
+    CounterfactualItem,
+    JudgmentItem,
+    LadderQuestion,
+    PairItem,
+)
 from rung.lm.base import Backend
 
 __all__ = ["ask_item", "outcome_record", "truth_of"]
@@ -76,6 +83,13 @@ def _(item: CounterfactualItem, backend: Backend, variants: int | None) -> dict[
                                          backend=backend, variants=variants))
 
 
-def truth_of(item: PairItem | JudgmentItem | ActualCauseItem | CounterfactualItem) -> str:
+@ask_item.register
+def _(item: LadderQuestion, backend: Backend, variants: int | None) -> dict[str, Any]:
+    from rung.bench.ladder_recipe import ladder_record
+
+    return ladder_record(item.item, backend, item.mode, variants)
+
+
+def truth_of(item: BenchItem) -> str:
     """The expected answer label of ``item``."""
     return item.truth if isinstance(item, PairItem) else item.answer

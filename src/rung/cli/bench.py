@@ -31,23 +31,34 @@ def run(
     data_dir: Path = typer.Option(None, "--data-dir", help="Data directory (else RUNG_DATA)."),
     as_json: bool = typer.Option(False, "--json", help="Print the scores as JSON."),
     report: bool = typer.Option(True, "--report/--no-report", help="Write the report after."),
+    n: int = typer.Option(None, "--n", help="Generated benchmarks (ladder): items (500)."),
+    seed: int = typer.Option(None, "--seed", help="Generated benchmarks (ladder): seed (0)."),
+    mode: str = typer.Option(None, "--mode", help="ladder: direct, cot or recipe (direct)."),
 ) -> None:
     """Ask every question of benchmark NAME (and its probes), appending to a ledger.
 
     One run at a time per --out folder: a second run on a folder in use exits 2 at once,
-    naming the process that holds it (pid, host, start time).
+    naming the process that holds it (pid, host, start time). The generated `ladder` takes
+    --n, --seed and --mode (its default folder is rung-bench/ladder-MODE-sSEED).
     """
+    from rung.bench.items import parse_ladder_mode
     from rung.bench.probes import parse_probes
+    from rung.bench.registry import GENERATED
     from rung.bench.report import write_report
     from rung.bench.runner import RunConfig, run_benchmark
 
     for option, value, high in (("--variants", variants, MAX_VARIANTS),
-                                ("--limit", limit, MAX_LIMIT)):
+                                ("--limit", limit, MAX_LIMIT), ("--n", n, MAX_LIMIT)):
         if value is not None and value > high:
             raise ValueError(f"{option} {value} is out of range; give at most {high:,}")
-    config = RunConfig(name, check_model_spec(model), variants, limit, parse_probes(probes),
-                       str(data_dir) if data_dir else None)
-    folder = check_output_dir(out or Path("rung-bench") / name, "--out")
+    chosen = None if mode is None else parse_ladder_mode(mode, "--mode")
+    generated = name in GENERATED  # the ladder's name types are its probe
+    config = RunConfig(name, check_model_spec(model), variants, limit,
+                       parse_probes("none" if generated else probes),
+                       str(data_dir) if data_dir else None, n, seed, chosen)
+    default = (f"{name}-{config.mode or 'direct'}-s{config.seed or 0}"
+               if generated else name)
+    folder = check_output_dir(out or Path("rung-bench") / default, "--out")
     summary = run_benchmark(config, folder, progress=not as_json)
     if not report and not as_json:
         typer.echo(f"{summary.asked} asked, {summary.resumed} resumed -> {folder}")
