@@ -1,0 +1,226 @@
+"""The one module of the studio that reads and writes the run directory.
+
+A studio session is a ``rung copilot`` run directory: the studio reads the files the
+workflow writes (``input.json``, ``data_graph.json``, ``llm_graph.json``,
+``final_graph.json``, ``verdict.json``, ...), writes the analyst's current graph to
+``final_graph.dot`` (the file ``rung copilot --graph DIR/final_graph.dot`` reads back), and
+keeps its decision log in ``studio_session.json``. A new session is started with the
+workflow's own first steps (input check and discovery), so ``rung copilot --out DIR`` and
+``rung studio DIR`` continue each other's work.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from rung.discover import DiscoveryResult
+from rung.graph import CausalGraph
+from rung.workflow import CopilotConfig, InputError, RunStore, get_example
+from rung.workflow.disagreements import LLMEdge
+from rung.workflow.graph_files import graph_from_json, graph_to_dot, read_analyst_graph
+from rung.workflow.inputs import check_data, load_data_csv
+from rung.workflow.store import ArtifactError, atomic_write_text
+from rung.workflow.transform import apply_transform
+
+__all__ = [
+    "GRAPH_FILE",
+    "SESSION_FILE",
+    "RunInputs",
+    "config_from_json",
+    "example_config",
+    "load_inputs",
+    "read_results",
+    "read_session_file",
+    "start_run_dir",
+    "write_current_graph",
+]
+
+SESSION_FILE = "studio_session.json"
+GRAPH_FILE = "final_graph.dot"
+_RESULT_FILES = ("verdict.json", "estimates.json", "identification.json",
+                 "class_effects.json")
+
+
+@dataclass(frozen=True, eq=False)
+class RunInputs:
+    """What the workflow wrote to a run directory, read once when the session opens."""
+
+    run_dir: Path
+    config: CopilotConfig
+    raw: pd.DataFrame
+    data: pd.DataFrame
+    data_graph: DiscoveryResult
+    llm_graph: CausalGraph | None
+    llm_edges: tuple[LLMEdge, ...]
+    llm_candidates: tuple[LLMEdge, ...]
+    llm_proposal: Mapping[str, Any]
+    final_graph: CausalGraph
+    final_decisions: tuple[Mapping[str, Any], ...]
+    final_source: str
+    preparation: tuple[str, ...]
+
+
+def config_from_json(obj: Mapping[str, Any]) -> CopilotConfig:
+    """The :class:`CopilotConfig` that ``input.json`` records (``config`` key).
+
+    Examples
+    --------
+    >>> c = CopilotConfig(treatment="X", outcome="Y", contrast=(1.0, 0.0))
+    >>> config_from_json(c.to_json()) == c
+    True
+    """
+    names = {f.name for f in fields(CopilotConfig)}
+    kw = {k: v for k, v in obj.items() if k in names and k != "extra"}
+    for key in ("contrast",):
+        if kw.get(key) is not None:
+            kw[key] = tuple(float(v) for v in kw[key])
+    if kw.get("reference_edges") is not None:
+        kw["reference_edges"] = tuple((str(a), str(b)) for a, b in kw["reference_edges"])
+    for key in ("notes", "data_notes"):
+        kw[key] = tuple(kw.get(key) or ())
+    kw["descriptions"] = dict(kw.get("descriptions") or {}) or None
+    return CopilotConfig(**kw)
+
+
+def example_config(name: str, model: str | None = None) -> tuple[pd.DataFrame, CopilotConfig]:
+    """The data and settings ``rung copilot --example NAME`` uses."""
+    ex = get_example(name)
+    true_effect = ex.true_effect
+    return ex.data, CopilotConfig(
+        treatment=ex.treatment, outcome=ex.outcome, descriptions=dict(ex.descriptions) or None,
+        model=model, transform=ex.transform,  # type: ignore[arg-type]
+        contrast=ex.contrast, reference_edges=ex.reference_edges,
+        reference_name=ex.reference_name, title=ex.title, source=f"example {ex.name}",
+        true_effect=true_effect, notes=ex.notes)
+
+
+def _raw_data(config: CopilotConfig) -> tuple[pd.DataFrame, tuple[str, ...]]:
+    """The data the run was made from: the example, or the CSV its ``source`` names."""
+    if config.source.startswith("example "):
+        return get_example(config.source.removeprefix("example ")).data, ()
+    path = Path(config.source)
+    if not path.is_file():
+        raise InputError(f"the run's data file {config.source!r} is not there any more; "
+                         "start the studio with the CSV instead of the run directory")
+    loaded = load_data_csv(path)
+    return loaded.frame, loaded.notes
+
+
+def _analysed(raw: pd.DataFrame, config: CopilotConfig) -> pd.DataFrame:
+    """The data as the workflow analyses it (checked, then transformed)."""
+    return apply_transform(check_data(raw, source=config.source), config.transform)
+
+
+def start_run_dir(raw: pd.DataFrame, config: CopilotConfig, run_dir: Path) -> None:
+    """Run the workflow's first steps (input check, discovery) into ``run_dir`` unless they
+    are there already; the LLM step is left to the page's *ask the LLM* button."""
+    from rung.workflow.steps import RunContext, run_data, run_input
+
+    store = RunStore(run_dir)
+    if store.path("input.json").exists() and store.path("data_graph.json").exists():
+        return
+    config.validate()
+    ctx = RunContext(store, config, _analysed(raw, config), None, False)
+    run_input(ctx)
+    run_data(ctx)
+
+
+def _llm(store: RunStore) -> tuple[CausalGraph | None, tuple[LLMEdge, ...],
+                                   tuple[LLMEdge, ...], Mapping[str, Any]]:
+    if not store.path("llm_graph.json").exists():
+        return None, (), (), {}
+    obj = store.read_json("llm_graph.json")
+
+    def edges(key: str) -> tuple[LLMEdge, ...]:
+        return tuple(LLMEdge(e["source"], e["target"], float(e["confidence"]), e.get("votes"))
+                     for e in obj.get(key, []))
+
+    return (graph_from_json(obj["graph"]), edges("edges"), edges("candidates"),
+            dict(obj.get("proposal") or {}))
+
+
+def _final(store: RunStore, data_graph: DiscoveryResult, llm: tuple[LLMEdge, ...],
+           prefs: tuple[LLMEdge, ...], columns: list[str]
+           ) -> tuple[CausalGraph, tuple[Mapping[str, Any], ...], str]:
+    """The current graph: ``final_graph.dot`` (the analyst's latest), else the workflow's
+    rule applied to what the run holds."""
+    from rung.workflow import choose_final_graph
+
+    decisions: tuple[Mapping[str, Any], ...] = ()
+    source = "rule"
+    if store.path("final_graph.json").exists():
+        obj = store.read_json("final_graph.json")
+        decisions, source = tuple(obj.get("decisions") or ()), str(obj.get("source", "rule"))
+    if store.path(GRAPH_FILE).exists():
+        text = store.path(GRAPH_FILE).read_text(encoding="utf-8")
+        return read_analyst_graph(text, columns), decisions, source
+    graph, why = choose_final_graph(data_graph, list(llm), preferences=list(prefs))
+    return graph, tuple(d.to_json() for d in why), "rule"
+
+
+def load_inputs(run_dir: Path) -> RunInputs:
+    """Read a run directory made by ``rung copilot`` or by the studio.
+
+    Raises
+    ------
+    InputError
+        The folder is no run directory (no ``input.json``), or its data are gone.
+    ArtifactError
+        A file of the run cannot be read (the message names it).
+    """
+    store = RunStore(run_dir)
+    if not store.path("input.json").exists():
+        raise InputError(f"{run_dir} holds no input.json: it is not a rung copilot run "
+                         "directory; pass a CSV or --example NAME instead")
+    info = store.read_json("input.json")
+    config = config_from_json(info.get("config") or {})
+    raw, notes = _raw_data(config)
+    data = _analysed(raw, config)
+    data_graph = DiscoveryResult.from_json(store.read_json("data_graph.json"))
+    llm_graph, llm, prefs, proposal = _llm(store)
+    final, decisions, source = _final(store, data_graph, llm, prefs, list(data.columns))
+    return RunInputs(run_dir=run_dir, config=config, raw=raw, data=data,
+                     data_graph=data_graph, llm_graph=llm_graph, llm_edges=llm,
+                     llm_candidates=prefs, llm_proposal=proposal, final_graph=final,
+                     final_decisions=decisions, final_source=source,
+                     preparation=tuple(info.get("preparation") or notes))
+
+
+def write_current_graph(run_dir: Path, graph: CausalGraph, session: Mapping[str, Any]) -> str:
+    """Write the current graph to ``final_graph.dot`` and the session log; the DOT text."""
+    text = graph_to_dot(graph, "final")
+    atomic_write_text(run_dir / GRAPH_FILE, text)
+    body = json.dumps({**session, "graph_text": text}, indent=2, default=str)
+    atomic_write_text(run_dir / SESSION_FILE, body + "\n")
+    return text
+
+
+def read_session_file(run_dir: Path) -> dict[str, Any]:
+    """The studio's log of a run directory (empty when the studio never opened it)."""
+    path = run_dir / SESSION_FILE
+    if not path.exists():
+        return {}
+    try:
+        obj = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return {}
+    return obj if isinstance(obj, dict) else {}
+
+
+def read_results(run_dir: Path) -> dict[str, Any]:
+    """The verdict, estimates and identification of the run's last estimate, if any."""
+    store = RunStore(run_dir)
+    out: dict[str, Any] = {}
+    for name in _RESULT_FILES:
+        if store.path(name).exists():
+            try:
+                out[name.removesuffix(".json")] = store.read_json(name)
+            except ArtifactError as exc:
+                out.setdefault("errors", []).append(str(exc))
+    return out
