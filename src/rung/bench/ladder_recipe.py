@@ -40,8 +40,10 @@ from rung.identify import (
 from rung.lm.base import Backend
 from rung.lm.program import Program, assistant, gen, select, system, user
 
-__all__ = ["Mode", "RecipeResult", "ScoreRow", "answer_direct", "answer_recipe",
-           "formal_answer", "ladder_record", "run_ladder", "score_ladder", "scores_markdown"]
+__all__ = ["NUMBER", "QUERY_TEXT", "Mode", "RecipeResult", "ScoreRow", "answer_direct",
+           "answer_recipe", "confounded_between", "edge_between", "formal_answer",
+           "formal_value", "ladder_record", "number_of", "query_type", "run_ladder",
+           "score_ladder", "scores_markdown"]
 
 Mode = LadderMode
 NUMBER = r"(0\.[0-9]{1,2}|1\.00|0)"
@@ -97,11 +99,17 @@ def _ask(backend: Backend, story: str, question: str, options: Sequence[str]) ->
 
 def _edge(backend: Backend, item: LadderItem, a: str, b: str) -> str:
     """``"a->b"``, ``"b->a"`` or ``"none"``, averaged over both orders of the options."""
-    na, nb = item.name(a), item.name(b)
+    return edge_between(backend, item.story, item.name(a), item.name(b))
+
+
+def edge_between(backend: Backend, story: str, na: str, nb: str) -> str:
+    """``"a->b"``, ``"b->a"`` or ``"none"`` for the variables named ``na`` and ``nb`` in
+    ``story``: a ``select`` among the three, asked in both orders of the options and
+    averaged (so the option presented first has no advantage)."""
     score = {"a->b": 0.0, "b->a": 0.0, "none": 0.0}
     for first, second in ((na, nb), (nb, na)):
         opts = [f"{first} causes {second}", f"{second} causes {first}", "no direct link"]
-        p = _ask(backend, item.story, f"Which holds for {first} and {second}?", opts)
+        p = _ask(backend, story, f"Which holds for {first} and {second}?", opts)
         fwd = "a->b" if first == na else "b->a"
         back = "b->a" if first == na else "a->b"
         score[fwd] += p[opts[0]]
@@ -111,17 +119,27 @@ def _edge(backend: Backend, item: LadderItem, a: str, b: str) -> str:
 
 
 def _confounded(backend: Backend, item: LadderItem, a: str, b: str) -> bool:
-    q = (f"Does an unobserved factor directly cause both {item.name(a)} and "
-         f"{item.name(b)}?")
-    return _ask(backend, item.story, q, ["yes", "no"])["yes"] > 0.5
+    return confounded_between(backend, item.story, item.name(a), item.name(b))
+
+
+def confounded_between(backend: Backend, story: str, na: str, nb: str) -> bool:
+    """Whether the model says an unobserved factor directly causes both (``select``)."""
+    q = f"Does an unobserved factor directly cause both {na} and {nb}?"
+    return _ask(backend, story, q, ["yes", "no"])["yes"] > 0.5
 
 
 def _number(backend: Backend, item: LadderItem, label: str) -> float:
+    return number_of(backend, item.story, label)
+
+
+def number_of(backend: Backend, story: str, label: str) -> float:
+    """The probability ``label`` (``P(b=1 | a=0)``) as stated in ``story``: ``gen``
+    constrained by the regex :data:`NUMBER`, clipped to [0, 1]."""
     lm = Program(backend)
     with system():
         lm += _SYSTEM
     with user():
-        lm += f"{item.story}\n\nWhat is {label}? Answer with the number only."
+        lm += f"{story}\n\nWhat is {label}? Answer with the number only."
     with assistant():
         lm += f"{label} = "
         lm += gen("n", regex=NUMBER, max_tokens=6)
@@ -129,6 +147,13 @@ def _number(backend: Backend, item: LadderItem, label: str) -> float:
         return min(max(float(lm["n"]), 0.0), 1.0)
     except ValueError:
         return 0.5
+
+
+def query_type(backend: Backend, story: str, question: str) -> str:
+    """The kind of ``question`` (a key of :data:`QUERY_TEXT`), by ``select``."""
+    qp = _ask(backend, story, f"{question}\n\nWhat kind of question is this?",
+              list(QUERY_TEXT.values()))
+    return next(k for k, v in QUERY_TEXT.items() if v == max(qp, key=qp.__getitem__))
 
 
 def _true_confounded(item: LadderItem) -> set[frozenset[str]]:
@@ -150,9 +175,7 @@ def answer_recipe(item: LadderItem, backend: Backend) -> RecipeResult:
             edges.append((a, b) if e == "a->b" else (b, a))
         if _confounded(backend, item, a, b):
             conf.append((a, b))
-    qp = _ask(backend, item.story, f"{item.question}\n\nWhat kind of question is this?",
-              list(QUERY_TEXT.values()))
-    query = next(k for k, v in QUERY_TEXT.items() if v == max(qp, key=qp.__getitem__))
+    query = query_type(backend, item.story, item.question)
     numbers = tuple(_number(backend, item, label) for label in stated_labels(item))
     stated = [p for f in item.given for p in f.p_one]
     true_edges = {(a, b) for a, b in item.edges if not a.startswith("U")}
@@ -195,22 +218,26 @@ def formal_answer(item: LadderItem, edges: Sequence[tuple[str, str]],
     if table.sum() <= 0:
         return "abstain"
     j = JointDistribution.from_table(item.observed, table / table.sum())
-    value = _formal_value(g, j, query, item)
+    value = formal_value(g, j, query, item.treatment, item.outcome, item.adjustment)
     if value is None or value != value:  # no estimand, or conditioning on probability zero
         return "abstain"
     return "Yes" if value > 1e-12 else "No"
 
 
-def _formal_value(g: CausalGraph, j: JointDistribution, query: str, item: LadderItem
-                  ) -> float | None:
-    x, y = item.treatment, item.outcome
+def formal_value(g: CausalGraph, j: JointDistribution, query: str, x: str, y: str,
+                 adjustment: Sequence[str] = ()) -> float | None:
+    """The quantity that decides a ``query`` on graph ``g`` and observed joint ``j``, signed
+    so that a positive value means "Yes" in the ladder's phrasing; None when rung cannot
+    derive it (no estimand; for the ETT, no back-door set). ``marginal``: P(y=1) - 0.5;
+    ``conditional``: P(y=1 | x=1) - P(y=1 | x=0); ``adjustment``: +1 valid, -1 not;
+    ``ate``: the identified effect; ``ett``: E[Y - Y_{x=0} | x=1] by back-door."""
     if query == "marginal":
         return evaluate(P(y), j, {y: 1}) - 0.5
     if query == "conditional":
         return evaluate(P(y, given=x), j, {x: 1, y: 1}) - evaluate(P(y, given=x), j,
                                                                     {x: 0, y: 1})
     if query == "adjustment":
-        return 1.0 if is_valid_adjustment_set(g, x, y, item.adjustment) else -1.0
+        return 1.0 if is_valid_adjustment_set(g, x, y, list(adjustment)) else -1.0
     if query == "ate":
         res = identify(g, x, y)
         if res.estimand is None:

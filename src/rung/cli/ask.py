@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from rung.cli._common import (
+    UnanswerableQuery,
     check_model_spec,
     check_output_file,
     cli_errors,
@@ -38,6 +39,12 @@ Calibration = Annotated[
     Path | None,
     typer.Option("--calibration", help="Temperature calibration JSON (TemperatureCalibration)."),
 ]
+Recipe = Annotated[bool, typer.Option(
+    "--recipe", help="Program-aided: the LLM states the formal model, rung derives the answer.")]
+RecipeVariables = Annotated[str | None, typer.Option(
+    "--variables", help="--recipe: the story's yes/no variables 'a,b,c' (else extracted).")]
+Formal = Annotated[Path | None, typer.Option(
+    "--formal", help="--recipe: a corrected formal-model JSON (skips the extraction).")]
 
 
 def _print_json(obj: Any) -> None:
@@ -332,10 +339,20 @@ def judgment_cmd(
     calibration: Calibration = None,
     as_json: AsJson = False,
     no_cache: NoCache = False,
+    recipe: Recipe = False,
+    recipe_variables: RecipeVariables = None,
+    formal: Formal = None,
 ) -> None:
-    """How would a typical person answer a causal question about a story? (Yes/No)"""
+    """How would a typical person answer a causal question about a story? (Yes/No)
+
+    With --recipe the LLM only formalises the story (variables, edges, query, numbers) and
+    rung derives the quantity; the extracted model is shown for you to correct (--formal).
+    """
     from rung.copilot import judgment
 
+    if recipe or recipe_variables or formal:
+        _recipe(vignette, question, model, no_cache, recipe_variables, formal, as_json)
+        return
     book = _templates(templates)
     cal = _calibration(calibration)
     with working("asking the model"):
@@ -386,10 +403,22 @@ def counterfactual_cmd(
     model: Model = None,
     as_json: AsJson = False,
     no_cache: NoCache = False,
+    recipe: Recipe = False,
+    recipe_variables: RecipeVariables = None,
+    formal: Formal = None,
 ) -> None:
-    """Which option answers the counterfactual question? (CRASS style)"""
+    """Which option answers the counterfactual question? (CRASS style)
+
+    With --recipe the LLM only formalises the premise (variables, edges, query, numbers)
+    and rung derives the quantity (the options are not mapped to it); the extracted model
+    is shown for you to correct (--formal).
+    """
     from rung.copilot import counterfactual
 
+    if recipe or recipe_variables or formal:
+        _check_names(option, "--option")
+        _recipe(premise, question, model, no_cache, recipe_variables, formal, as_json)
+        return
     with working("asking the model"):
         result = counterfactual(
             read_text_arg(premise),
@@ -399,6 +428,59 @@ def counterfactual_cmd(
             variants=_variants(variants),
         )
     _show(result, question, as_json)
+
+
+def _recipe(story: str, question: str, model: str | None, no_cache: bool,
+            variables: str | None, formal: Path | None, as_json: bool) -> None:
+    """Extract (or read) the formal model, derive the answer, show both; exit 3 when rung
+    cannot derive it (the model is still shown, for correction)."""
+    import json
+
+    from rung.bench.story_recipe import FormalModel, derive, extract_model
+
+    if formal is not None:
+        text = read_text_file(formal, "--formal file")
+        try:
+            fm = FormalModel.from_json(json.loads(text))
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"--formal file {str(formal)!r} is not JSON ({exc.msg} at line "
+                             f"{exc.lineno}); save the model printed by --recipe --json"
+                             ) from None
+        except (KeyError, TypeError) as exc:
+            what = f"no {exc}" if isinstance(exc, KeyError) else str(exc)
+            raise ValueError(f"--formal file {str(formal)!r} is not a formal model ({what}); "
+                             "save the model printed by --recipe --json") from None
+    else:
+        names = _check_names([v.strip() for v in variables.split(",")], "--variables"
+                             ) if variables else None
+        with working("formalising the story"):
+            fm = extract_model(read_text_arg(story), question, _backend(model, no_cache),
+                               names)
+    result = derive(fm)
+    if as_json:
+        _print_json({"recipe": result.to_json()})
+    else:
+        _show_formal(result)
+    if not result.answered:
+        raise UnanswerableQuery(f"rung cannot derive {result.quantity}: {result.reason}")
+
+
+def _show_formal(result: Any) -> None:
+    m = result.model
+    table = Table(title="formal model (correct it, save as JSON, pass --formal FILE)")
+    table.add_column("part")
+    table.add_column("extracted")
+    rows = [("variables", ", ".join(m.variables)),
+            ("edges", ", ".join(f"{a} -> {b}" for a, b in m.edges) or "none"),
+            ("unobserved common causes", ", ".join(f"{a} <-> {b}" for a, b in m.confounded)
+             or "none"), ("query", m.query), ("treatment", m.treatment), ("outcome", m.outcome)]
+    rows += [(lab, "not stated" if v is None else f"{v:.2f}") for lab, v in m.numbers]
+    for part, text in rows:
+        table.add_row(part, text)
+    Console().print(table)
+    if result.answered:
+        sign = "positive" if result.value > 0 else "zero" if result.value == 0 else "negative"
+        typer.echo(f"rung derives {result.quantity} = {result.value:+.3f} ({sign})")
 
 
 def _role_cmd(role: str) -> Any:

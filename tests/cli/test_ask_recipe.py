@@ -1,0 +1,60 @@
+"""``rung ask judgment|counterfactual --recipe``: the formal model shown, the derived
+quantity, exit 3 when rung cannot derive it, exit 2 for a bad model file."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+from pathlib import Path
+
+from rung.cli.main import run
+
+RAIN = {"variables": ["rain", "wet"], "edges": [["rain", "wet"]], "confounded": [],
+        "query": "ate", "treatment": "rain", "outcome": "wet",
+        "numbers": {"P(rain=1)": 0.3, "P(wet=1 | rain=0)": 0.1, "P(wet=1 | rain=1)": 0.9}}
+
+
+def _run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        rc = run(list(argv))
+    return rc, out.getvalue(), err.getvalue()
+
+
+def test_corrected_model_is_derived(tmp_path: Path) -> None:
+    path = tmp_path / "model.json"
+    path.write_text(json.dumps(RAIN))
+    rc, out, _ = _run("ask", "judgment", "Rain wets streets.", "--question",
+                      "Would the street be wet had it not rained?", "--formal", str(path))
+    assert rc == 0
+    assert "rain -> wet" in out and "= +0.800 (positive)" in out
+    rc, out, _ = _run("ask", "counterfactual", "Rain wets streets.", "--question", "If not?",
+                      "--option", "dry", "--option", "wet", "--formal", str(path), "--json")
+    assert rc == 0
+    rec = json.loads(out)["recipe"]
+    assert rec["answered"] and abs(rec["value"] - 0.8) < 1e-9
+    assert rec["model"] == RAIN
+
+
+def test_story_without_numbers_shows_the_model_and_exits_3() -> None:
+    rc, out, err = _run("ask", "judgment", "Rain wets streets.", "--question", "Did it?",
+                        "--recipe", "--variables", "rain,streets", "--model", "scripted",
+                        "--json", "--no-cache")
+    assert rc == 3
+    rec = json.loads(out)["recipe"]
+    assert rec["model"]["variables"] == ["rain", "streets"] and not rec["answered"]
+    assert err.count("\n") == 1 and "states no value for P(" in err
+
+
+def test_bad_model_file_is_refused_in_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps({"variables": ["a"]}))
+    rc, _, err = _run("ask", "judgment", "x", "--recipe", "--formal", str(path))
+    assert rc == 2 and "no 'edges'" in err and err.count("\n") == 1
+    path.write_text(json.dumps({**RAIN, "treatment": "snow"}))
+    rc, _, err = _run("ask", "judgment", "x", "--recipe", "--formal", str(path))
+    assert rc == 2 and "treatment 'snow' is not one of" in err
+    rc, _, err = _run("ask", "judgment", "x", "--recipe", "--variables", "a,,b",
+                      "--model", "scripted")
+    assert rc == 2 and "--variables" in err
