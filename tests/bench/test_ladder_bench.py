@@ -99,7 +99,8 @@ def test_recipe_run_with_an_oracle_scores_every_step_right(tmp_path: Path) -> No
     assert scores.ladder is not None and scores.ladder.mode == "recipe"
     rows = {r.group: r for r in scores.ladder.rows}
     assert rows["all"].accuracy.value == 1.0 and rows["all"].accuracy.n == 6
-    for step in ("edges", "query", "numbers"):
+    for step in ("edges", "query", "numbers", "each pair (edge and confounding)",
+                 "each number"):
         assert rows[f"step: {step}"].accuracy.value == 1.0
     md = (tmp_path / "report.md").read_text()
     assert "gpt-4 + CausalCoT (CLadder) | accuracy | 0.704" in md
@@ -167,3 +168,18 @@ def test_same_seed_same_scores_through_the_response_cache(tmp_path: Path,
     a, b = (write_report(tmp_path / d).scores.to_json() for d in "ab")
     for key in ("probes", "baselines", "calibration", "ladder"):
         assert a[key] == b[key]
+
+
+def test_per_part_step_scores_count_each_pair_and_number() -> None:
+    from rung.bench.ladder_recipe import RecipeResult, score_ladder
+
+    item = next(i for i in generate(9, 0) if i.family == "chain")  # X -> M -> Y
+    stated = [p for f in item.given for p in f.p_one]
+    wrong = RecipeResult("No", (("M", "X"), ("M", "Y")), (), item.query,
+                         (stated[0] + 0.1, *stated[1:]), False, True, False)
+    rows = {r.group: r for r in score_ladder([item], [item.answer], "recipe", [wrong])}
+    pairs = rows["step: each pair (edge and confounding)"].accuracy
+    assert (pairs.n, pairs.value) == (3, pytest.approx(2 / 3))  # X-M reversed; X-Y, M-Y right
+    nums = rows["step: each number"].accuracy
+    assert (nums.n, nums.value) == (len(stated), pytest.approx(1 - 1 / len(stated)))
+    assert rows["step: edges"].accuracy.value == 0.0

@@ -350,11 +350,30 @@ def score_ladder(items: Sequence[LadderItem], answers: Sequence[str], mode: str,
     rows = [_row(mode, g, [correct[i] for i in ix], [items[i].answer for i in ix])
             for g, ix in sorted(groups.items(), key=lambda kv: (kv[0] != "all", kv[0]))]
     truths = [it.answer for it in items]
+    if steps and len(steps) != len(items):
+        raise ValueError(f"{len(steps)} recipe steps for {len(items)} items; give one per item")
     for step in ("edges", "query", "numbers"):
         if steps:
             rows.append(_row(mode, f"step: {step}",
                              [getattr(r, f"{step}_correct") for r in steps], truths))
+    if steps:  # the same steps, per extracted part: each pair, each number
+        pairs = [h for it, r in zip(items, steps, strict=True) for h in _pair_hits(it, r)]
+        nums = [abs(x - y) < 0.005 for it, r in zip(items, steps, strict=True)
+                for x, y in zip(r.numbers, [p for f in it.given for p in f.p_one], strict=True)]
+        rows.append(_row(mode, "step: each pair (edge and confounding)", pairs, ["-"] * len(pairs)))
+        rows.append(_row(mode, "step: each number", nums, ["-"] * len(nums)))
     return tuple(rows)
+
+
+def _pair_hits(item: LadderItem, res: RecipeResult) -> list[bool]:
+    """Per pair of observed variables: the extracted edge (or its absence) and the
+    extracted shared unobserved cause (or its absence) both match the truth."""
+    true_edges = {(a, b) for a, b in item.edges if not a.startswith("U")}
+    true_conf = _true_confounded(item)
+    got_edges, got_conf = set(res.edges), {frozenset(p) for p in res.confounded}
+    return [all(((a, b) in true_edges) == ((a, b) in got_edges) for a, b in ((x, y), (y, x)))
+            and (frozenset((x, y)) in true_conf) == (frozenset((x, y)) in got_conf)
+            for x, y in itertools.combinations(item.observed, 2)]
 
 
 def scores_markdown(rows: Sequence[ScoreRow]) -> str:
