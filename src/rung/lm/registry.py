@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import atexit
+import sys
 import threading
+import weakref
 from pathlib import Path
 
 from rung.lm.base import Backend
 from rung.lm.cache import CachedBackend, ResponseCache
 from rung.lm.models import resolve_model_path
+from rung.lm.pool import EndpointPool, format_stats
 from rung.lm.settings import LMSettings, load_settings
 from rung.lm.spec import (
     SPEC_HELP,
@@ -16,6 +19,7 @@ from rung.lm.spec import (
     BackendSpec,
     SpecError,
     check_base_url,
+    parse_endpoints,
     parse_spec,
 )
 
@@ -24,6 +28,7 @@ __all__ = ["clear_loaded_models", "get_backend"]
 _LOADED: dict[tuple[Path, int], Backend] = {}
 _LOCK = threading.Lock()
 _CLOSE_AT_EXIT: list[bool] = []  # becomes [True] once the exit hook is registered
+_POOLS: weakref.WeakSet[EndpointPool] = weakref.WeakSet()
 
 
 def _close_loaded_models() -> None:
@@ -59,9 +64,30 @@ def _embedded(spec: BackendSpec, settings: LMSettings, n_threads: int | None) ->
         return _LOADED[key]
 
 
+def _print_pool_stats() -> None:
+    """At exit: each used pool's per-endpoint counts and latencies, on stderr."""
+    for pool in list(_POOLS):
+        stats = pool.stats()
+        if any(s.ok or s.failed for s in stats):
+            sys.stderr.write(f"rung.lm pool {pool.model_id}:\n{format_stats(stats)}\n")
+
+
+def _pool(urls: tuple[str, ...], model: str, settings: LMSettings) -> Backend:
+    pool = EndpointPool(urls, model, timeout=settings.timeout)
+    with _LOCK:
+        if not _POOLS:
+            atexit.register(_print_pool_stats)
+        _POOLS.add(pool)
+    return pool
+
+
 def _openai(spec: BackendSpec, settings: LMSettings) -> Backend:
     from rung.lm.backends.openai import OpenAIBackend
 
+    if spec.is_pool:
+        return _pool(spec.endpoints, spec.model, settings)
+    if spec.base_url is None and "," in settings.base_url:
+        return _pool(parse_endpoints(settings.base_url, "OPENAI_BASE_URL"), spec.model, settings)
     url = spec.base_url or check_base_url(settings.base_url, "OPENAI_BASE_URL")
     return OpenAIBackend(base_url=url, model=spec.model, timeout=settings.timeout)
 
@@ -92,7 +118,8 @@ def get_backend(
     ----------
     spec : str, optional
         ``embedded``, ``tiny``, ``gguf:/path``, ``openai:MODEL``, ``http://HOST/v1|MODEL``,
-        ``transformers:/path``.
+        ``http://H1/v1,http://H2/v1|MODEL`` (a pool, :class:`rung.lm.pool.EndpointPool`;
+        its per-endpoint counts are printed on stderr at exit), ``transformers:/path``.
     cache : bool
         Wrap in :class:`rung.lm.cache.CachedBackend` (file: ``RUNG_LM_CACHE``).
     n_threads : int, optional

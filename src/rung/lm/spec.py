@@ -7,6 +7,9 @@ Accepted forms
 ``gguf:/path/model.gguf``         any local GGUF file run by llama.cpp
 ``openai:MODEL``                  an OpenAI-compatible API at the configured base URL
 ``http(s)://HOST/v1|MODEL``       an OpenAI-compatible server at that URL
+``http://H1/v1,http://H2/v1|MODEL`` a pool of servers of one model (:mod:`rung.lm.pool`):
+                                  comma-separated base URLs, then ``|MODEL``; a comma in a
+                                  URL password must be written ``%2C``
 ``transformers:/path``            a local Hugging Face checkpoint
 ``scripted``                      the test double (:mod:`rung.lm.backends.scripted`)
 """
@@ -19,7 +22,10 @@ from urllib.parse import urlsplit
 
 from rung.lm.redaction import redact, register_secret, url_password
 
-__all__ = ["SPEC_HELP", "BackendKind", "BackendSpec", "SpecError", "check_base_url", "parse_spec"]
+__all__ = [
+    "SPEC_HELP", "BackendKind", "BackendSpec", "SpecError", "check_base_url", "parse_endpoints",
+    "parse_spec",
+]
 
 
 class SpecError(ValueError):
@@ -41,16 +47,25 @@ class BackendSpec:
 
     ``model`` is the embedded model name (``default``/``tiny``) or a GGUF path for
     ``EMBEDDED``; the served model name for ``OPENAI``; a directory for ``TRANSFORMERS``.
-    ``base_url`` is set for ``OPENAI`` specs that name a URL.
+    ``base_url`` is set for ``OPENAI`` specs that name a URL; ``endpoints`` holds every URL
+    of a pool spec (two or more; ``base_url`` is the first), else it is empty.
     """
 
     kind: BackendKind
     model: str
     base_url: str | None = None
+    endpoints: tuple[str, ...] = ()
+
+    @property
+    def is_pool(self) -> bool:
+        """Whether the spec names a pool of endpoints (:mod:`rung.lm.pool`)."""
+        return len(self.endpoints) > 1
 
     def __repr__(self) -> str:  # the URL's user-info (a password) never shows
         url = None if self.base_url is None else redact(self.base_url)
-        return f"BackendSpec(kind={self.kind!r}, model={self.model!r}, base_url={url!r})"
+        pool = f", endpoints={[redact(u) for u in self.endpoints]!r}" if self.is_pool else ""
+        return (f"BackendSpec(kind={self.kind!r}, model={self.model!r}, base_url={url!r}"
+                f"{pool})")
 
     def describe(self) -> str:
         """The spec as text with credentials masked: what run records and ``--json`` show.
@@ -61,7 +76,11 @@ class BackendSpec:
         'http://***@127.0.0.1:8000/v1|qwen'
         >>> parse_spec("tiny").describe()
         'tiny'
+        >>> parse_spec("http://127.0.0.1:1/v1,http://k:pw-7@127.0.0.1:2/v1|m").describe()
+        'http://127.0.0.1:1/v1,http://***@127.0.0.1:2/v1|m'
         """
+        if self.is_pool:
+            return redact(",".join(self.endpoints) + f"|{self.model}")
         if self.kind is BackendKind.OPENAI and self.base_url is not None:
             return redact(f"{self.base_url}|{self.model}")
         if self.kind is BackendKind.EMBEDDED and self.model in ("default", "tiny"):
@@ -73,7 +92,8 @@ class BackendSpec:
 
 SPEC_HELP = (
     "use 'embedded', 'tiny', 'gguf:/path.gguf', 'openai:MODEL', "
-    "'http://HOST:PORT/v1|MODEL' or 'transformers:/path'"
+    "'http://HOST:PORT/v1|MODEL', 'http://H1:P/v1,http://H2:P/v1|MODEL' (a pool) or "
+    "'transformers:/path'"
 )
 
 
@@ -121,6 +141,31 @@ def check_base_url(url: str, setting: str) -> str:
     return url.rstrip("/")
 
 
+def parse_endpoints(text: str, setting: str) -> tuple[str, ...]:
+    """The checked base URLs of a comma-separated pool list: at least two, no repeats.
+
+    Examples
+    --------
+    >>> parse_endpoints("http://127.0.0.1:1/v1,http://127.0.0.1:2/v1", "RUNG_LM")
+    ('http://127.0.0.1:1/v1', 'http://127.0.0.1:2/v1')
+    >>> parse_endpoints("http://127.0.0.1:1/v1,", "RUNG_LM")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    rung.lm.spec.SpecError: endpoint list 'http://127.0.0.1:1/v1,' has an empty entry...
+    """
+    parts = [p.strip() for p in text.split(",")]
+    if any(not p for p in parts):
+        raise SpecError(redact(
+            f"endpoint list {text!r} has an empty entry; write 'http://H1:P/v1,http://H2:P/v1"
+            f"|MODEL' (setting {setting})"))
+    urls = tuple(check_base_url(p, setting) for p in parts)
+    if len(set(urls)) != len(urls):
+        raise SpecError(redact(
+            f"endpoint list {text!r} names an endpoint twice; list each server once "
+            f"(setting {setting})"))
+    return urls
+
+
 def parse_spec(spec: str) -> BackendSpec:
     """Parse ``spec``.
 
@@ -132,6 +177,8 @@ def parse_spec(spec: str) -> BackendSpec:
     'http://127.0.0.1:8000/v1'
     >>> parse_spec("openai:gpt-4o").model
     'gpt-4o'
+    >>> parse_spec("http://127.0.0.1:1/v1, http://127.0.0.1:2/v1/|qwen").endpoints
+    ('http://127.0.0.1:1/v1', 'http://127.0.0.1:2/v1')
     >>> parse_spec("http://u:pw-123@h:1/v1")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
@@ -149,6 +196,9 @@ def parse_spec(spec: str) -> BackendSpec:
         if not sep or not model.strip():
             url = url if sep else text
             raise SpecError(redact(f"backend spec {spec!r} names no model: write '{url}|MODEL'"))
+        if "," in url:
+            urls = parse_endpoints(url, "RUNG_LM")
+            return BackendSpec(BackendKind.OPENAI, model.strip(), urls[0], urls)
         return BackendSpec(BackendKind.OPENAI, model.strip(), check_base_url(url, "RUNG_LM"))
     head, sep, rest = text.partition(":")
     if sep and rest.strip():
