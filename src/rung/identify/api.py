@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from html import escape
 from typing import Any
 
 from rung.graph import CausalGraph, NodeSet
@@ -19,7 +20,7 @@ from rung.identify._bits import BitGraph, bit_graph
 from rung.identify._ir import Node, marg, prod, term
 from rung.identify._query import check_query
 from rung.identify.adjustment import AdjustmentSearchError
-from rung.identify.expr import Expr
+from rung.identify.expr import Expr, _latex_name
 from rung.identify.frontdoor import (
     candidate_mask,
     find_frontdoor_sets,
@@ -83,6 +84,59 @@ class Identification:
             out["hedge"] = None if self.hedge is None else self.hedge.to_json()
         out["reason"] = self.reason
         return out
+
+    def query_text(self, latex: bool = False) -> str:
+        """The query, ``P(Y | do(X), Z)``; with ``latex`` as LaTeX (names as in estimands).
+
+        Examples
+        --------
+        >>> ident = identify(CausalGraph.from_edges("Z -> X -> Y; Z -> Y"), "X", "Y")
+        >>> ident.query_text()
+        'P(Y | do(X))'
+        >>> print(ident.query_text(latex=True))
+        P(Y \\mid \\mathrm{do}(X))
+        """
+        def names(vs: frozenset[str]) -> str:
+            return ", ".join(_latex_name(v) if latex else v for v in sorted(vs))
+
+        bar = r" \mid " if latex else " | "
+        do = r"\mathrm{do}" if latex else "do"
+        given = f", {names(self.given)}" if self.given else ""
+        return f"P({names(self.outcome)}{bar}{do}({names(self.treatment)}){given})"
+
+    def _repr_latex_(self) -> str:
+        """Jupyter: the query and its estimand as one equation (or "not identifiable").
+
+        >>> print(identify(CausalGraph.from_edges("X -> Y; X <-> Y"), "X", "Y")._repr_latex_())
+        $P(Y \\mid \\mathrm{do}(X)) = \\text{not identifiable}$
+        """
+        e = self.estimand
+        rhs = e.to_latex() if e is not None else r"\text{not identifiable}"
+        return f"${self.query_text(latex=True)} = {rhs}$"
+
+    def _repr_html_(self) -> str:
+        """Jupyter: a small table of the query, method, sets, estimand and reason.
+
+        >>> page = identify(CausalGraph.from_edges("Z -> X -> Y; Z -> Y"), "X", "Y")._repr_html_()
+        >>> "<td style='text-align:left'>{Z}</td>" in page
+        True
+        """
+        rows = [("query", self.query_text()),
+                ("identifiable", "yes" if self.identifiable else "no")]
+        if self.identifiable:
+            rows.append(("method", self.method or "–"))
+            if self.adjustment_set is not None:
+                rows.append(("adjustment set", _fmt(self.adjustment_set)))
+            if self.mediators is not None:
+                rows.append(("mediators", _fmt(self.mediators)))
+            e = self.estimand
+            rows.append(("estimand", "–" if e is None else e.to_text()))
+        elif self.hedge is not None:
+            rows.append(("hedge", f"F = {_fmt(self.hedge.F)}, F' = {_fmt(self.hedge.F_prime)}"))
+        rows.append(("reason", self.reason))
+        body = "".join(f"<tr><th style='text-align:left'>{escape(k)}</th>"
+                       f"<td style='text-align:left'>{escape(v)}</td></tr>" for k, v in rows)
+        return f"<table class='rung-identification'>{body}</table>"
 
 
 def _fmt(names: frozenset[str]) -> str:
