@@ -183,3 +183,20 @@ def test_per_part_step_scores_count_each_pair_and_number() -> None:
     nums = rows["step: each number"].accuracy
     assert (nums.n, nums.value) == (len(stated), pytest.approx(1 - 1 / len(stated)))
     assert rows["step: edges"].accuracy.value == 0.0
+
+
+def test_cot_run_stores_the_reasoning_and_scores_the_final_word(tmp_path: Path) -> None:
+    items = generate(3, 5)
+    lm = ScriptedBackend(scores={"Yes": -0.2, "No": -2.0},
+                         texts={"step by step": "Step 1) X causes Y."})
+    run_benchmark(RunConfig("ladder", "scripted", n=3, seed=5, mode="cot"), tmp_path,
+                  backend=lm, progress=False)
+    recs = [json.loads(ln) for ln in (tmp_path / "answers.jsonl").read_text().splitlines()]
+    assert [r["reasoning"] for r in recs] == ["Step 1) X causes Y."] * 3
+    assert all(r["answer"] == "Yes" and r["calls"] == 2 for r in recs)
+    scores = write_report(tmp_path).scores
+    assert scores.ladder is not None and scores.ladder.mode == "cot"
+    rows = {r.group: r for r in scores.ladder.rows}
+    assert rows["all"].accuracy.value == pytest.approx(
+        sum(i.answer == "Yes" for i in items) / 3)
+    assert scores.calibration["mean_confidence"] > 0.5
