@@ -16,6 +16,7 @@ from rung.report import (
     latex_to_svg,
     render_html,
 )
+from rung.workflow.artifacts import RunResult
 
 
 class _Collector(HTMLParser):
@@ -82,8 +83,8 @@ def test_plots_are_svg() -> None:
 
 
 def test_html_is_self_contained_and_escaped() -> None:
-    html = render_html(_result(), graph_svgs={"final": graph_picture(["X", "Y"], [
-        DrawnEdge("X", "Y", "->")], title="final")},
+    final = graph_picture(["X", "Y"], [DrawnEdge("X", "Y", "->")], title="final")
+    html = render_html(RunResult.from_json(_result()), graph_svgs={"final": final},
         estimand_svg=latex_to_svg(r"\sum_{Z} P(Y \mid X, Z)"),
         effect_svg=effect_plot(_result()["estimates"]))
     p = _Collector()
@@ -103,7 +104,7 @@ def test_html_reports_a_hedge() -> None:
     r = _result()
     r["identification"] = {"identifiable": False, "reason": "hedge found", "hedge": "F={X,Y}"}
     r["estimates"] = []
-    html = render_html(r, graph_svgs={})
+    html = render_html(RunResult.from_json(r), graph_svgs={})
     assert "Not identifiable" in html and "hedge found" in html
 
 
@@ -230,6 +231,35 @@ def test_html_leads_with_the_verdict_and_its_flags() -> None:
     r["verdict"] = {"status": "check", "effect": None, "interval": None, "range": [0.0, 3.7],
                     "flags": ["refuter 'graph' failed: p = 4e-23"],
                     "summary": "Effect between 0 and 3.7"}
-    html = render_html(r, graph_svgs={})
+    html = render_html(RunResult.from_json(r), graph_svgs={})
     assert html.index("CHECK") < html.index("Disagreements")
     assert html.index("4e-23") < html.index("Disagreements")
+
+
+def test_run_result_round_trips_and_keeps_the_result_json_keys() -> None:
+    r = _result()
+    r["verdict"] = {"status": "ok", "effect": 2.0, "interval": [1.8, 2.2], "range": None,
+                    "flags": [], "summary": "Effect 2"}
+    typed = RunResult.from_json(r)
+    assert typed.verdict is not None and typed.verdict.interval == (1.8, 2.2)
+    out = typed.to_json()
+    assert RunResult.from_json(out) == typed
+    assert {k: out[k] for k in r} == r  # every key given comes back unchanged
+    assert list(out)[:2] == ["verdict", "rung_version"] and list(out)[-1] == "files"
+
+
+def test_terminal_summary_leads_with_the_verdict() -> None:
+    import io
+
+    from rich.console import Console
+
+    from rung.report import print_summary
+
+    r = _result()
+    r["verdict"] = {"status": "check", "effect": None, "interval": None, "range": [0.0, 3.7],
+                    "flags": ["refuter 'graph' failed"], "summary": "Effect between 0 and 3.7"}
+    buf = io.StringIO()
+    print_summary(RunResult.from_json(r), "OUT", Console(file=buf, width=200))
+    text = buf.getvalue()
+    assert text.index("CHECK") < text.index("identified by backdoor")
+    assert "refuter 'graph' failed" in text and "OUT/report.html" in text

@@ -88,6 +88,7 @@ def copilot(
     """Run the co-pilot workflow: LLM graph + data graph -> disagreements -> final graph ->
     identification -> estimation -> report (DIR/report.html, DIR/result.json)."""
     from rung.report import print_summary
+    from rung.workflow.artifacts import RunResult
     from rung.workflow.request import prepare_run
     from rung.workflow.run import run_copilot
 
@@ -114,4 +115,4 @@ def copilot(
     if as_json:
         print_json(_summary_json(result, out))
     else:
-        print_summary(result, str(out))
+        print_summary(RunResult.from_json(result), str(out))

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # the type only: the workflow imports this module, never the reverse
+    from rung.workflow.artifacts import RunResult
 
 __all__ = ["render_html"]
 
@@ -64,57 +67,58 @@ def _ci(ci: Any) -> str:
     return "–" if not ci else f"[{ci[0]:.3g}, {ci[1]:.3g}]"
 
 
-def _verdict(r: Mapping[str, Any]) -> str:
+def _verdict(r: RunResult) -> str:
     """The verdict box: status, effect or range, and every flag, before anything else."""
-    v = r.get("verdict")
-    if not v:
-        return f'<div class="verdict">{_e(r.get("headline") or "no estimate")}</div>'
-    status = "ok" if v["status"] == "ok" else "check"
-    flags = "".join(f"<li>{_e(f)}</li>" for f in v.get("flags", []))
+    v = r.verdict
+    if v is None:
+        return f'<div class="verdict">{_e(r.headline or "no estimate")}</div>'
+    status = "ok" if v.status == "ok" else "check"
+    flags = "".join(f"<li>{_e(f)}</li>" for f in v.flags)
     word = "OK" if status == "ok" else "CHECK"
     return (f'<div class="verdict {status}"><span class="status">{word}</span> · '
-            f"{_e(v.get('summary') or r.get('headline') or '')}"
+            f"{_e(v.summary or r.headline or '')}"
             + (f'<ul class="flags">{flags}</ul>' if flags else "") + "</div>")
 
 
-def _header(r: Mapping[str, Any]) -> str:
-    q = r["query"]
-    d = r["data"]
-    a, b = q["contrast"]
+def _header(r: RunResult) -> str:
+    x, y = _e(r.treatment), _e(r.outcome)
+    d = r.data
+    a, b = r.contrast
     return (
-        f"<h1>{_e(r.get('title', 'rung co-pilot report'))}</h1>"
+        f"<h1>{_e(r.title)}</h1>"
         + _verdict(r)
-        + f'<p class="sub">Effect of <b>{_e(q["treatment"])}</b> on <b>{_e(q["outcome"])}</b>: '
-        f"E[{_e(q['outcome'])} | do({_e(q['treatment'])}={a:.4g})] − "
-        f"E[{_e(q['outcome'])} | do({_e(q['treatment'])}={b:.4g})] · data: {_e(d['source'])} "
-        f"({d['rows']} rows × {len(d['columns'])} columns) · rung {_e(r.get('rung_version'))}"
+        + f'<p class="sub">Effect of <b>{x}</b> on <b>{y}</b>: '
+        f"E[{y} | do({x}={a:.4g})] − "
+        f"E[{y} | do({x}={b:.4g})] · data: {_e(d['source'])} "
+        f"({d['rows']} rows × {len(d['columns'])} columns) · rung {_e(r.rung_version)}"
         f"</p><p>Data transform: <b>{_e(d.get('transform_note') or 'none')}</b></p>"
         + "".join(f"<p>Data: {_e(n)}</p>" for n in d.get("preparation") or [])
     )
 
 
-def _class_effects(r: Mapping[str, Any]) -> str:
+def _class_effects(r: RunResult) -> str:
     """The effect in every plausible graph (the verdict's range comes from this table)."""
-    fx = r.get("class_effects")
-    if not fx:
+    fx = r.class_effects
+    if fx is None:
         return ""
-    if fx["source"] == "analyst":
+    if fx.source == "analyst":
         intro = "The analyst's graph (<code>--graph</code>) is the only plausible graph."
     else:
-        intro = (f"The data's graph leaves some marks open; the {fx['members']} graphs "
+        intro = (f"The data's graph leaves some marks open; the {fx.members} graphs "
                  "that fit its marks (and the LLM's beliefs of probability at least "
-                 f"{fx['threshold']:g}) were each identified and estimated. "
-                 + ("" if fx["complete"] else "The list stopped at its limit. "))
-    rows = [[e["members"], e["route"], ", ".join(e["adjustment_set"] or []) or "∅"
-             if e["route"] == "backdoor" else "–", e["effect"], _ci(e.get("interval")),
-             e["example"], e.get("note", "")] for e in fx["effects"]]
+                 f"{fx.threshold:g}) were each identified and estimated. "
+                 + ("" if fx.complete else "The list stopped at its limit. "))
+    rows = [[e.members, e.route, ", ".join(e.adjustment_set or []) or "∅"
+             if e.route == "backdoor" else "–", e.effect, _ci(e.interval),
+             e.example, e.note] for e in fx.effects]
     table = _table(["graphs", "route", "adjustment set", "effect", "95% interval",
                     "one such graph", "note"], rows, {0, 3})
-    opened = [o for o in fx.get("orientations", []) if len(o["options"]) > 1]
+    opened = [o for o in fx.orientations if len(o.options) > 1]
     marks = "".join(
-        f"<li><code>{_e(o['source'])} {_e(o['data_kind'])} {_e(o['target'])}</code>: "
-        f"{_e(' / '.join(o['options']))} ({_e(o['status'])}"
-        + (f"; LLM {_e(o['llm'])} at {o['llm_confidence']:.2f}" if o.get("llm") else "")
+        f"<li><code>{_e(o.source)} {_e(o.data_kind)} {_e(o.target)}</code>: "
+        f"{_e(' / '.join(o.options))} ({_e(o.status)}"
+        + (f"; LLM {_e(o.llm)} at {o.llm_confidence:.2f}"
+           if o.llm and o.llm_confidence is not None else "")
         + ")</li>" for o in opened)
     return ("<h2>The effect over the plausible graphs</h2>"
             f"<p>{intro}</p>{table}"
@@ -122,9 +126,9 @@ def _class_effects(r: Mapping[str, Any]) -> str:
                "</details>" if opened else ""))
 
 
-def _llm(r: Mapping[str, Any]) -> str:
+def _llm(r: RunResult) -> str:
     """What the LLM was asked, how its graph was read from the answers, its position bias."""
-    llm = r.get("llm") or {}
+    llm = r.llm
     out = "<h2>What the LLM was asked</h2>"
     asked = llm.get("pairs_asked")
     plan = _e(llm.get("plan", ""))
@@ -153,12 +157,12 @@ def _llm(r: Mapping[str, Any]) -> str:
     return out
 
 
-def _graphs(r: Mapping[str, Any], svgs: Mapping[str, str]) -> str:
+def _graphs(r: RunResult, svgs: Mapping[str, str]) -> str:
     figs = "".join(f"<figure>{svg}</figure>" for svg in svgs.values())
     out = f"<h2>Graphs: LLM, data, final</h2><div class=\"graphs\">{figs}</div>"
-    fg = r["final_graph"]
+    fg = r.final_graph
     out += (f"<p>Final graph chosen by: <b>{_e(fg['source'])}</b>. {_e(fg.get('rule', ''))}</p>")
-    cmp = r.get("comparison")
+    cmp = r.comparison
     if cmp:
         rows = [[name, c["shd"], c["skeleton_precision"], c["skeleton_recall"], c["skeleton_f1"],
                  c["directed_precision"], c["directed_recall"], c["directed_f1"], c["n_edges"]]
@@ -199,21 +203,20 @@ def _identification(ident: Mapping[str, Any], estimand_svg: str | None) -> str:
     return out
 
 
-def _estimates(r: Mapping[str, Any], effect_svg: str | None, dist_svg: str | None) -> str:
+def _estimates(r: RunResult, effect_svg: str | None, dist_svg: str | None) -> str:
     out = "<h2>Estimates</h2>"
-    ests = r.get("estimates") or []
-    if ests:
+    if r.estimates:
         rows = [[e["method"], e["ate"], _ci(e.get("ci")), e.get("n"), e.get("note", "")]
-                for e in ests]
+                for e in r.estimates]
         out += _table(["estimator", "effect", "95% interval", "rows", "note"], rows, {1, 3})
-    for e in r.get("estimate_errors") or []:
-        out += f'<p class="warn">{_e(e)}</p>'
-    if r.get("estimates_note"):
-        out += f'<p class="warn">{_e(r["estimates_note"])}</p>'
+    for err in r.estimate_errors:
+        out += f'<p class="warn">{_e(err)}</p>'
+    if r.estimates_note:
+        out += f'<p class="warn">{_e(r.estimates_note)}</p>'
     if effect_svg:
         out += f'<div class="plot">{effect_svg}</div>'
     if dist_svg:
-        note = _e(r.get("interventional_note", ""))
+        note = _e(r.interventional_note)
         out += (f"<h3>Interventional distributions</h3><p>{note}</p>"
                 f'<div class="plot">{dist_svg}</div>')
     return out
@@ -249,7 +252,7 @@ def _decisions(rows: Sequence[Mapping[str, Any]]) -> str:
 
 
 def render_html(
-    result: Mapping[str, Any],
+    result: RunResult,
     *,
     graph_svgs: Mapping[str, str],
     estimand_svg: str | None = None,
@@ -258,25 +261,27 @@ def render_html(
 ) -> str:
     """The whole report as one HTML string (no scripts, no links to other files).
 
-    ``result`` is the content of ``result.json`` (see :mod:`rung.workflow.run`).
+    ``result`` is the typed ``result.json``
+    (:class:`rung.workflow.artifacts.RunResult`; ``RunResult.from_json`` reads the file).
     """
-    caveats = "".join(f"<li>{_e(c)}</li>" for c in result.get("caveats", []))
-    files = ", ".join(f"<code>{_e(f)}</code>" for f in result.get("files", []))
+    r = result
+    caveats = "".join(f"<li>{_e(c)}</li>" for c in r.caveats)
+    files = ", ".join(f"<code>{_e(f)}</code>" for f in r.files)
     parts = [
-        _header(result),
-        _graphs(result, graph_svgs),
-        _llm(result),
-        _decisions(result["final_graph"].get("decisions", [])),
-        _disagreements(result.get("disagreements", [])),
-        _identification(result.get("identification", {}), estimand_svg),
-        _estimates(result, effect_svg, interventional_svg),
-        _class_effects(result),
-        _refuters(result.get("refuters", [])),
-        _implications(result.get("implications")),
+        _header(r),
+        _graphs(r, graph_svgs),
+        _llm(r),
+        _decisions(r.final_graph.get("decisions", [])),
+        _disagreements(r.disagreements),
+        _identification(r.identification, estimand_svg),
+        _estimates(r, effect_svg, interventional_svg),
+        _class_effects(r),
+        _refuters(r.refuters),
+        _implications(r.implications),
         f"<h2>Caveats</h2><ul class=\"caveats\">{caveats}</ul>",
         f"<h2>Files</h2><p>{files}</p>",
     ]
-    title = _e(result.get("title", "rung report"))
+    title = _e(r.title or "rung report")
     return (
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
         f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"

@@ -43,6 +43,7 @@ __all__ = [
     "LLMGraph",
     "Reader",
     "Review",
+    "RunResult",
 ]
 
 #: reads one file of the run directory (its JSON, or its text for non-JSON files)
@@ -282,3 +283,99 @@ class Assessment:
     def from_files(cls, read: Reader) -> Assessment:
         return cls.from_json({"class_effects": read("class_effects.json"),
                               "verdict": read("verdict.json")})
+
+
+def _pair(v: Any) -> tuple[float, float]:
+    a, b = v
+    return float(a), float(b)
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """The content of ``result.json``, typed: what the HTML report and the terminal summary
+    render. The verdict and the effects over the plausible graphs are their own types; the
+    other sections are the JSON records of their steps (``data``: the input summary and
+    its source; ``final_graph``: the review and the rule's text).
+
+    Examples
+    --------
+    >>> r = RunResult("t", "0.1", "now", "X", "Y", (1.0, 0.0), {"rows": 3}, {}, {}, {},
+    ...               {"identifiable": False, "reason": "hedge"})
+    >>> RunResult.from_json(r.to_json()) == r
+    True
+    """
+
+    title: str
+    rung_version: str
+    created: str
+    treatment: str
+    outcome: str
+    contrast: tuple[float, float]
+    data: Mapping[str, Any]
+    llm: Mapping[str, Any]
+    discovery: Mapping[str, Any]
+    final_graph: Mapping[str, Any]
+    identification: Mapping[str, Any]
+    verdict: Verdict | None = None
+    comparison: Mapping[str, Any] | None = None
+    disagreements: tuple[Mapping[str, Any], ...] = ()
+    estimates: tuple[Mapping[str, Any], ...] = ()
+    estimate_errors: tuple[str, ...] = ()
+    refuters: tuple[Mapping[str, Any], ...] = ()
+    implications: Mapping[str, Any] | None = None
+    class_effects: ClassEffects | None = None
+    caveats: tuple[str, ...] = ()
+    timings_s: Mapping[str, Any] = field(default_factory=dict)
+    headline: str = ""
+    estimates_note: str = ""
+    interventional_note: str = ""
+    files: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        """``result.json`` (its keys and their order are the CLI's contract)."""
+        return {
+            "verdict": None if self.verdict is None else self.verdict.to_json(),
+            "rung_version": self.rung_version, "created": self.created, "title": self.title,
+            "query": {"treatment": self.treatment, "outcome": self.outcome,
+                      "contrast": list(self.contrast)},
+            "data": dict(self.data), "llm": dict(self.llm), "discovery": dict(self.discovery),
+            "final_graph": dict(self.final_graph),
+            "comparison": None if self.comparison is None else dict(self.comparison),
+            "disagreements": [dict(r) for r in self.disagreements],
+            "identification": dict(self.identification),
+            "estimates": [dict(e) for e in self.estimates],
+            "estimate_errors": list(self.estimate_errors),
+            "refuters": [dict(r) for r in self.refuters],
+            "implications": None if self.implications is None else dict(self.implications),
+            "class_effects": None if self.class_effects is None
+            else self.class_effects.to_json(),
+            "caveats": list(self.caveats), "timings_s": dict(self.timings_s),
+            "headline": self.headline, "estimates_note": self.estimates_note,
+            "interventional_note": self.interventional_note, "files": list(self.files),
+        }
+
+    @classmethod
+    def from_json(cls, obj: Mapping[str, Any]) -> RunResult:
+        """Read ``result.json`` (a section a partial result lacks gets its empty value)."""
+        q = obj["query"]
+        verdict, fx = obj.get("verdict"), obj.get("class_effects")
+        return cls(
+            title=str(obj.get("title", "rung co-pilot report")),
+            rung_version=str(obj.get("rung_version", "")), created=str(obj.get("created", "")),
+            treatment=str(q["treatment"]), outcome=str(q["outcome"]),
+            contrast=_pair(q["contrast"]), data=dict(obj.get("data") or {}),
+            llm=dict(obj.get("llm") or {}), discovery=dict(obj.get("discovery") or {}),
+            final_graph=dict(obj.get("final_graph") or {}),
+            identification=dict(obj.get("identification") or {}),
+            verdict=None if not verdict else Verdict.from_json(verdict),
+            comparison=obj.get("comparison"),
+            disagreements=tuple(obj.get("disagreements") or ()),
+            estimates=tuple(obj.get("estimates") or ()),
+            estimate_errors=tuple(obj.get("estimate_errors") or ()),
+            refuters=tuple(obj.get("refuters") or ()), implications=obj.get("implications"),
+            class_effects=None if not fx else ClassEffects.from_json(fx),
+            caveats=tuple(obj.get("caveats") or ()), timings_s=dict(obj.get("timings_s") or {}),
+            headline=str(obj.get("headline", "")),
+            estimates_note=str(obj.get("estimates_note", "")),
+            interventional_note=str(obj.get("interventional_note", "")),
+            files=tuple(obj.get("files") or ()))

@@ -12,7 +12,7 @@ The pictures colour each edge by whether the other source agrees:
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -36,6 +36,7 @@ from rung.workflow.artifacts import (
     InputSummary,
     LLMGraph,
     Review,
+    RunResult,
 )
 from rung.workflow.choose import __doc__ as RULE_DOC
 from rung.workflow.config import CopilotConfig
@@ -208,87 +209,76 @@ def _pictures(art: Artifacts, cfg: CopilotConfig) -> dict[str, str]:
     }
 
 
-def _interventional(data: pd.DataFrame, cfg: CopilotConfig, art: Artifacts,
-                    result: dict[str, Any]) -> str | None:
+def _interventional(data: pd.DataFrame, cfg: CopilotConfig, art: Artifacts
+                    ) -> tuple[str | None, str]:
+    """(the plot of Y under do(X=a) and do(X=b), or None; the note that says how)."""
     ident = art.identified.identification
     generated = art.estimates.interventional_samples
     if generated:
-        result["interventional_note"] = (
-            "Simulated from the generative (Pyro) model fitted to the data, mutilated by do().")
+        note = "Simulated from the generative (Pyro) model fitted to the data, mutilated by do()."
         return interventional_plot({k: list(v) for k, v in generated.items()},
-                                   outcome=cfg.outcome)
+                                   outcome=cfg.outcome), note
     if not ident.identifiable or ident.method != "backdoor":
-        result["interventional_note"] = ""
-        return None
+        return None, ""
     a, b = art.estimates.contrast
     samples = gformula_samples(data, cfg.treatment, cfg.outcome,
                                sorted(ident.adjustment_set or []), [a, b], seed=cfg.seed)
-    result["interventional_note"] = (
-        "Back-door g-formula: each row's covariates pushed through a linear model of the "
-        "outcome on treatment, adjustment set and their products, plus a resampled residual.")
+    note = ("Back-door g-formula: each row's covariates pushed through a linear model of the "
+            "outcome on treatment, adjustment set and their products, plus a resampled "
+            "residual.")
     return interventional_plot({f"do({cfg.treatment}={v:.4g})": s for v, s in samples.items()},
-                               outcome=cfg.outcome)
+                               outcome=cfg.outcome), note
 
 
 def build_result(config: CopilotConfig, art: Artifacts, timings: Mapping[str, Any]
-                 ) -> dict[str, Any]:
-    """The content of ``result.json`` from the typed outputs of the earlier steps."""
+                 ) -> RunResult:
+    """The typed ``result.json`` from the typed outputs of the earlier steps."""
     from rung import __version__
 
     cfg = config
     est = art.estimates
     found = art.data.to_json()
     verdict = art.assessment.verdict
-    result: dict[str, Any] = {
-        "verdict": verdict.to_json(),
-        "rung_version": __version__,
-        "created": datetime.now(UTC).isoformat(timespec="seconds"),
-        "title": cfg.title,
-        "query": {"treatment": cfg.treatment, "outcome": cfg.outcome,
-                  "contrast": list(est.contrast)},
-        "data": {**art.input.to_json(), "source": cfg.source},
-        "llm": dict(art.llm.proposal),
-        "discovery": {k: found[k] for k in ("method", "why", "edges", "uncertain_edges",
-                                            "settings")},
-        "final_graph": {**art.review.to_json(),
-                        "rule": " ".join((RULE_DOC or "").split("\n\n")[1].split())},
-        "comparison": art.review.comparison,
-        "disagreements": [dict(r) for r in art.review.disagreements],
-        "identification": art.identified.to_json(),
-        "estimates": [dict(e) for e in est.estimates],
-        "estimate_errors": list(est.errors),
-        "refuters": [dict(r) for r in est.refuters],
-        "implications": est.implications,
-        "class_effects": art.assessment.class_effects.to_json(),
-        "caveats": caveats_for(art.data.result.settings.get("ci_test"), cfg.notes),
-        "timings_s": dict(timings),
-    }
-    result["data"].pop("config", None)
-    result["headline"] = verdict.summary
-    result["llm"]["random_baseline"] = random_baseline(art, cfg.reference_edges)
-    result["estimates_note"] = estimates_note(result["estimates"], cfg.transform,
-                                              result["refuters"])
-    return result
+    data = {**art.input.to_json(), "source": cfg.source}
+    data.pop("config", None)
+    return RunResult(
+        title=cfg.title, rung_version=__version__,
+        created=datetime.now(UTC).isoformat(timespec="seconds"),
+        treatment=cfg.treatment, outcome=cfg.outcome, contrast=est.contrast, data=data,
+        llm={**art.llm.proposal, "random_baseline": random_baseline(art, cfg.reference_edges)},
+        discovery={k: found[k] for k in ("method", "why", "edges", "uncertain_edges",
+                                         "settings")},
+        final_graph={**art.review.to_json(),
+                     "rule": " ".join((RULE_DOC or "").split("\n\n")[1].split())},
+        identification=art.identified.to_json(), verdict=verdict,
+        comparison=art.review.comparison, disagreements=art.review.disagreements,
+        estimates=est.estimates, estimate_errors=est.errors, refuters=est.refuters,
+        implications=est.implications, class_effects=art.assessment.class_effects,
+        caveats=tuple(caveats_for(art.data.result.settings.get("ci_test"), cfg.notes)),
+        timings_s=dict(timings), headline=verdict.summary,
+        estimates_note=estimates_note(est.estimates, cfg.transform, est.refuters),
+        files=REPORT_FILES)
 
 
 def render_report(data: pd.DataFrame, config: CopilotConfig, art: Artifacts,
-                  timings: Mapping[str, Any]) -> tuple[dict[str, Any], str]:
-    """(the content of ``result.json``, the HTML report)."""
+                  timings: Mapping[str, Any]) -> tuple[RunResult, str]:
+    """(the typed ``result.json``, the HTML report)."""
     result = build_result(config, art, timings)
     graphs = _pictures(art, config)
-    tree = (result["identification"].get("estimand") or {}).get("tree")
-    dist = _interventional(data, config, art, result)
+    tree = (result.identification.get("estimand") or {}).get("tree")
+    dist, note = _interventional(data, config, art)
+    result = replace(result, interventional_note=note)
     a, b = art.estimates.contrast
     x, y = config.treatment, config.outcome
-    result["files"] = list(REPORT_FILES)
     members = art.assessment.class_effects.estimated
+    estimates = [dict(e) for e in result.estimates]
     html = render_html(
         result, graph_svgs=graphs,
         estimand_svg=latex_to_svg(estimand_mathtext(tree)) if tree else None,
-        effect_svg=effect_plot(result["estimates"], truth=config.true_effect,
+        effect_svg=effect_plot(estimates, truth=config.true_effect,
                                label=f"E[{y} | do({x}={a:.4g})] − E[{y} | do({x}={b:.4g})]",
                                members=members)
-        if result["estimates"] or members else None,
+        if estimates or members else None,
         interventional_svg=dist,
     )
     return result, html

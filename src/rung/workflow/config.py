@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, fields
 from typing import Any, Literal, get_args
 
 from rung.lm.redaction import redact
@@ -20,7 +20,6 @@ _DISCOVERY = get_args(DiscoveryChoice)
 _STRATEGIES = get_args(Strategy)
 _LLM_PAIRS = get_args(LLMPairs)
 _TRANSFORMS = get_args(Transform)
-_EXTRA_KEYS = ("source", "true_effect")
 MIN_BOOTSTRAP = 10
 
 
@@ -101,9 +100,6 @@ class CopilotConfig:
         the data's class (:data:`rung.workflow.members.ORIENTATION_THRESHOLD`).
     class_limit : int
         At most this many plausible graphs are estimated for the verdict's range.
-    extra : mapping
-        Deprecated: only ``source`` and ``true_effect`` are accepted, and moved to the
-        fields of those names.
     """
 
     treatment: str
@@ -136,18 +132,6 @@ class CopilotConfig:
     categorical: tuple[str, ...] = ()
     orientation_threshold: float = ORIENTATION_THRESHOLD
     class_limit: int = 256
-    extra: Mapping[str, Any] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        unknown = sorted(k for k in self.extra if k not in _EXTRA_KEYS)
-        if unknown:
-            raise ValueError(f"extra={dict(self.extra)!r}: unknown keys {unknown}; use the "
-                             "fields source= and true_effect=")
-        if "source" in self.extra:
-            object.__setattr__(self, "source", str(self.extra["source"]))
-        if self.extra.get("true_effect") is not None:
-            object.__setattr__(self, "true_effect", float(self.extra["true_effect"]))
-        object.__setattr__(self, "extra", {})
 
     def validate(self) -> None:
         """Raise ValueError naming the first bad setting."""
@@ -200,7 +184,7 @@ class CopilotConfig:
     def to_json(self) -> dict[str, Any]:
         d = asdict(self)
         d["descriptions"] = dict(self.descriptions or {})
-        d["extra"] = {}
+        d["extra"] = {}  # the recorded key of the removed grab-bag, kept for old readers
         d["notes"] = list(self.notes)
         d["data_notes"] = list(self.data_notes)
         d["categorical"] = list(self.categorical)
@@ -219,7 +203,7 @@ class CopilotConfig:
         >>> CopilotConfig.from_json(c.to_json()) == c
         True
         """
-        names = {f.name for f in fields(cls)} - {"extra"}
+        names = {f.name for f in fields(cls)}
         kw: dict[str, Any] = {k: v for k, v in obj.items() if k in names}
         if kw.get("contrast") is not None:
             a, b = kw["contrast"]

@@ -276,7 +276,7 @@ def run_copilot(
     art = Artifacts(d["input"], d["llm"], d["data"], d["review"], d["identify"],
                     d["estimate"], d["verdict"])
     result, html = render_report(data, config, art, timings)
-    store.write_json("result.json", result)
+    store.write_json("result.json", result.to_json())
     store.write_text("report.html", html)
     store.mark_done("report", keys["report"], ["result.json", "report.html"],
                     {"seconds": time.perf_counter() - t0})
