@@ -112,6 +112,7 @@ def test_estimate_shows_the_verdict_without_blocking_edits(page: Any) -> None:
 def test_screenshot_is_not_blank_and_console_is_clean(page: Any) -> None:
     from matplotlib.image import imread
 
+    page.evaluate("window.scrollTo(0, 0)")
     page.wait_for_timeout(500)
     SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOT), full_page=False)

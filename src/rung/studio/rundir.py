@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -75,17 +75,7 @@ def config_from_json(obj: Mapping[str, Any]) -> CopilotConfig:
     >>> config_from_json(c.to_json()) == c
     True
     """
-    names = {f.name for f in fields(CopilotConfig)}
-    kw = {k: v for k, v in obj.items() if k in names and k != "extra"}
-    for key in ("contrast",):
-        if kw.get(key) is not None:
-            kw[key] = tuple(float(v) for v in kw[key])
-    if kw.get("reference_edges") is not None:
-        kw["reference_edges"] = tuple((str(a), str(b)) for a, b in kw["reference_edges"])
-    for key in ("notes", "data_notes"):
-        kw[key] = tuple(kw.get(key) or ())
-    kw["descriptions"] = dict(kw.get("descriptions") or {}) or None
-    return CopilotConfig(**kw)
+    return CopilotConfig.from_json(obj)
 
 
 def example_config(name: str, model: str | None = None) -> tuple[pd.DataFrame, CopilotConfig]:
@@ -118,17 +108,14 @@ def _analysed(raw: pd.DataFrame, config: CopilotConfig) -> pd.DataFrame:
 
 
 def start_run_dir(raw: pd.DataFrame, config: CopilotConfig, run_dir: Path) -> None:
-    """Run the workflow's first steps (input check, discovery) into ``run_dir`` unless they
-    are there already; the LLM step is left to the page's *ask the LLM* button."""
-    from rung.workflow.steps import RunContext, run_data, run_input
+    """Run (or resume) the workflow's first steps, input check and discovery, into
+    ``run_dir`` (:func:`rung.workflow.run.run_steps`, so a later ``rung copilot`` reuses
+    them); the LLM step is left to the page's *ask the LLM* button."""
+    from rich.console import Console
 
-    store = RunStore(run_dir)
-    if store.path("input.json").exists() and store.path("data_graph.json").exists():
-        return
-    config.validate()
-    ctx = RunContext(store, config, _analysed(raw, config), None, False)
-    run_input(ctx)
-    run_data(ctx)
+    from rung.workflow.run import run_steps
+
+    run_steps(raw, config, run_dir, until="data", console=Console(stderr=True, quiet=True))
 
 
 def _llm(store: RunStore) -> tuple[CausalGraph | None, tuple[LLMEdge, ...],
