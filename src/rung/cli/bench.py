@@ -112,3 +112,27 @@ def fusion(
                           sizes=size or (1000, 5000), seeds=seeds,
                           accuracies=accuracy or EXPERT_ACCURACIES)
     typer.echo(report)
+
+
+@app.command("sweep")
+@cli_errors
+def sweep(
+    sweep_file: Path = typer.Argument(..., help="Sweep file (TOML): models, benchmarks, K."),
+    out: Path = typer.Option(Path("rung-sweep"), "--out",
+                             help="Sweep folder (resumes if it exists)."),
+    ray: str = typer.Option(None, "--ray", help="Run on the Ray cluster at ADDRESS "
+                            "(HOST:PORT or auto; needs rung[ray])."),
+    as_json: bool = typer.Option(False, "--json", help="Print sweep.json."),
+) -> None:
+    """Run models × benchmarks × K × probes as resumable tasks (locally, or on Ray with
+    --ray) and write one side-by-side report, sweep.md (see docs/scale.md)."""
+    import json
+
+    from rung.bench.sweep import load_sweep, run_sweep
+
+    plan = load_sweep(sweep_file)
+    report_md = run_sweep(plan, check_output_dir(out, "--out"), ray_address=ray)
+    if as_json:
+        print_json(json.loads(report_md.with_suffix(".json").read_text()))
+    else:
+        typer.echo(report_md.read_text())
