@@ -126,14 +126,15 @@ class DatasetInfo:
 
 
 def _info(name: str, loader: Loader, desc: str, data_dir: str | Path | None) -> DatasetInfo:
+    if name in GENERATED:  # nothing to find on disk; generated when a run asks for it
+        return DatasetInfo(name, desc, True, LADDER_N, "generated (rung.bench.ladder, seed 0)")
     try:
         bench = loader(data_dir)
     except (DatasetMissingError, ImportError) as exc:
         return DatasetInfo(name, desc, False, 0, str(exc), "missing")
     except (DatasetCorruptError, ValueError, OSError) as exc:  # one bad set hides no other
         return DatasetInfo(name, desc, False, 0, str(exc), "damaged")
-    where = ("generated (rung.bench.ladder, seed 0)" if name in GENERATED
-             else str(bench.source) if bench.source is not None else "pgmpy (bundled)")
+    where = str(bench.source) if bench.source is not None else "pgmpy (bundled)"
     return DatasetInfo(name, desc, True, len(bench.items), where)
 
 
