@@ -128,7 +128,7 @@ def _run(case: Case, out: Path, model: str | None) -> tuple[dict[str, object], f
 
 
 def _outcome(verdict: dict[str, object], truth: float) -> str:
-    span = verdict.get("interval") if verdict.get("status") == "ok" else verdict.get("range")
+    span = verdict.get("range") or verdict.get("interval")
     covered = isinstance(span, list) and span[0] <= truth <= span[1]
     if covered:
         return "covered"
