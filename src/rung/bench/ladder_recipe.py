@@ -1,5 +1,7 @@
-"""Answering ladder items: directly (the co-pilot's yes/no ensemble) or by the program-aided
-recipe, where the LLM only formalises the story and rung derives the answer.
+"""Answering ladder items: directly (the co-pilot's yes/no ensemble), step by step
+(CausalCoT's style, :mod:`rung.bench.ladder_cot`) or by the program-aided recipe, where the
+LLM only formalises the story and rung derives the answer. :func:`ladder_record` gives the
+bench ledger's record of one answer in any of the three modes.
 
 The recipe (Ness's "causal reasoning recipes"; CLadder's CausalCoT steps made formal):
 
