@@ -5,16 +5,16 @@ parameters θ to the node's distribution. Each family declares its parameters wi
 scaled to the data, as rstanarm's ``autoscale`` does (Gelman et al. 2008, "A weakly
 informative default prior distribution for logistic and other regression models"):
 
-========== ==================================================== =======================
-family     distribution                                         parameters
-========== ==================================================== =======================
-gaussian   Normal(b0 + Σ w·pa + Σ λ·U, σ)                       b0, w[p], lam[U], sigma
-logistic   Bernoulli(logit = b0 + Σ w·pa + Σ λ·U)               b0, w[p], lam[U]
-poisson    Poisson(exp(b0 + Σ w·pa + Σ λ·U))                    b0, w[p], lam[U]
-gamma      Gamma(shape k, mean exp(b0 + Σ w·pa + Σ λ·U))        b0, w[p], lam[U], shape
-sigmoid    Normal(vmax · σ(b0 + Σ w·pa + Σ λ·U), sigma)         b0, w[p], lam[U], vmax,
-           (saturating Hill-type kinetics on the log-odds)      sigma
-========== ==================================================== =======================
+=========== ================================================ =============================
+family      distribution                                     parameters
+=========== ================================================ =============================
+gaussian    Normal(b0 + Σ w·pa + Σ λ·U, σ)                   b0, w[p], lam[U], sigma
+logistic    Bernoulli(logit = b0 + Σ w·pa + Σ λ·U)           b0, w[p], lam[U]
+poisson     Poisson(exp(η)), η = b0 + Σ w·pa + Σ λ·U         b0, w[p], lam[U]
+negbinomial NegativeBinomial(mean exp(η), concentration r)   b0, w[p], lam[U], conc
+gamma       Gamma(shape k, mean exp(η))                      b0, w[p], lam[U], shape
+sigmoid     Normal(vmax · σ(η), sigma): saturating kinetics  b0, w[p], lam[U], vmax, sigma
+=========== ================================================ =============================
 
 Default priors (``Priors``): b0 ~ Normal(centre, intercept·s), w[p] ~ Normal(0, weight·s /
 s_p), lam[U] ~ Normal(0, loading·s) (HalfNormal for a latent's first child, which fixes the
@@ -34,9 +34,10 @@ import torch
 
 __all__ = ["FAMILIES", "Family", "NodeScale", "Priors", "linear_predictor", "site_name"]
 
-Family = Literal["gaussian", "logistic", "poisson", "gamma", "sigmoid"]
+Family = Literal["gaussian", "logistic", "poisson", "negbinomial", "gamma", "sigmoid"]
 #: the built-in families
-FAMILIES: tuple[Family, ...] = ("gaussian", "logistic", "poisson", "gamma", "sigmoid")
+FAMILIES: tuple[Family, ...] = ("gaussian", "logistic", "poisson", "negbinomial", "gamma",
+                                 "sigmoid")
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,7 @@ def default_priors(family: Family, node: str, parents: tuple[str, ...],
     link_sd = scale.sd if family in ("gaussian",) else 1.0
     centre = {"gaussian": scale.mean, "logistic": 0.0, "sigmoid": 0.0,
               "poisson": float(torch.log(_f64(max(scale.mean, 1e-3)))),
+              "negbinomial": float(torch.log(_f64(max(scale.mean, 1e-3)))),
               "gamma": float(torch.log(_f64(max(scale.mean, 1e-6))))}[family]
     out: dict[str, Any] = {"b0": dist.Normal(_f64(centre), _f64(priors.intercept * link_sd))}
     for p in parents:
@@ -109,6 +111,8 @@ def default_priors(family: Family, node: str, parents: tuple[str, ...],
         out["sigma"] = dist.HalfNormal(_f64(priors.noise * scale.sd))
     if family == "sigmoid":
         out["vmax"] = dist.HalfNormal(_f64(2.0 * max(abs(scale.max), 1e-6)))
+    if family == "negbinomial":
+        out["conc"] = dist.LogNormal(_f64(0.0), _f64(1.5))  # type: ignore[no-untyped-call]
     if family == "gamma":
         out["shape"] = dist.LogNormal(_f64(0.0), _f64(1.5))  # type: ignore[no-untyped-call]
     for name in list(out):
@@ -140,6 +144,9 @@ def family_distribution(family: Family, theta: Mapping[str, torch.Tensor],
         return dist.Bernoulli(logits=eta)
     if family == "poisson":
         return dist.Poisson(torch.exp(eta.clamp(max=30.0)))  # type: ignore[no-untyped-call]
+    if family == "negbinomial":
+        r = theta["conc"]
+        return dist.NegativeBinomial(total_count=r, logits=eta.clamp(max=30.0) - torch.log(r))
     if family == "gamma":
         k = theta["shape"]
         return dist.Gamma(k, k / torch.exp(eta.clamp(-30.0, 30.0)))

@@ -1,0 +1,245 @@
+"""Bayesian NUTS fits (rung.estimate.BayesianSCM) on simulated versions of the case studies
+of Mohammad-Taheri et al. (2022), at the paper's sample sizes, against the paper's "true LVM"
+errors and HMC times.
+
+Simulators (own code; parameters from the paper's public code, github.com/srtaheri/
+LVMwithDoCalculus and CGMwithDoCalculus):
+
+- multi-cause (N = 100): three latents U1~N(-8,10), U2~N(6,8), U3~N(-5,7) drive binary
+  X1..X5 and Y; X -> M -> Y; query E[Y | do(X1..X5 = 0)] (joint, front-door);
+- napkin (N = 100): UXW~N(3,1), UWY~N(5,1); W gamma, R ~ N(0.7W, 6), X logistic,
+  Y ~ N(0.2 UWY + 0.4 X, 6); query E[Y | do(X = 1)] = 1.4;
+- COVID-19 (N = 200): the sIL6Rα pathway with nine latents and sigmoid (100/(1+e^-η))
+  mechanisms, binary cytokine storm; query E[cytok | do(sIL6Rα = 20)]. The model is the latent
+  projection of the graph onto {AGTR1, ADAM17, sIL6Rα, cytok} (sigmoid nodes, logistic
+  cytok), where {AGTR1, ADAM17} blocks every back-door path;
+- IGF signalling (N = 100; rung.datasets.signalling_pathway): linear-Gaussian, one latent.
+
+Per replicate: does the 95% credible interval cover the exact truth; |posterior mean - truth|;
+the paper's error, |estimate - mean of a simulated interventional sample| (sizes 200/300/500
+as in the paper's code); the fit time. Run:
+
+    OMP_NUM_THREADS=1 nice -n 10 .venv/bin/python benchmarks/bayes_case_studies.py \
+        --replicates 20 [--studies multicause napkin covid igf] [--samples 300 --warmup 300]
+        [--quadrature-points 8] [--budget SECONDS_PER_STUDY]
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from numpy.polynomial.hermite_e import hermegauss
+from scipy.special import expit
+
+from rung.datasets import signalling_pathway
+from rung.estimate import EstimationError
+from rung.estimate.programs.bayesian import BayesianSCM
+from rung.graph import CausalGraph
+
+# paper's "true LVM" median errors and HMC seconds per fit (None: not reported)
+PAPER = {"multicause": (0.065, None), "napkin": (0.38, None),
+         "covid": (0.022, 14 * 3600 / 10), "igf": (None, 50 * 60 / 30)}
+
+
+@dataclass(frozen=True)
+class Study:
+    graph: CausalGraph
+    do: dict[str, float]
+    outcome: str
+    truth: float
+    simulate: Callable[[int, int], tuple[pd.DataFrame, float]]  # (n, seed) -> data, paper truth
+    families: dict[str, str]
+
+
+# ---------------------------------------------------------------- multi-cause (paper case 1)
+_MC_X = {1: (2.0, .23, .33, .12), 2: (1.59, .23, .34, .15), 3: (1.52, .21, .32, .13),
+         4: (1.49, .24, .35, .16), 5: (1.38, .28, .38, .10)}
+_MC_M = (-1.4, .36, .12, .10, .11, .26)
+_MC_Y = (-1.1, .26, .22, .15, .11)
+_MC_U = ((-8.0, 10.0), (6.0, 8.0), (-5.0, 7.0))
+
+
+def _mc_y(m: np.ndarray | float, u: np.ndarray) -> np.ndarray:
+    return expit(_MC_Y[0] + _MC_Y[1] * m + u @ np.array(_MC_Y[2:]))
+
+
+def _mc_sim(n: int, seed: int) -> tuple[pd.DataFrame, float]:
+    rng = np.random.default_rng(seed)
+    u = np.column_stack([rng.normal(mu, sd, n) for mu, sd in _MC_U])
+    cols = {f"X{j}": rng.binomial(1, expit(c[0] + u @ np.array(c[1:]))) for j, c in _MC_X.items()}
+    x = np.column_stack(list(cols.values()))
+    m = rng.binomial(1, expit(_MC_M[0] + x @ np.array(_MC_M[1:])))
+    y = rng.binomial(1, _mc_y(m, u))
+    # the paper's error compares with 200 simulated units under do(X = 0)
+    u2 = np.column_stack([rng.normal(mu, sd, 200) for mu, sd in _MC_U])
+    m2 = rng.binomial(1, expit(_MC_M[0]), 200)
+    y2 = rng.binomial(1, _mc_y(m2, u2))
+    return pd.DataFrame({**cols, "M": m, "Y": y}).astype(float), float(y2.mean())
+
+
+def _mc_truth() -> float:
+    z, w = hermegauss(80)
+    w = w / w.sum()
+    lin = np.array(_MC_Y[2:])
+    mu = sum(b * m for b, (m, _) in zip(lin, _MC_U, strict=True))
+    sd = np.sqrt(sum((b * s) ** 2 for b, (_, s) in zip(lin, _MC_U, strict=True)))
+    pm = expit(_MC_M[0])
+    return float(sum(p * np.sum(w * expit(_MC_Y[0] + _MC_Y[1] * m + mu + sd * z))
+                     for m, p in ((1, pm), (0, 1 - pm))))
+
+
+def multicause() -> Study:
+    xs = [f"X{j}" for j in _MC_X]
+    g = CausalGraph(directed=[*((u, v) for u in ("U1", "U2", "U3") for v in [*xs, "Y"]),
+                              *((x, "M") for x in xs), ("M", "Y")], latent=["U1", "U2", "U3"])
+    return Study(g, dict.fromkeys(xs, 0.0), "Y", _mc_truth(), _mc_sim, {})
+
+
+# ---------------------------------------------------------------- napkin (paper case 2)
+def _napkin_sim(n: int, seed: int) -> tuple[pd.DataFrame, float]:
+    rng = np.random.default_rng(seed)
+    uxw, uwy = rng.normal(3, 1, n), rng.normal(5, 1, n)
+    m = 0.3 * uxw + 0.5 * uwy
+    w = np.maximum(rng.gamma(1 / (5 * m**2), 5 * m), 1e-300)
+    r = rng.normal(0.7 * w, 6)
+    x = rng.binomial(1, expit(2 + 0.23 * uxw + 0.1 * r))
+    y = rng.normal(0.2 * uwy + 0.4 * x, 6)
+    y2 = rng.normal(0.2 * rng.normal(5, 1, 300) + 0.4, 6)  # the paper's 300 units, do(X=1)
+    return pd.DataFrame({"W": w, "R": r, "X": x, "Y": y}).astype(float), float(y2.mean())
+
+
+def napkin() -> Study:
+    g = CausalGraph.from_edges("W -> R -> X -> Y; W <-> X; W <-> Y")
+    return Study(g, {"X": 1.0}, "Y", 1.4, _napkin_sim, {"W": "gamma"})
+
+
+# ---------------------------------------------------------------- COVID-19 (paper case 3)
+def _sig(eta: np.ndarray) -> np.ndarray:
+    return 100 * expit(eta)
+
+
+def _covid_units(rng: np.random.Generator, n: int, sil6r: float | None) -> dict[str, np.ndarray]:
+    def nrm(mu: float) -> np.ndarray:
+        return rng.normal(mu, 10, n)
+
+    u1s, u2s = nrm(22), nrm(22)
+    sars = _sig(-2 + 0.05 * u1s + 0.06 * u2s)
+    toci = nrm(45)
+    ace2 = 20 - 0.1 * sars
+    ang = 25 - 0.8 * ace2 + 0.5 * u1s + 0.6 * u2s
+    agtr1 = _sig(-1.5 + 0.08 * ang)
+    u1a, u2a = nrm(25), nrm(25)
+    adam17 = _sig(-3.8 + 0.04 * agtr1 + 0.04 * u1a + 0.03 * u2a)
+    sil = _sig(-3 + 0.03 * adam17 + 0.05 * u1a + 0.06 * u2a - 0.04 * toci)
+    if sil6r is not None:
+        sil = np.full(n, sil6r)
+    u_ee, u_et, u_ei, gefi = nrm(50), nrm(45), nrm(40), nrm(40)
+    egf = _sig(-3 + 0.03 * adam17 + 0.05 * u_ee)
+    tnf = _sig(-4.1 + 0.05 * adam17 + 0.06 * u_et)
+    egfr = _sig(-6 + 0.03 * egf + 0.05 * u_ei + 0.02 * u_et + 0.04 * u_ee - 0.04 * gefi)
+    u1p, u2p = nrm(20), nrm(20)
+    prr = _sig(-3.4 + 0.05 * sars + 0.02 * u1p + 0.03 * u2p)
+    nfkb = _sig(-5 + 0.01 * prr + 0.02 * u1p + 0.03 * u2p + 0.02 * egfr + 0.03 * tnf)
+    il6stat3 = _sig(-4.6 + 0.05 * u_ei + 0.04 * sil)
+    il6amp = _sig(-3.7 + 0.02 * nfkb + 0.03 * il6stat3)
+    p_cytok = expit(-2 + 0.06 * il6amp)
+    return {"AGTR1": agtr1, "ADAM17": adam17, "Sil6r": sil,
+            "cytok": rng.binomial(1, p_cytok).astype(float), "p_cytok": p_cytok}
+
+
+def _covid_sim(n: int, seed: int) -> tuple[pd.DataFrame, float]:
+    rng = np.random.default_rng(seed)
+    df = pd.DataFrame(_covid_units(rng, n, None)).drop(columns="p_cytok")
+    return df, float(_covid_units(rng, 500, 20.0)["cytok"].mean())  # the paper's 500 units
+
+
+def covid() -> Study:
+    g = CausalGraph.from_edges("AGTR1 -> ADAM17 -> Sil6r -> cytok; ADAM17 -> cytok; "
+                               "ADAM17 <-> Sil6r; AGTR1 <-> cytok")
+    truth = float(_covid_units(np.random.default_rng(12345), 1_000_000, 20.0)["p_cytok"].mean())
+    fam = {"AGTR1": "sigmoid", "ADAM17": "sigmoid", "Sil6r": "sigmoid"}
+    return Study(g, {"Sil6r": 20.0}, "cytok", truth, _covid_sim, fam)
+
+
+# ---------------------------------------------------------------- IGF (rung's simulator)
+def igf() -> Study:
+    cs = signalling_pathway(n=10)
+    assert cs.true_mean is not None
+
+    def sim(n: int, seed: int) -> tuple[pd.DataFrame, float]:
+        return signalling_pathway(n=n, seed=seed).data, float("nan")
+
+    return Study(cs.graph, {"SOS": 1.0}, "Erk", cs.true_mean(1.0), sim, {})
+
+
+STUDIES = {"multicause": (multicause, 100), "napkin": (napkin, 100), "covid": (covid, 200),
+           "igf": (igf, 100)}
+
+
+def run_study(name: str, reps: int, samples: int, warmup: int, chains: int, q_points: int,
+              budget: float) -> dict[str, float]:
+    make, n = STUDIES[name]
+    st = make()
+    cover, err, paper_err, secs, refused = [], [], [], [], 0
+    start = time.perf_counter()
+    for r in range(reps):
+        if time.perf_counter() - start > budget:
+            print(f"  {name}: time budget of {budget:.0f}s spent after {r} replicates")
+            break
+        df, paper_truth = st.simulate(n, 1000 + r)
+        model = BayesianSCM(st.graph, families=st.families, num_samples=samples,  # type: ignore[arg-type]
+                            warmup=warmup, chains=chains, seed=r, quadrature_points=q_points)
+        t0 = time.perf_counter()
+        try:
+            q = model.fit(df).interventional_mean(st.do, st.outcome, allow_unconverged=True)
+        except EstimationError as exc:
+            print(f"  {name} rep {r}: {exc}")
+            refused += 1
+            continue
+        secs.append(time.perf_counter() - t0)
+        refused += int(not q.converged)
+        cover.append(q.ci[0] <= st.truth <= q.ci[1])
+        err.append(abs(q.mean - st.truth))
+        paper_err.append(abs(q.mean - paper_truth))
+        print(f"  {name} rep {r}: {q.summary()}  truth {st.truth:.4g}  {secs[-1]:.0f}s",
+              flush=True)
+    return {"n": n, "reps": len(err), "truth": st.truth, "coverage": float(np.mean(cover)),
+            "median_err": float(np.median(err)), "median_paper_err": float(np.nanmedian(
+                paper_err)) if not np.all(np.isnan(paper_err)) else float("nan"),
+            "sec_per_fit": float(np.mean(secs)), "not_converged": refused}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--studies", nargs="+", default=list(STUDIES), choices=list(STUDIES))
+    ap.add_argument("--replicates", type=int, default=20)
+    ap.add_argument("--samples", type=int, default=300)
+    ap.add_argument("--warmup", type=int, default=300)
+    ap.add_argument("--chains", type=int, default=2)
+    ap.add_argument("--quadrature-points", type=int, default=8)
+    ap.add_argument("--budget", type=float, default=float("inf"),
+                    help="seconds per study after which no new replicate starts")
+    a = ap.parse_args()
+    warnings.filterwarnings("ignore")
+    rows = {s: run_study(s, a.replicates, a.samples, a.warmup, a.chains, a.quadrature_points,
+                         a.budget) for s in a.studies}
+    print("\n| study | N | reps | coverage of 95% CrI | median abs err (truth) | median err "
+          "(paper's way) | paper true-LVM median | s/fit | paper HMC s/fit | speed-up | "
+          "not converged |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for s, r in rows.items():
+        p_err, p_sec = PAPER[s]
+        ratio = f"{p_sec / r['sec_per_fit']:.0f}x" if p_sec else "n/a"
+        print(f"| {s} | {r['n']} | {r['reps']} | {r['coverage']:.0%} | {r['median_err']:.3f} | "
+              f"{r['median_paper_err']:.3f} | {p_err if p_err is not None else 'n/a'} | "
+              f"{r['sec_per_fit']:.0f} | {p_sec or 'n/a'} | {ratio} | {r['not_converged']} |")
+
+
+if __name__ == "__main__":
+    main()
