@@ -34,6 +34,7 @@ import pandas as pd
 
 from rung.data import is_discrete
 from rung.discover.bdeu import BDeuCounts
+from rung.discover.window import DEFAULT_WINDOW, PlausibleGraph, focused_search
 from rung.graph import CausalGraph
 from rung.identify.equivalence_class import EquivalenceClass, OrientationConflict
 
@@ -167,6 +168,9 @@ class PriorSearchResult:
     disagreements : tuple of str
         Confident beliefs the class could not take (against a compelled direction, or
         conflicting with other orientations), one line each.
+    plausible : tuple of PlausibleGraph
+        Graphs within Occam's window of the best one (searched without one of the focus
+        nodes' edges); empty without ``focus``.
     """
 
     nodes: tuple[str, ...]
@@ -180,6 +184,7 @@ class PriorSearchResult:
     prior_score: float
     strength: PriorStrength
     orientation_threshold: float
+    plausible: tuple[PlausibleGraph, ...] = ()
 
     @property
     def graph(self) -> CausalGraph:
@@ -193,7 +198,8 @@ class PriorSearchResult:
                 "disagreements": list(self.disagreements), "data_score": self.data_score,
                 "score": self.score, "prior_score": self.prior_score,
                 "strength": self.strength.to_json(),
-                "orientation_threshold": self.orientation_threshold}
+                "orientation_threshold": self.orientation_threshold,
+                "plausible": [g.to_json() for g in self.plausible]}
 
     @classmethod
     def from_json(cls, obj: Mapping[str, Any]) -> PriorSearchResult:
@@ -204,7 +210,8 @@ class PriorSearchResult:
                    tuple((a, b) for a, b in obj["oriented"]), tuple(obj["disagreements"]),
                    str(obj["data_score"]), float(obj["score"]), float(obj["prior_score"]),
                    PriorStrength.from_json(obj["strength"]),
-                   float(obj["orientation_threshold"]))
+                   float(obj["orientation_threshold"]),
+                   tuple(PlausibleGraph.from_json(g) for g in obj.get("plausible", ())))
 
 
 def _check_frame(data: pd.DataFrame) -> list[str]:
@@ -237,11 +244,15 @@ def _score_class() -> Any:
                      default: float) -> None:
             super().__init__(data)
             self.base, self.gains, self.default = base, gains, default
+            self.memo: dict[tuple[str, frozenset[str]], float] = {}
 
         def local_score(self, variable: str, parents: Iterable[str]) -> float:
-            parents = list(parents)
-            prior = sum(self.gains.get((p, variable), self.default) for p in parents)
-            return float(self.base.local_score(variable, parents)) + prior
+            key = (variable, frozenset(parents))
+            if key not in self.memo:  # kept across the searches of one prior_search call
+                pa = sorted(key[1])
+                prior = sum(self.gains.get((p, variable), self.default) for p in pa)
+                self.memo[key] = float(self.base.local_score(variable, pa)) + prior
+            return self.memo[key]
 
     return _BeliefPriorScore
 
@@ -306,6 +317,8 @@ def prior_search(
     orientation_threshold: float = 0.9,
     equivalent_sample_size: float = 10.0,
     max_iter: int = 100_000,
+    focus: Iterable[str] = (),
+    window: float = DEFAULT_WINDOW,
 ) -> PriorSearchResult:
     """Hill-climbing with BDeu/BIC plus ``weight`` × the beliefs' log-odds (see module).
 
@@ -325,6 +338,12 @@ def prior_search(
         A belief orients an undirected CPDAG edge when ``P(direction | edge)`` reaches it.
     equivalent_sample_size : float
         BDeu's imaginary sample size (pgmpy's default 10; bnlearn uses 1).
+    focus : iterable of str
+        Nodes (e.g. the treatment) whose edges get the focused local search of
+        :mod:`rung.discover.window`; the graphs it finds within ``window`` nats of the best
+        are returned in ``plausible``.
+    window : float
+        Occam's window in nats (default ``log 20``).
 
     Examples
     --------
@@ -351,20 +370,57 @@ def prior_search(
     gains = {(s, t): weight * b.log_odds(s, t) for b in bel.values()
              for s, t in ((b.a, b.b), (b.b, b.a))}
     default = 0.0 if edge_prior is None else math.log(edge_prior / 2 / (1 - edge_prior))
-    base = _base_score(frame, kind, equivalent_sample_size)
-    scorer = _score_class()(frame, base, gains, default)
+    scorer = _score_class()(frame, _base_score(frame, kind, equivalent_sample_size), gains,
+                            default)
+
+    def total(edges: Iterable[tuple[str, str]]) -> float:
+        parents: dict[str, list[str]] = {v: [] for v in names}
+        for a, b in edges:
+            parents[b].append(a)
+        return float(sum(scorer.local_score(v, parents[v]) for v in names))
+
+    def climb(start: frozenset[tuple[str, str]], forbidden: tuple[tuple[str, str], ...]
+              ) -> frozenset[tuple[str, str]]:
+        return _climb(frame, scorer, start, forbidden, max_indegree, max_iter)
+
+    best, alts = focused_search(climb(frozenset(), ()), _focus(focus, names), climb, total,
+                                window=window)
+    dag = tuple(sorted(best))
+    cpdag = EquivalenceClass.from_dag(CausalGraph(directed=dag, nodes=names))
+    mpdag, oriented, notes = _orient(cpdag, bel, orientation_threshold)
+    plausible = tuple(PlausibleGraph(
+        edge, tuple(sorted(g)), _orient(EquivalenceClass.from_dag(
+            CausalGraph(directed=sorted(g), nodes=names)), bel, orientation_threshold)[0], m)
+        for edge, g, m in alts)
+    return PriorSearchResult(tuple(names), dag, cpdag, mpdag, oriented, notes, kind,
+                             total(dag), float(sum(gains.get(e, default) for e in dag)),
+                             _strength(gains, weight, len(bel), len(frame), default),
+                             orientation_threshold, plausible)
+
+
+def _focus(focus: Iterable[str], names: list[str]) -> tuple[str, ...]:
+    out = tuple(str(f) for f in focus)
+    bad = [f for f in out if f not in names]
+    if bad:
+        raise ValueError(f"focus names {bad}, not columns of the data; columns are "
+                         f"{sorted(names)}")
+    return out
+
+
+def _climb(frame: pd.DataFrame, scorer: Any, start: frozenset[tuple[str, str]],
+           forbidden: tuple[tuple[str, str], ...], max_indegree: int | None,
+           max_iter: int) -> frozenset[tuple[str, str]]:
+    """pgmpy's hill-climbing from ``start`` with ``forbidden`` edges kept out."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
+        from pgmpy.base import DAG
+        from pgmpy.causal_discovery import ExpertKnowledge
+
+        dag = DAG()
+        dag.add_nodes_from(frame.columns)
+        dag.add_edges_from(sorted(start))
         model = _pgmpy_estimators().HillClimbSearch(frame).estimate(
-            scoring_method=scorer, max_indegree=max_indegree, max_iter=max_iter,
-            show_progress=False)
-    dag = tuple(sorted((str(a), str(b)) for a, b in model.edges()))
-    graph = CausalGraph(directed=dag, nodes=names)
-    cpdag = EquivalenceClass.from_dag(graph)
-    mpdag, oriented, notes = _orient(cpdag, bel, orientation_threshold)
-    prior = sum(gains.get(e, default) for e in dag)
-    total = sum(scorer.local_score(v, sorted(graph.parents(v))) for v in names)
-    return PriorSearchResult(tuple(names), dag, cpdag, mpdag, oriented, notes, kind,
-                             float(total), float(prior),
-                             _strength(gains, weight, len(bel), len(frame), default),
-                             orientation_threshold)
+            scoring_method=scorer, start_dag=dag, max_indegree=max_indegree,
+            max_iter=max_iter, show_progress=False,
+            expert_knowledge=ExpertKnowledge(forbidden_edges=list(forbidden)))
+    return frozenset((str(a), str(b)) for a, b in model.edges())

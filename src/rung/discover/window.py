@@ -1,0 +1,116 @@
+"""The graphs the data leave plausible around a treatment: a focused local search and
+Occam's window.
+
+Greedy hill-climbing stops at a local optimum, and on the edges at a treatment ``X`` that
+decide its adjustment set it often stops at a reversed neighbourhood (on insurance, a
+mediator became a parent of ``X``). Two steps make the answer honest about that:
+
+1. **Focused iterated local search** (Lourenço, Martin & Stützle 2003): for each edge at a
+   focus node, deny it (forbid ``a -> b``, start from the graph with it reversed) and climb
+   again; when that reaches a higher score, move there and repeat. The result scores at
+   least as high as the plain climb.
+2. **Occam's window** (Madigan & Raftery 1994): every graph so found whose score is within
+   ``window`` nats of the best (default ``log 20``, their posterior-odds cut-off of 20) is
+   kept as plausible. An effect must then be reported as a range over all of them, and a
+   single number only when they agree.
+
+The search itself is a callable (pgmpy's ``HillClimbSearch`` in
+:func:`rung.discover.prior_search.prior_search`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from rung.identify.equivalence_class import EquivalenceClass
+
+__all__ = ["DEFAULT_WINDOW", "PlausibleGraph", "focused_search"]
+
+DEFAULT_WINDOW = math.log(20.0)
+Edges = frozenset[tuple[str, str]]
+Climb = Callable[[Edges, tuple[tuple[str, str], ...]], Edges]
+
+
+@dataclass(frozen=True)
+class PlausibleGraph:
+    """A graph within Occam's window of the best one.
+
+    ``denied`` is the best graph's edge ``a -> b`` this graph was searched without,
+    ``margin`` how many nats (total score: data plus prior) it lies below the best, and
+    ``mpdag`` its class with the same confident belief orientations as the best's.
+    """
+
+    denied: tuple[str, str]
+    dag: tuple[tuple[str, str], ...]
+    mpdag: EquivalenceClass
+    margin: float
+
+    def to_json(self) -> dict[str, Any]:
+        return {"denied": list(self.denied), "dag": [list(e) for e in self.dag],
+                "mpdag": self.mpdag.to_json(), "margin": self.margin}
+
+    @classmethod
+    def from_json(cls, obj: Mapping[str, Any]) -> PlausibleGraph:
+        a, b = obj["denied"]
+        return cls((str(a), str(b)), tuple((str(u), str(v)) for u, v in obj["dag"]),
+                   EquivalenceClass.from_json(obj["mpdag"]), float(obj["margin"]))
+
+
+def _reversed_start(edges: Edges, edge: tuple[str, str]) -> Edges:
+    """The graph without ``a -> b``, with ``b -> a`` when that closes no cycle."""
+    a, b = edge
+    rest = edges - {edge}
+    children: dict[str, set[str]] = {}
+    for u, v in rest:
+        children.setdefault(u, set()).add(v)
+    seen, stack = set(), [a]
+    while stack:  # is b reachable from a without the edge? then b -> a closes a cycle
+        u = stack.pop()
+        if u == b:
+            return rest
+        if u not in seen:
+            seen.add(u)
+            stack.extend(children.get(u, ()))
+    return rest | {(b, a)}
+
+
+def focused_search(start: Edges, focus: Iterable[str], climb: Climb,
+                   total: Callable[[Edges], float], *, window: float = DEFAULT_WINDOW,
+                   max_rounds: int = 5, tolerance: float = 1e-6
+                   ) -> tuple[Edges, list[tuple[tuple[str, str], Edges, float]]]:
+    """Iterated local search on the focus nodes' edges, then Occam's window.
+
+    Returns the best graph found and ``(denied edge, graph, margin)`` for each alternative
+    within ``window`` nats of it (margins >= 0, smallest first).
+
+    Examples
+    --------
+    >>> score = {frozenset({("A", "B")}): -1.0, frozenset({("B", "A")}): -2.0}
+    >>> climb = lambda s, forbidden: s      # a search that stays where it starts
+    >>> best, alts = focused_search(frozenset({("A", "B")}), ["A"], climb,
+    ...                             lambda e: score.get(e, -9.0))
+    >>> sorted(best), [(d, sorted(g), m) for d, g, m in alts]
+    ([('A', 'B')], [(('A', 'B'), [('B', 'A')], 1.0)])
+    """
+    nodes = set(focus)
+    best, best_score = start, total(start)
+    tried: dict[tuple[str, str], tuple[Edges, float]] = {}
+    for _ in range(max_rounds):
+        tried = {}
+        moved = False
+        for edge in sorted(e for e in best if nodes & set(e)):
+            alt = climb(_reversed_start(best, edge), (edge,))
+            score = total(alt)
+            if score > best_score + tolerance:
+                best = climb(alt, ())
+                best_score = total(best)
+                moved = True
+                break
+            tried[edge] = (alt, best_score - score)
+        if not moved:
+            break
+    alts = [(e, g, m) for e, (g, m) in tried.items() if m <= window and g != best]
+    return best, sorted(alts, key=lambda t: (t[2], t[0]))
