@@ -13,7 +13,9 @@ and receive the driver's ``RUNG_*``/``OPENAI_*`` settings through Ray's ``runtim
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -51,24 +53,30 @@ def _env() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if k.startswith(_FORWARD)}
 
 
+def _init(ray: Any, address: str) -> None:
+    try:
+        ray.init(address=address, runtime_env={"env_vars": _env()}, log_to_driver=False,
+                 ignore_reinit_error=True)
+    except (ConnectionError, RuntimeError, ValueError) as exc:
+        raise ValueError(redact(
+            f"cannot join the Ray cluster at --ray {address!r} ({exc}); start it with "
+            "`ray start --head` or give its address (HOST:PORT or auto)")) from None
+
+
 def ray_runner(address: str, *, max_retries: int = 3) -> Runner:
     """A sweep runner that sends each task to the Ray cluster at ``address``."""
     ray = _ray()
 
     def run(tasks: Sequence[SweepTask], out: Path, ledger: Ledger) -> None:
-        try:
-            ray.init(address=address, runtime_env={"env_vars": _env()}, log_to_driver=False,
-                     ignore_reinit_error=True)
-        except (ConnectionError, RuntimeError, ValueError) as exc:
-            raise ValueError(redact(
-                f"cannot join the Ray cluster at --ray {address!r} ({exc}); start it with "
-                "`ray start --head` or give its address (HOST:PORT or auto)")) from None
-        remote = ray.remote(num_cpus=1, max_retries=max_retries)(_remote_task)
-        try:
-            pending = {remote.remote(t.to_json(), str(out.resolve())): t for t in tasks}
-            _collect(ray, pending, ledger)
-        finally:
-            ray.shutdown()
+        # Ray prints worker deaths on stdout; stdout is the report's (and --json's)
+        with contextlib.redirect_stdout(sys.stderr):
+            _init(ray, address)
+            remote = ray.remote(num_cpus=1, max_retries=max_retries)(_remote_task)
+            try:
+                pending = {remote.remote(t.to_json(), str(out.resolve())): t for t in tasks}
+                _collect(ray, pending, ledger)
+            finally:
+                ray.shutdown()
 
     return run
 
