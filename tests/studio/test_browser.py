@@ -67,9 +67,10 @@ def test_reverse_in_the_table_changes_graph_and_sets(page: Any) -> None:
     row = page.locator("#disagreements tbody tr[data-a='P38'][data-b='pjnk']")
     assert row.count() == 1, "the P38 - pjnk row of the data-only disagreements"
     current = row.locator(".current-edge").inner_text()
+    v0 = page.get_attribute("#g-current", "data-version")
     row.locator("button.reverse").click()
     page.wait_for_function("v => document.getElementById('g-current').dataset.version !== v",
-                           arg=page.get_attribute("#g-current", "data-version"))
+                           arg=v0)
     edges1, sets1 = page.get_attribute("#g-current", "data-edges"), _sets(page)
     assert edges1 != edges0
     assert sets1 != sets0, (sets0, sets1)
