@@ -362,13 +362,13 @@ def format_stats(stats: Sequence[EndpointStats]) -> str:
     Examples
     --------
     >>> print(format_stats([EndpointStats("http://h:1/v1", True, 3, 1, 0.2, 0.2, 0.3)]))
-    endpoint       state  ok  failed  mean s  p50 s  p95 s
-    http://h:1/v1  up      3       1   0.200  0.200  0.300
+    endpoint       state      ok  failed    mean s     p50 s     p95 s
+    http://h:1/v1  up          3       1     0.200     0.200     0.300
     """
     width = max([len("endpoint"), *(len(s.url) for s in stats)]) + 2
-    lines = [f"{'endpoint':<{width}}state  ok  failed  mean s  p50 s  p95 s"]
+    lines = [f"{'endpoint':<{width}}state      ok  failed    mean s     p50 s     p95 s"]
     for s in stats:
         state = "up" if s.alive else "down"
-        lines.append(f"{s.url:<{width}}{state:<5}{s.ok:>4}{s.failed:>8}{s.mean_s:>8.3f}"
-                     f"{s.p50_s:>7.3f}{s.p95_s:>7.3f}")
+        lines.append(f"{s.url:<{width}}{state:<5}{s.ok:>8}{s.failed:>8}{s.mean_s:>10.3f}"
+                     f"{s.p50_s:>10.3f}{s.p95_s:>10.3f}")
     return "\n".join(lines)
