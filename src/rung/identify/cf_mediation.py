@@ -258,7 +258,9 @@ def _reason(x: str, m: str, y: str, w: frozenset[str] | None,
                      "covariate set identifies the natural effects")
     elif w is None:
         failed = ", ".join(f"{c.name} ({c.statement})" for c in conds if not c.holds)
-        scope = "the covariates given" if given else "every covariate set searched"
+        scope = ("the covariates given" if given else
+                 f"the covariate sets searched (every subset of at most {MAX_SEARCH} "
+                 "candidates, else the full set)")
         parts.append(f"the mediation formula fails with {scope}: {failed}")
         if status in ("identified", "experimental"):
             parts.append(f"ID* does identify the cross-world term ({status}); rung's "
