@@ -139,3 +139,23 @@ def test_pag_without_a_set_is_not_bounded_and_round_trips() -> None:
     data, _ = linear_data(dag, np.random.default_rng(1), 500)
     full = ida(EquivalenceClass.from_dag(dag), data, "X", "Y")
     assert EffectSet.from_json(full.to_json()) == full
+
+
+def test_ida_over_plausible_classes_spans_each_class() -> None:
+    from rung.estimate.estimators.ida import ida_over
+
+    rng = np.random.default_rng(3)
+    a = rng.normal(size=2000)
+    x = a + rng.normal(size=2000)
+    df = pd.DataFrame({"A": a, "X": x, "Y": 2 * x + 3 * a + rng.normal(size=2000)})
+    one = EquivalenceClass.from_dag(CausalGraph.from_edges("A -> X -> Y; A -> Y"))
+    best, other = one.orient([("A", "X"), ("X", "Y")]), one.orient([("X", "A"), ("X", "Y")])
+    single = ida(best, df, "X", "Y")
+    both = ida_over([best, other], df, "X", "Y")
+    assert ida_over([best], df, "X", "Y") == single and single.identified
+    assert not both.identified and len(both.effects) == 2
+    lo = min(ida(c, df, "X", "Y").range[0] for c in (best, other))  # type: ignore[index]
+    hi = max(ida(c, df, "X", "Y").range[1] for c in (best, other))  # type: ignore[index]
+    assert both.range == (lo, hi) and both.covers(2.0)
+    with pytest.raises(ValueError, match="at least one class"):
+        ida_over([], df, "X", "Y")

@@ -25,8 +25,8 @@ Spirtes 2017, is not implemented).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from itertools import chain, combinations
 from typing import Any, Literal
 
@@ -40,7 +40,7 @@ from rung.identify.class_adjustment import find_class_adjustment_set
 from rung.identify.equivalence_class import EquivalenceClass, OrientationConflict
 
 __all__ = ["EffectModel", "EffectSet", "IDAMethod", "PossibleEffect", "estimate_adjusted",
-           "ida", "possible_parent_sets"]
+           "ida", "ida_over", "possible_parent_sets"]
 
 IDAMethod = Literal["local", "global", "optimal"]
 EffectModel = Literal["auto", "linear", "discrete"]
@@ -371,3 +371,41 @@ def ida(
 def _with_count(effect: PossibleEffect, count: int) -> PossibleEffect:
     return PossibleEffect(effect.adjustment, effect.estimate, effect.interval, effect.se, count,
                           effect.unsupported)
+
+
+def ida_over(classes: Sequence[EquivalenceClass], data: pd.DataFrame, treatment: str,
+             outcome: str, **options: Any) -> EffectSet:
+    """The possible effects over several plausible classes (e.g. the best one and those in
+    Occam's window, :mod:`rung.discover.window`): :func:`ida` on each, one effect per
+    distinct adjustment set. Identified only when every class gives the same single set;
+    not bounded when any class is not.
+
+    Examples
+    --------
+    >>> from rung.graph import CausalGraph
+    >>> rng = np.random.default_rng(1)
+    >>> a = rng.normal(size=3000); x = a + rng.normal(size=3000)
+    >>> df = pd.DataFrame({"A": a, "X": x, "Y": 2 * x + 3 * a + rng.normal(size=3000)})
+    >>> one = EquivalenceClass.from_dag(CausalGraph.from_edges("A -> X -> Y; A -> Y"))
+    >>> best = one.orient([("A", "X"), ("X", "Y")])
+    >>> other = one.orient([("X", "A"), ("X", "Y")])
+    >>> ida_over([best], df, "X", "Y").identified, ida_over([best, other], df, "X", "Y").identified
+    (True, False)
+    """
+    if not classes:
+        raise ValueError("ida_over needs at least one class; pass the best class first")
+    sets = [ida(c, data, treatment, outcome, **options) for c in classes]
+    first = sets[0]
+    if not all(s.bounded for s in sets):
+        why = next(s.reason for s in sets if not s.bounded)
+        return replace(first, effects=(), bounded=False, reason=why, class_adjustment=None)
+    effects: dict[tuple[str, ...], PossibleEffect] = {}
+    for s in sets:
+        for e in s.effects:
+            effects.setdefault(e.adjustment, e)
+    common = {s.class_adjustment for s in sets}
+    class_adj = first.class_adjustment if len(common) == 1 else None
+    note = (f"{len(effects)} possible adjustment sets over {len(sets)} plausible classes"
+            if len(sets) > 1 else first.reason)
+    return replace(first, effects=tuple(effects.values()), reason=note,
+                   class_adjustment=class_adj)
