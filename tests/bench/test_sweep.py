@@ -143,3 +143,43 @@ def test_ray_sweep_survives_a_killed_worker(
     (row,) = report["comparisons"][0]["models"]
     assert row["model"] == "smol" and row["base"]["n"] == 2
     assert (out / "sweep.md").read_text().count("| smol |") == 1
+
+
+def test_ray_missing_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    from rung.bench.sweep_ray import RayMissingError, ray_runner
+
+    monkeypatch.setitem(sys.modules, "ray", None)  # `import ray` now fails as when absent
+    with pytest.raises(RayMissingError, match=r"pip install 'rung\[ray\]'"):
+        ray_runner("auto")
+
+
+@pytest.mark.timeout(200)
+def test_local_sweep_resumes_after_the_driver_is_killed(tmp_path: Path, data_dir: Path) -> None:
+    """SIGKILL the local driver after its first answer; the same command again completes
+    the sweep, keeps that answer and asks nothing twice."""
+    sweep_file = _write(tmp_path / "s.toml", 'benchmarks = ["crass_ai"]\nvariants = [2]\n'
+                        f'probes = "order"\nlimit = 2\ndata_dir = "{data_dir}"\n'
+                        '[models]\nsmol = "tiny"\n')
+    out = tmp_path / "sweep"
+    cmd = [str(RUNG), "bench", "sweep", str(sweep_file), "--out", str(out), "--json"]
+    env = {**os.environ, "RUNG_LM_CACHE": str(tmp_path / "lm.sqlite"), "RUNG_LM_THREADS": "1",
+           "OMP_NUM_THREADS": "1", "RUNG_CONFIG": str(tmp_path / "none.toml")}
+    env.pop("RUNG_LM", None)
+    first = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    answers = out / "smol" / "crass_ai" / "K2" / "answers.jsonl"
+    deadline = time.monotonic() + 120
+    while not (answers.is_file() and answers.read_text().count("\n") >= 1):
+        assert time.monotonic() < deadline and first.poll() is None, "no answer in 120 s"
+        time.sleep(0.05)
+    first.kill()
+    first.wait(10)
+    kept = answers.read_text().splitlines()[0]
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=150)
+    assert done.returncode == 0, done.stderr[-2000:]
+    lines = answers.read_text().splitlines()
+    keys = [json.loads(line)["key"] for line in lines]
+    planned = plan_questions(load_benchmark("crass_ai", data_dir),
+                             RunConfig("crass_ai", None, 2, 2, ("order",)))
+    assert lines[0] == kept and sorted(keys) == sorted(q.key for q in planned)
+    (record,) = json.loads(done.stdout)["tasks"]
+    assert record["resumed"] >= 1 and record["asked"] + record["resumed"] == 4
