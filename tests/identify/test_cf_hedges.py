@@ -17,8 +17,26 @@ import numpy as np
 from rung.graph import CausalGraph
 from rung.identify.cf_api import identify_counterfactual
 from rung.identify.cf_verify import find_counterexample
-from rung.identify.counterfactual import CfQuery
-from tests.identify.test_cf_y0_random import NAMES, random_case
+from rung.identify.counterfactual import CfEvent, CfQuery
+
+NAMES = ("A", "B", "C")
+
+
+def random_case(rng: np.random.Generator) -> tuple[list[tuple[str, str]],
+                                                   list[tuple[str, str]], CfQuery]:
+    directed = [(a, b) for i, a in enumerate(NAMES) for b in NAMES[i + 1:] if rng.random() < .5]
+    bidirected = [(a, b) for i, a in enumerate(NAMES) for b in NAMES[i + 1:]
+                  if rng.random() < .25]
+
+    def event() -> CfEvent:
+        v = str(rng.choice(NAMES))
+        others = [u for u in NAMES if u != v]
+        do = rng.choice(others, size=int(rng.integers(0, 3)), replace=False)
+        return CfEvent(v, int(rng.integers(2)), tuple((str(u), int(rng.integers(2))) for u in do))
+
+    q = CfQuery(tuple(event() for _ in range(int(rng.integers(1, 3)))),
+                tuple(event() for _ in range(int(rng.integers(0, 3)))))
+    return directed, bidirected, q
 
 
 def _proof(g: CausalGraph, q: CfQuery) -> str | None:

@@ -28,32 +28,13 @@ from rung.graph import CausalGraph
 from rung.identify.cf_api import identify_counterfactual
 from rung.identify.cf_verify import ResponseSCM, find_counterexample, verify_counterfactual
 from rung.identify.counterfactual import CfEvent, CfQuery
+from tests.identify.test_cf_hedges import NAMES, random_case
 
 y0_id_star = pytest.importorskip("y0.algorithm.identify.id_star")
 y0_idc_star = pytest.importorskip("y0.algorithm.identify.idc_star")
 y0_utils = pytest.importorskip("y0.algorithm.identify.utils")
 y0_dsl = pytest.importorskip("y0.dsl")
 y0_graph = pytest.importorskip("y0.graph")
-
-NAMES = ("A", "B", "C")
-
-
-def random_case(rng: np.random.Generator) -> tuple[list[tuple[str, str]],
-                                                   list[tuple[str, str]], CfQuery]:
-    directed = [(a, b) for i, a in enumerate(NAMES) for b in NAMES[i + 1:] if rng.random() < .5]
-    bidirected = [(a, b) for i, a in enumerate(NAMES) for b in NAMES[i + 1:]
-                  if rng.random() < .25]
-
-    def event() -> CfEvent:
-        v = str(rng.choice(NAMES))
-        others = [u for u in NAMES if u != v]
-        do = rng.choice(others, size=int(rng.integers(0, 3)), replace=False)
-        return CfEvent(v, int(rng.integers(2)), tuple((str(u), int(rng.integers(2))) for u in do))
-
-    q = CfQuery(tuple(event() for _ in range(int(rng.integers(1, 3)))),
-                tuple(event() for _ in range(int(rng.integers(0, 3)))))
-    return directed, bidirected, q
-
 
 def _y0_event(events: tuple[CfEvent, ...]) -> dict[Any, Any] | None:
     def val(name: str, v: int) -> Any:
