@@ -13,7 +13,7 @@ from __future__ import annotations
 import shlex
 from importlib.metadata import PackageNotFoundError, version
 
-__all__ = ["PREFIX", "faster", "parse_result_line", "peer_version", "print_result"]
+__all__ = ["PREFIX", "faster", "faster_range", "parse_result_line", "peer_version", "print_result"]
 
 PREFIX = "RESULT "
 
@@ -33,6 +33,21 @@ def faster(ratio: float) -> str:
     ('3.3x faster', '2.0x slower')
     """
     return f"{ratio:.1f}x faster" if ratio >= 1 else f"{1 / ratio:.1f}x slower"
+
+
+def faster_range(ratios: list[float]) -> str:
+    """The span of several ``peer time / rung time`` ratios in words.
+
+    >>> faster_range([2.83, 3.04]), faster_range([66.4, 2032.3]), faster_range([0.5, 2.0])
+    ('2.8-3.0x faster', '66-2032x faster', 'from 2.0x slower to 2.0x faster')
+    """
+    lo, hi = min(ratios), max(ratios)
+    if lo >= 1:
+        a, b = (f"{r:.0f}" if r >= 10 else f"{r:.1f}" for r in (lo, hi))
+        return f"{a}-{b}x faster" if a != b else f"{a}x faster"
+    if hi < 1:
+        return f"{1 / hi:.1f}-{1 / lo:.1f}x slower"
+    return f"from {faster(lo)} to {faster(hi)}"
 
 
 def print_result(**fields: object) -> None:

@@ -18,7 +18,7 @@ import time
 
 import torch
 import torch.nn.functional as F
-from _result import faster, peer_version, print_result  # benchmarks/_result.py
+from _result import faster_range, peer_version, print_result  # benchmarks/_result.py
 
 from rung.abstraction.das import DAS
 from rung.abstraction.iia import interchange_accuracy
@@ -158,8 +158,8 @@ def main() -> None:
     print_result(script="abstraction_vs_pyvene", peer="pyvene", peer_version=peer_version("pyvene"),
                  step_ratio_min=f"{min(steps):.2f}", step_ratio_max=f"{max(steps):.2f}",
                  eval_ratio_min=f"{min(evals):.2f}", eval_ratio_max=f"{max(evals):.2f}",
-                 result=f"per DAS step {faster(min(steps))}-{faster(max(steps))}; per IIA "
-                        f"evaluation {faster(min(evals))}-{faster(max(evals))}; {iias}")
+                 result=f"per DAS step {faster_range(steps)}; per IIA evaluation "
+                        f"{faster_range(evals)}; {iias}")
 
 
 if __name__ == "__main__":

@@ -81,6 +81,10 @@ def main() -> None:
     args = ap.parse_args()
     torch.set_num_threads(1)
     cs = linear_frontdoor(n=2000, seed=args.seed)
+    t = time.perf_counter()
+    import dowhy  # noqa: F401  (imported before timing, as rung and Pyro are: not its cost)
+
+    print(f"(DoWhy import, not timed: {time.perf_counter() - t:.1f} s)")
     rows = []
     for name, fn in [("rung generative", lambda: run_rung(cs)),
                      (f"plain Pyro SVI ({args.svi_steps} steps)",

@@ -18,7 +18,7 @@ import time
 from typing import Any
 
 import numpy as np
-from _result import peer_version, print_result  # benchmarks/_result.py
+from _result import faster_range, peer_version, print_result  # benchmarks/_result.py
 
 from rung.graph import CausalGraph
 from rung.identify import identify
@@ -118,18 +118,9 @@ def run(graphs: int, seed: int, sizes: tuple[int, ...] = SIZES) -> None:
     print_result(
         script="identify_vs_y0", peer="y0", peer_version=peer_version("y0"),
         ratio_min=f"{min(ratios):.1f}", ratio_max=f"{max(ratios):.1f}",
-        result=f"{_span(ratios)} (median s/query, n = "
-               f"{min(sizes)}..{max(sizes)}, sparse and dense; {_span(full_ratios)} with the "
-               f"estimand built), verdicts agree on "
-               f"{agreed}/{total} queries")
-
-
-def _span(ratios: list[float]) -> str:
-    """'24-84x faster' when rung is faster at every size, else the plain time ratios."""
-    lo, hi = min(ratios), max(ratios)
-    if lo >= 1:
-        return f"{lo:.0f}-{hi:.0f}x faster"
-    return f"y0/rung time ratio {lo:.2f}-{hi:.2f}x (slower at some sizes)"
+        result=f"{faster_range(ratios)} (median s/query, n = {min(sizes)}..{max(sizes)}, "
+               f"sparse and dense; {faster_range(full_ratios)} with the estimand built), "
+               f"verdicts agree on {agreed}/{total} queries")
 
 
 def main() -> None:
