@@ -19,6 +19,7 @@ from rung.lm.spec import (
     BackendSpec,
     SpecError,
     check_base_url,
+    is_endpoint_list,
     parse_endpoints,
     parse_spec,
 )
@@ -86,7 +87,7 @@ def _openai(spec: BackendSpec, settings: LMSettings) -> Backend:
 
     if spec.is_pool:
         return _pool(spec.endpoints, spec.model, settings)
-    if spec.base_url is None and "," in settings.base_url:
+    if spec.base_url is None and is_endpoint_list(settings.base_url):
         return _pool(parse_endpoints(settings.base_url, "OPENAI_BASE_URL"), spec.model, settings)
     url = spec.base_url or check_base_url(settings.base_url, "OPENAI_BASE_URL")
     return OpenAIBackend(base_url=url, model=spec.model, timeout=settings.timeout)

@@ -8,14 +8,15 @@ Accepted forms
 ``openai:MODEL``                  an OpenAI-compatible API at the configured base URL
 ``http(s)://HOST/v1|MODEL``       an OpenAI-compatible server at that URL
 ``http://H1/v1,http://H2/v1|MODEL`` a pool of servers of one model (:mod:`rung.lm.pool`):
-                                  comma-separated base URLs, then ``|MODEL``; a comma in a
-                                  URL password must be written ``%2C``
+                                  comma-separated base URLs, then ``|MODEL`` (only a comma
+                                  before ``SCHEME://`` separates two URLs)
 ``transformers:/path``            a local Hugging Face checkpoint
 ``scripted``                      the test double (:mod:`rung.lm.backends.scripted`)
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import Enum
 from urllib.parse import urlsplit
@@ -23,9 +24,12 @@ from urllib.parse import urlsplit
 from rung.lm.redaction import redact, register_secret, url_password
 
 __all__ = [
-    "SPEC_HELP", "BackendKind", "BackendSpec", "SpecError", "check_base_url", "parse_endpoints",
-    "parse_spec",
+    "SPEC_HELP", "BackendKind", "BackendSpec", "SpecError", "check_base_url", "is_endpoint_list",
+    "parse_endpoints", "parse_spec",
 ]
+
+
+_NEXT_URL = re.compile(r"(?i),\s*(?=[a-z][a-z0-9+.\-]*://)")  # a comma before the next URL
 
 
 class SpecError(ValueError):
@@ -141,6 +145,18 @@ def check_base_url(url: str, setting: str) -> str:
     return url.rstrip("/")
 
 
+def is_endpoint_list(text: str) -> bool:
+    """Whether ``text`` lists several URLs (a comma followed by ``SCHEME://``, or a
+    trailing comma); a comma elsewhere, as in a URL password, does not split.
+
+    Examples
+    --------
+    >>> is_endpoint_list("http://a:1/v1,http://b:1/v1"), is_endpoint_list("http://u:p,w@a/v1")
+    (True, False)
+    """
+    return bool(_NEXT_URL.search(text)) or text.rstrip().endswith(",")
+
+
 def parse_endpoints(text: str, setting: str) -> tuple[str, ...]:
     """The checked base URLs of a comma-separated pool list: at least two, no repeats.
 
@@ -153,8 +169,8 @@ def parse_endpoints(text: str, setting: str) -> tuple[str, ...]:
     ...
     rung.lm.spec.SpecError: endpoint list 'http://127.0.0.1:1/v1,' has an empty entry...
     """
-    parts = [p.strip() for p in text.split(",")]
-    if any(not p for p in parts):
+    parts = [p.strip() for p in _NEXT_URL.split(text.strip())]
+    if any(not p or p.endswith(",") for p in parts):
         raise SpecError(redact(
             f"endpoint list {text!r} has an empty entry; write 'http://H1:P/v1,http://H2:P/v1"
             f"|MODEL' (setting {setting})"))
@@ -196,7 +212,7 @@ def parse_spec(spec: str) -> BackendSpec:
         if not sep or not model.strip():
             url = url if sep else text
             raise SpecError(redact(f"backend spec {spec!r} names no model: write '{url}|MODEL'"))
-        if "," in url:
+        if is_endpoint_list(url):
             urls = parse_endpoints(url, "RUNG_LM")
             return BackendSpec(BackendKind.OPENAI, model.strip(), urls[0], urls)
         return BackendSpec(BackendKind.OPENAI, model.strip(), check_base_url(url, "RUNG_LM"))
