@@ -26,10 +26,17 @@ from rung.estimate.errors import (
 )
 from rung.estimate.estimators.adjustment import AIPW, IPW, RegressionAdjustment
 from rung.estimate.estimators.base import DEFAULT_BOOTSTRAP, EffectEstimator
+from rung.estimate.estimators.ett import ETTEstimate, ETTMethod, estimate_ett
 from rung.estimate.estimators.frontdoor import FrontDoor
 from rung.estimate.estimators.ida import EffectSet, PossibleEffect, ida
 from rung.estimate.estimators.iv import TwoStageLeastSquares, find_instrument
 from rung.estimate.estimators.joint import JointEffectEstimate, estimate_joint
+from rung.estimate.estimators.mediation import (
+    DEFAULT_MEDIATION_BOOTSTRAP,
+    MediationEstimate,
+    MediationMethod,
+    estimate_mediation,
+)
 from rung.estimate.estimators.plugin import PluginEstimator
 from rung.estimate.methods import ESTIMATORS_FOR, Method, Strategy, default_method, methods_for
 from rung.estimate.programs.counterfactual import Counterfactual, counterfactual
@@ -53,6 +60,7 @@ from rung.estimate.result import EffectEstimate
 __all__ = [
     "AIPW",
     "DEFAULT_BOOTSTRAP",
+    "DEFAULT_MEDIATION_BOOTSTRAP",
     "ESTIMATORS_FOR",
     "ESTIMATOR_OF",
     "IPW",
@@ -61,6 +69,8 @@ __all__ = [
     "Counterfactual",
     "DataError",
     "DiscreteSCM",
+    "ETTEstimate",
+    "ETTMethod",
     "EffectEstimate",
     "EffectEstimator",
     "EffectSet",
@@ -70,6 +80,8 @@ __all__ = [
     "InvalidSetError",
     "JointEffectEstimate",
     "LinearGaussianSCM",
+    "MediationEstimate",
+    "MediationMethod",
     "Method",
     "MixedConfig",
     "MixedSCM",
@@ -95,7 +107,9 @@ __all__ = [
     "do",
     "estimate",
     "estimate_effect",
+    "estimate_ett",
     "estimate_joint",
+    "estimate_mediation",
     "find_instrument",
     "fit_estimator",
     "fit_generative_model",

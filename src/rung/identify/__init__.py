@@ -24,6 +24,12 @@ from rung.identify.cf_api import (
     counterfactual_json,
     identify_counterfactual,
 )
+from rung.identify.cf_mediation import (
+    MediationCondition,
+    MediationIdentification,
+    find_recanting_witnesses,
+    identify_mediation,
+)
 from rung.identify.cf_verify import find_counterexample, verify_counterfactual
 from rung.identify.class_adjustment import (
     ClassAdjustment,
@@ -65,6 +71,8 @@ __all__ = [
     "Identification",
     "Instrument",
     "JointDistribution",
+    "MediationCondition",
+    "MediationIdentification",
     "ObservationalData",
     "OptimalAdjustment",
     "P",
@@ -83,9 +91,11 @@ __all__ = [
     "find_minimal_adjustment_sets",
     "find_o_set",
     "find_optimal_adjustment_set",
+    "find_recanting_witnesses",
     "from_json",
     "identify",
     "identify_counterfactual",
+    "identify_mediation",
     "is_class_adjustment_set",
     "is_frontdoor_set",
     "is_instrument",
