@@ -24,9 +24,11 @@ import pytest
 
 from rung.bench.ledger import Ledger
 from rung.lm import get_backend
-from rung.lm.backends.openai import OpenAIBackend
+from rung.lm.backends.llamacpp import LlamaCppBackend
+from rung.lm.backends.openai import OpenAIBackend, ScoringMode
 from rung.lm.base import LMError, Message
 from rung.lm.cache import CachedBackend
+from rung.lm.chat import CHATML
 from rung.lm.models import tiny_model_path
 from rung.lm.pool import EndpointPool
 
@@ -127,6 +129,22 @@ def test_pool_through_get_backend_shares_the_cache(
     assert (lm.hits, lm.misses) == (1, 1)
     assert sum(s.ok for s in lm.inner.stats()) == 1
     assert lm.model_id == "smollm2@pool"
+
+
+def test_pool_scores_exactly(two_servers: list[tuple[subprocess.Popen[bytes], str]]) -> None:
+    """Echo scoring through the pool settles on ECHO for every endpoint and gives the
+    embedded model's log-likelihoods (same weights and kernels as llama_cpp.server)."""
+    pool = EndpointPool([url for _, url in two_servers], "smollm2", timeout=120)
+    question = [Message("user", "Is ice cold? Answer yes or no.")]
+    got = pool.score_options(question, ["yes", "no"])
+    assert pool.model_id == "smollm2@pool"  # ECHO, not '#parse'
+    assert all(m.backend.scoring_used is ScoringMode.ECHO for m in pool._members)
+    local = LlamaCppBackend(tiny_model_path(), n_threads=1, n_seq_max=4, flash_attention=False)
+    local.chat_template = CHATML  # the client's template, as sent to the server
+    try:
+        assert got == pytest.approx(local.score_options(question, ["yes", "no"]), abs=1e-4)
+    finally:
+        local.close()
 
 
 def test_dead_pool_fails_fast_and_redacted() -> None:
