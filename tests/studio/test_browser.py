@@ -20,6 +20,8 @@ from typer.testing import CliRunner
 from rung.studio import StudioContext, StudioSession, start_in_thread
 from tests.studio.conftest import XSS, xss_frame
 
+pytestmark = pytest.mark.slow  # about 2.5 min on a loaded 2-core machine
+
 SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "img" / "studio.png"
 
 

@@ -179,9 +179,11 @@ def load_inputs(run_dir: Path) -> RunInputs:
                      preparation=tuple(info.get("preparation") or notes))
 
 
-def write_current_graph(run_dir: Path, graph: CausalGraph, session: Mapping[str, Any]) -> str:
-    """Write the current graph to ``final_graph.dot`` and the session log; the DOT text."""
-    text = graph_to_dot(graph, "final")
+def write_current_graph(run_dir: Path, graph: CausalGraph, session: Mapping[str, Any],
+                        text: str | None = None) -> str:
+    """Write the current graph (``text``: its DOT, when already made) to
+    ``final_graph.dot`` and the session log; return the DOT text."""
+    text = graph_to_dot(graph, "final") if text is None else text
     atomic_write_text(run_dir / GRAPH_FILE, text)
     body = json.dumps({**session, "graph_text": text}, indent=2, default=str)
     atomic_write_text(run_dir / SESSION_FILE, body + "\n")

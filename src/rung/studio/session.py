@@ -107,7 +107,7 @@ class StudioSession:
     def _commit(self, graph: CausalGraph, decisions: tuple[Decision, ...]) -> Snapshot:
         snap = self._snapshot(graph, self._snap.version + 1, decisions)
         session = {"version": snap.version, "decisions": [d.to_json() for d in decisions]}
-        write_current_graph(self.run_dir, graph, session)
+        write_current_graph(self.run_dir, graph, session, snap.graph_text)
         self._snap = snap
         return snap
 
