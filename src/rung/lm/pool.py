@@ -298,8 +298,9 @@ class EndpointPool:
             except LMError as exc:
                 self._release(index, 0.0, str(exc))
                 continue
-            except BaseException:
-                self._release(index, 0.0, "interrupted")
+            except BaseException:  # cancelled or interrupted: free the slot, blame no one
+                with self._lock:
+                    self._members[index].in_flight -= 1
                 raise
             self._release(index, time.perf_counter() - start, None)
             self._settle(member)
