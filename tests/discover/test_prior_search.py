@@ -122,3 +122,18 @@ def test_focused_search_scores_at_least_the_plain_climb_and_its_window_is_honest
     assert PriorSearchResult.from_json(focused.to_json()) == focused
     with pytest.raises(ValueError, match="focus names \\['nope'\\]"):
         prior_search(data, focus=["nope"])
+
+
+def test_one_belief_type_for_the_prior_and_the_copilot() -> None:
+    raw = (0.5, 0.3, 0.2)
+    bel = EdgeBelief("A", "B", 0.6, 0.3, 0.1, raw=raw, calibrated=(0.6, 0.3),
+                     calibration="platt", note="")
+    back = bel.reverse()
+    assert (back.source, back.target, back.p_raw, back.p_reverse) == ("B", "A", 0.3, 0.5)
+    assert back.p_calibrated == 0.3 and back.oriented("A", "B") == pytest.approx(2 / 3)
+    assert back.reverse() == bel and EdgeBelief.from_json(bel.to_json()) == bel
+    old = {"source": "A", "target": "B", "p_raw": 0.5, "p_calibrated": None,
+           "p_reverse": 0.3, "p_none": 0.2, "decided": False, "calibration": "", "note": "x"}
+    read = EdgeBelief.from_json(old)
+    assert read.p_calibrated is None and read.p_ab == pytest.approx(0.5) and not read.decided
+    assert list(bel.to_frame().columns)[:3] == ["source", "target", "p_raw"]

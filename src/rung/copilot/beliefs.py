@@ -34,6 +34,7 @@ from scipy.optimize import minimize
 from rung.copilot.display import frame, html_block, html_table
 from rung.copilot.pairwise import ask_pairwise
 from rung.copilot.results import PairwiseResult
+from rung.discover.prior_search import EdgeBelief
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -389,47 +390,8 @@ def calibrated_pair(
     return (ab / total, ba / total) if total > 1.0 else (ab, ba)
 
 
-@dataclass(frozen=True)
-class EdgeBelief:
-    """The LLM's belief in the edge ``source -> target``.
-
-    ``p_raw`` is the order-debiased (and, when the calibration was fitted so, content-free
-    corrected) probability of the direction; ``p_calibrated`` is it mapped by
-    ``calibration`` (None when no calibration fits the model); ``note`` says when the
-    calibration was fitted under other settings.
-    """
-
-    source: str
-    target: str
-    p_raw: float
-    p_calibrated: float | None
-    p_reverse: float
-    p_none: float
-    decided: bool
-    calibration: str = ""
-    note: str = ""
-
-    def to_json(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> EdgeBelief:
-        return cls(**data)
-
-    def to_frame(self) -> pd.DataFrame:
-        """A one-row frame (:func:`beliefs_frame` for many)."""
-        return beliefs_frame([self])
-
-    def _repr_html_(self) -> str:
-        cal = "–" if self.p_calibrated is None else f"{self.p_calibrated:.3f}"
-        lines = [f"raw {self.p_raw:.3f} · calibrated {cal} · reverse {self.p_reverse:.3f} · "
-                 f"none {self.p_none:.3f}" + ("" if self.decided else " · undecided")]
-        lines += [x for x in (self.calibration, self.note) if x]
-        return html_block(f"belief: {self.source} -> {self.target}", lines)
-
-
 def beliefs_frame(beliefs: Sequence[EdgeBelief]) -> pd.DataFrame:
-    """One row per belief."""
+    """One row per belief (its directed view: ``source`` -> ``target``)."""
     columns = ["source", "target", "p_raw", "p_calibrated", "p_reverse", "p_none", "decided",
                "calibration", "note"]
     return frame([b.to_json() for b in beliefs], columns)
@@ -443,7 +405,11 @@ def _mismatch(cal: EdgeCalibration, model: str) -> str:
 
 
 def ask_edge_beliefs(cp: Copilot, a: str, b: str) -> tuple[EdgeBelief, EdgeBelief]:
-    """Beliefs in ``a -> b`` and ``b -> a``, asked with the calibration's own settings."""
+    """The belief about the pair, seen from ``a`` and from ``b`` (``EdgeBelief.reverse``),
+    asked with the calibration's own settings. :class:`EdgeBelief` is the one belief type
+    of rung (:mod:`rung.discover.prior_search`): its pair probabilities are the calibrated
+    ones (raw when no calibration fits the model), so it goes into ``prior_search`` or
+    ``rung.discover.fuse.fuse`` as it is."""
     model = cp.lm.model_id
     cal = resolve_edge_calibration(cp, model)
     k = cal.variants if cal else cp.k(DEFAULT_BELIEF_VARIANTS)
@@ -456,10 +422,15 @@ def ask_edge_beliefs(cp: Copilot, a: str, b: str) -> tuple[EdgeBelief, EdgeBelie
             f"asked with K={cal.variants} (the calibration's), not the session's {cp.variants}")
     p_ab, p_ba = calibrated_pair(r, cal)
     desc = cal.describe() if cal else ""
-    none = r.probabilities.get("none", 0.0)
-    pa, pb = r.probabilities["A->B"], r.probabilities["B->A"]
-    return (EdgeBelief(a, b, pa, p_ab, pb, none, r.decided, desc, note),
-            EdgeBelief(b, a, pb, p_ba, pa, none, r.decided, desc, note))
+    raw = (r.probabilities["A->B"], r.probabilities["B->A"], r.probabilities.get("none", 0.0))
+    if p_ab is None or p_ba is None:  # no calibration: the prior's probabilities are raw
+        belief = EdgeBelief(a, b, *raw, raw=raw, calibrated=None, decided=r.decided,
+                            calibration=desc, note=note)
+    else:
+        belief = EdgeBelief(a, b, p_ab, p_ba, max(0.0, 1.0 - p_ab - p_ba), raw=raw,
+                            calibrated=(p_ab, p_ba), decided=r.decided, calibration=desc,
+                            note=note)
+    return belief, belief.reverse()
 
 
 def collect_edge_samples(

@@ -49,13 +49,21 @@ _EPS = 1e-6
 class EdgeBelief:
     """A calibrated belief about the pair ``{a, b}``: ``P(a -> b)``, ``P(b -> a)``, ``P(none)``.
 
-    The three are normalised and kept inside ``[1e-6, 1 - 1e-6]``.
+    The one belief type of rung: the prior of :func:`prior_search` and what
+    ``rung.copilot``'s ``edge_beliefs`` returns (as the pair seen from each end, see
+    :meth:`reverse`). The three probabilities are normalised and kept inside
+    ``[1e-6, 1 - 1e-6]``. Where the LLM asked gives them, ``raw`` holds the uncalibrated
+    ``(P(a->b), P(b->a), P(none))``, ``calibrated`` the calibrated ``(P(a->b), P(b->a))``
+    (None when no calibration fits the model: ``p_ab``... are then the raw values),
+    ``decided`` whether the ensemble decided, ``calibration`` and ``note`` how it was mapped.
 
     Examples
     --------
     >>> b = EdgeBelief("A", "B", 0.7, 0.1, 0.2)
     >>> round(b.log_odds("A", "B"), 3), round(b.oriented("B", "A"), 3)
     (1.253, 0.125)
+    >>> r = b.reverse(); (r.source, r.target, round(r.p_ab, 3))
+    ('B', 'A', 0.1)
     """
 
     a: str
@@ -63,6 +71,11 @@ class EdgeBelief:
     p_ab: float
     p_ba: float
     p_none: float
+    raw: tuple[float, float, float] | None = None
+    calibrated: tuple[float, float] | None = None
+    decided: bool = True
+    calibration: str = ""
+    note: str = ""
 
     def __post_init__(self) -> None:
         probs = np.array([self.p_ab, self.p_ba, self.p_none], dtype=float)
@@ -71,10 +84,42 @@ class EdgeBelief:
                              f"{probs.tolist()}; give three non-negative numbers")
         if self.a == self.b:
             raise ValueError(f"a belief needs two different variables, got {self.a!r} twice")
-        probs = np.clip(probs / probs.sum(), _EPS, 1 - _EPS)
-        probs /= probs.sum()
+        if abs(probs.sum() - 1.0) > 1e-12 or np.any(probs < _EPS) or np.any(probs > 1 - _EPS):
+            probs = np.clip(probs / probs.sum(), _EPS, 1 - _EPS)  # idempotent when normal
+            probs /= probs.sum()
         for name, v in zip(("p_ab", "p_ba", "p_none"), probs, strict=True):
             object.__setattr__(self, name, float(v))
+
+    @property
+    def source(self) -> str:
+        """``a``: the belief read as one about ``a -> b`` (the copilot's view)."""
+        return self.a
+
+    @property
+    def target(self) -> str:
+        return self.b
+
+    @property
+    def p_raw(self) -> float:
+        """The uncalibrated ``P(a -> b)`` (``p_ab`` when no raw value was kept)."""
+        return self.p_ab if self.raw is None else self.raw[0]
+
+    @property
+    def p_reverse(self) -> float:
+        """The uncalibrated ``P(b -> a)``."""
+        return self.p_ba if self.raw is None else self.raw[1]
+
+    @property
+    def p_calibrated(self) -> float | None:
+        """The calibrated ``P(a -> b)``; None when no calibration fitted the model."""
+        return None if self.calibrated is None else self.calibrated[0]
+
+    def reverse(self) -> EdgeBelief:
+        """The same belief seen from ``b``: ``(b, a, p_ba, p_ab, p_none)``."""
+        raw = None if self.raw is None else (self.raw[1], self.raw[0], self.raw[2])
+        cal = None if self.calibrated is None else (self.calibrated[1], self.calibrated[0])
+        return EdgeBelief(self.b, self.a, self.p_ba, self.p_ab, self.p_none, raw, cal,
+                          self.decided, self.calibration, self.note)
 
     def prob(self, source: str, target: str) -> float:
         """``P(source -> target)``."""
@@ -89,13 +134,43 @@ class EdgeBelief:
         return self.prob(source, target) / (self.p_ab + self.p_ba)
 
     def to_json(self) -> dict[str, Any]:
+        """The pair (``a``, ``b``, ``p_ab``, ``p_ba``, ``p_none``) and the copilot's
+        directed view (``source``, ``target``, ``p_raw``, ``p_calibrated``, ``p_reverse``,
+        ``decided``, ``calibration``, ``note``)."""
         return {"a": self.a, "b": self.b, "p_ab": self.p_ab, "p_ba": self.p_ba,
-                "p_none": self.p_none}
+                "p_none": self.p_none, "raw": None if self.raw is None else list(self.raw),
+                "calibrated": None if self.calibrated is None else list(self.calibrated),
+                "source": self.a, "target": self.b, "p_raw": self.p_raw,
+                "p_calibrated": self.p_calibrated, "p_reverse": self.p_reverse,
+                "decided": self.decided, "calibration": self.calibration, "note": self.note}
 
     @classmethod
     def from_json(cls, obj: Mapping[str, Any]) -> EdgeBelief:
+        """Read :meth:`to_json` output (or the copilot's older directed record)."""
+        if "a" not in obj:  # the older directed record: no calibrated P(b -> a) in it
+            old = (float(obj["p_raw"]), float(obj["p_reverse"]), float(obj["p_none"]))
+            pc = obj.get("p_calibrated")
+            return cls(str(obj["source"]), str(obj["target"]), *old, raw=old,
+                       calibrated=None if pc is None else (float(pc), old[1]),
+                       decided=bool(obj.get("decided", True)),
+                       calibration=str(obj.get("calibration", "")),
+                       note=str(obj.get("note", "")))
+        raw, cal = obj.get("raw"), obj.get("calibrated")
         return cls(str(obj["a"]), str(obj["b"]), float(obj["p_ab"]), float(obj["p_ba"]),
-                   float(obj["p_none"]))
+                   float(obj["p_none"]),
+                   None if raw is None else (float(raw[0]), float(raw[1]), float(raw[2])),
+                   None if cal is None else (float(cal[0]), float(cal[1])),
+                   bool(obj.get("decided", True)), str(obj.get("calibration", "")),
+                   str(obj.get("note", "")))
+
+    def to_frame(self) -> pd.DataFrame:
+        """A one-row frame of the directed view."""
+        row = self.to_json()
+        return pd.DataFrame([{k: row[k] for k in _DIRECTED_COLUMNS}], columns=_DIRECTED_COLUMNS)
+
+
+_DIRECTED_COLUMNS = ["source", "target", "p_raw", "p_calibrated", "p_reverse", "p_none",
+                     "decided", "calibration", "note"]
 
 
 BeliefInput = (Mapping[tuple[str, str], tuple[float, float, float] | EdgeBelief]
