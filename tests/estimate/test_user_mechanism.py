@@ -27,7 +27,7 @@ def fitted() -> BayesianSCM:
     x = np.clip(rng.normal(1.8, 0.8, size=200), 0.05, None)
     y = np.array([closed_form(v) for v in x]) + 0.2 * rng.normal(size=200)
     g = CausalGraph.from_edges("X -> Y")
-    return BayesianSCM(g, mechanisms={"Y": hill("X")}, num_samples=60, warmup=60,
+    return BayesianSCM(g, mechanisms={"Y": hill("X")}, num_samples=40, warmup=50,
                        chains=2, seed=0).fit(pd.DataFrame({"X": x, "Y": y}))
 
 

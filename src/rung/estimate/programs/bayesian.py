@@ -106,7 +106,7 @@ class BayesianSCM:
     >>> rng = np.random.default_rng(0)
     >>> x = rng.normal(size=200); y = 2 * x + rng.normal(size=200)
     >>> g = CausalGraph.from_edges("X -> Y")
-    >>> m = BayesianSCM(g, num_samples=60, warmup=60, chains=1,
+    >>> m = BayesianSCM(g, num_samples=40, warmup=40, chains=1,
     ...                 criteria=ConvergenceCriteria(min_ess=20)).fit(
     ...     pd.DataFrame({"X": x, "Y": y}))
     >>> q = m.interventional_mean({"X": 1.0}, "Y", allow_unconverged=True)
