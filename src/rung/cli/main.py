@@ -23,6 +23,8 @@ _GROUPS: dict[str, tuple[str, str]] = {
     "data": ("rung.cli.data", "List the datasets rung can find."),
     "abstraction": ("rung.cli.abstraction", "Causal abstraction of neural networks."),
     "copilot": ("rung.cli.copilot", "The co-pilot workflow: CSV to report."),
+    "studio": ("rung.cli.studio", "Review the co-pilot graph in a browser: edit edges, watch "
+               "identification and the estimate follow."),
     "scm": ("rung.cli.scm",
             "Structural-model files: actual causes (Halpern-Pearl) and counterfactuals."),
 }
