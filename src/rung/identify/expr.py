@@ -49,6 +49,10 @@ class Expr:
         """Readable text such as ``Σ_M P(M|X) Σ_X' P(Y|M,X') P(X')``."""
         return self._render({v: v for v in self.free_variables()}, latex=False)
 
+    def _repr_latex_(self) -> str:
+        """The estimand as LaTeX math, for notebooks."""
+        return f"${self.to_latex()}$"
+
     def to_latex(self) -> str:
         """LaTeX, e.g. ``\\sum_{M} P(M \\mid X) ...``."""
         return self._render({v: v for v in self.free_variables()}, latex=True)
@@ -88,15 +92,17 @@ _LATEX_SPECIAL = {
     "}": r"\}",
     "^": r"\^{}",
     "~": r"\sim{}",
+    " ": r"\ ",
 }
 
 
 def _latex_name(name: str) -> str:
-    """``X`` -> ``X``; ``X1`` -> ``X_{1}``; any other name upright: ``\\mathrm{p44/42}``."""
+    """``X`` -> ``X``; ``X1`` -> ``X_{1}``; any other name upright, spaces kept:
+    ``\\mathrm{p44/42}``, ``\\mathrm{P38}``, ``\\mathrm{smoking\\ status}``."""
     base = name.rstrip("'")
     primes = len(name) - len(base)
     head = base.rstrip("0123456789")
-    if len(head) == 1 and head.isalpha() and head != base:
+    if len(head) == 1 and head.isalpha() and len(base) == 2:
         base = f"{head}_{{{base[1:]}}}"
     elif len(base) > 1:
         base = r"\mathrm{" + "".join(_LATEX_SPECIAL.get(c, c) for c in base) + "}"
