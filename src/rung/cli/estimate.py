@@ -69,6 +69,31 @@ def _graph_adjusted(g: Any, treatment: str, outcome: str, notes: list[str]) -> d
 
 @app.callback(invoke_without_command=True)
 @cli_errors
+def _natural_effects(table: Any, g: Any, roles: tuple[str, list[str] | None, str],
+                     contrast: tuple[float, float] | None, adjust: list[str] | None,
+                     bootstrap: int | None, seed: int, categorical: list[str] | None,
+                     as_json: bool) -> None:
+    """``--natural-effects``: NDE, NIE and TE by the mediation formula, with intervals."""
+    from rung.estimate import NotIdentifiedError, estimate_mediation
+
+    treatment, mediators, outcome = roles
+    if not mediators or len(mediators) != 1:
+        raise ValueError(f"--natural-effects needs exactly one --mediator M, got {mediators or []}")
+    try:
+        with working(f"estimating the natural effects of {treatment} on {outcome}"):
+            r = estimate_mediation(
+                table, g, treatment, mediators[0], outcome, contrast=contrast or (1.0, 0.0),
+                covariates=None if adjust is None else [a for a in adjust if a],
+                bootstrap=bootstrap or 200, seed=seed, categorical=tuple(categorical or ()))
+    except NotIdentifiedError as exc:
+        raise UnanswerableQuery(str(exc)) from None
+    if as_json:
+        print_json(r.to_json())
+    else:
+        typer.echo(r.summary())
+
+
+@app.callback(invoke_without_command=True)
 def estimate(
     graph: Annotated[str, typer.Argument(help="Graph file or inline edge string.")],
     data: Annotated[Path, typer.Option("--data", help="CSV file of observations.")],
@@ -119,6 +144,11 @@ def estimate(
                                          "where there is one, else 100; 20 for generative)."),
     ] = None,
     seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 0,
+    natural: Annotated[
+        bool,
+        typer.Option("--natural-effects", help="Natural direct and indirect effects (NDE, NIE; "
+                                               "Pearl 2001) through the one --mediator."),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Estimate the average causal effect of TREATMENT on OUTCOME from data."""
@@ -148,6 +178,10 @@ def estimate(
               else Method.GENERATIVE if model is not None else None)
     extra: dict[str, Any] = {} if model is None else {"model": model}
     treatment, outcome, notes = _roles(g, treatment, outcome)
+    if natural:
+        _natural_effects(table, g, (treatment, mediators, outcome), contrast, adjust,
+                         bootstrap, seed, categorical, as_json)
+        return
     extra.update(_user_sets(adjust, mediators, instruments))
     if adjust is None and not mediators and not instruments:
         extra.update(_graph_adjusted(g, treatment, outcome, notes))
