@@ -39,8 +39,10 @@ from rung.estimate.estimators.mediation import (
 )
 from rung.estimate.estimators.plugin import PluginEstimator
 from rung.estimate.methods import ESTIMATORS_FOR, Method, Strategy, default_method, methods_for
+from rung.estimate.programs.bayesian import BayesianSCM, Marginalisation
 from rung.estimate.programs.counterfactual import Counterfactual, counterfactual
 from rung.estimate.programs.discrete import DiscreteSCM
+from rung.estimate.programs.families import FAMILIES, Family, Priors
 from rung.estimate.programs.generative import (
     MODELS,
     GenerativeEstimator,
@@ -54,7 +56,9 @@ from rung.estimate.programs.mixed_counterfactual import (
     SampledCounterfactual,
     sampled_counterfactual,
 )
+from rung.estimate.programs.posterior import ConvergenceCriteria, ConvergenceError, PosteriorQuery
 from rung.estimate.programs.scm import SCMProgram, latent_structure
+from rung.estimate.programs.user_mechanism import UserMechanism, hill
 from rung.estimate.result import EffectEstimate
 
 __all__ = [
@@ -63,9 +67,13 @@ __all__ = [
     "DEFAULT_MEDIATION_BOOTSTRAP",
     "ESTIMATORS_FOR",
     "ESTIMATOR_OF",
+    "FAMILIES",
     "IPW",
     "METHODS",
     "MODELS",
+    "BayesianSCM",
+    "ConvergenceCriteria",
+    "ConvergenceError",
     "Counterfactual",
     "DataError",
     "DiscreteSCM",
@@ -75,11 +83,13 @@ __all__ = [
     "EffectEstimator",
     "EffectSet",
     "EstimationError",
+    "Family",
     "FrontDoor",
     "GenerativeEstimator",
     "InvalidSetError",
     "JointEffectEstimate",
     "LinearGaussianSCM",
+    "Marginalisation",
     "MediationEstimate",
     "MediationMethod",
     "Method",
@@ -88,6 +98,8 @@ __all__ = [
     "NotIdentifiedError",
     "PluginEstimator",
     "PossibleEffect",
+    "PosteriorQuery",
+    "Priors",
     "RefutationResult",
     "Refutations",
     "RegressionAdjustment",
@@ -96,6 +108,7 @@ __all__ = [
     "Strategy",
     "TwoStageLeastSquares",
     "UnsupportedModelError",
+    "UserMechanism",
     "ate",
     "cate",
     "check_data",
@@ -113,6 +126,7 @@ __all__ = [
     "find_instrument",
     "fit_estimator",
     "fit_generative_model",
+    "hill",
     "ida",
     "interventional_distribution",
     "interventional_samples",
