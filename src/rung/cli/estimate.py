@@ -67,8 +67,6 @@ def _graph_adjusted(g: Any, treatment: str, outcome: str, notes: list[str]) -> d
     return {"adjustment_set": check.nodes}
 
 
-@app.callback(invoke_without_command=True)
-@cli_errors
 def _natural_effects(table: Any, g: Any, roles: tuple[str, list[str] | None, str],
                      contrast: tuple[float, float] | None, adjust: list[str] | None,
                      bootstrap: int | None, seed: int, categorical: list[str] | None,
@@ -94,6 +92,7 @@ def _natural_effects(table: Any, g: Any, roles: tuple[str, list[str] | None, str
 
 
 @app.callback(invoke_without_command=True)
+@cli_errors
 def estimate(
     graph: Annotated[str, typer.Argument(help="Graph file or inline edge string.")],
     data: Annotated[Path, typer.Option("--data", help="CSV file of observations.")],
