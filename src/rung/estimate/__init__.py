@@ -28,7 +28,13 @@ from rung.estimate.estimators.adjustment import AIPW, IPW, RegressionAdjustment
 from rung.estimate.estimators.base import DEFAULT_BOOTSTRAP, EffectEstimator
 from rung.estimate.estimators.ett import ETTEstimate, ETTMethod, estimate_ett
 from rung.estimate.estimators.frontdoor import FrontDoor
-from rung.estimate.estimators.ida import EffectSet, PossibleEffect, ida
+from rung.estimate.estimators.ida import (
+    EffectSet,
+    PossibleEffect,
+    estimate_adjusted,
+    ida,
+    ida_over,
+)
 from rung.estimate.estimators.iv import TwoStageLeastSquares, find_instrument
 from rung.estimate.estimators.joint import JointEffectEstimate, estimate_joint
 from rung.estimate.estimators.mediation import (
@@ -119,6 +125,7 @@ __all__ = [
     "default_method",
     "do",
     "estimate",
+    "estimate_adjusted",
     "estimate_effect",
     "estimate_ett",
     "estimate_joint",
@@ -128,6 +135,7 @@ __all__ = [
     "fit_generative_model",
     "hill",
     "ida",
+    "ida_over",
     "interventional_distribution",
     "interventional_samples",
     "latent_structure",
