@@ -10,8 +10,6 @@ background knowledge (``use_knowledge``) the LLM goes first and is asked about e
 
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -34,8 +32,7 @@ from rung.workflow.config import CopilotConfig
 from rung.workflow.disagreements import LLMEdge, find_disagreements, llm_edges_from_proposal
 from rung.workflow.transform import TRANSFORM_NOTES
 
-__all__ = ["RunContext", "ask_llm", "discover_graph", "review_graphs", "run_data",
-           "run_input", "summarize_input"]
+__all__ = ["ask_llm", "discover_graph", "review_graphs", "summarize_input"]
 
 
 # ---------------------------------------------------------------- 1. input
@@ -190,37 +187,3 @@ def review_graphs(data: pd.DataFrame, config: CopilotConfig, llm: LLMGraph,
     return Review("analyst" if source == "analyst" else "rule", final, tuple(decisions), cmp,
                   tuple(rows))
 
-
-# ---------------------------------------------------------------- compatibility
-@dataclass
-class RunContext:
-    """Deprecated (``rung.studio`` until it calls :func:`rung.workflow.run.run_steps`):
-    where :func:`run_input` and :func:`run_data` run."""
-
-    store: Any
-    config: CopilotConfig
-    data: pd.DataFrame
-    backend: Backend | None = None
-    show_progress: bool = True
-
-
-def _through_runner(ctx: RunContext, until: str) -> list[str]:
-    from rich.console import Console
-
-    from rung.workflow.run import run_steps
-
-    root: os.PathLike[str] = ctx.store.root
-    done = run_steps(ctx.data, ctx.config, root, until=until, backend=ctx.backend,
-                     show_progress=ctx.show_progress,
-                     console=Console(stderr=True, quiet=not ctx.show_progress))
-    return list(done[until].files())
-
-
-def run_input(ctx: RunContext) -> list[str]:
-    """Deprecated: :func:`rung.workflow.run.run_steps` with ``until="input"``."""
-    return _through_runner(ctx, "input")
-
-
-def run_data(ctx: RunContext) -> list[str]:
-    """Deprecated: :func:`rung.workflow.run.run_steps` with ``until="data"``."""
-    return _through_runner(ctx, "data")
