@@ -113,3 +113,13 @@ def test_class_without_a_causal_path_reports_zero_not_the_final_regression() -> 
     v = _decide(class_effects=none,
                 estimates=[EstimatorResult("regression", -0.17, (-0.2, -0.07), ())])
     assert v.effect == 0.0 and v.interval == (0.0, 0.0)
+
+
+def test_a_structural_zero_is_flagged_and_never_headlined_as_an_estimate() -> None:
+    # the napkin case: the data compelled Y -> X, so X is an ancestor of Y in no graph
+    none = ClassEffects("class", 1, True, 0.8, (
+        MemberEffect("no_path", 1, "Z2 -> X; Y -> X", None, None, 0.0, (0.0, 0.0)),))
+    v = _decide(class_effects=none, estimates=[])
+    assert v.status == "check"
+    assert any("not an ancestor" in f for f in v.flags)
+    assert "structural zero" in v.summary and "(95% interval 0 to 0)" not in v.summary

@@ -12,7 +12,9 @@
   :mod:`rung.workflow.members` give different effects. The verdict then gives no single
   effect but its ``range``, which spans every plausible graph's interval;
 - some plausible graphs do not identify the effect, were not estimated, or the class was
-  too large to list completely.
+  too large to list completely;
+- the treatment is an ancestor of the outcome in no plausible graph: the effect 0 is then the
+  graph's claim, not an estimate, and the headline says so instead of printing "0 (0 to 0)".
 
 With one effect across the plausible graphs, ``effect`` and ``interval`` are the final
 graph's classic estimate (regression adjustment or the front-door estimator) when it uses
@@ -164,6 +166,19 @@ def _class_flags(fx: ClassEffects) -> list[str]:
     return flags
 
 
+def _structural_zero(fx: ClassEffects) -> bool:
+    """Whether every estimated plausible graph has no directed path from X to Y."""
+    return bool(fx.estimated) and all(e.route == "no_path" for e in fx.estimated)
+
+
+def _zero_flags(fx: ClassEffects) -> list[str]:
+    if not _structural_zero(fx):
+        return []
+    return ["in every plausible graph the treatment is not an ancestor of the outcome, so the "
+            "effect 0 is the graph's claim, not an estimate from the data: check the "
+            "orientations that cut every path (a wrong arrowhead here hides a real effect)"]
+
+
 def _conflict_flags(conflicts: Sequence[Mapping[str, Any]], threshold: float) -> list[str]:
     out = []
     for r in conflicts:
@@ -246,6 +261,7 @@ def decide_verdict(
     flags += _estimator_flags(estimates)
     flags += _conflict_flags(conflicts, class_effects.threshold)
     flags += _class_flags(class_effects)
+    flags += _zero_flags(class_effects)
     effect, interval, span = _point(class_effects, estimates) if identified else (
         None, None, class_effects.span)
     status: Status = "ok" if not flags and effect is not None else "check"
@@ -255,7 +271,10 @@ def decide_verdict(
 
 def _summary(status: Status, effect: float | None, interval: tuple[float, float] | None,
              span: tuple[float, float] | None, fx: ClassEffects, n_flags: int) -> str:
-    if effect is not None:
+    if effect is not None and _structural_zero(fx):
+        head = ("No effect in the graph: the treatment is not an ancestor of the outcome in "
+                "any plausible graph (a structural zero, not an estimate)")
+    elif effect is not None:
         head = f"Effect {_fmt(effect)}" + (
             f" (95% interval {_fmt(interval[0])} to {_fmt(interval[1])})" if interval else "")
     elif span is not None:
