@@ -52,7 +52,7 @@ from rung.estimate.programs.posterior import (
     PosteriorQuery,
     query_diagnostics,
 )
-from rung.estimate.programs.scm import latent_structure
+from rung.estimate.programs.scm import SCMProgram, latent_structure
 from rung.estimate.programs.user_mechanism import UserMechanism
 from rung.graph import CausalGraph
 
@@ -62,7 +62,7 @@ Marginalisation = Literal["auto", "analytic", "quadrature", "sample"]
 _GRID_LIMIT = 4096
 
 
-class BayesianSCM:
+class BayesianSCM(SCMProgram):
     """Bayesian structural causal model of a graph: priors, NUTS posterior, do-queries.
 
     Parameters
@@ -358,16 +358,6 @@ class BayesianSCM:
                  for n, th in self._theta(idx).items()}
         return self._simulate(theta, (("units", num_samples, -1),))
 
-    def __call__(self, num_samples: int) -> dict[str, torch.Tensor]:
-        return self.model(num_samples)
-
-    def to_site(self, node: str, value: float) -> torch.Tensor:
-        """The site value of ``node = value``."""
-        return torch.as_tensor(float(value), dtype=torch.float64)
-
-    def from_site(self, node: str, site: torch.Tensor) -> np.ndarray:
-        """The data values of a site's samples."""
-        return site.detach().cpu().numpy().astype(float)
 
 
 class _plates:
