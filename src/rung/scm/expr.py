@@ -22,9 +22,10 @@ Nesting deeper than :data:`MAX_DEPTH` and texts longer than :data:`MAX_LENGTH` a
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
+from rung.scm._tokens import Tok, TokenCursor
 from rung.scm.errors import ExpressionError
 
 __all__ = [
@@ -93,57 +94,15 @@ class IfElse:
 Expr = Const | Var | Unary | Binary | Call | IfElse
 
 
-@dataclass(frozen=True)
-class _Tok:
-    kind: str  # "int", "name", "op" or "end"
-    text: str
-    column: int  # 1-based
+class _Parser(TokenCursor):
+    grammar = _TOKEN
+    chars_hint = ("equations use names, integers, and/or/not, == != < <= > >=, + - *, min, "
+                  "max and if-then-else")
+    end_name = "the end of the expression"
 
-
-def _tokens(text: str) -> Iterator[_Tok]:
-    """Tokens on demand, so that the parser reports the first bad token in reading order."""
-    pos = 0
-    while True:
-        m = _TOKEN.match(text, pos)
-        if m is None:
-            rest = text[pos:]
-            stripped = rest.lstrip()
-            if not stripped:
-                yield _Tok("end", "", len(text) + 1)
-                return
-            col = pos + len(rest) - len(stripped) + 1
-            bad = stripped[0]
-            raise ExpressionError(
-                f"unexpected character {bad!r} at column {col}; equations use names, "
-                "integers, and/or/not, == != < <= > >=, + - *, min, max and if-then-else",
-                bad, col)
-        kind = m.lastgroup or "op"
-        yield _Tok(kind, m.group(kind), m.start(kind) + 1)
-        pos = m.end()
-
-
-class _Parser:
     def __init__(self, text: str) -> None:
-        self._it = _tokens(text)
-        self.tok = next(self._it)
+        super().__init__(text)
         self.depth = 0
-
-    def advance(self) -> _Tok:
-        tok = self.tok
-        if tok.kind != "end":
-            self.tok = next(self._it)
-        return tok
-
-    def fail(self, expected: str) -> ExpressionError:
-        tok = self.tok
-        shown = "the end of the expression" if tok.kind == "end" else repr(tok.text)
-        return ExpressionError(f"expected {expected} at column {tok.column}, found {shown}",
-                               tok.text or "<end>", tok.column)
-
-    def expect(self, text: str) -> None:
-        if self.tok.text != text or self.tok.kind == "int":
-            raise self.fail(repr(text))
-        self.advance()
 
     def nest(self) -> None:
         self.depth += 1
@@ -236,7 +195,7 @@ class _Parser:
                                   tok.text, tok.column)
         return Var(tok.text)
 
-    def call(self, name: _Tok) -> Expr:
+    def call(self, name: Tok) -> Expr:
         if name.text not in _FUNCS:
             raise ExpressionError(f"unknown function {name.text!r} at column {name.column}; "
                                   "the only functions are min and max", name.text, name.column)

@@ -14,10 +14,10 @@ A term without brackets (``X``) is the factual variable. Values are integers or
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from rung.scm._tokens import TokenCursor
 from rung.scm.errors import ExpressionError
 
 __all__ = [
@@ -134,55 +134,14 @@ def _latex(x: int | CounterfactualVariable) -> str:
     return x.to_latex() if isinstance(x, CounterfactualVariable) else str(x)
 
 
-@dataclass(frozen=True)
-class _Tok:
-    kind: str
-    text: str
-    column: int
-
-
-def _tokens(text: str) -> Iterator[_Tok]:
-    pos = 0
-    while True:
-        m = _TOKEN.match(text, pos)
-        if m is None:
-            rest = text[pos:].lstrip()
-            col = len(text) - len(rest) + 1
-            if not rest:
-                yield _Tok("end", "", col)
-                return
-            raise ExpressionError(f"unexpected character {rest[0]!r} at column {col}; a query "
-                                  "looks like P(Y[X=1]=1 | X=0) or Y[X=0]", rest[0], col)
-        kind = m.lastgroup or "op"
-        yield _Tok(kind, m.group(kind), m.start(kind) + 1)
-        pos = m.end()
-
-
-class _Parser:
-    def __init__(self, text: str) -> None:
-        self._it = _tokens(text)
-        self.tok = next(self._it)
-
-    def advance(self) -> _Tok:
-        tok = self.tok
-        if tok.kind != "end":
-            self.tok = next(self._it)
-        return tok
-
-    def fail(self, expected: str) -> ExpressionError:
-        t = self.tok
-        shown = "the end of the query" if t.kind == "end" else repr(t.text)
-        return ExpressionError(f"expected {expected} at column {t.column}, found {shown}; a "
-                               "query looks like P(Y[X=1]=1 | X=0) or Y[X=0]",
-                               t.text or "<end>", t.column)
+class _Parser(TokenCursor):
+    grammar = _TOKEN
+    chars_hint = "a query looks like P(Y[X=1]=1 | X=0) or Y[X=0]"
+    end_name = "the end of the query"
+    expected_hint = chars_hint
 
     def at(self, text: str) -> bool:
         return self.tok.kind == "op" and self.tok.text == text
-
-    def expect(self, text: str) -> None:
-        if not self.at(text):
-            raise self.fail(repr(text))
-        self.advance()
 
     def value(self) -> int:
         tok = self.tok
