@@ -6,6 +6,7 @@ Causality, thm 3.3.2): E[Y | do(X=x)] = E_Z[ E[Y | X=x, Z] ].
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -24,10 +25,11 @@ from rung.graph import CausalGraph
 __all__ = ["AIPW", "IPW", "RegressionAdjustment"]
 
 
+@dataclass(kw_only=True, eq=False, repr=False)
 class _BackdoorEstimator(EffectEstimator):
     """Shared planning: find (or take) the adjustment set and the estimand."""
 
-    adjustment_set: frozenset[str] | list[str] | None
+    adjustment_set: frozenset[str] | list[str] | None = None
 
     def _plan(self, graph: CausalGraph, treatment: str, outcome: str) -> list[str]:
         from rung.identify.validate import check_adjustment_set
@@ -95,6 +97,7 @@ def _propensity(model: Any, z_train: np.ndarray, x_train: np.ndarray, z_test: np
     return np.asarray(np.clip(p, clip, 1 - clip), dtype=float)
 
 
+@dataclass(kw_only=True, eq=False, repr=False)
 class RegressionAdjustment(_BackdoorEstimator):
     """G-computation: fit E[Y | X, Z], average its predictions at X=a and X=b over the data.
 
@@ -121,21 +124,8 @@ class RegressionAdjustment(_BackdoorEstimator):
     method = "regression"
     analytic_interval = "influence function (OLS sandwich)"
 
-    def __init__(
-        self,
-        *,
-        adjustment_set: frozenset[str] | list[str] | None = None,
-        outcome_model: Any = None,
-        interactions: bool = True,
-        contrast: tuple[float, float] = (1.0, 0.0),
-        bootstrap: int | None = None,
-        alpha: float = 0.05,
-        seed: int | None = None,
-    ) -> None:
-        super().__init__(contrast=contrast, bootstrap=bootstrap, alpha=alpha, seed=seed)
-        self.adjustment_set = adjustment_set
-        self.outcome_model = outcome_model
-        self.interactions = interactions
+    outcome_model: Any = None
+    interactions: bool = True
 
     def _treatment_part(self, x: np.ndarray) -> np.ndarray:
         """X as a column, or one indicator per level after the first for a categorical X."""
@@ -199,6 +189,7 @@ class RegressionAdjustment(_BackdoorEstimator):
         return self._wald(df, 1), self._wald(df, 2)
 
 
+@dataclass(kw_only=True, eq=False, repr=False)
 class IPW(_BackdoorEstimator):
     """Inverse probability weighting (normalised, Hájek) for a discrete treatment.
 
@@ -216,21 +207,8 @@ class IPW(_BackdoorEstimator):
 
     method = "ipw"
 
-    def __init__(
-        self,
-        *,
-        adjustment_set: frozenset[str] | list[str] | None = None,
-        propensity_model: Any = None,
-        clip: float = 1e-3,
-        contrast: tuple[float, float] = (1.0, 0.0),
-        bootstrap: int | None = None,
-        alpha: float = 0.05,
-        seed: int | None = None,
-    ) -> None:
-        super().__init__(contrast=contrast, bootstrap=bootstrap, alpha=alpha, seed=seed)
-        self.adjustment_set = adjustment_set
-        self.propensity_model = propensity_model
-        self.clip = clip
+    propensity_model: Any = None
+    clip: float = 1e-3
 
     def _means(self, df: pd.DataFrame) -> tuple[float, float]:
         a, b = self.contrast_
@@ -244,6 +222,7 @@ class IPW(_BackdoorEstimator):
         return means[0], means[1]
 
 
+@dataclass(kw_only=True, eq=False, repr=False)
 class AIPW(_BackdoorEstimator):
     """Augmented IPW (doubly robust) with K-fold cross-fitting and an influence-function CI.
 
@@ -270,25 +249,10 @@ class AIPW(_BackdoorEstimator):
     method = "aipw"
     analytic_interval = "influence function"
 
-    def __init__(
-        self,
-        *,
-        adjustment_set: frozenset[str] | list[str] | None = None,
-        outcome_model: Any = None,
-        propensity_model: Any = None,
-        n_folds: int = 2,
-        clip: float = 1e-3,
-        contrast: tuple[float, float] = (1.0, 0.0),
-        bootstrap: int | None = None,
-        alpha: float = 0.05,
-        seed: int | None = None,
-    ) -> None:
-        super().__init__(contrast=contrast, bootstrap=bootstrap, alpha=alpha, seed=seed)
-        self.adjustment_set = adjustment_set
-        self.outcome_model = outcome_model
-        self.propensity_model = propensity_model
-        self.n_folds = n_folds
-        self.clip = clip
+    outcome_model: Any = None
+    propensity_model: Any = None
+    n_folds: int = 2
+    clip: float = 1e-3
 
     def _scores(self, df: pd.DataFrame) -> np.ndarray:
         """Per-row efficient influence-function scores ψ_i; their mean is the estimate."""

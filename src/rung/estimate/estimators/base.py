@@ -1,7 +1,9 @@
 """The scikit-learn-style base of every effect estimator.
 
-Configure in ``__init__``, validate and learn in :meth:`EffectEstimator.fit`, read learned
-state from ``name_`` attributes (``ate_``, ``ci_``, ``n_``, ``estimand_``,
+Configure by keyword (each estimator's parameters are the fields of a keyword-only
+dataclass, so that the shared ``contrast``, ``bootstrap``, ``alpha`` and ``seed`` are declared
+once, here), validate and learn in :meth:`EffectEstimator.fit`, read learned state from
+``name_`` attributes (``ate_``, ``ci_``, ``n_``, ``estimand_``,
 ``identification_``, ``data_``).
 
 Every fit identifies the effect once (or takes the :class:`~rung.identify.Identification`
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any, ClassVar, Self
 
 import numpy as np
@@ -31,6 +34,9 @@ __all__ = ["DEFAULT_BOOTSTRAP", "EffectEstimator", "check_contrast"]
 
 #: bootstrap resamples when an estimator has no analytic interval and none were asked for
 DEFAULT_BOOTSTRAP = 100
+
+#: the parameters every estimator shares (listed after its own in ``repr`` and ``get_params``)
+_SHARED_PARAMS = ("contrast", "bootstrap", "alpha", "seed")
 
 
 def check_contrast(contrast: Any) -> tuple[float, float]:
@@ -50,13 +56,15 @@ def check_contrast(contrast: Any) -> tuple[float, float]:
         ) from None
 
 
+@dataclass(kw_only=True, eq=False, repr=False)
 class EffectEstimator:
     """Base class: estimate E[Y | do(X=a)] - E[Y | do(X=b)] from data and a causal graph.
 
     Subclasses define ``method``, :meth:`_plan` (graph work, done once; returns the columns
     needed) and the data work, re-run on every bootstrap resample: :meth:`_means` (the levels
     E[Y | do(X=a)], E[Y | do(X=b)]; the contrast is their difference) where the estimator
-    has levels, else :meth:`_estimate` (the contrast only).
+    has levels, else :meth:`_estimate` (the contrast only). A subclass declares its own
+    parameters as fields under ``@dataclass(kw_only=True, eq=False, repr=False)``.
 
     Parameters
     ----------
@@ -78,24 +86,17 @@ class EffectEstimator:
     #: what the analytic interval is (empty: the estimator has none)
     analytic_interval: ClassVar[str] = ""
 
-    def __init__(
-        self,
-        *,
-        contrast: tuple[float, float] = (1.0, 0.0),
-        bootstrap: int | None = None,
-        alpha: float = 0.05,
-        seed: int | None = None,
-    ) -> None:
-        self.contrast = contrast
-        self.bootstrap = bootstrap
-        self.alpha = alpha
-        self.seed = seed
+    contrast: tuple[float, float] = (1.0, 0.0)
+    bootstrap: int | None = None
+    alpha: float = 0.05
+    seed: int | None = None
 
     # ------------------------------------------------------------------ params
     def get_params(self) -> dict[str, Any]:
-        """The ``__init__`` parameters and their current values."""
-        sig = inspect.signature(type(self).__init__)
-        return {p: getattr(self, p) for p in sig.parameters if p != "self"}
+        """The ``__init__`` parameters and their current values (the shared ones last)."""
+        names = [p for p in inspect.signature(type(self).__init__).parameters if p != "self"]
+        names.sort(key=lambda p: p in _SHARED_PARAMS)  # stable: own parameters first
+        return {p: getattr(self, p) for p in names}
 
     def clone(self, **overrides: Any) -> Self:
         """A fresh, unfitted estimator with the same parameters (``overrides`` replace some)."""

@@ -7,6 +7,7 @@ paths to Y are blocked by X.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -47,6 +48,7 @@ def find_mediators(graph: CausalGraph, treatment: str, outcome: str,
     return min(sets, key=lambda s: (len(s), sorted(s)))
 
 
+@dataclass(kw_only=True, eq=False, repr=False)
 class FrontDoor(EffectEstimator):
     """Front-door adjustment through mediators M.
 
@@ -74,17 +76,7 @@ class FrontDoor(EffectEstimator):
 
     method = "frontdoor"
 
-    def __init__(
-        self,
-        *,
-        mediators: frozenset[str] | list[str] | None = None,
-        contrast: tuple[float, float] = (1.0, 0.0),
-        bootstrap: int | None = None,
-        alpha: float = 0.05,
-        seed: int | None = None,
-    ) -> None:
-        super().__init__(contrast=contrast, bootstrap=bootstrap, alpha=alpha, seed=seed)
-        self.mediators = mediators
+    mediators: frozenset[str] | list[str] | None = None
 
     def _plan(self, graph: CausalGraph, treatment: str, outcome: str) -> list[str]:
         from rung.identify.validate import check_frontdoor_set

@@ -7,6 +7,7 @@ Angrist, Imbens & Rubin 1996).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -62,6 +63,7 @@ def find_instrument(graph: CausalGraph, treatment: str, outcome: str,
     return frozenset(found[:1]), frozenset()
 
 
+@dataclass(kw_only=True, eq=False, repr=False)
 class TwoStageLeastSquares(EffectEstimator):
     """2SLS: regress X on [Z, W], then Y on [X̂, W]; the effect is (a - b) · β_X.
 
@@ -88,19 +90,8 @@ class TwoStageLeastSquares(EffectEstimator):
     method = "iv"
     analytic_interval = "2SLS standard error (homoskedastic)"
 
-    def __init__(
-        self,
-        *,
-        instruments: frozenset[str] | list[str] | None = None,
-        covariates: frozenset[str] | list[str] | None = None,
-        contrast: tuple[float, float] = (1.0, 0.0),
-        bootstrap: int | None = None,
-        alpha: float = 0.05,
-        seed: int | None = None,
-    ) -> None:
-        super().__init__(contrast=contrast, bootstrap=bootstrap, alpha=alpha, seed=seed)
-        self.instruments = instruments
-        self.covariates = covariates
+    instruments: frozenset[str] | list[str] | None = None
+    covariates: frozenset[str] | list[str] | None = None
 
     def _plan(self, graph: CausalGraph, treatment: str, outcome: str) -> list[str]:
         from rung.identify.validate import check_instruments

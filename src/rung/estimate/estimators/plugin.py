@@ -7,6 +7,8 @@ joint table of the data (:class:`rung.identify.JointDistribution`).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -20,6 +22,7 @@ from rung.graph import CausalGraph
 __all__ = ["PluginEstimator"]
 
 
+@dataclass(kw_only=True, eq=False, repr=False)
 class PluginEstimator(EffectEstimator):
     """Plug-in evaluation of the do-calculus estimand on discrete data.
 
@@ -42,17 +45,7 @@ class PluginEstimator(EffectEstimator):
 
     method = "plugin"
 
-    def __init__(
-        self,
-        *,
-        max_categories: int = MAX_DISCRETE_VALUES,
-        contrast: tuple[float, float] = (1.0, 0.0),
-        bootstrap: int | None = None,
-        alpha: float = 0.05,
-        seed: int | None = None,
-    ) -> None:
-        super().__init__(contrast=contrast, bootstrap=bootstrap, alpha=alpha, seed=seed)
-        self.max_categories = max_categories
+    max_categories: int = MAX_DISCRETE_VALUES
 
     def _plan(self, graph: CausalGraph, treatment: str, outcome: str) -> list[str]:
         res = self.identification_

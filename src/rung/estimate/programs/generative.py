@@ -10,6 +10,7 @@ which returns a simulation labelled as such.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -99,6 +100,7 @@ def fit_generative_model(
     return fitted
 
 
+@dataclass(kw_only=True, eq=False, repr=False)
 class GenerativeEstimator(EffectEstimator):
     """Effect of X on Y by simulating ``do(X)`` in a generative model fitted to the data.
 
@@ -137,27 +139,13 @@ class GenerativeEstimator(EffectEstimator):
     method = "generative"
     #: each resample refits the model, so the default interval uses fewer resamples
     default_bootstrap = 20
-    model_: SCMProgram
 
-    def __init__(
-        self,
-        *,
-        model: str | type[SCMProgram] | None = None,
-        model_params: dict[str, Any] | None = None,
-        num_samples: int = 20_000,
-        allow_unidentified: bool = False,
-        warm_start: bool = True,
-        contrast: tuple[float, float] = (1.0, 0.0),
-        bootstrap: int | None = None,
-        alpha: float = 0.05,
-        seed: int | None = None,
-    ) -> None:
-        super().__init__(contrast=contrast, bootstrap=bootstrap, alpha=alpha, seed=seed)
-        self.model = model
-        self.model_params = model_params
-        self.num_samples = num_samples
-        self.allow_unidentified = allow_unidentified
-        self.warm_start = warm_start
+    model: str | type[SCMProgram] | None = None
+    model_params: dict[str, Any] | None = None
+    num_samples: int = 20_000
+    allow_unidentified: bool = False
+    warm_start: bool = True
+    model_: SCMProgram = field(init=False)  # learned by fit()
 
     def _plan(self, graph: CausalGraph, treatment: str, outcome: str) -> list[str]:
         res = self.identification_
