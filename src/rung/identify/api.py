@@ -10,6 +10,7 @@ identify ``P(y | do(x))`` non-parametrically, so :func:`identify` never answers 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from html import escape
@@ -21,6 +22,7 @@ from rung.identify._ir import Node, marg, prod, term
 from rung.identify._query import check_query
 from rung.identify.adjustment import AdjustmentSearchError
 from rung.identify.expr import Expr, _latex_name
+from rung.identify.expr import from_json as expr_from_json
 from rung.identify.frontdoor import (
     candidate_mask,
     find_frontdoor_sets,
@@ -39,7 +41,15 @@ __all__ = ["Identification", "identify", "identify_with_adjustment"]
 class Identification:
     """The answer to a causal query: an estimand and its method, or a hedge.
 
-    The estimand is built from a compact internal form on first access.
+    The estimand is built from a compact internal form on first access. Two
+    identifications are equal when they answer the same query with the same method, sets,
+    estimand (or hedge) and reason.
+
+    Examples
+    --------
+    >>> ident = identify(CausalGraph.from_edges("Z -> X -> Y; Z -> Y"), "X", "Y")
+    >>> Identification.from_json(ident.to_json()) == ident
+    True
     """
 
     treatment: frozenset[str]
@@ -53,13 +63,26 @@ class Identification:
     hedge: Hedge | None = None
     _ir: Node | None = field(default=None, repr=False)
     _names: tuple[str, ...] = field(default=(), repr=False)
+    _estimand: Expr | None = field(default=None, repr=False)  # as read by from_json
 
     @cached_property
     def estimand(self) -> Expr | None:
         """The estimand (observational probabilities only), or None when not identifiable."""
         if self._ir is None:
-            return None
+            return self._estimand
         return raise_ir(self._ir, self._names)
+
+    def _key(self) -> tuple[Any, ...]:
+        return (self.treatment, self.outcome, self.given, self.identifiable, self.method,
+                self.reason, self.adjustment_set, self.mediators, self.hedge)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Identification):
+            return NotImplemented
+        return self._key() == other._key() and self.estimand == other.estimand
+
+    def __hash__(self) -> int:
+        return hash(self._key())
 
     def to_json(self) -> dict[str, Any]:
         """The CLI JSON contract."""
@@ -84,6 +107,22 @@ class Identification:
             out["hedge"] = None if self.hedge is None else self.hedge.to_json()
         out["reason"] = self.reason
         return out
+
+    @classmethod
+    def from_json(cls, obj: Mapping[str, Any]) -> Identification:
+        """Rebuild an identification saved by :meth:`to_json` (the estimand from its tree)."""
+        def names(key: str) -> frozenset[str] | None:
+            return None if obj.get(key) is None else frozenset(map(str, obj[key]))
+
+        estimand, hedge = obj.get("estimand"), obj.get("hedge")
+        return cls(
+            treatment=frozenset(obj["treatment"]), outcome=frozenset(obj["outcome"]),
+            given=frozenset(obj.get("given", ())), identifiable=bool(obj["identifiable"]),
+            method=obj.get("method"), reason=str(obj["reason"]),
+            adjustment_set=names("adjustment_set"), mediators=names("mediators"),
+            hedge=None if hedge is None else Hedge.from_json(hedge),
+            _estimand=None if estimand is None else expr_from_json(estimand["tree"]),
+        )
 
     def query_text(self, latex: bool = False) -> str:
         """The query, ``P(Y | do(X), Z)``; with ``latex`` as LaTeX (names as in estimands).

@@ -7,6 +7,7 @@ the observational distribution yet disagreeing on the effect can be built on it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 __all__ = ["Hedge", "NotIdentifiable"]
@@ -29,6 +30,15 @@ class Hedge:
     def to_json(self) -> dict[str, list[str]]:
         """``{"F": [...], "F_prime": [...]}`` with sorted names."""
         return {"F": sorted(self.F), "F_prime": sorted(self.F_prime)}
+
+    @classmethod
+    def from_json(cls, obj: Mapping[str, Iterable[str]]) -> Hedge:
+        """Inverse of :meth:`to_json`.
+
+        >>> Hedge.from_json({"F": ["X", "Y"], "F_prime": ["Y"]}).F_prime
+        frozenset({'Y'})
+        """
+        return cls(F=frozenset(obj["F"]), F_prime=frozenset(obj["F_prime"]))
 
 
 class NotIdentifiable(Exception):
