@@ -5,21 +5,32 @@ A CPDAG (PC, GES) stands for every DAG with its skeleton and v-structures (Verma
 some background-knowledge orientations (Meek 1995); a PAG (FCI) for a class of MAGs
 (Richardson & Spirtes 2002; Zhang 2008). Marks follow causal-learn: ``-`` tail, ``>``
 arrowhead, ``o`` circle. Orientation propagation uses Meek's rules R1-R4; a PDAG's
-consistent extension is found with the algorithm of Dor & Tarsi (1992).
+consistent extension is found with the algorithm of Dor & Tarsi (1992). The members of any
+class (DAGs of a CPDAG, mark-keeping ancestral graphs of a PAG) are enumerated by
+:meth:`EquivalenceClass.members`, whose edge options a caller may narrow.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import combinations
 from typing import Any, Literal, Protocol
 
 from rung.graph import CausalGraph, CycleError
+from rung.identify._member_search import (
+    EdgeChoice,
+    EdgeOptions,
+    TooManyMembersError,
+    search_members,
+)
 
 __all__ = [
+    "MEMBER_CHOICES",
     "ClassKind",
+    "EdgeChoice",
+    "EdgeOptions",
     "EquivalenceClass",
     "Mark",
     "OrientationConflict",
@@ -34,14 +45,16 @@ _EDGE_MARKS: dict[str, tuple[Mark, Mark]] = {
     "->": ("-", ">"), "--": ("-", "-"), "<->": (">", ">"), "o->": ("o", ">"),
     "o-o": ("o", "o"),
 }
+#: the orientations a member may give an edge of each kind (``a o-> b``: the arrowhead at
+#: ``b`` stays, the circle is a tail or an arrowhead)
+MEMBER_CHOICES: Mapping[str, tuple[EdgeChoice, ...]] = {
+    "->": ("->",), "--": ("->", "<-"), "o->": ("->", "<->"), "o-o": ("->", "<-", "<->"),
+    "<->": ("<->",),
+}
 
 
 class OrientationConflict(ValueError):
     """Requested orientations contradict the class (a cycle or a new v-structure)."""
-
-
-class TooManyMembersError(ValueError):
-    """Enumerating the members of a class would exceed the given limit."""
 
 
 class _EdgeLike(Protocol):
@@ -99,9 +112,7 @@ class EquivalenceClass:
     def __post_init__(self) -> None:
         known = set(self.nodes)
         marks: dict[str, dict[str, Mark]] = {n: {} for n in self.nodes}
-        groups = (("->", self.directed), ("--", self.undirected), ("<->", self.bidirected),
-                  ("o->", self.partially_directed), ("o-o", self.nondirected))
-        for kind, pairs in groups:
+        for kind, pairs in self._groups():
             for a, b in pairs:
                 for n in (a, b):
                     if n not in known:
@@ -210,9 +221,7 @@ class EquivalenceClass:
 
     def edge_strings(self) -> list[str]:
         """Every edge as text, e.g. ``['A -> B', 'B -- C']``."""
-        groups = (("->", self.directed), ("--", self.undirected), ("<->", self.bidirected),
-                  ("o->", self.partially_directed), ("o-o", self.nondirected))
-        return [f"{a} {k} {b}" for k, pairs in groups for a, b in pairs]
+        return [f"{a} {k} {b}" for k, pairs in self._groups() for a, b in pairs]
 
     # ------------------------------------------------------------------ operations
     def orient(self, orientations: Iterable[tuple[str, str]]) -> EquivalenceClass:
@@ -273,34 +282,99 @@ class EquivalenceClass:
         except CycleError:  # pragma: no cover - Dor-Tarsi never closes a cycle
             return None
 
-    def members(self, limit: int = 10_000) -> Iterator[CausalGraph]:
-        """Every DAG of the (CPDAG/MPDAG) class, found by orienting one undirected edge at
-        a time and propagating with Meek's rules.
+    def _groups(self) -> tuple[tuple[str, Pairs], ...]:
+        return (("->", self.directed), ("--", self.undirected), ("<->", self.bidirected),
+                ("o->", self.partially_directed), ("o-o", self.nondirected))
+
+    def edge_options(self) -> tuple[EdgeOptions, ...]:
+        """Every edge with the orientations its marks allow a member (:data:`MEMBER_CHOICES`).
+
+        Examples
+        --------
+        >>> c = EquivalenceClass(("A", "B", "C"), directed=(("A", "B"),),
+        ...                      partially_directed=(("C", "B"),), kind="pag")
+        >>> [(e.source, e.target, e.choices) for e in c.edge_options()]
+        [('A', 'B', ('->',)), ('C', 'B', ('->', '<->'))]
+        """
+        return tuple(EdgeOptions(a, b, MEMBER_CHOICES[k]) for k, pairs in self._groups()
+                     for a, b in pairs)
+
+    def members(self, limit: int = 10_000, *, options: Sequence[EdgeOptions] | None = None,
+                max_steps: int | None = None) -> Iterator[CausalGraph]:
+        """Every member of the class: acyclic, ancestral, with the class's marks and no
+        unshielded collider the class lacks.
+
+        For a CPDAG/MPDAG these are its DAGs (Verma & Pearl 1990; Meek 1995). For a PAG
+        they are the ancestral graphs (``->`` and ``<->``, no selection) that keep every
+        arrowhead and tail of the PAG and add no unshielded collider: its MAGs and possibly
+        a few more, since maximality and discriminating-path colliders are not checked
+        (Zhang 2008). Depth-first, one edge at a time (:mod:`rung.identify._member_search`).
+
+        Parameters
+        ----------
+        limit : int
+            The most members to list.
+        options : sequence of EdgeOptions or None
+            One entry per edge of the class, in the order to orient them; ``None``:
+            :meth:`edge_options`. A caller narrows an edge (background knowledge) or, with
+            ``free=True``, widens it beyond its marks (an edge whose evidence is contested;
+            it is then exempt from the collider rule).
+        max_steps : int or None
+            The most orientations to try (``None``: no bound).
 
         Raises
         ------
         TooManyMembersError
-            More than ``limit`` members.
+            More than ``limit`` members, or more than ``max_steps`` orientations tried.
+
+        Examples
+        --------
+        >>> tri = EquivalenceClass(("A", "B", "C"), undirected=(("A", "B"), ("B", "C"),
+        ...                                                     ("A", "C")))
+        >>> len(list(tri.members()))
+        6
+        >>> pag = EquivalenceClass(("A", "B", "C"), partially_directed=(("A", "B"),),
+        ...                        directed=(("B", "C"),), kind="pag")
+        >>> sorted(g.to_edge_string() for g in pag.members())
+        ['B -> C; A -> B', 'B -> C; A <-> B']
         """
-        if self.kind != "cpdag":
-            raise ValueError("members() enumerates DAGs of a CPDAG/MPDAG, not MAGs of a PAG")
-        count = 0
-        stack = [self]
-        while stack:
-            c = stack.pop()
-            if c.is_dag:
-                count += 1
-                if count > limit:
-                    raise TooManyMembersError(f"the class has more than limit={limit} members; "
-                                              "raise the limit or use local IDA")
-                yield c.to_graph()
-                continue
-            a, b = c.undirected[0]
-            for o in ((a, b), (b, a)):
-                try:
-                    stack.append(c.orient([o]))
-                except OrientationConflict:
+        edges = self.edge_options() if options is None else self._checked_options(options)
+        found = search_members(self.nodes, edges, self._collider_checks(edges), max_steps)
+        for count, g in enumerate(found, start=1):
+            if count > limit:
+                raise TooManyMembersError(f"the class has more than limit={limit} members; "
+                                          "raise the limit or use local IDA")
+            yield g
+
+    def _checked_options(self, options: Sequence[EdgeOptions]) -> list[EdgeOptions]:
+        """``options`` when they name each edge of the class once."""
+        edges = [frozenset((o.source, o.target)) for o in options]
+        mine = {frozenset(p) for _, pairs in self._groups() for p in pairs}
+        if len(set(edges)) != len(edges) or set(edges) != mine:
+            extra = sorted(sorted(e) for e in set(edges) - mine)
+            missing = sorted(sorted(e) for e in mine - set(edges))
+            raise ValueError(f"options must name every edge of the class once (not in the "
+                             f"class: {extra}; missing: {missing}; or an edge twice)")
+        return list(options)
+
+    def _collider_checks(self, edges: Sequence[EdgeOptions]) -> list[list[tuple[int, str]]]:
+        """Per edge j: the ``(i < j, middle)`` whose unshielded triple must stay a
+        non-collider (neither edge free, and the class has no collider there)."""
+        at: dict[str, list[int]] = {n: [] for n in self.nodes}
+        for i, e in enumerate(edges):
+            at[e.source].append(i)
+            at[e.target].append(i)
+        checks: list[list[tuple[int, str]]] = [[] for _ in edges]
+        for mid, incident in at.items():
+            for i, j in combinations(incident, 2):
+                a, b = (next(v for v in (edges[k].source, edges[k].target) if v != mid)
+                        for k in (i, j))
+                if self.adjacent(a, b) or edges[i].free or edges[j].free:
                     continue
+                if self.mark(a, mid) == ">" and self.mark(b, mid) == ">":
+                    continue  # the class's own collider
+                checks[j].append((i, mid))
+        return checks
 
     # ------------------------------------------------------------------ JSON
     def to_json(self) -> dict[str, Any]:

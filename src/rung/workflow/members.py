@@ -31,19 +31,26 @@ without such a record (and a row in the disagreement table and a flag in the ver
 
 A member must be acyclic, ancestral (no ``a <-> b`` with ``a`` an ancestor of ``b``) and
 create no unshielded collider the data did not find (Meek 1995; Zhang 2008), except at a
-contested edge. Enumeration is a depth-first search that stops at ``limit`` members; the
-result says whether it was complete.
+contested edge. The members are enumerated by the class's own enumerator,
+:meth:`rung.identify.equivalence_class.EquivalenceClass.members`, given these options per
+edge; it stops at ``limit`` members and the result says whether it was complete.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from itertools import combinations
 from typing import Any, Literal
 
 from rung.discover import DiscoveredEdge, DiscoveryResult
 from rung.graph import CausalGraph
+from rung.identify.equivalence_class import (
+    MEMBER_CHOICES,
+    EdgeChoice,
+    EdgeOptions,
+    EquivalenceClass,
+    TooManyMembersError,
+)
 from rung.workflow.disagreements import LLMEdge
 
 __all__ = [
@@ -62,8 +69,7 @@ already turns an LLM edge into background knowledge; on the Sachs pairs the embe
 model never reaches it, so by default its beliefs orient nothing here (they still appear
 in the final graph and the disagreement table)."""
 
-Mark = Literal["->", "<-", "<->"]
-_ALL: tuple[Mark, ...] = ("->", "<-", "<->")
+Mark = EdgeChoice
 
 
 @dataclass(frozen=True)
@@ -122,17 +128,9 @@ def _best_beliefs(llm: Sequence[LLMEdge]) -> dict[frozenset[str], LLMEdge]:
     return best
 
 
-_DATA_OPTIONS: dict[str, tuple[Mark, ...]] = {
-    "->": ("->",), "--": ("->", "<-"), "o->": ("->", "<->"), "o-o": _ALL, "<->": ("<->",)}
-
-
-def _data_options(kind: str) -> tuple[Mark, ...]:
-    return _DATA_OPTIONS[kind]
-
-
 def _orientation(e: DiscoveredEdge, belief: LLMEdge | None, threshold: float,
                  demoted: bool) -> Orientation:
-    data = ("->", "<-") if demoted else _data_options(e.kind)
+    data = MEMBER_CHOICES["--"] if demoted else MEMBER_CHOICES[e.kind]
     status: Literal["compelled", "undecided", "llm", "contested"] = (
         "undecided" if len(data) > 1 else "compelled")
     options = data
@@ -145,122 +143,6 @@ def _orientation(e: DiscoveredEdge, belief: LLMEdge | None, threshold: float,
         elif said not in data:
             options, status = (*data, said), "contested"
     return Orientation(e.source, e.target, e.kind, options, llm_txt, conf, status)
-
-
-def _arrow_at(mark: Mark, end: Literal["s", "t"]) -> bool:
-    return mark == "<->" or (mark == "->" and end == "t") or (mark == "<-" and end == "s")
-
-
-def _data_colliders(data: DiscoveryResult) -> set[tuple[frozenset[str], str]]:
-    """Unshielded triples (pair, middle) the data marked as colliders (both arrowheads)."""
-    heads: dict[tuple[str, str], bool] = {}  # (edge key, node) -> arrowhead at node
-    for e in data.edges:
-        heads[(e.source + "\x1f" + e.target, e.target)] = e.kind in ("->", "o->", "<->")
-        heads[(e.source + "\x1f" + e.target, e.source)] = e.kind == "<->"
-    out = set()
-    for key_a, key_b, mid in _unshielded(data):
-        if heads[(key_a, mid)] and heads[(key_b, mid)]:
-            out.add((frozenset((key_a, key_b)), mid))
-    return out
-
-
-def _unshielded(data: DiscoveryResult) -> Iterator[tuple[str, str, str]]:
-    """(edge key, edge key, middle node) of every unshielded triple a - mid - b."""
-    by_node: dict[str, list[DiscoveredEdge]] = {}
-    for e in data.edges:
-        by_node.setdefault(e.source, []).append(e)
-        by_node.setdefault(e.target, []).append(e)
-    for mid, edges in by_node.items():
-        for e1, e2 in combinations(edges, 2):
-            a = e1.target if e1.source == mid else e1.source
-            b = e2.target if e2.source == mid else e2.source
-            if not data.adjacent(a, b):
-                yield e1.source + "\x1f" + e1.target, e2.source + "\x1f" + e2.target, mid
-
-
-class _Search:
-    """Depth-first enumeration of the members (see the module docstring), checking the
-    unshielded non-colliders and acyclicity as each edge is oriented."""
-
-    def __init__(self, data: DiscoveryResult, orients: Sequence[Orientation], budget: int):
-        self.nodes = data.nodes
-        self.orients = list(orients)
-        keys = [o.source + "\x1f" + o.target for o in orients]
-        index = {k: i for i, k in enumerate(keys)}
-        colliders = _data_colliders(data)
-        contested = {k for k, o in zip(keys, orients, strict=True) if o.status == "contested"}
-        # per edge i: the triples (other edge j < i, middle node) that must stay non-colliders
-        self.checks: list[list[tuple[int, str]]] = [[] for _ in orients]
-        for ka, kb, mid in _unshielded(data):
-            if (frozenset((ka, kb)), mid) in colliders or ka in contested or kb in contested:
-                continue
-            i, j = sorted((index[ka], index[kb]))
-            self.checks[j].append((i, mid))
-        self.budget = budget
-        self.exhausted = False
-        self.children: dict[str, set[str]] = {n: set() for n in data.nodes}
-
-    def _head(self, i: int, mark: Mark, node: str) -> bool:
-        return _arrow_at(mark, "s" if node == self.orients[i].source else "t")
-
-    def _reaches(self, a: str, b: str) -> bool:
-        stack, seen = [a], {a}
-        while stack:
-            for c in self.children[stack.pop()]:
-                if c == b:
-                    return True
-                if c not in seen:
-                    seen.add(c)
-                    stack.append(c)
-        return False
-
-    def _ok(self, choice: Sequence[Mark], i: int, mark: Mark) -> bool:
-        for j, mid in self.checks[i]:
-            if self._head(i, mark, mid) and self._head(j, choice[j], mid):
-                return False
-        if mark == "<->":
-            return True
-        o = self.orients[i]
-        a, b = (o.source, o.target) if mark == "->" else (o.target, o.source)
-        return not self._reaches(b, a)
-
-    def _graph(self, choice: Sequence[Mark]) -> CausalGraph | None:
-        directed, bidirected = [], []
-        for o, m in zip(self.orients, choice, strict=True):
-            if m == "<->":
-                bidirected.append((o.source, o.target))
-            else:
-                directed.append((o.source, o.target) if m == "->" else (o.target, o.source))
-        g = CausalGraph(directed=directed, bidirected=bidirected, nodes=self.nodes)
-        for a, b in bidirected:
-            if b in g.descendants(a) or a in g.descendants(b):
-                return None  # not ancestral
-        return g
-
-    def run(self, choice: list[Mark]) -> Iterator[CausalGraph]:
-        if len(choice) == len(self.orients):
-            g = self._graph(choice)
-            if g is not None:
-                yield g
-            return
-        i = len(choice)
-        o = self.orients[i]
-        for m in o.options:
-            self.budget -= 1
-            if self.budget < 0:
-                self.exhausted = True
-                return
-            if not self._ok(choice, i, m):
-                continue
-            edge = None if m == "<->" else (
-                (o.source, o.target) if m == "->" else (o.target, o.source))
-            if edge is not None:
-                self.children[edge[0]].add(edge[1])
-            yield from self.run([*choice, m])
-            if edge is not None:
-                self.children[edge[0]].discard(edge[1])
-            if self.exhausted:
-                return
 
 
 def find_plausible_graphs(
@@ -304,13 +186,13 @@ def find_plausible_graphs(
         _orientation(e, beliefs.get(frozenset((e.source, e.target))), threshold,
                      demoted=e.kind == "->" and (e.source, e.target) not in kept)
         for e in data.edges)
-    search = _Search(data, orients, budget=200 * limit)
+    cls = EquivalenceClass.from_edges(data.nodes, data.edges)
+    options = [EdgeOptions(o.source, o.target, o.options, free=o.status == "contested")
+               for o in orients]
     graphs: list[CausalGraph] = []
-    complete = True
-    for g in search.run([]):
-        if len(graphs) == limit:
-            complete = False
-            break
-        graphs.append(g)
-    complete = complete and not search.exhausted
+    try:
+        graphs.extend(cls.members(limit, options=options, max_steps=200 * limit))
+        complete = True
+    except TooManyMembersError:  # more than limit members, or the step budget spent
+        complete = False
     return ClassMembers(tuple(graphs), orients, complete, limit, threshold)
