@@ -4,8 +4,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
-from typing import Any, overload
+import inspect
+from collections.abc import Callable, Collection, Mapping
+from typing import Any, ParamSpec, TypeVar, overload
 
 import pandas as pd
 
@@ -47,6 +48,21 @@ ESTIMATOR_OF: Mapping[Method, type[EffectEstimator]] = {
 
 #: estimator name -> class (the CLI's ``--method`` values)
 METHODS: Mapping[str, type[EffectEstimator]] = {m.value: c for m, c in ESTIMATOR_OF.items()}
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _parameters_of(like: Callable[_P, object]
+                   ) -> Callable[[Callable[..., _R]], Callable[_P, _R]]:
+    """Give a forwarding wrapper the parameters of ``like`` (for type checkers and
+    :func:`help`), so that they are written once."""
+    def forward(wrapper: Callable[..., _R]) -> Callable[_P, _R]:
+        returns = inspect.signature(wrapper).return_annotation
+        wrapper.__signature__ = inspect.signature(like).replace(  # type: ignore[attr-defined]
+            return_annotation=returns)
+        return wrapper
+    return forward
 
 
 def choose_method(graph: CausalGraph, data: pd.DataFrame, treatment: str, outcome: str
@@ -127,20 +143,8 @@ def fit_estimator(
                    categorical=categorical, missing=missing)
 
 
-def estimate(
-    identification: Any,
-    data: pd.DataFrame | Table,
-    method: Method | str | type[EffectEstimator] | EffectEstimator | None = None,
-    *,
-    graph: CausalGraph,
-    contrast: tuple[float, float] | None = None,
-    bootstrap: int | None = None,
-    alpha: float = 0.05,
-    seed: int | None = None,
-    categorical: Collection[str] = (),
-    missing: MissingPolicy = "drop",
-    **params: Any,
-) -> EffectEstimate:
+@_parameters_of(fit_estimator)
+def estimate(*args: Any, **kwargs: Any) -> EffectEstimate:
     """Estimate the effect that ``identification`` identified, with the chosen method.
 
     Parameters
@@ -186,9 +190,7 @@ def estimate(
     >>> res.identification is ident, res.ci is not None, abs(res.ate - 2.0) < 0.2
     (True, True, True)
     """
-    return fit_estimator(identification, data, method, graph=graph, contrast=contrast,
-                         bootstrap=bootstrap, alpha=alpha, seed=seed, categorical=categorical,
-                         missing=missing, **params).result()
+    return fit_estimator(*args, **kwargs).result()
 
 
 def require_identified_unless_simulated(est: EffectEstimator, identification: Any,
@@ -247,14 +249,7 @@ def estimate_effect(
     treatment: str | list[str] | tuple[str, ...],
     outcome: str,
     method: Method | str | type[EffectEstimator] | EffectEstimator | None = None,
-    *,
-    contrast: tuple[Any, Any] | None = None,
-    bootstrap: int | None = None,
-    alpha: float = 0.05,
-    seed: int | None = None,
-    categorical: Collection[str] = (),
-    missing: MissingPolicy = "drop",
-    **params: Any,
+    **options: Any,
 ) -> EffectEstimate | JointEffectEstimate:
     """Estimate E[Y | do(X=a)] - E[Y | do(X=b)]: identify once, then :func:`estimate`.
 
@@ -270,8 +265,9 @@ def estimate_effect(
     method : Method, str, estimator class, estimator instance or None
         A :class:`Method` (or its value, a key of :data:`METHODS`); ``None`` chooses by
         the identification (:func:`rung.estimate.methods.default_method`).
-    contrast, bootstrap, alpha, seed, categorical, missing, **params
-        See :func:`estimate`.
+    **options
+        ``contrast``, ``bootstrap``, ``alpha``, ``seed``, ``categorical``, ``missing`` and
+        the estimator's parameters: see :func:`estimate`.
 
     Raises
     ------
@@ -295,15 +291,12 @@ def estimate_effect(
     from rung.identify import identify
 
     if not isinstance(treatment, str):
-        return _joint_effect(graph, data, list(treatment), outcome, method, contrast=contrast,
-                             bootstrap=bootstrap, alpha=alpha, seed=seed,
-                             categorical=categorical, missing=missing, params=params)
+        return _joint_effect(graph, data, list(treatment), outcome, method, options)
     if treatment == outcome:
         raise EstimationError(f"treatment and outcome are both {treatment!r}; pick two nodes")
     graph.check_nodes({treatment, outcome})
     ident = identify(graph, treatment, outcome)
-    return estimate(ident, data, method, graph=graph, contrast=contrast, bootstrap=bootstrap,
-                    alpha=alpha, seed=seed, categorical=categorical, missing=missing, **params)
+    return estimate(ident, data, method, graph=graph, **options)
 
 
 def interventional_distribution(
@@ -350,9 +343,7 @@ def _require_joint_identified(graph: CausalGraph, xs: list[str], outcome: str) -
 
 
 def _joint_effect(graph: CausalGraph, data: pd.DataFrame | Table, xs: list[str], outcome: str,
-                  method: Any, *, contrast: tuple[Any, Any] | None, bootstrap: int | None,
-                  alpha: float, seed: int | None, categorical: Collection[str],
-                  missing: MissingPolicy, params: Mapping[str, Any]) -> JointEffectEstimate:
+                  method: Any, options: Mapping[str, Any]) -> JointEffectEstimate:
     """:func:`estimate_effect` of several treatments: one joint identification, then
     :func:`~rung.estimate.estimators.joint.estimate_joint` (the generative model)."""
     from rung.identify import identify
@@ -365,6 +356,4 @@ def _joint_effect(graph: CausalGraph, data: pd.DataFrame | Table, xs: list[str],
                               f"outcome {outcome!r}")
     graph.check_nodes({*xs, outcome})
     ident = identify(graph, xs, outcome)
-    return estimate_joint(ident, data, graph=graph, treatments=xs, contrast=contrast,
-                          bootstrap=bootstrap, alpha=alpha, seed=seed, categorical=categorical,
-                          missing=missing, **params)
+    return estimate_joint(ident, data, graph=graph, treatments=xs, **options)
