@@ -193,11 +193,19 @@ def minimal_masks(bg: BitGraph, x: int, y: int, must: int, allowed: int, max_set
     anc = bg.ancestors(x | y | must, bg.full)
     adj = moral_adjacency(bg, anc, cut_from=x, cut_to=cn)
     passable = anc & ~(allowed & ~(y | forb)) & ~x
+    return sorted_minimal_separators(
+        bg, adj, x, y, must, passable, max_sets, "minimal adjustment sets",
+        "raise max_sets or use find_canonical_adjustment_set / find_optimal_adjustment_set")
+
+
+def sorted_minimal_separators(bg: BitGraph, adj: list[int], x: int, y: int, must: int,
+                              passable: int, max_sets: int, what: str,
+                              advice: str = "raise max_sets") -> list[int]:
+    """:func:`~rung.identify._minsep.list_minimal_separators`, smallest first (names break
+    ties); more than ``max_sets`` raise :class:`AdjustmentSearchError` naming ``what``."""
     found = list_minimal_separators(adj, x, y, must, passable, max_sets + 1)
     if len(found) > max_sets:
-        raise AdjustmentSearchError(
-            f"more than max_sets={max_sets} minimal adjustment sets; raise max_sets or use "
-            "find_canonical_adjustment_set / find_optimal_adjustment_set")
+        raise AdjustmentSearchError(f"more than max_sets={max_sets} {what}; {advice}")
     return sorted(found, key=lambda z: (z.bit_count(), sorted(bg.names_of(z))))
 
 

@@ -18,9 +18,9 @@ from __future__ import annotations
 
 from rung.graph import CausalGraph, NodeSet
 from rung.identify._bits import BitGraph, bit_graph
-from rung.identify._minsep import list_minimal_separators, moral_adjacency
+from rung.identify._minsep import moral_adjacency
 from rung.identify._query import check_query
-from rung.identify.adjustment import AdjustmentSearchError, constraint_masks
+from rung.identify.adjustment import constraint_masks, sorted_minimal_separators
 
 __all__ = ["find_direct_effect_adjustment_sets", "is_valid_direct_effect_adjustment_set"]
 
@@ -92,9 +92,6 @@ def find_direct_effect_adjustment_sets(
     if not _separates(bg, x, y, anc & allowed):
         return []
     adj = moral_adjacency(bg, anc, cut_from=x, cut_to=y)
-    found = list_minimal_separators(adj, x, y, inc, anc & ~allowed & ~x, max_sets + 1)
-    if len(found) > max_sets:
-        raise AdjustmentSearchError(f"more than max_sets={max_sets} minimal single-door sets; "
-                                    "raise max_sets")
-    found.sort(key=lambda z: (z.bit_count(), sorted(bg.names_of(z))))
+    found = sorted_minimal_separators(bg, adj, x, y, inc, anc & ~allowed & ~x, max_sets,
+                                      "minimal single-door sets")
     return [bg.names_of(z) for z in found]
