@@ -30,9 +30,24 @@ def _names(nodes: str | Iterable[str]) -> frozenset[str]:
 
 
 class Expr:
-    """Base class of estimand expressions (immutable, hashable)."""
+    """Base class of estimand expressions (immutable, hashable).
+
+    A subclass gives :meth:`_key` (a tag and its parts); equality and the hash follow it.
+    """
 
     __slots__ = ()
+
+    def _key(self) -> tuple[object, ...]:
+        raise NotImplementedError
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("expressions are immutable")
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
 
     def free_variables(self) -> frozenset[str]:
         """Variables not bound by a sum: they take the query's values."""
@@ -134,14 +149,8 @@ class P(Expr):
     vars: frozenset[str]
     given: frozenset[str]
 
-    def __setattr__(self, name: str, value: object) -> None:
-        raise AttributeError("expressions are immutable")
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, P) and self.vars == other.vars and self.given == other.given
-
-    def __hash__(self) -> int:
-        return hash(("P", self.vars, self.given))
+    def _key(self) -> tuple[object, ...]:
+        return "P", self.vars, self.given
 
     def free_variables(self) -> frozenset[str]:
         return self.vars | self.given
@@ -172,14 +181,8 @@ class Sum(Expr):
         object.__setattr__(self, "over", o)
         object.__setattr__(self, "expr", expr)
 
-    def __setattr__(self, name: str, value: object) -> None:
-        raise AttributeError("expressions are immutable")
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Sum) and self.over == other.over and self.expr == other.expr
-
-    def __hash__(self) -> int:
-        return hash(("sum", self.over, self.expr))
+    def _key(self) -> tuple[object, ...]:
+        return "sum", self.over, self.expr
 
     def free_variables(self) -> frozenset[str]:
         return self.expr.free_variables() - self.over
@@ -211,14 +214,8 @@ class Product(Expr):
     def __init__(self, factors: Iterable[Expr]) -> None:
         object.__setattr__(self, "factors", tuple(factors))
 
-    def __setattr__(self, name: str, value: object) -> None:
-        raise AttributeError("expressions are immutable")
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Product) and self.factors == other.factors
-
-    def __hash__(self) -> int:
-        return hash(("product", self.factors))
+    def _key(self) -> tuple[object, ...]:
+        return "product", self.factors
 
     def free_variables(self) -> frozenset[str]:
         return frozenset().union(*(f.free_variables() for f in self.factors))
@@ -251,18 +248,8 @@ class Fraction(Expr):
         object.__setattr__(self, "numerator", numerator)
         object.__setattr__(self, "denominator", denominator)
 
-    def __setattr__(self, name: str, value: object) -> None:
-        raise AttributeError("expressions are immutable")
-
-    def __eq__(self, other: object) -> bool:
-        return (
-            isinstance(other, Fraction)
-            and self.numerator == other.numerator
-            and self.denominator == other.denominator
-        )
-
-    def __hash__(self) -> int:
-        return hash(("fraction", self.numerator, self.denominator))
+    def _key(self) -> tuple[object, ...]:
+        return "fraction", self.numerator, self.denominator
 
     def free_variables(self) -> frozenset[str]:
         return self.numerator.free_variables() | self.denominator.free_variables()
