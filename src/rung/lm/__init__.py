@@ -16,6 +16,7 @@ Examples
 from rung.lm.base import (
     Backend,
     GenerateOptions,
+    Generation,
     LMError,
     Message,
     PromptTooLongError,
@@ -31,6 +32,7 @@ from rung.lm.settings import LMSettings, load_settings
 __all__ = [
     "Backend",
     "GenerateOptions",
+    "Generation",
     "LMError",
     "LMSettings",
     "Message",

@@ -6,10 +6,11 @@ Higher layers (``rung.copilot``, ``rung.bench``) talk to models only through
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal, Protocol, TypedDict, runtime_checkable
+from typing import Literal, Protocol, TypedDict, cast, runtime_checkable
 
 from rung.lm.redaction import redact
 
@@ -17,6 +18,7 @@ __all__ = [
     "GENERATE_DEFAULTS",
     "Backend",
     "GenerateOptions",
+    "Generation",
     "LMError",
     "Message",
     "PromptTooLongError",
@@ -84,10 +86,29 @@ class GenerateOptions(TypedDict, total=False):
     regex: str | None
 
 
-# The defaults of Backend.generate (a test checks that the protocol's signature agrees).
-GENERATE_DEFAULTS: GenerateOptions = {
-    "prefix": "", "max_tokens": 64, "stop": (), "temperature": 0.0, "regex": None,
-}
+@dataclass(frozen=True)
+class Generation:
+    """The keywords of one :meth:`Backend.generate` call, with the defaults filled in.
+
+    A backend implements ``generate(messages, **options: Unpack[GenerateOptions])`` and
+    reads ``Generation(**options)``, so the signature and its defaults are written here
+    once (a test checks that the protocol's signature agrees).
+
+    Examples
+    --------
+    >>> Generation(max_tokens=8)
+    Generation(prefix='', max_tokens=8, stop=(), temperature=0.0, regex=None)
+    """
+
+    prefix: str = ""
+    max_tokens: int = 64
+    stop: Sequence[str] = ()
+    temperature: float = 0.0
+    regex: str | None = None
+
+
+# The defaults of Backend.generate, as keywords.
+GENERATE_DEFAULTS: GenerateOptions = cast(GenerateOptions, dataclasses.asdict(Generation()))
 
 
 @runtime_checkable

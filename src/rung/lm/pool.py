@@ -39,14 +39,21 @@ import threading
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, TypeVar, Unpack
 
 import httpx
 
-from rung.lm.backends._decoding import cut_at_stop, optional_guard
+from rung.lm.backends._decoding import retry_until_match
 from rung.lm.backends._http import HTTPRefused
 from rung.lm.backends.openai import OpenAIBackend, ScoringMode, _run
-from rung.lm.base import LMError, Message, PromptTooLongError, check_log_likelihoods
+from rung.lm.base import (
+    GenerateOptions,
+    Generation,
+    LMError,
+    Message,
+    PromptTooLongError,
+    check_log_likelihoods,
+)
 from rung.lm.redaction import redact
 
 __all__ = ["EndpointPool", "EndpointStats", "format_stats"]
@@ -337,24 +344,20 @@ class EndpointPool:
 
         return list(await asyncio.gather(*(one(r) for r in requests)))
 
-    def generate(
-        self, messages: Sequence[Message], *, prefix: str = "", max_tokens: int = 64,
-        stop: Sequence[str] = (), temperature: float = 0.0, regex: str | None = None,
-    ) -> str:
+    def generate(self, messages: Sequence[Message], **options: Unpack[GenerateOptions]) -> str:
         """Generated text from one endpoint; with ``regex``, retried (warmer) until it
         fully matches, as :meth:`OpenAIBackend.generate`."""
-        guard = optional_guard(regex)
-        text = ""
-        for attempt in range(3 if guard else 1):
-            temp = temperature if attempt == 0 else max(temperature, 0.7)
+        call = Generation(**options)
 
-            def work(member: OpenAIBackend, temp: float = temp) -> Awaitable[str]:
-                return member._generate(messages, prefix, max_tokens, list(stop), temp)
+        def sample(temperature: float) -> str:
+            def work(member: OpenAIBackend) -> Awaitable[str]:
+                return member._generate(
+                    messages, call.prefix, call.max_tokens, list(call.stop), temperature
+                )
 
-            text = cut_at_stop(_run(self._on_pool(work)), stop)[0]
-            if guard is None or guard.is_complete(text):
-                return text
-        raise LMError(f"{self.model} answered {text!r}, which does not match regex {regex!r}")
+            return _run(self._on_pool(work))
+
+        return retry_until_match(sample, call, 3, self.model)
 
 
 def format_stats(stats: Sequence[EndpointStats]) -> str:

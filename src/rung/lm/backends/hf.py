@@ -16,19 +16,19 @@ from __future__ import annotations
 import inspect
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Unpack
 
 import numpy as np
 
-from rung.lm.backends._decoding import (
-    RegexGuard,
-    check_finished,
-    choose_token,
-    cut_at_stop,
-    optional_guard,
+from rung.lm.backends._decoding import decode_tokens, split_options
+from rung.lm.base import (
+    GenerateOptions,
+    Generation,
+    LMError,
+    Message,
+    PromptTooLongError,
+    check_log_likelihoods,
 )
-from rung.lm.backends.llamacpp import _common_prefix
-from rung.lm.base import LMError, Message, PromptTooLongError, check_log_likelihoods
 from rung.lm.chat import render_chat
 
 __all__ = ["PLAIN_TEMPLATE", "TransformersBackend"]
@@ -106,15 +106,7 @@ class TransformersBackend:
 
     def split_options(self, prompt: str, options: Sequence[str]) -> list[tuple[list[int], int]]:
         """Per option: its joint tokens and the index where its scored tokens start."""
-        prompt_tokens = self.tokenize(prompt)
-        out = []
-        for option in options:
-            joint = self.tokenize(prompt + option)
-            start = _common_prefix(prompt_tokens, joint)
-            if start == 0:
-                raise LMError("cannot score an option with an empty prompt: add a message")
-            out.append((joint, start))
-        return out
+        return split_options(self.tokenize, prompt, options)
 
     def _check_length(self, n_tokens: int) -> None:
         """:class:`PromptTooLongError` if ``n_tokens`` exceed the model's positions."""
@@ -203,38 +195,13 @@ class TransformersBackend:
         return scores
 
     # -- generation --------------------------------------------------------------------
-    def generate(
-        self,
-        messages: Sequence[Message],
-        *,
-        prefix: str = "",
-        max_tokens: int = 64,
-        stop: Sequence[str] = (),
-        temperature: float = 0.0,
-        regex: str | None = None,
-    ) -> str:
+    def generate(self, messages: Sequence[Message], **options: Unpack[GenerateOptions]) -> str:
         """Greedy (or sampled) continuation, cut before the first stop string; with
         ``regex`` the text is constrained to be a full match of it."""
-        torch = self._torch
-        guard = optional_guard(regex)
-        tokens = self.tokenize(self.render(messages, prefix))
+        call = Generation(**options)
+        tokens = self.tokenize(self.render(messages, call.prefix))
         self._check_length(len(tokens) + 1)
-        out = self._forward(torch.tensor([tokens]))
-        past, made = self._past(out), list[int]()
-        row = out.logits[0, -1].double().numpy()
-        for _ in range(max_tokens):
-            tok = choose_token(
-                row, temperature=temperature, rng=self._rng, allowed=self._allow(guard, made)
-            )
-            if self._is_end(tok):
-                return self._text(made)
-            made.append(tok)
-            text, stopped = cut_at_stop(self._text(made), stop)
-            if stopped:
-                return text
-            out = self._forward(torch.tensor([[tok]]), past)
-            past, row = self._past(out), out.logits[0, -1].double().numpy()
-        return check_finished(guard, self._text(made), max_tokens)
+        return decode_tokens(_Stream(self), tokens, call, self._rng)
 
     def _text(self, tokens: list[int]) -> str:
         return str(self.tokenizer.decode(tokens, skip_special_tokens=True))
@@ -245,18 +212,36 @@ class TransformersBackend:
         ends = config_eos if isinstance(config_eos, list) else [config_eos]
         return token in {self.tokenizer.eos_token_id, *ends} - {None}
 
-    def _allow(self, guard: RegexGuard | None, made: list[int]) -> Any:
-        if guard is None:
-            return None
-
-        def allowed(tok: int) -> bool:
-            if self._is_end(tok):
-                return guard.is_complete(self._text(made))
-            before, after = self._text(made), self._text([*made, tok])
-            return after != before and guard.can_grow(after)
-
-        return allowed
-
     def close(self) -> None:
         """Drop the model (freed when unreferenced)."""
         self.model = None
+
+
+class _Stream:
+    """One generation on the KV cache of a :class:`TransformersBackend`
+    (a :class:`~rung.lm.backends._decoding.TokenStream`)."""
+
+    def __init__(self, backend: TransformersBackend) -> None:
+        self.backend = backend
+        self.past: Any = None
+
+    def _step(self, ids: list[list[int]]) -> np.ndarray:
+        out = self.backend._forward(self.backend._torch.tensor(ids), self.past)
+        self.past = self.backend._past(out)
+        return np.asarray(out.logits[0, -1].double().numpy())
+
+    def prefill(self, tokens: list[int]) -> np.ndarray:
+        return self._step([tokens])
+
+    def push(self, token: int) -> np.ndarray:
+        return self._step([[token]])
+
+    def text(self, made: list[int]) -> str:
+        return self.backend._text(made)
+
+    def grown(self, made: list[int], token: int) -> str | None:
+        after = self.backend._text([*made, token])
+        return after if after != self.backend._text(made) else None
+
+    def is_end(self, token: int) -> bool:
+        return self.backend._is_end(token)

@@ -35,31 +35,22 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Unpack
 
 import numpy as np
 
-from rung.lm.backends._decoding import (
-    RegexGuard,
-    check_finished,
-    choose_token,
-    cut_at_stop,
-    log_softmax_at,
-    optional_guard,
+from rung.lm.backends._decoding import decode_tokens, log_softmax_at, split_options
+from rung.lm.base import (
+    GenerateOptions,
+    Generation,
+    LMError,
+    Message,
+    PromptTooLongError,
+    check_log_likelihoods,
 )
-from rung.lm.base import LMError, Message, PromptTooLongError, check_log_likelihoods
 from rung.lm.chat import CHATML, render_chat
 
 __all__ = ["LlamaCppBackend"]
-
-
-def _common_prefix(a: Sequence[int], b: Sequence[int]) -> int:
-    n = 0
-    for x, y in zip(a, b, strict=False):
-        if x != y:
-            break
-        n += 1
-    return n
 
 
 @dataclass
@@ -174,15 +165,7 @@ class LlamaCppBackend:
 
     def split_options(self, prompt: str, options: Sequence[str]) -> list[tuple[list[int], int]]:
         """Per option: its joint tokens and the index where its scored tokens start."""
-        prompt_tokens = self.tokenize(prompt)
-        out = []
-        for option in options:
-            joint = self.tokenize(prompt + option)
-            start = _common_prefix(prompt_tokens, joint)
-            if start == 0:
-                raise LMError("cannot score an option with an empty prompt: add a message")
-            out.append((joint, start))
-        return out
+        return split_options(self.tokenize, prompt, options)
 
     # -- decoding ----------------------------------------------------------------------
     def _decode(self, entries: list[tuple[int, int, int, bool]]) -> None:
@@ -313,51 +296,13 @@ class LlamaCppBackend:
         return scores
 
     # -- generation --------------------------------------------------------------------
-    def generate(
-        self,
-        messages: Sequence[Message],
-        *,
-        prefix: str = "",
-        max_tokens: int = 64,
-        stop: Sequence[str] = (),
-        temperature: float = 0.0,
-        regex: str | None = None,
-    ) -> str:
+    def generate(self, messages: Sequence[Message], **options: Unpack[GenerateOptions]) -> str:
         """Greedy (or sampled) continuation, cut before the first stop string; with
         ``regex`` the text is constrained to be a full match of it."""
-        guard = optional_guard(regex)
-        tokens = self.tokenize(self.render(messages, prefix))
+        call = Generation(**options)
+        tokens = self.tokenize(self.render(messages, call.prefix))
         self._check_length(len(tokens) + 1)
-        row = self._prefill(tokens)
-        out = b""
-        for _ in range(max_tokens):
-            text = out.decode("utf-8", "ignore")
-            tok = choose_token(
-                row, temperature=temperature, rng=self._rng, allowed=self._allow(guard, out)
-            )
-            if self._lib.llama_vocab_is_eog(self._vocab, tok):
-                return text
-            out += bytes(self._llm.detokenize([tok]))
-            text, stopped = cut_at_stop(out.decode("utf-8", "ignore"), stop)
-            if stopped:
-                return text
-            row = self._push(tok)
-        return check_finished(guard, out.decode("utf-8", "ignore"), max_tokens)
-
-    def _allow(self, guard: RegexGuard | None, out: bytes) -> Any:
-        if guard is None:
-            return None
-
-        def allowed(tok: int) -> bool:
-            text = out.decode("utf-8", "ignore")
-            if self._lib.llama_vocab_is_eog(self._vocab, tok):
-                return guard.is_complete(text)
-            piece = bytes(self._llm.detokenize([tok]))
-            if not piece:
-                return False
-            return guard.can_grow((out + piece).decode("utf-8", "ignore"))
-
-        return allowed
+        return decode_tokens(_Stream(self), tokens, call, self._rng)
 
     def close(self) -> None:
         """Free the llama.cpp context and model (idempotent)."""
@@ -365,3 +310,41 @@ class LlamaCppBackend:
         self._ctx.close()
         self._llm.close()
         self._seq0, self._last_row = [], None
+
+
+class _Stream:
+    """One generation on sequence 0 of a :class:`LlamaCppBackend`
+    (a :class:`~rung.lm.backends._decoding.TokenStream`). The text is the UTF-8 decoding of
+    the generated tokens' bytes, incomplete characters left out."""
+
+    def __init__(self, backend: LlamaCppBackend) -> None:
+        self.backend = backend
+        self.made: list[int] = []
+        self.out = b""  # the bytes of ``made``
+
+    def prefill(self, tokens: list[int]) -> np.ndarray:
+        return self.backend._prefill(tokens)
+
+    def push(self, token: int) -> np.ndarray:
+        return self.backend._push(token)
+
+    def _piece(self, token: int) -> bytes:
+        return bytes(self.backend._llm.detokenize([token]))
+
+    def _bytes(self, made: list[int]) -> bytes:
+        if made[: len(self.made)] != self.made:  # not a continuation: start again
+            self.made, self.out = [], b""
+        for token in made[len(self.made) :]:
+            self.out += self._piece(token)
+        self.made = list(made)
+        return self.out
+
+    def text(self, made: list[int]) -> str:
+        return self._bytes(made).decode("utf-8", "ignore")
+
+    def grown(self, made: list[int], token: int) -> str | None:
+        piece = self._piece(token)
+        return (self._bytes(made) + piece).decode("utf-8", "ignore") if piece else None
+
+    def is_end(self, token: int) -> bool:
+        return bool(self.backend._lib.llama_vocab_is_eog(self.backend._vocab, token))

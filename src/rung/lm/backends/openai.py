@@ -47,14 +47,14 @@ import math
 import os
 from collections.abc import Awaitable, Sequence
 from enum import Enum
-from typing import Any, TypeVar
+from typing import Any, TypeVar, Unpack
 
 import httpx
 
-from rung.lm.backends._decoding import cut_at_stop, optional_guard
+from rung.lm.backends._decoding import retry_until_match
 from rung.lm.backends._echo import EchoLayout, EchoUnsupported, echoed_option_logprob
 from rung.lm.backends._http import HTTPRefused, MalformedAnswer, Transport, first_choice
-from rung.lm.base import LMError, Message, check_log_likelihoods
+from rung.lm.base import GenerateOptions, Generation, LMError, Message, check_log_likelihoods
 from rung.lm.chat import CHATML, render_chat
 
 __all__ = ["OpenAIBackend", "ScoringMode"]
@@ -277,27 +277,18 @@ class OpenAIBackend:
         return [{"role": m.role, "content": m.content} for m in messages]
 
     # -- generation --------------------------------------------------------------------
-    def generate(
-        self,
-        messages: Sequence[Message],
-        *,
-        prefix: str = "",
-        max_tokens: int = 64,
-        stop: Sequence[str] = (),
-        temperature: float = 0.0,
-        regex: str | None = None,
-    ) -> str:
+    def generate(self, messages: Sequence[Message], **options: Unpack[GenerateOptions]) -> str:
         """Generated text; with ``regex``, retried (warmer) until it fully matches. Each
         request is bounded by :attr:`call_budget`."""
-        guard = optional_guard(regex)
-        text = ""
-        for attempt in range(self.parse_retries + 1 if guard else 1):
-            temp = temperature if attempt == 0 else max(temperature, 0.7)
-            coro = self._generate(messages, prefix, max_tokens, list(stop), temp)
-            text = cut_at_stop(_run(self._bounded(coro)), stop)[0]
-            if guard is None or guard.is_complete(text):
-                return text
-        raise LMError(f"{self.model} answered {text!r}, which does not match regex {regex!r}")
+        call = Generation(**options)
+
+        def sample(temperature: float) -> str:
+            coro = self._generate(
+                messages, call.prefix, call.max_tokens, list(call.stop), temperature
+            )
+            return _run(self._bounded(coro))
+
+        return retry_until_match(sample, call, self.parse_retries + 1, self.model)
 
     async def _generate(
         self, messages: Sequence[Message], prefix: str, max_tokens: int, stop: list[str],

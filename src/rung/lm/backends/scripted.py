@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Unpack
 
-from rung.lm.base import LMError, Message
+from rung.lm.base import GenerateOptions, Generation, LMError, Message
 
 __all__ = ["ScriptedBackend"]
 
@@ -62,19 +63,10 @@ class ScriptedBackend:
             out.append(float(value) if value is not None else self.scores.get(option, self.default))
         return out
 
-    def generate(
-        self,
-        messages: Sequence[Message],
-        *,
-        prefix: str = "",
-        max_tokens: int = 64,
-        stop: Sequence[str] = (),
-        temperature: float = 0.0,
-        regex: str | None = None,
-    ) -> str:
+    def generate(self, messages: Sequence[Message], **options: Unpack[GenerateOptions]) -> str:
         """The programmed text of the first ``texts`` key found in the prompt."""
         self.calls += 1
-        prompt = "\n".join(m.content for m in messages) + prefix
+        prompt = "\n".join(m.content for m in messages) + Generation(**options).prefix
         for key, text in self.texts.items():
             if key in prompt:
                 return text
