@@ -276,27 +276,24 @@ class CausalGraph:
         return {n: i for i, n in enumerate(self._order)}
 
     # ------------------------------------------------------------------ adjacency
+    def _neighbours(self, pairs: Iterable[tuple[str, str]]) -> dict[str, frozenset[str]]:
+        """Per node, the second ends of the ``pairs`` that start at it."""
+        out: dict[str, set[str]] = {n: set() for n in self._order}
+        for a, b in pairs:
+            out[a].add(b)
+        return {n: frozenset(s) for n, s in out.items()}
+
     @cached_property
     def _parents(self) -> dict[str, frozenset[str]]:
-        pa: dict[str, set[str]] = {n: set() for n in self._order}
-        for a, b in self._directed:
-            pa[b].add(a)
-        return {n: frozenset(s) for n, s in pa.items()}
+        return self._neighbours((b, a) for a, b in self._directed)
 
     @cached_property
     def _children(self) -> dict[str, frozenset[str]]:
-        ch: dict[str, set[str]] = {n: set() for n in self._order}
-        for a, b in self._directed:
-            ch[a].add(b)
-        return {n: frozenset(s) for n, s in ch.items()}
+        return self._neighbours(self._directed)
 
     @cached_property
     def _spouses(self) -> dict[str, frozenset[str]]:
-        sp: dict[str, set[str]] = {n: set() for n in self._order}
-        for a, b in self._bidirected:
-            sp[a].add(b)
-            sp[b].add(a)
-        return {n: frozenset(s) for n, s in sp.items()}
+        return self._neighbours([*self._bidirected, *((b, a) for a, b in self._bidirected)])
 
     def check_nodes(self, nodes: NodeSet) -> frozenset[str]:
         """Return ``nodes`` as a set, raising :class:`UnknownNodeError` for unknown names."""

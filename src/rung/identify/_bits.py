@@ -75,6 +75,14 @@ def _units(n: int) -> tuple[int, ...]:
     return tuple(1 << i for i in range(n))
 
 
+def _step(adj: Sequence[int], sel: int, cut_here: int, cut_there: int) -> int:
+    """The ``adj`` neighbours of ``sel``, without those in ``cut_there`` of its nodes in
+    ``cut_here`` (the cut edges between the two)."""
+    if sel & cut_here:
+        return union(adj, sel & ~cut_here) | union(adj, sel & cut_here) & ~cut_there
+    return union(adj, sel)
+
+
 class _CutView:
     """Set-level parents, children and spouses of a :class:`BitGraph` with some edges cut:
     edges into ``cut_in`` (directed and bidirected), directed edges out of ``cut_out``,
@@ -89,23 +97,11 @@ class _CutView:
 
     def parents(self, sel: int) -> int:
         """Parents of the nodes of ``sel``."""
-        sel &= ~self.cut_in
-        pa = self.bg.pa
-        if sel & self.cut_to:
-            out = union(pa, sel & ~self.cut_to) | union(pa, sel & self.cut_to) & ~self.cut_from
-        else:
-            out = union(pa, sel)
-        return out & ~self.cut_out
+        return _step(self.bg.pa, sel & ~self.cut_in, self.cut_to, self.cut_from) & ~self.cut_out
 
     def children(self, sel: int) -> int:
         """Children of the nodes of ``sel``."""
-        sel &= ~self.cut_out
-        ch = self.bg.ch
-        if sel & self.cut_from:
-            out = union(ch, sel & ~self.cut_from) | union(ch, sel & self.cut_from) & ~self.cut_to
-        else:
-            out = union(ch, sel)
-        return out & ~self.cut_in
+        return _step(self.bg.ch, sel & ~self.cut_out, self.cut_from, self.cut_to) & ~self.cut_in
 
     def spouses(self, sel: int) -> int:
         """Spouses of the nodes of ``sel``."""
