@@ -42,6 +42,21 @@ def _pair(a: str, b: str) -> tuple[str, str]:
     return (a, b) if a <= b else (b, a)
 
 
+def _read_edges(pairs: Iterable[tuple[str, str]], mark: str, order: dict[str, None]
+                ) -> dict[tuple[str, str], None]:
+    """The ``mark`` edges (``->`` or ``<->``, the latter as sorted pairs) in first-seen order,
+    without repeats; their ends join ``order``. A self-loop raises :class:`SelfLoopError`."""
+    out: dict[tuple[str, str], None] = {}
+    for a, b in pairs:
+        a, b = str(a), str(b)
+        if a == b:
+            raise SelfLoopError(a, mark)
+        order.setdefault(a, None)
+        order.setdefault(b, None)
+        out.setdefault(_pair(a, b) if mark == "<->" else (a, b), None)
+    return out
+
+
 class CausalGraph:
     """An immutable causal graph with directed, bidirected and latent structure.
 
@@ -110,22 +125,8 @@ class CausalGraph:
         order: dict[str, None] = {}
         for n in nodes:
             order.setdefault(str(n), None)
-        dir_edges: dict[tuple[str, str], None] = {}
-        for a, b in directed:
-            a, b = str(a), str(b)
-            if a == b:
-                raise SelfLoopError(a, "->")
-            order.setdefault(a, None)
-            order.setdefault(b, None)
-            dir_edges.setdefault((a, b), None)
-        bi_edges: dict[tuple[str, str], None] = {}
-        for a, b in bidirected:
-            a, b = str(a), str(b)
-            if a == b:
-                raise SelfLoopError(a, "<->")
-            order.setdefault(a, None)
-            order.setdefault(b, None)
-            bi_edges.setdefault(_pair(a, b), None)
+        dir_edges = _read_edges(directed, "->", order)
+        bi_edges = _read_edges(bidirected, "<->", order)
         lat = frozenset(str(n) for n in latent)
         for n in sorted(lat):
             order.setdefault(n, None)
