@@ -11,6 +11,12 @@ Kinds of disagreement (one row per unordered pair):
   the conflict is shown, never silent.
 - ``confounding``: both have the edge; the data mark it ``<->`` (a latent common cause, or
   conflicting colliders) where the LLM says one causes the other.
+- ``override`` (fused path, :func:`rung.workflow.fused.overridden_marks`): the data alone
+  compel a direction that the class with the LLM's prior turns, leaves open or drops.
+
+Each conflict with a data mark carries ``moves_answer`` (:func:`mark_relevance`): whether
+the pair's other orientation changes what the final graph says about the effect. Only those
+rows are verdict flags; the others stay in the table.
 """
 
 from __future__ import annotations
@@ -20,9 +26,10 @@ from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
 from rung.discover import DiscoveryResult
-from rung.graph import CausalGraph
+from rung.graph import CausalGraph, CycleError
 
-__all__ = ["Disagreement", "LLMEdge", "find_disagreements", "llm_edges_from_proposal"]
+__all__ = ["Disagreement", "LLMEdge", "find_disagreements", "llm_edges_from_proposal",
+           "mark_relevance", "moves_answer"]
 
 DisagreementKind = Literal["llm_only", "data_only", "orientation", "confounding"]
 
@@ -178,3 +185,56 @@ def find_disagreements(
             ))
     rows.sort(key=lambda r: (-(r.llm_confidence or 0.0), -(r.p_value or 0.0)))
     return rows
+
+
+def _answer(g: CausalGraph, x: str, y: str) -> tuple[Any, ...]:
+    """What a graph says about P(y | do(x)): no path, or the method and its sets."""
+    from rung.identify import identify
+
+    if y not in g.descendants(x, include_self=False):
+        return ("no path",)
+    res = identify(g, x, y)
+    return (res.identifiable, res.method, tuple(sorted(res.adjustment_set or ())),
+            tuple(sorted(res.mediators or ())))
+
+
+def moves_answer(final: CausalGraph, a: str, b: str, x: str, y: str) -> bool:
+    """Whether turning the final graph's directed edge between ``a`` and ``b`` changes
+    what it says about P(y | do(x)) (a path appears or goes, or the adjustment set or
+    mediators change). An edge that is not directed in the final graph, or whose reversal
+    closes a cycle, counts as moving it (the conservative answer).
+
+    Examples
+    --------
+    >>> g = CausalGraph.from_edges("Z -> X -> Y; Z -> Y; W -> Y")
+    >>> moves_answer(g, "Z", "X", "X", "Y"), moves_answer(g, "W", "Y", "X", "Y")
+    (True, False)
+    """
+    directed = list(final.directed_edges)
+    if (a, b) in directed:
+        old = (a, b)
+    elif (b, a) in directed:
+        old = (b, a)
+    else:
+        return True
+    turned = [(old[1], old[0]) if e == old else e for e in directed]
+    try:
+        other = CausalGraph(directed=turned, bidirected=final.bidirected_edges,
+                            nodes=final.nodes)
+    except CycleError:
+        return True
+    return _answer(final, x, y) != _answer(other, x, y)
+
+
+def mark_relevance(rows: Sequence[Mapping[str, Any]], final: CausalGraph, x: str, y: str
+                   ) -> list[dict[str, Any]]:
+    """The rows with ``moves_answer`` added to each conflict with a data mark (kinds
+    ``orientation``, ``confounding``, ``override``): whether the other orientation of that
+    pair changes what the final graph says about the effect. Only those are verdict flags."""
+    out = []
+    for r in rows:
+        row = dict(r)
+        if row["kind"] in ("orientation", "confounding", "override"):
+            row["moves_answer"] = moves_answer(final, str(row["a"]), str(row["b"]), x, y)
+        out.append(row)
+    return out

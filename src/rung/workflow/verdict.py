@@ -6,8 +6,10 @@
 - a refuter failed (each failure is named with its message, e.g. the graph refuter's
   rejected independences);
 - the estimators' intervals do not overlap, or their signs differ;
-- the LLM contradicts a mark the data compelled (every such pair is also a row of the
-  disagreement table), whether or not its probability reached the threshold;
+- the LLM (or, on the fused path, its prior) contradicts a mark the data compelled and the
+  other orientation would change the answer (``moves_answer`` of the disagreement row:
+  another adjustment set, or a path that appears or goes); a contradiction that cannot
+  change the answer stays a row of the disagreement table, not a flag;
 - the effect depends on orientations the data did not compel: the plausible graphs of
   :mod:`rung.workflow.members` give different effects. The verdict then gives no single
   effect but its ``range``, which spans every plausible graph's interval;
@@ -180,8 +182,16 @@ def _zero_flags(fx: ClassEffects) -> list[str]:
 
 
 def _conflict_flags(conflicts: Sequence[Mapping[str, Any]], threshold: float) -> list[str]:
+    """One flag per conflict with a data mark whose other orientation would change the
+    answer (``moves_answer``; a row without it counts); the others stay in the table."""
     out = []
     for r in conflicts:
+        if r.get("moves_answer") is False:
+            continue
+        if r.get("kind") == "override":
+            out.append(f"the LLM's prior overrode a data mark: {r.get('explanation')} "
+                       "(the answer depends on it)")
+            continue
         conf = r.get("llm_confidence")
         counted = conf is not None and conf >= threshold
         how = ("counted: the plausible graphs hold both" if counted else
