@@ -51,7 +51,7 @@ from rung.identify.equivalence_class import (
     EquivalenceClass,
     TooManyMembersError,
 )
-from rung.workflow.disagreements import LLMEdge
+from rung.workflow.disagreements import LLMEdge, _llm_by_pair
 
 __all__ = [
     "ORIENTATION_THRESHOLD",
@@ -119,15 +119,6 @@ class ClassMembers:
         return tuple(o for o in self.orientations if o.status == "contested")
 
 
-def _best_beliefs(llm: Sequence[LLMEdge]) -> dict[frozenset[str], LLMEdge]:
-    best: dict[frozenset[str], LLMEdge] = {}
-    for e in llm:
-        key = frozenset((e.source, e.target))
-        if key not in best or e.confidence > best[key].confidence:
-            best[key] = e
-    return best
-
-
 def _orientation(e: DiscoveredEdge, belief: LLMEdge | None, threshold: float,
                  demoted: bool) -> Orientation:
     data = MEMBER_CHOICES["--"] if demoted else MEMBER_CHOICES[e.kind]
@@ -180,7 +171,7 @@ def find_plausible_graphs(
     """
     if limit < 1:
         raise ValueError(f"limit={limit}: give at least 1 member")
-    beliefs = _best_beliefs(llm)
+    beliefs = _llm_by_pair(llm)  # per pair, the most probable belief
     kept = set(data.graph.directed_edges)  # compelled marks that close no cycle
     orients = tuple(
         _orientation(e, beliefs.get(frozenset((e.source, e.target))), threshold,
