@@ -16,19 +16,12 @@ from __future__ import annotations
 import inspect
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Unpack
+from typing import Any
 
 import numpy as np
 
-from rung.lm.backends._decoding import decode_tokens, split_options
-from rung.lm.base import (
-    GenerateOptions,
-    Generation,
-    LMError,
-    Message,
-    PromptTooLongError,
-    check_log_likelihoods,
-)
+from rung.lm.backends._local import LocalBackend
+from rung.lm.base import LMError, Message, PromptTooLongError, check_log_likelihoods
 from rung.lm.chat import render_chat
 
 __all__ = ["PLAIN_TEMPLATE", "TransformersBackend"]
@@ -40,7 +33,7 @@ PLAIN_TEMPLATE = (
 )
 
 
-class TransformersBackend:
+class TransformersBackend(LocalBackend):
     """A local Hugging Face causal LM (``transformers:/path``), on the CPU.
 
     Parameters
@@ -103,10 +96,6 @@ class TransformersBackend:
         """Tokens of ``text``; special tokens are added only when no chat template wrote them."""
         specials = self.chat_template is None
         return list(self.tokenizer(text, add_special_tokens=specials)["input_ids"])
-
-    def split_options(self, prompt: str, options: Sequence[str]) -> list[tuple[list[int], int]]:
-        """Per option: its joint tokens and the index where its scored tokens start."""
-        return split_options(self.tokenize, prompt, options)
 
     def _check_length(self, n_tokens: int) -> None:
         """:class:`PromptTooLongError` if ``n_tokens`` exceed the model's positions."""
@@ -195,13 +184,8 @@ class TransformersBackend:
         return scores
 
     # -- generation --------------------------------------------------------------------
-    def generate(self, messages: Sequence[Message], **options: Unpack[GenerateOptions]) -> str:
-        """Greedy (or sampled) continuation, cut before the first stop string; with
-        ``regex`` the text is constrained to be a full match of it."""
-        call = Generation(**options)
-        tokens = self.tokenize(self.render(messages, call.prefix))
-        self._check_length(len(tokens) + 1)
-        return decode_tokens(_Stream(self), tokens, call, self._rng)
+    def _stream(self) -> _Stream:
+        return _Stream(self)
 
     def _text(self, tokens: list[int]) -> str:
         return str(self.tokenizer.decode(tokens, skip_special_tokens=True))

@@ -35,19 +35,13 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Unpack
+from typing import Any
 
 import numpy as np
 
-from rung.lm.backends._decoding import decode_tokens, log_softmax_at, split_options
-from rung.lm.base import (
-    GenerateOptions,
-    Generation,
-    LMError,
-    Message,
-    PromptTooLongError,
-    check_log_likelihoods,
-)
+from rung.lm.backends._decoding import log_softmax_at
+from rung.lm.backends._local import LocalBackend
+from rung.lm.base import LMError, Message, PromptTooLongError, check_log_likelihoods
 from rung.lm.chat import CHATML, render_chat
 
 __all__ = ["LlamaCppBackend"]
@@ -61,7 +55,7 @@ class _Row:
     next_token: int
 
 
-class LlamaCppBackend:
+class LlamaCppBackend(LocalBackend):
     """A GGUF model run by llama.cpp.
 
     Parameters
@@ -162,10 +156,6 @@ class LlamaCppBackend:
         if len(tokens) > 1 and tokens[0] == bos and tokens[1] == bos:
             tokens = tokens[1:]
         return tokens
-
-    def split_options(self, prompt: str, options: Sequence[str]) -> list[tuple[list[int], int]]:
-        """Per option: its joint tokens and the index where its scored tokens start."""
-        return split_options(self.tokenize, prompt, options)
 
     # -- decoding ----------------------------------------------------------------------
     def _decode(self, entries: list[tuple[int, int, int, bool]]) -> None:
@@ -296,13 +286,8 @@ class LlamaCppBackend:
         return scores
 
     # -- generation --------------------------------------------------------------------
-    def generate(self, messages: Sequence[Message], **options: Unpack[GenerateOptions]) -> str:
-        """Greedy (or sampled) continuation, cut before the first stop string; with
-        ``regex`` the text is constrained to be a full match of it."""
-        call = Generation(**options)
-        tokens = self.tokenize(self.render(messages, call.prefix))
-        self._check_length(len(tokens) + 1)
-        return decode_tokens(_Stream(self), tokens, call, self._rng)
+    def _stream(self) -> _Stream:
+        return _Stream(self)
 
     def close(self) -> None:
         """Free the llama.cpp context and model (idempotent)."""
