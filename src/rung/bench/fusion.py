@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from rung.discover.prior_search import EdgeBelief, PriorSearchResult, prior_search
+from rung.discover.window import noise_note as _noise
 from rung.estimate.estimators.ida import EffectSet, estimate_adjusted, ida
 from rung.graph import CausalGraph, edge_precision_recall_f1, structural_hamming_distance
 from rung.identify.equivalence_class import EquivalenceClass
@@ -275,7 +276,7 @@ def _effect_record(res: PriorSearchResult, cls: EquivalenceClass, data: pd.DataF
     moved = [g for g, o in others if {e.adjustment for e in o.effects} != sets]
     ok = best.identified and not moved and bounded
     flags = [*best.flags, *(f"hangs on {a} -> {b}: a graph without it is {g.margin:.1f} nats "
-                             "below the best" for g in moved for a, b in [g.denied])]
+                             f"below the best{_noise(g)}" for g in moved for a, b in [g.denied])]
     return {"effect": mid, "range": None if rng is None else list(rng),
             "n_effects": len({e.adjustment for e in effects}),
             "identified": best.identified, "plausible_graphs": 1 + len(others),

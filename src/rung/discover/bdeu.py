@@ -50,19 +50,44 @@ class BDeuCounts:
         """The number of observed states of each column."""
         return dict(self.cards)
 
-    def local_score(self, variable: str, parents: Iterable[str]) -> float:
-        """BDeu of ``variable`` given ``parents`` (see the module docstring)."""
-        pa = list(parents)
+    def _counts(self, variable: str, parents: Iterable[str]
+                ) -> tuple[np.ndarray, np.ndarray, int, int]:
+        """Each row's observed parent configuration, the counts per (configuration, state),
+        the number of configurations ``q`` and of states ``r``."""
         r = self.cards[variable]
         config = np.zeros(len(self.codes[variable]), dtype=np.int64)
         q = 1
-        for p in pa:
+        for p in parents:
             config = config * self.cards[p] + self.codes[p]
             q *= self.cards[p]
         _, j = np.unique(config, return_inverse=True)
+        j = j.ravel()
         observed = int(j.max()) + 1
-        counts = np.bincount(j.ravel() * r + self.codes[variable],
+        counts = np.bincount(j * r + self.codes[variable],
                              minlength=observed * r).reshape(observed, r)
+        return j, counts, q, r
+
+    def local_score(self, variable: str, parents: Iterable[str]) -> float:
+        """BDeu of ``variable`` given ``parents`` (see the module docstring)."""
+        _, counts, q, r = self._counts(variable, list(parents))
+        observed = counts.shape[0]
         alpha, beta = self.ess / q, self.ess / (q * r)
         return float(observed * gammaln(alpha) - gammaln(counts.sum(axis=1) + alpha).sum()
                      + gammaln(counts + beta).sum() - observed * r * gammaln(beta))
+
+    def row_log_likelihood(self, variable: str, parents: Iterable[str]) -> np.ndarray:
+        """Each row's ``log θ(x | pa)`` at the BDeu posterior mean
+        ``θ_jk = (N_jk + β) / (N_j + α)``: the per-row terms of Vuong's test
+        (:mod:`rung.discover.window`).
+
+        Examples
+        --------
+        >>> df = pd.DataFrame({"A": [0, 1, 1, 0], "B": [0, 1, 1, 1]})
+        >>> np.round(np.exp(BDeuCounts(df, 2.0).row_log_likelihood("B", ["A"])), 3).tolist()
+        [0.5, 0.833, 0.833, 0.5]
+        """
+        j, counts, q, r = self._counts(variable, list(parents))
+        alpha, beta = self.ess / q, self.ess / (q * r)
+        theta = (counts + beta) / (counts.sum(axis=1, keepdims=True) + alpha)
+        out: np.ndarray = np.log(theta[j, self.codes[variable]])
+        return out

@@ -23,7 +23,7 @@ from typing import Any, Protocol
 import pandas as pd
 
 from rung.discover.prior_search import EdgeBelief, PriorSearchResult, prior_search
-from rung.discover.window import DEFAULT_WINDOW
+from rung.discover.window import DEFAULT_WINDOW, noise_note
 from rung.identify.equivalence_class import EquivalenceClass
 
 __all__ = ["DirectedBelief", "FusionResult", "beliefs_from_directed", "fuse"]
@@ -104,7 +104,8 @@ class FusionResult:
         denial stays within Occam's window."""
         out = list(self.fused.disagreements)
         out += [f"{a} -> {b} is weakly supported: a graph without it is {g.margin:.1f} nats "
-                "below the best" for g in self.fused.plausible for a, b in [g.denied]]
+                f"below the best{noise_note(g)}" for g in self.fused.plausible
+                for a, b in [g.denied]]
         return tuple(out)
 
     def to_json(self) -> dict[str, Any]:

@@ -34,7 +34,7 @@ import pandas as pd
 
 from rung.data import is_discrete
 from rung.discover.bdeu import BDeuCounts
-from rung.discover.window import DEFAULT_WINDOW, PlausibleGraph, focused_search
+from rung.discover.window import DEFAULT_WINDOW, VUONG_Z, PlausibleGraph, Spread, focused_search
 from rung.graph import CausalGraph
 from rung.identify.equivalence_class import EquivalenceClass, OrientationConflict
 
@@ -394,6 +394,7 @@ def prior_search(
     max_iter: int = 100_000,
     focus: Iterable[str] = (),
     window: float = DEFAULT_WINDOW,
+    vuong_z: float | None = VUONG_Z,
 ) -> PriorSearchResult:
     """Hill-climbing with BDeu/BIC plus ``weight`` × the beliefs' log-odds (see module).
 
@@ -419,6 +420,9 @@ def prior_search(
         are returned in ``plausible``.
     window : float
         Occam's window in nats (default ``log 20``).
+    vuong_z : float or None
+        Also keep a graph whose margin is below this many sampling SDs of the score
+        difference (Vuong's test, :mod:`rung.discover.window`); None keeps the fixed window.
 
     Examples
     --------
@@ -458,19 +462,65 @@ def prior_search(
               ) -> frozenset[tuple[str, str]]:
         return _climb(frame, scorer, start, forbidden, max_indegree, max_iter)
 
+    spread = None if vuong_z is None else _row_spread(frame, kind, equivalent_sample_size)
     best, alts = focused_search(climb(frozenset(), ()), _focus(focus, names), climb, total,
-                                window=window)
+                                window=window, spread=spread,
+                                z=VUONG_Z if vuong_z is None else vuong_z)
     dag = tuple(sorted(best))
     cpdag = EquivalenceClass.from_dag(CausalGraph(directed=dag, nodes=names))
     mpdag, oriented, notes = _orient(cpdag, bel, orientation_threshold)
     plausible = tuple(PlausibleGraph(
         edge, tuple(sorted(g)), _orient(EquivalenceClass.from_dag(
-            CausalGraph(directed=sorted(g), nodes=names)), bel, orientation_threshold)[0], m)
+            CausalGraph(directed=sorted(g), nodes=names)), bel, orientation_threshold)[0], m,
+        0.0 if spread is None else spread(best, g))
         for edge, g, m in alts)
     return PriorSearchResult(tuple(names), dag, cpdag, mpdag, oriented, notes, kind,
                              total(dag), float(sum(gains.get(e, default) for e in dag)),
                              _strength(gains, weight, len(bel), len(frame), default),
                              orientation_threshold, plausible)
+
+
+def _row_spread(frame: pd.DataFrame, kind: Literal["bdeu", "bic-g"], ess: float) -> Spread:
+    """The sampling SD of two graphs' score difference: ``sqrt(n) ·`` the SD over rows of
+    the difference of their per-row log-likelihoods, summed over the families that differ
+    (Vuong 1989). Per-row terms: BDeu's posterior-mean CPTs, or the Gaussian regression."""
+    rows: dict[tuple[str, frozenset[str]], np.ndarray] = {}
+    bdeu = BDeuCounts(frame, equivalent_sample_size=ess) if kind == "bdeu" else None
+
+    def loglik(v: str, pa: frozenset[str]) -> np.ndarray:
+        if (v, pa) not in rows:
+            rows[(v, pa)] = (bdeu.row_log_likelihood(v, sorted(pa)) if bdeu is not None
+                             else _gaussian_rows(frame, v, sorted(pa)))
+        return rows[(v, pa)]
+
+    def spread(g1: frozenset[tuple[str, str]], g2: frozenset[tuple[str, str]]) -> float:
+        p1, p2 = _parent_sets(g1, frame.columns), _parent_sets(g2, frame.columns)
+        diff = np.zeros(len(frame))
+        for v in p1:
+            if p1[v] != p2[v]:
+                diff += loglik(v, p1[v]) - loglik(v, p2[v])
+        return float(np.std(diff, ddof=1) * math.sqrt(len(frame)))
+
+    return spread
+
+
+def _parent_sets(edges: Iterable[tuple[str, str]], names: Iterable[Any]
+                 ) -> dict[str, frozenset[str]]:
+    out: dict[str, set[str]] = {str(v): set() for v in names}
+    for a, b in edges:
+        out[b].add(a)
+    return {v: frozenset(p) for v, p in out.items()}
+
+
+def _gaussian_rows(frame: pd.DataFrame, v: str, parents: list[str]) -> np.ndarray:
+    """Each row's Gaussian log-density of ``v`` given its least-squares fit on ``parents``."""
+    y = frame[v].to_numpy(float)
+    design = np.column_stack([np.ones(len(y)), frame[parents].to_numpy(float)])
+    coef, *_ = np.linalg.lstsq(design, y, rcond=None)
+    resid = y - design @ coef
+    var = max(float(resid @ resid) / len(y), 1e-12)
+    out: np.ndarray = -0.5 * (np.log(2 * np.pi * var) + resid ** 2 / var)
+    return out
 
 
 def _focus(focus: Iterable[str], names: list[str]) -> tuple[str, ...]:

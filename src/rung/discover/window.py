@@ -13,6 +13,11 @@ mediator became a parent of ``X``). Two steps make the answer honest about that:
    ``window`` nats of the best (default ``log 20``, their posterior-odds cut-off of 20) is
    kept as plausible. An effect must then be reported as a range over all of them, and a
    single number only when they agree.
+3. **Vuong's test** (Vuong 1989, non-nested model selection): a fixed window in nats does not
+   scale with the data's noise; the score difference of two graphs is a sum over rows, and
+   its sampling SD is ``sqrt(n) ·`` the SD of the per-row log-likelihood differences. A graph
+   whose margin is below ``z`` such SDs (default 1.96, Vuong's two-sided 5% level: the data
+   cannot tell the two apart) is plausible too, however many nats it lies below.
 
 The search itself is a callable (pgmpy's ``HillClimbSearch`` in
 :func:`rung.discover.prior_search.prior_search`).
@@ -27,11 +32,13 @@ from typing import Any
 
 from rung.identify.equivalence_class import EquivalenceClass
 
-__all__ = ["DEFAULT_WINDOW", "PlausibleGraph", "focused_search"]
+__all__ = ["DEFAULT_WINDOW", "VUONG_Z", "PlausibleGraph", "focused_search", "noise_note"]
 
 DEFAULT_WINDOW = math.log(20.0)
 Edges = frozenset[tuple[str, str]]
 Climb = Callable[[Edges, tuple[tuple[str, str], ...]], Edges]
+Spread = Callable[[Edges, Edges], float]
+VUONG_Z = 1.96
 
 
 @dataclass(frozen=True)
@@ -39,24 +46,48 @@ class PlausibleGraph:
     """A graph within Occam's window of the best one.
 
     ``denied`` is the best graph's edge ``a -> b`` this graph was searched without,
-    ``margin`` how many nats (total score: data plus prior) it lies below the best, and
-    ``mpdag`` its class with the same confident belief orientations as the best's.
+    ``margin`` how many nats (total score: data plus prior) it lies below the best,
+    ``mpdag`` its class with the same confident belief orientations as the best's, and
+    ``spread`` the sampling SD of the score difference (Vuong's test; 0 when not computed):
+    ``margin / spread`` is how many SDs the data prefer the best graph by.
     """
 
     denied: tuple[str, str]
     dag: tuple[tuple[str, str], ...]
     mpdag: EquivalenceClass
     margin: float
+    spread: float = 0.0
+
+    @property
+    def z(self) -> float | None:
+        """``margin / spread`` (None when the spread is 0)."""
+        return self.margin / self.spread if self.spread > 0 else None
 
     def to_json(self) -> dict[str, Any]:
         return {"denied": list(self.denied), "dag": [list(e) for e in self.dag],
-                "mpdag": self.mpdag.to_json(), "margin": self.margin}
+                "mpdag": self.mpdag.to_json(), "margin": self.margin, "spread": self.spread}
 
     @classmethod
     def from_json(cls, obj: Mapping[str, Any]) -> PlausibleGraph:
         a, b = obj["denied"]
         return cls((str(a), str(b)), tuple((str(u), str(v)) for u, v in obj["dag"]),
-                   EquivalenceClass.from_json(obj["mpdag"]), float(obj["margin"]))
+                   EquivalenceClass.from_json(obj["mpdag"]), float(obj["margin"]),
+                   float(obj.get("spread", 0.0)))
+
+
+def noise_note(graph: PlausibleGraph) -> str:
+    """``" (z = 1.2 SDs of the data's noise)"`` for a graph kept by Vuong's test, else "".
+
+    Examples
+    --------
+    >>> g = PlausibleGraph(("A", "B"), (), EquivalenceClass("AB"), 12.0, 10.0)
+    >>> print(noise_note(g))
+     (1.2 SDs of the data's noise: Vuong's test cannot tell them apart)
+    """
+    z = graph.z
+    if z is None or graph.margin <= DEFAULT_WINDOW:
+        return ""
+    return f" ({z:.1f} SDs of the data's noise: Vuong's test cannot tell them apart)"
 
 
 def _reversed_start(edges: Edges, edge: tuple[str, str]) -> Edges:
@@ -79,12 +110,15 @@ def _reversed_start(edges: Edges, edge: tuple[str, str]) -> Edges:
 
 def focused_search(start: Edges, focus: Iterable[str], climb: Climb,
                    total: Callable[[Edges], float], *, window: float = DEFAULT_WINDOW,
-                   max_rounds: int = 5, tolerance: float = 1e-6
+                   max_rounds: int = 5, tolerance: float = 1e-6,
+                   spread: Spread | None = None, z: float = VUONG_Z
                    ) -> tuple[Edges, list[tuple[tuple[str, str], Edges, float]]]:
     """Iterated local search on the focus nodes' edges, then Occam's window.
 
     Returns the best graph found and ``(denied edge, graph, margin)`` for each alternative
-    within ``window`` nats of it (margins >= 0, smallest first).
+    within ``window`` nats of it (margins >= 0, smallest first). With ``spread`` (the
+    sampling SD of the score difference of two graphs), an alternative is also kept when its
+    margin is at most ``z`` times that SD (Vuong's test cannot tell them apart).
 
     Examples
     --------
@@ -112,5 +146,6 @@ def focused_search(start: Edges, focus: Iterable[str], climb: Climb,
             tried[edge] = (alt, best_score - score)
         if not moved:
             break
-    alts = [(e, g, m) for e, (g, m) in tried.items() if m <= window and g != best]
+    alts = [(e, g, m) for e, (g, m) in tried.items() if g != best and (
+        m <= window or (spread is not None and m <= z * spread(best, g)))]
     return best, sorted(alts, key=lambda t: (t[2], t[0]))
