@@ -8,20 +8,20 @@ builds one :class:`~rung.copilot.Copilot` and calls its methods instead.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Protocol
+from typing import Protocol, Unpack
 
-from rung.copilot.calibration import TemperatureCalibration
 from rung.copilot.critique import Critique
 from rung.copilot.graph import Strategy
 from rung.copilot.judgments import CauseKind
 from rung.copilot.results import ChoiceResult, GraphProposal, PairwiseResult
-from rung.copilot.roles import Role, RoleResult
-from rung.copilot.session import Copilot
+from rung.copilot.roles import Role, RoleOptions, RoleResult
+from rung.copilot.session import Copilot, SessionOptions
 from rung.copilot.templates import TemplateBook
 from rung.graph import CausalGraph
 from rung.lm.base import Backend
 
 __all__ = [
+    "RoleCallOptions",
     "RoleFunction",
     "actual_cause",
     "ask_choice",
@@ -41,15 +41,10 @@ def pairwise(
     a: str,
     b: str,
     *,
-    backend: Backend | None = None,
-    descriptions: Mapping[str, str] | None = None,
-    context: str | None = None,
-    variants: int | None = None,
     allow_none: bool = True,
-    templates: TemplateBook | None = None,
-    calibration: TemperatureCalibration | None = None,
     content_free: bool = False,
     common_cause: bool = False,
+    **session: Unpack[SessionOptions],
 ) -> PairwiseResult:
     """Ask which way causation runs between ``a`` (A) and ``b`` (B).
 
@@ -57,8 +52,9 @@ def pairwise(
     ----------
     a, b : str
         Variable names.
-    backend, descriptions, context, variants, templates, calibration
-        The session settings (see :class:`~rung.copilot.Copilot`); K defaults to 8.
+    **session
+        The session settings ``backend``, ``variants``, ``templates``, ``calibration``,
+        ``descriptions``, ``context`` (see :class:`~rung.copilot.Copilot`); K defaults to 8.
     allow_none : bool
         Whether "no direct causal link" is an answer.
     common_cause : bool
@@ -83,7 +79,7 @@ def pairwise(
     >>> r.decision.label  # doctest: +SKIP
     'A->B'
     """
-    cp = Copilot(backend, variants, templates, calibration, descriptions, context)
+    cp = Copilot(**session)
     return cp.pairwise(a, b, allow_none=allow_none, common_cause=common_cause,
                        content_free=content_free)
 
@@ -138,22 +134,16 @@ def propose_graph(
                     pairs=pairs, content_free=content_free, progress=progress)
 
 
+class RoleCallOptions(RoleOptions, SessionOptions, total=False):
+    """The keywords of :func:`confounders`, :func:`mediators` and :func:`instruments`."""
+
+
 class RoleFunction(Protocol):
     """The signature of :func:`confounders`, :func:`mediators` and :func:`instruments`."""
 
     def __call__(
-        self,
-        x: str,
-        y: str,
-        candidates: Sequence[str] | None = None,
-        *,
-        backend: Backend | None = None,
-        descriptions: Mapping[str, str] | None = None,
-        context: str | None = None,
-        variants: int | None = None,
-        threshold: float = 0.5,
-        n: int = 5,
-        templates: TemplateBook | None = None,
+        self, x: str, y: str, candidates: Sequence[str] | None = None,
+        **options: Unpack[RoleCallOptions],
     ) -> RoleResult: ...
 
 
@@ -166,16 +156,11 @@ def _role_function(role: Role, doc: str) -> RoleFunction:
         y: str,
         candidates: Sequence[str] | None = None,
         *,
-        backend: Backend | None = None,
-        descriptions: Mapping[str, str] | None = None,
-        context: str | None = None,
-        variants: int | None = None,
         threshold: float = 0.5,
         n: int = 5,
-        templates: TemplateBook | None = None,
+        **session: Unpack[SessionOptions],
     ) -> RoleResult:
-        cp = Copilot(backend, variants, templates, None, descriptions, context)
-        return cp.role(role, x, y, candidates, threshold=threshold, n=n)
+        return Copilot(**session).role(role, x, y, candidates, threshold=threshold, n=n)
 
     ask.__name__ = ask.__qualname__ = f"{role}s"
     ask.__doc__ = doc
@@ -205,58 +190,37 @@ instruments = _role_function(
 def critique(
     graph: CausalGraph,
     *,
-    backend: Backend | None = None,
-    descriptions: Mapping[str, str] | None = None,
-    context: str | None = None,
-    variants: int | None = None,
     threshold: float = 0.5,
     reasons: bool = True,
-    templates: TemplateBook | None = None,
+    **session: Unpack[SessionOptions],
 ) -> Critique:
     """Doubtful edges (the model doubts ``x -> y``) and missing ones (it asserts one), each
     with a generated one-line reason when ``reasons``; K defaults to 2."""
-    cp = Copilot(backend, variants, templates, None, descriptions, context)
-    return cp.critique(graph, threshold=threshold, reasons=reasons)
+    return Copilot(**session).critique(graph, threshold=threshold, reasons=reasons)
 
 
 def latent_confounders(
-    graph: CausalGraph,
-    *,
-    backend: Backend | None = None,
-    descriptions: Mapping[str, str] | None = None,
-    context: str | None = None,
-    variants: int | None = None,
-    threshold: float = 0.5,
-    templates: TemplateBook | None = None,
+    graph: CausalGraph, *, threshold: float = 0.5, **session: Unpack[SessionOptions]
 ) -> Critique:
     """Pairs the model thinks share an unmeasured common cause; ``.graph`` adds them as
     bidirected edges to ``graph``."""
-    cp = Copilot(backend, variants, templates, None, descriptions, context)
-    return cp.latent_confounders(graph, threshold=threshold)
+    return Copilot(**session).latent_confounders(graph, threshold=threshold)
 
 
 def ask_choice(
     task: str,
     fields: Mapping[str, str],
     options: Sequence[str],
-    *,
-    backend: Backend | None = None,
-    variants: int | None = None,
-    templates: TemplateBook | None = None,
-    calibration: TemperatureCalibration | None = None,
+    **session: Unpack[SessionOptions],
 ) -> ChoiceResult:
     """Ask a multiple-choice question with the ``choice`` templates of ``task``."""
-    return Copilot(backend, variants, templates, calibration).choice(task, fields, options)
+    return Copilot(**session).choice(task, fields, options)
 
 
 def judgment(
     vignette: str,
     question: str = "Did the event cause the outcome?",
-    *,
-    backend: Backend | None = None,
-    variants: int | None = None,
-    templates: TemplateBook | None = None,
-    calibration: TemperatureCalibration | None = None,
+    **session: Unpack[SessionOptions],
 ) -> ChoiceResult:
     """How would a typical person answer this causal question about the story? Yes/No.
 
@@ -267,32 +231,24 @@ def judgment(
     >>> r.answer in ("Yes", "No")  # doctest: +SKIP
     True
     """
-    return Copilot(backend, variants, templates, calibration).judgment(vignette, question)
+    return Copilot(**session).judgment(vignette, question)
 
 
 def actual_cause(
     vignette: str,
     event: str,
     kind: CauseKind | str = CauseKind.NECESSARY,
-    *,
-    backend: Backend | None = None,
-    variants: int | None = None,
-    templates: TemplateBook | None = None,
-    calibration: TemperatureCalibration | None = None,
+    **session: Unpack[SessionOptions],
 ) -> ChoiceResult:
     """Is ``event`` a necessary (or sufficient) cause of the story's outcome? Yes/No."""
-    return Copilot(backend, variants, templates, calibration).actual_cause(vignette, event, kind)
+    return Copilot(**session).actual_cause(vignette, event, kind)
 
 
 def counterfactual(
     premise: str,
     question: str,
     options: Sequence[str],
-    *,
-    backend: Backend | None = None,
-    variants: int | None = None,
-    templates: TemplateBook | None = None,
-    calibration: TemperatureCalibration | None = None,
+    **session: Unpack[SessionOptions],
 ) -> ChoiceResult:
     """Which option answers the counterfactual ``question`` about ``premise`` (CRASS style)?
 
@@ -302,5 +258,4 @@ def counterfactual(
     ...                    "drunk sand?", ["He would have choked.", "He would have been "
     ...                    "refreshed."])  # doctest: +SKIP
     """
-    cp = Copilot(backend, variants, templates, calibration)
-    return cp.counterfactual(premise, question, options)
+    return Copilot(**session).counterfactual(premise, question, options)

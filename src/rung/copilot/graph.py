@@ -24,7 +24,7 @@ from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, TypedDict
 
 from rich.console import Console
 from rich.progress import Progress
@@ -45,6 +45,7 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_GRAPH_VARIANTS",
     "STRATEGIES",
+    "GraphOptions",
     "Strategy",
     "ask_graph",
     "most_confident_edges",
@@ -53,6 +54,18 @@ __all__ = [
 DEFAULT_GRAPH_VARIANTS = 2
 Strategy = Literal["pairs", "bfs", "parents"]
 STRATEGIES: tuple[Strategy, ...] = ("pairs", "bfs", "parents")
+
+
+class GraphOptions(TypedDict, total=False):
+    """The keywords of a graph proposal, documented at :func:`rung.copilot.propose_graph`
+    (defaults at :func:`ask_graph`); :meth:`rung.copilot.Copilot.graph` forwards them."""
+
+    strategy: Strategy | str
+    threshold: float
+    top_k: int | None
+    pairs: Sequence[tuple[str, str]] | None
+    content_free: bool
+    progress: bool
 
 
 @dataclass

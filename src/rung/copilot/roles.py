@@ -7,11 +7,12 @@ answer orders, so its confidence is a likelihood, not a single generated token.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, TypedDict, Unpack, overload
 
 from rung.copilot.aggregate import PositionBias, position_bias
 from rung.copilot.display import frame, html_block, html_table
@@ -26,7 +27,16 @@ if TYPE_CHECKING:
 
     from rung.copilot.session import Copilot
 
-__all__ = ["DEFAULT_ROLE_VARIANTS", "CandidateScore", "Role", "RoleResult", "ask_role"]
+__all__ = [
+    "DEFAULT_ROLE_VARIANTS",
+    "CandidateScore",
+    "FixedRole",
+    "Role",
+    "RoleMethod",
+    "RoleOptions",
+    "RoleResult",
+    "ask_role",
+]
 
 DEFAULT_ROLE_VARIANTS = 4
 _BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s*")
@@ -39,6 +49,15 @@ class Role(StrEnum):
     CONFOUNDER = "confounder"
     MEDIATOR = "mediator"
     INSTRUMENT = "instrument"
+
+
+class RoleOptions(TypedDict, total=False):
+    """The keywords of a role question (defaults at :func:`ask_role`): ``threshold``, the
+    confidence a candidate needs to be accepted, and ``n``, how many names the model
+    proposes when no candidates are given."""
+
+    threshold: float
+    n: int
 
 
 @dataclass(frozen=True)
@@ -159,3 +178,42 @@ def ask_role(
     return RoleResult(
         role, x, y, scores, counter.calls, position_bias(scored), threshold, generated
     )
+
+
+class RoleMethod(Protocol):
+    """:meth:`rung.copilot.Copilot.role` with the role fixed (``cp.confounders``, ...)."""
+
+    def __call__(
+        self, x: str, y: str, candidates: Sequence[str] | None = None,
+        **options: Unpack[RoleOptions],
+    ) -> RoleResult: ...
+
+
+class FixedRole:
+    """A :class:`~rung.copilot.Copilot` attribute that is its ``role`` method with ``role``
+    fixed: ``Copilot.mediators = FixedRole(Role.MEDIATOR, doc)``, so the three role tasks
+    are one implementation.
+
+    Examples
+    --------
+    >>> from rung.copilot import Copilot
+    >>> Copilot.mediators.role, Copilot().mediators.func.__name__
+    (<Role.MEDIATOR: 'mediator'>, 'role')
+    """
+
+    def __init__(self, role: Role, doc: str) -> None:
+        self.role = role
+        self.__doc__ = doc
+
+    @overload
+    def __get__(self, cp: None, owner: type[Any]) -> FixedRole: ...
+
+    @overload
+    def __get__(self, cp: Copilot, owner: type[Any] | None = None) -> RoleMethod: ...
+
+    def __get__(self, cp: Copilot | None, owner: type[Any] | None = None) -> Any:
+        if cp is None:
+            return self
+        method = functools.partial(cp.role, self.role)
+        method.__doc__ = self.__doc__
+        return method

@@ -5,9 +5,9 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Unpack
 
-from rung.lm.base import Backend, LMError, Message
+from rung.lm.base import Backend, GenerateOptions, LMError, Message
 
 if TYPE_CHECKING:
     from rung.copilot.variants import Variant
@@ -74,7 +74,7 @@ class CallCounter:
         self.calls += 1
         return list(self.inner.score_options(messages, options, prefix=prefix))
 
-    def generate(self, messages: Sequence[Message], **options: Any) -> str:
+    def generate(self, messages: Sequence[Message], **options: Unpack[GenerateOptions]) -> str:
         """The inner backend's ``generate``, with every option forwarded (``regex`` too)."""
         self.calls += 1
         return self.inner.generate(messages, **options)

@@ -21,21 +21,36 @@ import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TypedDict, Unpack
 
 from rung.copilot.beliefs import EdgeBelief, EdgeCalibration, ask_edge_beliefs
 from rung.copilot.calibration import TemperatureCalibration
 from rung.copilot.critique import Critique, ask_critique, ask_latent_confounders
-from rung.copilot.graph import Strategy, ask_graph
+from rung.copilot.graph import GraphOptions, ask_graph
 from rung.copilot.judgments import CauseKind, ask_choice
 from rung.copilot.pairwise import ask_pairwise
 from rung.copilot.results import ChoiceResult, GraphProposal, PairwiseResult
-from rung.copilot.roles import Role, RoleResult, ask_role
+from rung.copilot.roles import FixedRole, Role, RoleOptions, RoleResult, ask_role
 from rung.copilot.scoring import CallCounter, counted, resolve_backend
 from rung.copilot.templates import TemplateBook, load_templates
 from rung.graph import CausalGraph
 from rung.lm.base import Backend
 
-__all__ = ["Copilot"]
+__all__ = ["Copilot", "SessionOptions"]
+
+
+class SessionOptions(TypedDict, total=False):
+    """The settings of a :class:`Copilot`, as keywords: the one-call functions
+    (:func:`rung.copilot.pairwise`, ...) take ``**session: Unpack[SessionOptions]`` and
+    build ``Copilot(**session)`` instead of restating them."""
+
+    backend: Backend | None
+    variants: int | None
+    templates: TemplateBook | None
+    calibration: TemperatureCalibration | None
+    descriptions: Mapping[str, str] | None
+    context: str | None
+    edge_calibration: EdgeCalibration | None
 
 
 @dataclass(frozen=True)
@@ -117,79 +132,32 @@ class Copilot:
             self, a, b, allow_none=allow_none, common_cause=common_cause, content_free=content_free
         )
 
-    def graph(
-        self,
-        variables: Sequence[str],
-        *,
-        strategy: Strategy | str = "pairs",
-        threshold: float = 0.5,
-        top_k: int | None = None,
-        pairs: Sequence[tuple[str, str]] | None = None,
-        content_free: bool = False,
-        progress: bool = False,
-    ) -> GraphProposal:
-        """A whole proposed graph over ``variables``; see :func:`rung.copilot.propose_graph`."""
-        return ask_graph(
-            self,
-            variables,
-            strategy=strategy,
-            threshold=threshold,
-            top_k=top_k,
-            pairs=pairs,
-            content_free=content_free,
-            progress=progress,
-        )
+    def graph(self, variables: Sequence[str], **options: Unpack[GraphOptions]) -> GraphProposal:
+        """A whole proposed graph over ``variables``; the options (``strategy="pairs"``,
+        ``threshold=0.5``, ``top_k=None``, ``pairs=None``, ``content_free=False``,
+        ``progress=False``) are documented at :func:`rung.copilot.propose_graph`."""
+        return ask_graph(self, variables, **options)
 
     def role(
-        self,
-        role: Role,
-        x: str,
-        y: str,
-        candidates: Sequence[str] | None = None,
-        *,
-        threshold: float = 0.5,
-        n: int = 5,
+        self, role: Role, x: str, y: str, candidates: Sequence[str] | None = None,
+        **options: Unpack[RoleOptions],
     ) -> RoleResult:
         """Third variables playing ``role`` for ``x -> y``: score ``candidates``, or let the
-        model propose ``n`` and score them."""
-        return ask_role(self, Role(role), x, y, candidates, threshold=threshold, n=n)
+        model propose ``n`` (default 5) and score them; accepted at ``threshold`` (0.5)."""
+        return ask_role(self, Role(role), x, y, candidates, **options)
 
-    def confounders(
-        self,
-        x: str,
-        y: str,
-        candidates: Sequence[str] | None = None,
-        *,
-        threshold: float = 0.5,
-        n: int = 5,
-    ) -> RoleResult:
-        """Common causes of ``x`` and ``y`` (:meth:`role` with ``Role.CONFOUNDER``)."""
-        return self.role(Role.CONFOUNDER, x, y, candidates, threshold=threshold, n=n)
-
-    def mediators(
-        self,
-        x: str,
-        y: str,
-        candidates: Sequence[str] | None = None,
-        *,
-        threshold: float = 0.5,
-        n: int = 5,
-    ) -> RoleResult:
-        """Variables through which ``x`` affects ``y`` (:meth:`role` with ``Role.MEDIATOR``)."""
-        return self.role(Role.MEDIATOR, x, y, candidates, threshold=threshold, n=n)
-
-    def instruments(
-        self,
-        x: str,
-        y: str,
-        candidates: Sequence[str] | None = None,
-        *,
-        threshold: float = 0.5,
-        n: int = 5,
-    ) -> RoleResult:
-        """Instrumental variables for the effect of ``x`` on ``y`` (:meth:`role` with
-        ``Role.INSTRUMENT``)."""
-        return self.role(Role.INSTRUMENT, x, y, candidates, threshold=threshold, n=n)
+    confounders = FixedRole(
+        Role.CONFOUNDER, "Common causes of ``x`` and ``y`` (:meth:`role` with ``Role.CONFOUNDER``)."
+    )
+    mediators = FixedRole(
+        Role.MEDIATOR,
+        "Variables through which ``x`` affects ``y`` (:meth:`role` with ``Role.MEDIATOR``).",
+    )
+    instruments = FixedRole(
+        Role.INSTRUMENT,
+        "Instrumental variables for the effect of ``x`` on ``y`` (:meth:`role` with "
+        "``Role.INSTRUMENT``).",
+    )
 
     def critique(
         self, graph: CausalGraph, *, threshold: float = 0.5, reasons: bool = True
