@@ -200,9 +200,10 @@ def _answer(g: CausalGraph, x: str, y: str) -> tuple[Any, ...]:
 
 def moves_answer(final: CausalGraph, a: str, b: str, x: str, y: str) -> bool:
     """Whether turning the final graph's directed edge between ``a`` and ``b`` changes
-    what it says about P(y | do(x)) (a path appears or goes, or the adjustment set or
-    mediators change). An edge that is not directed in the final graph, or whose reversal
-    closes a cycle, counts as moving it (the conservative answer).
+    what it says about P(y | do(x)): a path appears or goes, no back-door set of the two
+    graphs is valid in both, or (another route) the identification changes. An edge that is
+    not directed in the final graph, or whose reversal closes a cycle, counts as moving it
+    (the conservative answer).
 
     Examples
     --------
@@ -223,6 +224,24 @@ def moves_answer(final: CausalGraph, a: str, b: str, x: str, y: str) -> bool:
                             nodes=final.nodes)
     except CycleError:
         return True
+    return _changes(final, other, x, y)
+
+
+def _changes(final: CausalGraph, other: CausalGraph, x: str, y: str) -> bool:
+    """A path from x to y appears or goes, or neither graph's back-door set is valid in
+    both (a set valid in both gives the same estimate either way)."""
+    from rung.identify import identify, is_valid_adjustment_set
+
+    path = y in final.descendants(x, include_self=False)
+    if path != (y in other.descendants(x, include_self=False)):
+        return True
+    if not path:
+        return False
+    one, two = identify(final, x, y), identify(other, x, y)
+    if all(r.identifiable and r.method == "backdoor" for r in (one, two)):
+        sets = [set(one.adjustment_set or ()), set(two.adjustment_set or ())]
+        return not any(is_valid_adjustment_set(final, x, y, s)
+                       and is_valid_adjustment_set(other, x, y, s) for s in sets)
     return _answer(final, x, y) != _answer(other, x, y)
 
 
