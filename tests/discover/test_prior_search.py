@@ -137,3 +137,47 @@ def test_one_belief_type_for_the_prior_and_the_copilot() -> None:
     read = EdgeBelief.from_json(old)
     assert read.p_calibrated is None and read.p_ab == pytest.approx(0.5) and not read.decided
     assert list(bel.to_frame().columns)[:3] == ["source", "target", "p_raw"]
+
+
+def test_vuong_keeps_a_graph_the_data_cannot_tell_apart() -> None:
+    from rung.discover.window import PlausibleGraph, focused_search
+
+    score = {frozenset({("A", "B")}): -1.0, frozenset({("B", "A")}): -11.0}
+    stay = lambda s, forbidden: s  # noqa: E731 - a search that stays where it starts
+    start = frozenset({("A", "B")})
+
+    def total(e: frozenset[tuple[str, str]]) -> float:
+        return score.get(e, -99.0)
+
+    _, fixed = focused_search(start, ["A"], stay, total)  # 10 nats: outside log 20
+    _, noisy = focused_search(start, ["A"], stay, total, spread=lambda a, b: 6.0)
+    _, clear = focused_search(start, ["A"], stay, total, spread=lambda a, b: 4.0)
+    assert fixed == [] and clear == []  # 10 > 1.96 * 4
+    assert [(d, m) for d, _, m in noisy] == [(("A", "B"), 10.0)]  # 10 <= 1.96 * 6
+    from rung.identify.equivalence_class import EquivalenceClass
+    g = PlausibleGraph(("A", "B"), (("B", "A"),), EquivalenceClass(("A", "B")), 10.0, 6.0)
+    assert PlausibleGraph.from_json(g.to_json()) == g and g.z == pytest.approx(10 / 6)
+
+
+@pytest.mark.parametrize("seed", [1])
+def test_prior_search_window_with_vuong_is_a_superset_of_occams(seed: int) -> None:
+    data, _ = _asia(1000, seed)
+    occam = prior_search(data, focus=["lung"], vuong_z=None)
+    vuong = prior_search(data, focus=["lung"])
+    assert vuong.dag == occam.dag
+    assert {g.denied for g in occam.plausible} <= {g.denied for g in vuong.plausible}
+    for g in vuong.plausible:
+        assert g.spread > 0 and (g.margin <= np.log(20) or g.margin <= 1.96 * g.spread)
+    # the spread is sqrt(n) x the SD of per-row log-likelihood differences (Vuong 1989)
+    from rung.discover.bdeu import BDeuCounts
+
+    if vuong.plausible:
+        g = vuong.plausible[0]
+        bd = BDeuCounts(data, 10.0)
+        diff = np.zeros(len(data))
+        for v in data.columns:
+            pa_best = sorted(a for a, b in vuong.dag if b == v)
+            pa_alt = sorted(a for a, b in g.dag if b == v)
+            if pa_best != pa_alt:
+                diff += bd.row_log_likelihood(v, pa_best) - bd.row_log_likelihood(v, pa_alt)
+        assert g.spread == pytest.approx(np.std(diff, ddof=1) * np.sqrt(len(data)))
