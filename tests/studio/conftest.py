@@ -15,7 +15,7 @@ import pytest
 
 from rung.lm.backends.scripted import ScriptedBackend
 from rung.lm.base import Message
-from rung.workflow import run_copilot
+from rung.workflow import CopilotConfig, run_copilot
 
 CHROMIUM = Path("/usr/bin/chromium")
 XSS = "<script>alert(1)</script>"
@@ -42,11 +42,12 @@ def consensus_backend(edges: Sequence[tuple[str, str]]) -> ScriptedBackend:
     return ScriptedBackend(rule=rule, model_id="scripted-consensus")
 
 
-def fast(config: object) -> object:
+def fast(config: CopilotConfig) -> CopilotConfig:
     """The settings made cheap: few bootstrap and posterior samples, few class members."""
     from dataclasses import replace
 
-    return replace(config, bootstrap=10, generative_samples=50, class_limit=4)  # type: ignore[type-var]
+    return replace(config, estimate=replace(config.estimate, bootstrap=10, generative_samples=50),
+                   review=replace(config.review, class_limit=4))
 
 
 @pytest.fixture(scope="session")
@@ -61,11 +62,12 @@ def sachs_backend() -> ScriptedBackend:
 def sachs_run(tmp_path_factory: pytest.TempPathFactory, sachs_backend: ScriptedBackend
               ) -> Path:
     """A run directory of ``rung copilot --example sachs`` (fast settings)."""
-    from rung.studio.rundir import example_config
+    from rung.workflow import prepare_run
 
-    raw, config = example_config("sachs")
+    run = prepare_run(example="sachs")
+    raw, config = run.data, run.config
     out = tmp_path_factory.mktemp("sachs-run")
-    run_copilot(raw, fast(config), out, backend=sachs_backend,  # type: ignore[arg-type]
+    run_copilot(raw, fast(config), out, backend=sachs_backend,
                 show_progress=False)
     return out
 

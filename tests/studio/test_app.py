@@ -14,7 +14,7 @@ import pytest
 
 from rung.studio import StudioContext, StudioSession, start_in_thread
 from rung.studio.rundir import start_run_dir
-from rung.workflow import CopilotConfig
+from rung.workflow import CopilotConfig, DataConfig, EstimateConfig, ReviewConfig
 from tests.studio.conftest import XSS, consensus_backend, xss_frame
 
 
@@ -35,8 +35,9 @@ def _call(url: str, path: str, token: str, body: Any = None,
 def studio(tmp_path: Path) -> Any:
     csv = tmp_path / "d.csv"
     xss_frame().to_csv(csv, index=False)
-    cfg = CopilotConfig(treatment="X", outcome="Y", source=str(csv), bootstrap=10,
-                        generative_samples=50, class_limit=4)
+    cfg = CopilotConfig(treatment="X", outcome="Y", data=DataConfig(source=str(csv)),
+                        estimate=EstimateConfig(bootstrap=10, generative_samples=50),
+                        review=ReviewConfig(class_limit=4))
     start_run_dir(xss_frame(), cfg, tmp_path / "run")
     ctx = StudioContext(session=StudioSession(tmp_path / "run"), max_upload=2000,
                         backend=consensus_backend([(XSS, "X"), (XSS, "Y"), ("X", "Y")]))

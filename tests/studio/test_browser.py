@@ -144,13 +144,14 @@ def test_malformed_csv_upload_shows_the_readers_error(page: Any, tmp_path: Path)
 
 def test_xss_column_name_stays_inert(browser: Any, tmp_path: Path) -> None:
     from rung.studio.rundir import start_run_dir
-    from rung.workflow import CopilotConfig
+    from rung.workflow import CopilotConfig, DataConfig
     from rung.workflow.inputs import load_data_csv
 
     csv = tmp_path / "xss.csv"
     xss_frame().to_csv(csv, index=False)
     start_run_dir(load_data_csv(csv).frame,
-                  CopilotConfig(treatment="X", outcome="Y", source=str(csv)), tmp_path / "run")
+                  CopilotConfig(treatment="X", outcome="Y", data=DataConfig(source=str(csv))),
+                  tmp_path / "run")
     ctx = StudioContext(session=StudioSession(tmp_path / "run"))
     server = start_in_thread(ctx)
     try:

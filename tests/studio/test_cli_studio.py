@@ -40,13 +40,14 @@ def test_csv_needs_treatment_and_outcome(tmp_path: Path) -> None:
 
 def test_taken_port_is_named(tmp_path: Path) -> None:
     from rung.studio.rundir import start_run_dir
-    from rung.workflow import CopilotConfig
+    from rung.workflow import CopilotConfig, DataConfig
     from tests.studio.conftest import xss_frame
 
     csv = tmp_path / "d.csv"
     xss_frame(100).to_csv(csv, index=False)
     run = tmp_path / "run"
-    start_run_dir(xss_frame(100), CopilotConfig(treatment="X", outcome="Y", source=str(csv)), run)
+    start_run_dir(xss_frame(100), CopilotConfig(treatment="X", outcome="Y",
+                                                data=DataConfig(source=str(csv))), run)
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
         busy.listen(1)

@@ -11,7 +11,7 @@ import pytest
 
 from rung.studio.rundir import start_run_dir
 from rung.studio.session import StudioSession
-from rung.workflow import CopilotConfig
+from rung.workflow import CopilotConfig, DataConfig
 from rung.workflow.graph_files import read_analyst_graph
 from tests.studio.conftest import XSS, xss_frame
 
@@ -24,7 +24,8 @@ def run_dir(tmp_path: Path) -> Path:
 
     raw = load_data_csv(csv).frame
     out = tmp_path / "run"
-    start_run_dir(raw, CopilotConfig(treatment="X", outcome="Y", source=str(csv)), out)
+    start_run_dir(raw, CopilotConfig(treatment="X", outcome="Y",
+                                     data=DataConfig(source=str(csv))), out)
     return out
 
 

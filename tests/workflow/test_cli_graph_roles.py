@@ -33,13 +33,13 @@ def test_prepare_run_takes_the_roles_and_categories_from_the_files(tmp_path) -> 
     pd.DataFrame(rows, columns=["A", "B", "C"]).to_csv(csv, index=False)
     run = prepare_run(csv, graph_text=TAGGED)
     assert (run.config.treatment, run.config.outcome) == ("A", "B")
-    assert run.config.categorical == ("C",)
-    assert run.config.source == str(csv) and run.notes
+    assert run.config.data.categorical == ("C",)
+    assert run.config.data.source == str(csv) and run.notes
 
 
 def test_prepare_run_keeps_the_truth_only_for_the_examples_own_contrast() -> None:
-    assert prepare_run(example="linear_backdoor").config.true_effect == 2.0
-    assert prepare_run(example="linear_backdoor", contrast=(0.0, 1.0)).config.true_effect \
-        is None
+    assert prepare_run(example="linear_backdoor").config.report.true_effect == 2.0
+    assert prepare_run(example="linear_backdoor",
+                       contrast=(0.0, 1.0)).config.report.true_effect is None
     with pytest.raises(ValueError, match=r"either a DATA\.csv"):
         prepare_run()

@@ -22,7 +22,7 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from rung.cli.main import _register, app
-from rung.workflow import CopilotConfig, run_copilot
+from rung.workflow import CopilotConfig, EstimateConfig, run_copilot
 from tests.workflow.cases import believing_backend
 
 _register()
@@ -85,11 +85,9 @@ def test_bad_numbers_exit_2(tmp_path: Path, args: list[str], needle: str) -> Non
     assert not out.exists()
 
 
-def _config(**kw: Any) -> CopilotConfig:
-    base: dict[str, Any] = dict(treatment="X", outcome="Y", bootstrap=10,
-                                generative_samples=100, contrast=(1.0, 0.0))
-    base.update(kw)
-    return CopilotConfig(**base)
+def _config(treatment: str = "X") -> CopilotConfig:
+    return CopilotConfig(treatment=treatment, outcome="Y", estimate=EstimateConfig(
+        contrast=(1.0, 0.0), bootstrap=10, generative_samples=100))
 
 
 def test_dollar_names_are_text_in_the_whole_run(tmp_path: Path) -> None:

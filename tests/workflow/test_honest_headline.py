@@ -20,7 +20,16 @@ import pytest
 import torch
 
 from rung.lm import Backend
-from rung.workflow import CopilotConfig, get_example, run_copilot
+from rung.workflow import (
+    CopilotConfig,
+    DataConfig,
+    EstimateConfig,
+    LLMConfig,
+    ReportConfig,
+    ReviewConfig,
+    get_example,
+    run_copilot,
+)
 from tests.workflow.cases import (
     STATIN_EDGES,
     STATIN_TRUE_ATE,
@@ -59,10 +68,13 @@ def _assert_honest(result: dict[str, Any], truth: float) -> None:
 
 def _backdoor(tmp: Path, backend: Backend | None, model: str | None) -> dict[str, Any]:
     ex = get_example("linear_backdoor")
-    cfg = CopilotConfig(treatment=ex.treatment, outcome=ex.outcome, model=model,
-                        bootstrap=10, generative_samples=100, contrast=ex.contrast,
-                        reference_edges=ex.reference_edges, reference_name=ex.reference_name,
-                        source="linear_backdoor", true_effect=ex.true_effect)
+    cfg = CopilotConfig(
+        treatment=ex.treatment, outcome=ex.outcome, data=DataConfig(source="linear_backdoor"),
+        llm=LLMConfig(model=model),
+        review=ReviewConfig(reference_edges=ex.reference_edges,
+                            reference_name=ex.reference_name),
+        estimate=EstimateConfig(contrast=ex.contrast, bootstrap=10, generative_samples=100),
+        report=ReportConfig(true_effect=ex.true_effect))
     return run_copilot(ex.data, cfg, tmp, backend=backend, show_progress=False)
 
 
@@ -88,9 +100,11 @@ def test_linear_backdoor_with_the_tiny_model(tmp_path: Path) -> None:
 
 
 def _statin_config() -> CopilotConfig:
-    return CopilotConfig(treatment="statin", outcome="CVD", contrast=(1.0, 0.0),
-                         bootstrap=10, generative_samples=100, source="simulated statin",
-                         true_effect=STATIN_TRUE_ATE, reference_edges=STATIN_EDGES)
+    return CopilotConfig(
+        treatment="statin", outcome="CVD", data=DataConfig(source="simulated statin"),
+        review=ReviewConfig(reference_edges=STATIN_EDGES),
+        estimate=EstimateConfig(contrast=(1.0, 0.0), bootstrap=10, generative_samples=100),
+        report=ReportConfig(true_effect=STATIN_TRUE_ATE))
 
 
 # The statin data are mixed (binary statin, sex, smoking): discovery runs KCI and the

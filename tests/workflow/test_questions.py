@@ -15,7 +15,13 @@ from hypothesis import strategies as st
 from rung.discover import DiscoveredEdge, DiscoveryResult, EdgeEvidence
 from rung.lm.backends.scripted import ScriptedBackend
 from rung.lm.base import Message
-from rung.workflow import CopilotConfig, InputError
+from rung.workflow import (
+    CopilotConfig,
+    DataConfig,
+    DiscoveryConfig,
+    InputError,
+    LLMConfig,
+)
 from rung.workflow.questions import (
     PairQuestion,
     ask_pairs,
@@ -97,18 +103,18 @@ def test_log_transform_explicit_and_checked() -> None:
 
 def test_config_rejects_bad_llm_settings() -> None:
     with pytest.raises(ValueError, match="not both"):
-        CopilotConfig("X", "Y", llm_top_k=3, llm_threshold=0.5).validate()
+        LLMConfig(top_k=3, threshold=0.5)
     with pytest.raises(ValueError, match="transform='sqrt'"):
-        CopilotConfig("X", "Y", transform="sqrt").validate()  # type: ignore[arg-type]
+        DataConfig(transform="sqrt")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="llm_variants=1"):
-        CopilotConfig("X", "Y", llm_variants=1).validate()
+        LLMConfig(variants=1)
 
 
 def test_step_order_data_first_unless_llm_must_go_first() -> None:
     names = [s.name for s in steps_for(CopilotConfig("X", "Y"))]
     assert names[:3] == ["input", "data", "llm"]
-    for cfg in (CopilotConfig("X", "Y", use_knowledge=True),
-                CopilotConfig("X", "Y", llm_pairs="all")):
+    for cfg in (CopilotConfig("X", "Y", discovery=DiscoveryConfig(use_knowledge=True)),
+                CopilotConfig("X", "Y", llm=LLMConfig(pairs="all"))):
         assert [s.name for s in steps_for(cfg)][:3] == ["input", "llm", "data"]
 
 

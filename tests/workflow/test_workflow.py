@@ -15,20 +15,31 @@ import torch
 from typer.testing import CliRunner
 
 from rung.cli.main import _register, app
-from rung.workflow import STEP_NAMES, CopilotConfig, get_example, run_copilot
+from rung.workflow import (
+    STEP_NAMES,
+    CopilotConfig,
+    DataConfig,
+    EstimateConfig,
+    LLMConfig,
+    ReportConfig,
+    ReviewConfig,
+    get_example,
+    run_copilot,
+)
 
 pytestmark = pytest.mark.llm
 torch.set_num_threads(1)
 
 
-def _config(**kw: Any) -> CopilotConfig:
+def _config(analyst_graph: str | None = None) -> CopilotConfig:
     ex = get_example("linear_backdoor")
-    base = dict(treatment=ex.treatment, outcome=ex.outcome, model="tiny", bootstrap=40,
-                generative_samples=400, reference_edges=ex.reference_edges,
-                reference_name=ex.reference_name, contrast=ex.contrast,
-                true_effect=ex.true_effect, source="linear_backdoor")
-    base.update(kw)
-    return CopilotConfig(**base)  # type: ignore[arg-type]
+    return CopilotConfig(
+        treatment=ex.treatment, outcome=ex.outcome, data=DataConfig(source="linear_backdoor"),
+        llm=LLMConfig(model="tiny"),
+        review=ReviewConfig(analyst_graph=analyst_graph, reference_edges=ex.reference_edges,
+                            reference_name=ex.reference_name),
+        estimate=EstimateConfig(contrast=ex.contrast, bootstrap=40, generative_samples=400),
+        report=ReportConfig(true_effect=ex.true_effect))
 
 
 def _records(out: Path) -> dict[str, dict[str, Any]]:

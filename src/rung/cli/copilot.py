@@ -3,8 +3,9 @@ HTML report, resumable in ``--out``."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, cast
 
 import typer
 
@@ -15,6 +16,9 @@ from rung.cli._common import (
     print_json,
     read_text_file,
 )
+
+if TYPE_CHECKING:
+    from rung.workflow.config import DiscoveryChoice, LLMPairs, Strategy, Transform
 
 __all__ = ["app"]
 
@@ -89,26 +93,27 @@ def copilot(
     identification -> estimation -> report (DIR/report.html, DIR/result.json)."""
     from rung.report import print_summary
     from rung.workflow.artifacts import RunResult
+    from rung.workflow.config import DiscoveryConfig, EstimateConfig, LLMConfig, ReviewConfig
     from rung.workflow.request import prepare_run
     from rung.workflow.run import run_copilot
 
-    if (data is None) == (example is None):
-        raise ValueError("give either a DATA.csv argument or --example NAME (e.g. --example sachs)")
     check_output_dir(out, "--out")
     if seed < 0:
         raise ValueError(f"--seed {seed} must be a non-negative integer")
-    check_model_spec(model)
-    settings: dict[str, Any] = {
-        "model": model, "strategy": strategy, "llm_pairs": llm_pairs,
-        "llm_extra_pairs": llm_extra_pairs, "llm_top_k": llm_top_k,
-        "llm_threshold": llm_threshold, "discovery": discovery, "alpha": alpha,
-        "use_knowledge": use_knowledge, "bootstrap": bootstrap, "seed": seed}
+    review = ReviewConfig(analyst_graph=None if graph is None else
+                          read_text_file(graph, "--graph file"))
     if orientation_threshold is not None:
-        settings["orientation_threshold"] = orientation_threshold
-    graph_text = None if graph is None else read_text_file(graph, "--graph file")
-    run = prepare_run(data, example, treatment=treatment, outcome=outcome,
-                      descriptions=descriptions, graph_text=graph_text, contrast=contrast,
-                      transform=transform, settings=settings)
+        review = replace(review, orientation_threshold=orientation_threshold)
+    # the sections refuse a choice outside their Literal type, naming it (exit 2)
+    run = prepare_run(
+        data, example, treatment=treatment, outcome=outcome, descriptions=descriptions,
+        contrast=contrast, transform=cast("Transform | None", transform),
+        llm=LLMConfig(model=check_model_spec(model), strategy=cast("Strategy", strategy),
+                      pairs=cast("LLMPairs", llm_pairs), extra_pairs=llm_extra_pairs,
+                      top_k=llm_top_k, threshold=llm_threshold),
+        discovery=DiscoveryConfig(method=cast("DiscoveryChoice", discovery), alpha=alpha,
+                                  use_knowledge=use_knowledge),
+        review=review, estimate=EstimateConfig(bootstrap=bootstrap), seed=seed)
     for note in run.notes:
         typer.echo(note, err=True)
     result = run_copilot(run.data, run.config, out, show_progress=not (quiet or as_json))

@@ -18,11 +18,9 @@ app = typer.Typer(context_settings={"allow_interspersed_args": True})
 
 def _session_dir(source: Path | None, example: str | None, out: Path | None,
                  treatment: str | None, outcome: str | None, model: str | None) -> Path:
-    """The run directory the session lives in, started with the workflow's first steps
-    (input check and discovery) when it is new."""
-    from rung.studio.rundir import example_config, start_run_dir
-    from rung.workflow import CopilotConfig
-    from rung.workflow.inputs import load_data_csv
+    """The run directory the session lives in: ``source`` when it is one, else a new one
+    (``--out``) started from the CSV or the example."""
+    from rung.studio.rundir import new_session
 
     if (source is None) == (example is None):
         raise ValueError("give one of DATA.csv, RUN_DIR or --example NAME (e.g. --example "
@@ -31,31 +29,11 @@ def _session_dir(source: Path | None, example: str | None, out: Path | None,
         if out is not None:
             raise ValueError("--out is for a new session; RUN_DIR is the session already")
         return source
+    if source is not None and not source.is_file():
+        raise ValueError(f"{str(source)!r} is neither a CSV file nor a run directory")
     run_dir = out or Path("rung-output")
     check_output_dir(run_dir, "--out")
-    if example is not None:
-        raw, config = example_config(example, model)
-        if treatment or outcome:
-            from dataclasses import replace
-
-            config = replace(config, treatment=treatment or config.treatment,
-                             outcome=outcome or config.outcome)
-    elif source is not None:
-        if not source.is_file():
-            raise ValueError(f"{str(source)!r} is neither a CSV file nor a run directory")
-        if treatment is None or outcome is None:
-            raise ValueError("--treatment and --outcome are required with a DATA.csv")
-        loaded = load_data_csv(source)
-        raw = loaded.frame
-        config = CopilotConfig(treatment=treatment, outcome=outcome, model=model,
-                               source=str(source), data_notes=loaded.notes,
-                               title=f"rung studio: {source.name}")
-    else:  # unreachable: exactly one of source and example is given
-        raise ValueError("give DATA.csv, RUN_DIR or --example NAME")
-    from rung.workflow.inputs import check_query
-
-    check_query(list(raw.columns), config.treatment, config.outcome)
-    start_run_dir(raw, config, run_dir)
+    new_session(run_dir, source, example, treatment=treatment, outcome=outcome, model=model)
     return run_dir
 
 

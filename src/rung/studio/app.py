@@ -115,7 +115,7 @@ def _run_workflow(ctx: StudioContext, label: str) -> None:
     keep = snap.edited or session.inputs.final_source == "analyst"
     cfg = session.inputs.config
     if keep:
-        cfg = replace(cfg, analyst_graph=snap.graph_text)
+        cfg = replace(cfg, review=replace(cfg.review, analyst_graph=snap.graph_text))
 
     def work(sink: Any) -> None:
         console = Console(file=sink, force_terminal=False, color_system=None, width=200)

@@ -32,9 +32,8 @@ __all__ = [
     "GRAPH_FILE",
     "SESSION_FILE",
     "RunInputs",
-    "config_from_json",
-    "example_config",
     "load_inputs",
+    "new_session",
     "read_results",
     "read_session_file",
     "start_run_dir",
@@ -66,37 +65,34 @@ class RunInputs:
     preparation: tuple[str, ...]
 
 
-def config_from_json(obj: Mapping[str, Any]) -> CopilotConfig:
-    """The :class:`CopilotConfig` that ``input.json`` records (``config`` key).
+def new_session(run_dir: Path, csv: Path | None = None, example: str | None = None, *,
+                treatment: str | None = None, outcome: str | None = None,
+                model: str | None = None) -> None:
+    """Start a studio session in ``run_dir`` from a CSV or an embedded example, with the
+    settings ``rung copilot`` resolves for them (:func:`rung.workflow.prepare_run`; the
+    flags win over the example's query), then :func:`start_run_dir`.
 
-    Examples
-    --------
-    >>> c = CopilotConfig(treatment="X", outcome="Y", contrast=(1.0, 0.0))
-    >>> config_from_json(c.to_json()) == c
-    True
+    Raises
+    ------
+    ValueError
+        Both or neither of ``csv`` and ``example``, no query for a CSV, or bad data (the
+        message names the value and the fix).
     """
-    return CopilotConfig.from_json(obj)
+    from rung.workflow import LLMConfig, prepare_run
 
-
-def example_config(name: str, model: str | None = None) -> tuple[pd.DataFrame, CopilotConfig]:
-    """The data and settings ``rung copilot --example NAME`` uses."""
-    ex = get_example(name)
-    true_effect = ex.true_effect
-    return ex.data, CopilotConfig(
-        treatment=ex.treatment, outcome=ex.outcome, descriptions=dict(ex.descriptions) or None,
-        model=model, transform=ex.transform,  # type: ignore[arg-type]
-        contrast=ex.contrast, reference_edges=ex.reference_edges,
-        reference_name=ex.reference_name, title=ex.title, source=f"example {ex.name}",
-        true_effect=true_effect, notes=ex.notes)
+    run = prepare_run(csv, example, treatment=treatment, outcome=outcome,
+                      llm=LLMConfig(model=model), title="rung studio")
+    start_run_dir(run.data, run.config, run_dir)
 
 
 def _raw_data(config: CopilotConfig) -> tuple[pd.DataFrame, tuple[str, ...]]:
     """The data the run was made from: the example, or the CSV its ``source`` names."""
-    if config.source.startswith("example "):
-        return get_example(config.source.removeprefix("example ")).data, ()
-    path = Path(config.source)
+    source = config.data.source
+    if source.startswith("example "):
+        return get_example(source.removeprefix("example ")).data, ()
+    path = Path(source)
     if not path.is_file():
-        raise InputError(f"the run's data file {config.source!r} is not there any more; "
+        raise InputError(f"the run's data file {source!r} is not there any more; "
                          "start the studio with the CSV instead of the run directory")
     loaded = load_data_csv(path)
     return loaded.frame, loaded.notes
@@ -104,7 +100,7 @@ def _raw_data(config: CopilotConfig) -> tuple[pd.DataFrame, tuple[str, ...]]:
 
 def _analysed(raw: pd.DataFrame, config: CopilotConfig) -> pd.DataFrame:
     """The data as the workflow analyses it (checked, then transformed)."""
-    return apply_transform(check_data(raw, source=config.source), config.transform)
+    return apply_transform(check_data(raw, source=config.data.source), config.data.transform)
 
 
 def start_run_dir(raw: pd.DataFrame, config: CopilotConfig, run_dir: Path) -> None:
@@ -166,7 +162,7 @@ def load_inputs(run_dir: Path) -> RunInputs:
         raise InputError(f"{run_dir} holds no input.json: it is not a rung copilot run "
                          "directory; pass a CSV or --example NAME instead")
     info = store.read_json("input.json")
-    config = config_from_json(info.get("config") or {})
+    config = CopilotConfig.from_json(info.get("config") or {})
     raw, notes = _raw_data(config)
     data = _analysed(raw, config)
     data_graph = DiscoveryResult.from_json(store.read_json("data_graph.json"))

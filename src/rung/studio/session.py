@@ -183,7 +183,8 @@ class StudioSession:
     def describe(self) -> dict[str, Any]:
         """Treatment, outcome and where the session lives (for the page's header)."""
         cfg = self.inputs.config
-        return {"treatment": cfg.treatment, "outcome": cfg.outcome, "title": cfg.title,
-                "source": cfg.source, "run_dir": self.run_dir.name,
-                "transform": cfg.transform, "has_llm": self.inputs.llm_graph is not None,
+        return {"treatment": cfg.treatment, "outcome": cfg.outcome,
+                "title": cfg.report.title, "source": cfg.data.source,
+                "run_dir": self.run_dir.name, "transform": cfg.data.transform,
+                "has_llm": self.inputs.llm_graph is not None,
                 "note": self.note}

@@ -176,7 +176,7 @@ def data_summary(inputs: RunInputs) -> dict[str, Any]:
         cols.append({"name": c, "kind": str(column_kind(v)), "missing": missing,
                      "mean": float(np.mean(v)), "sd": float(np.std(v, ddof=1)),
                      "min": float(np.min(v)), "max": float(np.max(v)), **_histogram(v)})
-    return {"rows": len(d), "columns": cols, "transform": inputs.config.transform,
+    return {"rows": len(d), "columns": cols, "transform": inputs.config.data.transform,
             "preparation": list(inputs.preparation)}
 
 

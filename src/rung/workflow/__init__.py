@@ -4,14 +4,22 @@ identification -> estimation -> report, resumable step by step.
 Examples
 --------
 >>> from rung.workflow import CopilotConfig
->>> CopilotConfig(treatment="PKC", outcome="p44/42").discovery
+>>> CopilotConfig(treatment="PKC", outcome="p44/42").discovery.method
 'auto'
 """
 
 from rung.workflow.artifacts import RunResult
 from rung.workflow.choose import EdgeDecision, choose_final_graph
 from rung.workflow.compare import EdgeComparison, compare_edges
-from rung.workflow.config import CopilotConfig
+from rung.workflow.config import (
+    CopilotConfig,
+    DataConfig,
+    DiscoveryConfig,
+    EstimateConfig,
+    LLMConfig,
+    ReportConfig,
+    ReviewConfig,
+)
 from rung.workflow.disagreements import Disagreement, LLMEdge, find_disagreements
 from rung.workflow.examples import Example, get_example
 from rung.workflow.inputs import InputError, read_data_csv, read_descriptions
@@ -22,13 +30,19 @@ from rung.workflow.store import RunStore
 __all__ = [
     "STEP_NAMES",
     "CopilotConfig",
+    "DataConfig",
     "Disagreement",
+    "DiscoveryConfig",
     "EdgeComparison",
     "EdgeDecision",
+    "EstimateConfig",
     "Example",
     "InputError",
+    "LLMConfig",
     "LLMEdge",
     "PreparedRun",
+    "ReportConfig",
+    "ReviewConfig",
     "RunResult",
     "RunStore",
     "choose_final_graph",

@@ -26,7 +26,7 @@ from rung.workflow.artifacts import (
     LLMGraph,
     Review,
 )
-from rung.workflow.config import CopilotConfig
+from rung.workflow.config import CopilotConfig, EstimateConfig
 from rung.workflow.store import json_safe
 
 __all__ = ["WORKFLOW_METHODS", "assess", "default_contrast", "estimate_effects",
@@ -58,7 +58,7 @@ def default_contrast(values: pd.Series) -> tuple[float, float]:
 
 
 def contrast_of(data: pd.DataFrame, cfg: CopilotConfig) -> tuple[float, float]:
-    c = cfg.contrast
+    c = cfg.estimate.contrast
     return (float(c[0]), float(c[1])) if c else default_contrast(data[cfg.treatment])
 
 
@@ -88,7 +88,7 @@ def workflow_methods(identified: IdentifiedEffect, review: Review, data: pd.Data
     return [m for m in WORKFLOW_METHODS if m in offered]
 
 
-def _settings(method: Method, cfg: CopilotConfig) -> dict[str, Any]:
+def _settings(method: Method, cfg: EstimateConfig) -> dict[str, Any]:
     """Per-method settings: the generative model's samples and a short bootstrap; AIPW's
     analytic interval; ``cfg.bootstrap`` resamples for the others."""
     if method is Method.GENERATIVE:
@@ -136,11 +136,12 @@ def _fit_all(data: pd.DataFrame, cfg: CopilotConfig, review: Review,
     results: list[dict[str, Any]] = []
     errors: list[str] = []
     samples: dict[str, list[float]] = {}
-    for m in workflow_methods(identified, review, data, cfg.categorical):
+    categorical = cfg.data.categorical
+    for m in workflow_methods(identified, review, data, categorical):
         try:
             est = fit_estimator(identified.identification, data, m, graph=review.graph,
-                                contrast=contrast, seed=cfg.seed,
-                                categorical=cfg.categorical, **_settings(m, cfg))
+                                contrast=contrast, seed=cfg.seed, categorical=categorical,
+                                **_settings(m, cfg.estimate))
         except ValueError as exc:
             errors.append(f"{_class_name(m)}: {' '.join(str(exc).split())}")
             continue
@@ -205,10 +206,11 @@ def _members(cfg: CopilotConfig, data_graph: DataGraph, llm: LLMGraph, review: R
     the LLM's beliefs that reach the threshold."""
     from rung.workflow.members import find_plausible_graphs
 
-    if cfg.analyst_graph is not None:
+    if cfg.review.analyst_graph is not None:
         return [review.graph]
     return find_plausible_graphs(data_graph.result, list(llm.beliefs),
-                                 threshold=cfg.orientation_threshold, limit=cfg.class_limit)
+                                 threshold=cfg.review.orientation_threshold,
+                                 limit=cfg.review.class_limit)
 
 
 def assess(data: pd.DataFrame, config: CopilotConfig, data_graph: DataGraph, llm: LLMGraph,
@@ -220,7 +222,7 @@ def assess(data: pd.DataFrame, config: CopilotConfig, data_graph: DataGraph, llm
     cfg = config
     fx = estimate_over_class(data, _members(cfg, data_graph, llm, review), cfg.treatment,
                              cfg.outcome, contrast=estimates.contrast,
-                             bootstrap=min(max(cfg.bootstrap, 20), 50), seed=cfg.seed)
+                             bootstrap=min(max(cfg.estimate.bootstrap, 20), 50), seed=cfg.seed)
     verdict = decide_verdict(
         identified=identified.identifiable, reason=str(identified.identification.reason),
         estimates=estimates.results, errors=list(estimates.errors),

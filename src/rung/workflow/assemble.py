@@ -239,13 +239,14 @@ def build_result(config: CopilotConfig, art: Artifacts, timings: Mapping[str, An
     est = art.estimates
     found = art.data.to_json()
     verdict = art.assessment.verdict
-    data = {**art.input.to_json(), "source": cfg.source}
+    data = {**art.input.to_json(), "source": cfg.data.source}
     data.pop("config", None)
     return RunResult(
-        title=cfg.title, rung_version=__version__,
+        title=cfg.report.title, rung_version=__version__,
         created=datetime.now(UTC).isoformat(timespec="seconds"),
         treatment=cfg.treatment, outcome=cfg.outcome, contrast=est.contrast, data=data,
-        llm={**art.llm.proposal, "random_baseline": random_baseline(art, cfg.reference_edges)},
+        llm={**art.llm.proposal,
+             "random_baseline": random_baseline(art, cfg.review.reference_edges)},
         discovery={k: found[k] for k in ("method", "why", "edges", "uncertain_edges",
                                          "settings")},
         final_graph={**art.review.to_json(),
@@ -254,9 +255,9 @@ def build_result(config: CopilotConfig, art: Artifacts, timings: Mapping[str, An
         comparison=art.review.comparison, disagreements=art.review.disagreements,
         estimates=est.estimates, estimate_errors=est.errors, refuters=est.refuters,
         implications=est.implications, class_effects=art.assessment.class_effects,
-        caveats=tuple(caveats_for(art.data.result.settings.get("ci_test"), cfg.notes)),
+        caveats=tuple(caveats_for(art.data.result.settings.get("ci_test"), cfg.report.notes)),
         timings_s=dict(timings), headline=verdict.summary,
-        estimates_note=estimates_note(est.estimates, cfg.transform, est.refuters),
+        estimates_note=estimates_note(est.estimates, cfg.data.transform, est.refuters),
         files=REPORT_FILES)
 
 
@@ -275,7 +276,7 @@ def render_report(data: pd.DataFrame, config: CopilotConfig, art: Artifacts,
     html = render_html(
         result, graph_svgs=graphs,
         estimand_svg=latex_to_svg(estimand_mathtext(tree)) if tree else None,
-        effect_svg=effect_plot(estimates, truth=config.true_effect,
+        effect_svg=effect_plot(estimates, truth=config.report.true_effect,
                                label=f"E[{y} | do({x}={a:.4g})] − E[{y} | do({x}={b:.4g})]",
                                members=members)
         if estimates or members else None,

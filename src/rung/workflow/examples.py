@@ -9,6 +9,8 @@ from importlib import resources
 
 import pandas as pd
 
+from rung.workflow.config import Transform
+
 __all__ = ["EXAMPLES", "Example", "get_example", "sachs_reference_edges"]
 
 
@@ -27,7 +29,7 @@ class Example:
     title: str
     true_effect: float | None = None
     contrast: tuple[float, float] | None = None
-    transform: str = "none"
+    transform: Transform = "none"
     notes: tuple[str, ...] = ()
 
 

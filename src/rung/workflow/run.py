@@ -60,7 +60,7 @@ class _Run:
         if self.backend is None:
             from rung.lm import get_backend
 
-            self.backend = get_backend(self.config.model)
+            self.backend = get_backend(self.config.llm.model)
         return self.backend
 
 
@@ -78,20 +78,23 @@ class Step:
 
 
 def _p_llm(c: CopilotConfig) -> dict[str, Any]:
-    return {"model": c.model, "strategy": c.strategy, "threshold": c.llm_threshold,
-            "top_k": c.llm_top_k, "pairs": "all" if c.asks_all_pairs else "skeleton",
-            "extra": c.llm_extra_pairs, "variants": c.llm_variants,
-            "descriptions": dict(c.descriptions or {}), "version": 2}
+    m = c.llm
+    return {"model": m.model, "strategy": m.strategy, "threshold": m.threshold,
+            "top_k": m.top_k, "pairs": "all" if c.asks_all_pairs else "skeleton",
+            "extra": m.extra_pairs, "variants": m.variants,
+            "descriptions": dict(m.descriptions or {}), "version": 2}
 
 
 def _p_data(c: CopilotConfig) -> dict[str, Any]:
-    knowledge = {"at": c.knowledge_at} if c.use_knowledge else None
-    return {"discovery": c.discovery, "alpha": c.alpha, "knowledge": knowledge, "version": 2}
+    d = c.discovery
+    knowledge = {"at": d.knowledge_at} if d.use_knowledge else None
+    return {"discovery": d.method, "alpha": d.alpha, "knowledge": knowledge, "version": 2}
 
 
 def _p_review(c: CopilotConfig) -> dict[str, Any]:
-    return {"graph": c.analyst_graph, "reference": c.reference_edges, "rule": 3,
-            "threshold": c.orientation_threshold}
+    r = c.review
+    return {"graph": r.analyst_graph, "reference": r.reference_edges, "rule": 3,
+            "threshold": r.orientation_threshold}
 
 
 def _p_query(c: CopilotConfig) -> dict[str, Any]:
@@ -99,19 +102,21 @@ def _p_query(c: CopilotConfig) -> dict[str, Any]:
 
 
 def _p_estimate(c: CopilotConfig) -> dict[str, Any]:
-    out: dict[str, Any] = {"contrast": c.contrast, "bootstrap": c.bootstrap, "seed": c.seed,
-                           "samples": c.generative_samples}
-    if c.categorical:
-        out["categorical"] = sorted(c.categorical)
+    e = c.estimate
+    out: dict[str, Any] = {"contrast": e.contrast, "bootstrap": e.bootstrap, "seed": c.seed,
+                           "samples": e.generative_samples}
+    if c.data.categorical:
+        out["categorical"] = sorted(c.data.categorical)
     return out
 
 
 def _p_verdict(c: CopilotConfig) -> dict[str, Any]:
-    return {"threshold": c.orientation_threshold, "limit": c.class_limit, "version": 1}
+    return {"threshold": c.review.orientation_threshold, "limit": c.review.class_limit,
+            "version": 1}
 
 
 def _p_input(c: CopilotConfig) -> dict[str, Any]:
-    return {"transform": c.transform, "preparation": list(c.data_notes)}
+    return {"transform": c.data.transform, "preparation": list(c.data.preparation)}
 
 
 def _identify(r: _Run) -> Any:
@@ -168,19 +173,19 @@ def _keys(config: CopilotConfig, data_key: str, backend_id: str | None = None
             params = {**params, "backend": backend_id}
         prev = fingerprint({"step": step.name, "prev": prev, "params": params})
         keys[step.name] = prev
-    keys["report"] = fingerprint({"step": "report", "prev": prev, "title": config.title,
-                                  "source": config.source, "truth": config.true_effect,
-                                  "notes": list(config.notes)})
+    rep = config.report
+    keys["report"] = fingerprint({"step": "report", "prev": prev, "title": rep.title,
+                                  "source": config.data.source, "truth": rep.true_effect,
+                                  "notes": list(rep.notes)})
     return keys
 
 
 def _validate(data: pd.DataFrame, config: CopilotConfig) -> pd.DataFrame:
-    config.validate()
-    data = check_data(data, source=config.source)
-    data = apply_transform(data, config.transform)
+    data = check_data(data, source=config.data.source)  # the config checked itself
+    data = apply_transform(data, config.data.transform)
     check_query(list(data.columns), config.treatment, config.outcome)
-    if config.analyst_graph is not None:
-        read_analyst_graph(config.analyst_graph, list(data.columns),
+    if config.review.analyst_graph is not None:
+        read_analyst_graph(config.review.analyst_graph, list(data.columns),
                            query=(config.treatment, config.outcome))
     return data
 
@@ -198,10 +203,10 @@ def _run_until(data: pd.DataFrame, config: CopilotConfig, store: RunStore,
                until: str | None) -> tuple[_Run, dict[str, str], dict[str, Any]]:
     """Run (or read back) the steps in order, stopping after ``until`` (None: all of them
     before the report); (the run, the fingerprints, the timings)."""
-    if backend is None and config.model is not None:
+    if backend is None and config.llm.model is not None:
         from rung.lm import get_backend
 
-        backend = get_backend(config.model)
+        backend = get_backend(config.llm.model)
     run = _Run(config, data, backend, show_progress)
     keys = _keys(config, data_fingerprint(data),
                  None if backend is None else str(getattr(backend, "model_id", "")))
@@ -263,7 +268,7 @@ def run_copilot(
     out_dir : path
         Where every step's output goes; re-using it resumes.
     backend : Backend, optional
-        The language model (default: ``rung.lm.get_backend(config.model)``).
+        The language model (default: ``rung.lm.get_backend(config.llm.model)``).
     console : rich Console, optional
         Where progress goes (default: stderr).
     """

@@ -28,7 +28,7 @@ from rung.lm import Backend
 from rung.workflow.artifacts import DataGraph, InputSummary, LLMGraph, Review
 from rung.workflow.choose import choose_final_graph
 from rung.workflow.compare import compare_edges
-from rung.workflow.config import CopilotConfig
+from rung.workflow.config import CopilotConfig, DiscoveryConfig
 from rung.workflow.disagreements import LLMEdge, find_disagreements, llm_edges_from_proposal
 from rung.workflow.transform import TRANSFORM_NOTES
 
@@ -43,8 +43,9 @@ def summarize_input(data: pd.DataFrame, config: CopilotConfig) -> InputSummary:
         columns=tuple(d.columns), rows=len(d),
         summary={c: {"mean": float(d[c].mean()), "sd": float(d[c].std()),
                      "min": float(d[c].min()), "max": float(d[c].max())} for c in d},
-        transform=config.transform, transform_note=TRANSFORM_NOTES[config.transform],
-        preparation=tuple(config.data_notes), config=config.to_json())
+        transform=config.data.transform,
+        transform_note=TRANSFORM_NOTES[config.data.transform],
+        preparation=tuple(config.data.preparation), config=config.to_json())
 
 
 # ---------------------------------------------------------------- 2. llm
@@ -53,11 +54,12 @@ def _llm_generation(nodes: list[str], cfg: CopilotConfig, backend: Backend, prog
     """All-pairs mode with a generation strategy ("bfs", "parents"): rung.copilot's plan."""
     from rung.copilot import propose_graph
 
+    llm = cfg.llm
     prop = propose_graph(
-        nodes, dict(cfg.descriptions or {}) or None, strategy=cfg.strategy,
-        backend=backend, threshold=cfg.llm_threshold or 0.5, top_k=cfg.llm_top_k,
-        variants=cfg.llm_variants, progress=progress)
-    return {"proposal": {**prop.to_json(), "plan": f"whole-graph strategy {cfg.strategy!r}",
+        nodes, dict(llm.descriptions or {}) or None, strategy=llm.strategy,
+        backend=backend, threshold=llm.threshold or 0.5, top_k=llm.top_k,
+        variants=llm.variants, progress=progress)
+    return {"proposal": {**prop.to_json(), "plan": f"whole-graph strategy {llm.strategy!r}",
                          "pairs_asked": None},
             "edges": prop.edges, "candidates": prop.candidates, "graph": prop.graph,
             "questions": []}
@@ -73,14 +75,14 @@ def _llm_pairs(nodes: list[str], cfg: CopilotConfig, backend: Backend,
         select_pairs,
     )
 
-    extra = default_extra_pairs(len(nodes)) if cfg.llm_extra_pairs is None \
-        else cfg.llm_extra_pairs
+    llm = cfg.llm
+    extra = default_extra_pairs(len(nodes)) if llm.extra_pairs is None else llm.extra_pairs
     questions = select_pairs(nodes, data, extra)
     answers = ask_pairs(questions, backend=backend,
-                        descriptions=dict(cfg.descriptions or {}) or None,
-                        variants=cfg.llm_variants, progress=progress)
-    edges, repairs, rule = edges_from_answers(answers, nodes, top_k=cfg.llm_top_k,
-                                              threshold=cfg.llm_threshold)
+                        descriptions=dict(llm.descriptions or {}) or None,
+                        variants=llm.variants, progress=progress)
+    edges, repairs, rule = edges_from_answers(answers, nodes, top_k=llm.top_k,
+                                              threshold=llm.threshold)
     graph = CausalGraph(directed=[(e.source, e.target) for e in edges], nodes=nodes)
     n_adj = sum(q.reason.startswith("adjacent") for q in questions)
     plan = ("every pair" if data is None else
@@ -93,8 +95,8 @@ def _llm_pairs(nodes: list[str], cfg: CopilotConfig, backend: Backend,
         "repairs": repairs, "calls": answers.calls,
         "position_bias": answers.position_bias_json(), "plan": plan,
         "pairs_asked": len(questions), "pairs_total": len(nodes) * (len(nodes) - 1) // 2,
-        "variants": cfg.llm_variants, "edge_rule": rule,
-        "descriptions": bool(cfg.descriptions),
+        "variants": llm.variants, "edge_rule": rule,
+        "descriptions": bool(llm.descriptions),
     }
     return {"proposal": proposal, "edges": edges, "candidates": answers.candidates,
             "graph": graph, "questions": [q.to_json() for q in questions]}
@@ -105,7 +107,7 @@ def ask_llm(data: pd.DataFrame, config: CopilotConfig, backend: Backend,
     """The LLM's graph: pairwise questions on the pairs that matter given ``data_graph``
     (every pair when it is None), or a whole-graph generation strategy."""
     nodes = list(data.columns)
-    if config.asks_all_pairs and config.strategy != "pairs":
+    if config.asks_all_pairs and config.llm.strategy != "pairs":
         res = _llm_generation(nodes, config, backend, progress)
     else:
         found = None if data_graph is None else data_graph.result
@@ -117,18 +119,18 @@ def ask_llm(data: pd.DataFrame, config: CopilotConfig, backend: Backend,
 
 
 # ---------------------------------------------------------------- 3. data
-def _discover(data: pd.DataFrame, cfg: CopilotConfig, knowledge: Knowledge | None
+def _discover(data: pd.DataFrame, cfg: DiscoveryConfig, knowledge: Knowledge | None
               ) -> tuple[DiscoveryResult, str]:
     """The one call site of discovery: (the class found, why this algorithm ran)."""
-    if cfg.discovery == "ges":
+    if cfg.method == "ges":
         return find_ges(data), "GES (BIC score), as asked"
-    if cfg.discovery == "fci":
+    if cfg.method == "fci":
         return find_fci(data, alpha=cfg.alpha, knowledge=knowledge), "FCI, as asked"
     pc = find_pc(data, alpha=cfg.alpha, knowledge=knowledge)
-    if cfg.discovery == "auto" and has_orientation_conflicts(pc):
+    if cfg.method == "auto" and has_orientation_conflicts(pc):
         why = "FCI: PC's colliders conflicted, a sign of latent confounding"
         return find_fci(data, alpha=cfg.alpha, knowledge=knowledge), why
-    return pc, "PC" + (", as asked" if cfg.discovery == "pc" else ": no collider conflicts")
+    return pc, "PC" + (", as asked" if cfg.method == "pc" else ": no collider conflicts")
 
 
 def discover_graph(data: pd.DataFrame, config: CopilotConfig, llm: LLMGraph | None = None
@@ -136,21 +138,21 @@ def discover_graph(data: pd.DataFrame, config: CopilotConfig, llm: LLMGraph | No
     """The data's equivalence class; with ``use_knowledge``, the LLM's confident edges
     (from ``llm``) are required edges and their reverses forbidden."""
     knowledge = None
-    if config.use_knowledge and llm is not None:
+    if config.discovery.use_knowledge and llm is not None:
         knowledge = knowledge_from_confidences(
             [(e.source, e.target, e.confidence) for e in llm.edges],
-            required_at=config.knowledge_at)
-    result, why = _discover(data, config, knowledge)
+            required_at=config.discovery.knowledge_at)
+    result, why = _discover(data, config.discovery, knowledge)
     return DataGraph(result, why)
 
 
 # ---------------------------------------------------------------- 4. review
 def _comparisons(cfg: CopilotConfig, graphs: dict[str, tuple[CausalGraph, list[Any]]]
                  ) -> dict[str, Any] | None:
-    ref = cfg.reference_edges
+    ref = cfg.review.reference_edges
     if not ref:
         return None
-    out: dict[str, Any] = {"reference": cfg.reference_name, "edges": len(ref)}
+    out: dict[str, Any] = {"reference": cfg.review.reference_name, "edges": len(ref)}
     for name, (g, undirected) in graphs.items():
         out[name] = compare_edges(g.directed_edges, ref,
                                   undirected=[*g.bidirected_edges, *undirected]).to_json()
@@ -162,13 +164,13 @@ def _final(data: pd.DataFrame, cfg: CopilotConfig, llm: LLMGraph, found: Discove
     """(final graph, its decisions, who chose it): the analyst's ``--graph`` or the rule."""
     from rung.workflow.graph_files import read_analyst_graph
 
-    if cfg.analyst_graph is not None:
-        final = read_analyst_graph(cfg.analyst_graph, list(data.columns))
+    if cfg.review.analyst_graph is not None:
+        final = read_analyst_graph(cfg.review.analyst_graph, list(data.columns))
         decisions = [{"edge": e, "reason": "analyst (--graph)"}
                      for e in final.to_edge_string().split("; ") if e]
         return final, decisions, "analyst"
     final, why = choose_final_graph(found, list(llm.edges), preferences=list(llm.candidates),
-                                    threshold=cfg.orientation_threshold)
+                                    threshold=cfg.review.orientation_threshold)
     return final, [d.to_json() for d in why], "rule"
 
 
