@@ -17,8 +17,8 @@ from typing import Any, TypeVar
 
 import pandas as pd
 
-__all__ = ["DatasetCorruptError", "corrupt", "map_records", "map_rows", "read_json",
-           "read_json_object", "read_table"]
+__all__ = ["DatasetCorruptError", "UnreadableJSON", "corrupt", "load_json", "map_records",
+           "map_rows", "read_json", "read_json_object", "read_table"]
 
 T = TypeVar("T")
 
@@ -96,6 +96,38 @@ def map_rows(df: pd.DataFrame, path: Path, make: Callable[[Any], T], *,
     return out
 
 
+class UnreadableJSON(ValueError):
+    """A file that is not UTF-8 JSON; ``problem`` says why and where."""
+
+    def __init__(self, path: Path, problem: str) -> None:
+        super().__init__(f"{str(path)!r} is {problem}")
+        self.problem = problem
+
+
+def load_json(path: Path) -> Any:
+    """The JSON in ``path``, or :class:`UnreadableJSON` naming the fault and its position
+    (the one JSON reader of :mod:`rung.bench`: data files and run records).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "x.json"
+    >>> _ = p.write_bytes(b"[1, 2")
+    >>> load_json(p)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    rung.bench.datafiles.UnreadableJSON: '...x.json' is not valid JSON (Expecting ',' ...
+    """
+    try:
+        return json.loads(path.read_bytes().decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise UnreadableJSON(path, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    except json.JSONDecodeError as exc:
+        raise UnreadableJSON(
+            path, f"not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})"
+        ) from None
+
+
 def read_json(path: Path, key: str) -> list[Any]:
     """The list under ``key`` in the JSON object in ``path`` (see :func:`read_json_object`).
 
@@ -116,12 +148,9 @@ def read_json(path: Path, key: str) -> list[Any]:
 def read_json_object(path: Path, lists: Sequence[str]) -> dict[str, Any]:
     """The JSON object in ``path``, which must hold a list under each key in ``lists``."""
     try:
-        data = json.loads(path.read_bytes().decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        raise corrupt(path, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-    except json.JSONDecodeError as exc:
-        raise corrupt(path, f"not valid JSON ({exc.msg} at line {exc.lineno}, column "
-                            f"{exc.colno})") from None
+        data = load_json(path)
+    except UnreadableJSON as exc:
+        raise corrupt(path, exc.problem) from None
     if not isinstance(data, dict):
         raise corrupt(path, f"the top level is {type(data).__name__}, not an object")
     for key in lists:

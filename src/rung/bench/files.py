@@ -8,11 +8,12 @@ a reader sees the old content or the new, never a torn file. Files get the usual
 
 from __future__ import annotations
 
-import json
 import os
 import secrets
 from pathlib import Path
 from typing import Any
+
+from rung.bench.datafiles import UnreadableJSON, load_json
 
 __all__ = ["read_json_file", "write_text_atomic"]
 
@@ -56,11 +57,6 @@ def read_json_file(path: Path, what: str) -> Any:
     ValueError: .../run.json' is not valid JSON (Expecting value at line 1, column 15)...
     """
     try:
-        return json.loads(path.read_bytes().decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        raise ValueError(f"{str(path)!r} is not UTF-8 text ({exc.reason} at byte {exc.start})"
-                         f"; it should be {what}: restore or remove it") from None
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"{str(path)!r} is not valid JSON ({exc.msg} at line {exc.lineno}, "
-                         f"column {exc.colno}); it should be {what}: restore or remove "
-                         "it") from None
+        return load_json(path)
+    except UnreadableJSON as exc:
+        raise ValueError(f"{exc}; it should be {what}: restore or remove it") from None
