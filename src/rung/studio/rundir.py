@@ -2,7 +2,8 @@
 
 A studio session is a ``rung copilot`` run directory: the studio reads the files the
 workflow writes (``input.json``, ``data_graph.json``, ``llm_graph.json``,
-``final_graph.json``, ``verdict.json``, ...), writes the analyst's current graph to
+``final_graph.json``, ``verdict.json``, ...) through their artifact types
+(:mod:`rung.workflow.artifacts`: each file is read by the type that wrote it), writes the analyst's current graph to
 ``final_graph.dot`` (the file ``rung copilot --graph DIR/final_graph.dot`` reads back), and
 keeps its decision log in ``studio_session.json``. A new session is started with the
 workflow's own first steps (input check and discovery), so ``rung copilot --out DIR`` and
@@ -12,7 +13,7 @@ workflow's own first steps (input check and discovery), so ``rung copilot --out 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,9 +22,19 @@ import pandas as pd
 
 from rung.discover import DiscoveryResult
 from rung.graph import CausalGraph
+from rung.identify import Identification
 from rung.workflow import CopilotConfig, InputError, RunStore, get_example
+from rung.workflow.artifacts import (
+    Assessment,
+    DataGraph,
+    Estimates,
+    IdentifiedEffect,
+    InputSummary,
+    LLMGraph,
+    Review,
+)
 from rung.workflow.disagreements import LLMEdge
-from rung.workflow.graph_files import graph_from_json, graph_to_dot, read_analyst_graph
+from rung.workflow.graph_files import graph_to_dot, read_analyst_graph
 from rung.workflow.inputs import check_data, load_data_csv
 from rung.workflow.store import ArtifactError, atomic_write_text
 from rung.workflow.transform import apply_transform
@@ -42,8 +53,6 @@ __all__ = [
 
 SESSION_FILE = "studio_session.json"
 GRAPH_FILE = "final_graph.dot"
-_RESULT_FILES = ("verdict.json", "estimates.json", "identification.json",
-                 "class_effects.json")
 
 
 @dataclass(frozen=True, eq=False)
@@ -114,41 +123,44 @@ def start_run_dir(raw: pd.DataFrame, config: CopilotConfig, run_dir: Path) -> No
     run_steps(raw, config, run_dir, until="data", console=Console(stderr=True, quiet=True))
 
 
-def _llm(store: RunStore) -> tuple[CausalGraph | None, tuple[LLMEdge, ...],
-                                   tuple[LLMEdge, ...], Mapping[str, Any]]:
-    if not store.path("llm_graph.json").exists():
-        return None, (), (), {}
-    obj = store.read_json("llm_graph.json")
+def _artifact(store: RunStore, kind: Any, name: str) -> Any:
+    """The artifact ``kind`` (:mod:`rung.workflow.artifacts`) read with its own
+    ``from_files``; a file that does not hold one is an :class:`ArtifactError` naming it."""
+    try:
+        return kind.from_files(store.read)
+    except ArtifactError:
+        raise
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise ArtifactError(f"{store.path(name)} does not hold the workflow's {kind.__name__} "
+                            f"({type(exc).__name__}: {exc}); re-run `rung copilot` with the "
+                            "same --out to rebuild it") from exc
 
-    def edges(key: str) -> tuple[LLMEdge, ...]:
-        return tuple(LLMEdge(e["source"], e["target"], float(e["confidence"]), e.get("votes"))
-                     for e in obj.get(key, []))
 
-    return (graph_from_json(obj["graph"]), edges("edges"), edges("candidates"),
-            dict(obj.get("proposal") or {}))
-
-
-def _final(store: RunStore, data_graph: DiscoveryResult, llm: tuple[LLMEdge, ...],
-           prefs: tuple[LLMEdge, ...], columns: list[str]
+def _final(store: RunStore, config: CopilotConfig, data_graph: DiscoveryResult,
+           llm: LLMGraph | None, columns: list[str]
            ) -> tuple[CausalGraph, tuple[Mapping[str, Any], ...], str]:
     """The current graph: ``final_graph.dot`` (the analyst's latest), else the workflow's
-    rule applied to what the run holds."""
+    rule applied to what the run holds; with the review's decisions and source."""
     from rung.workflow import choose_final_graph
 
     decisions: tuple[Mapping[str, Any], ...] = ()
     source = "rule"
     if store.path("final_graph.json").exists():
-        obj = store.read_json("final_graph.json")
-        decisions, source = tuple(obj.get("decisions") or ()), str(obj.get("source", "rule"))
+        review: Review = _artifact(store, Review, "final_graph.json")
+        decisions, source = review.decisions, review.source
     if store.path(GRAPH_FILE).exists():
         text = store.path(GRAPH_FILE).read_text(encoding="utf-8")
         return read_analyst_graph(text, columns), decisions, source
-    graph, why = choose_final_graph(data_graph, list(llm), preferences=list(prefs))
+    edges = [] if llm is None else list(llm.edges)
+    prefs = [] if llm is None else list(llm.candidates)
+    graph, why = choose_final_graph(data_graph, edges, preferences=prefs,
+                                    threshold=config.review.orientation_threshold)
     return graph, tuple(d.to_json() for d in why), "rule"
 
 
 def load_inputs(run_dir: Path) -> RunInputs:
-    """Read a run directory made by ``rung copilot`` or by the studio.
+    """Read a run directory made by ``rung copilot`` or by the studio: every step's output
+    through its artifact type (:mod:`rung.workflow.artifacts`), never key by key.
 
     Raises
     ------
@@ -161,18 +173,25 @@ def load_inputs(run_dir: Path) -> RunInputs:
     if not store.path("input.json").exists():
         raise InputError(f"{run_dir} holds no input.json: it is not a rung copilot run "
                          "directory; pass a CSV or --example NAME instead")
-    info = store.read_json("input.json")
-    config = CopilotConfig.from_json(info.get("config") or {})
+    info: InputSummary = _artifact(store, InputSummary, "input.json")
+    try:
+        config = CopilotConfig.from_json(info.config)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ArtifactError(f"{store.path('input.json')} records no valid config ({exc}); "
+                            "start the studio with the CSV instead") from exc
     raw, notes = _raw_data(config)
     data = _analysed(raw, config)
-    data_graph = DiscoveryResult.from_json(store.read_json("data_graph.json"))
-    llm_graph, llm, prefs, proposal = _llm(store)
-    final, decisions, source = _final(store, data_graph, llm, prefs, list(data.columns))
+    found: DataGraph = _artifact(store, DataGraph, "data_graph.json")
+    llm: LLMGraph | None = _artifact(store, LLMGraph, "llm_graph.json") \
+        if store.path("llm_graph.json").exists() else None
+    final, decisions, source = _final(store, config, found.result, llm, list(data.columns))
     return RunInputs(run_dir=run_dir, config=config, raw=raw, data=data,
-                     data_graph=data_graph, llm_graph=llm_graph, llm_edges=llm,
-                     llm_candidates=prefs, llm_proposal=proposal, final_graph=final,
+                     data_graph=found.result, llm_graph=None if llm is None else llm.graph,
+                     llm_edges=() if llm is None else llm.edges,
+                     llm_candidates=() if llm is None else llm.candidates,
+                     llm_proposal={} if llm is None else llm.proposal, final_graph=final,
                      final_decisions=decisions, final_source=source,
-                     preparation=tuple(info.get("preparation") or notes))
+                     preparation=info.preparation or notes)
 
 
 def write_current_graph(run_dir: Path, graph: CausalGraph, session: Mapping[str, Any],
@@ -199,13 +218,26 @@ def read_session_file(run_dir: Path) -> dict[str, Any]:
 
 
 def read_results(run_dir: Path) -> dict[str, Any]:
-    """The verdict, estimates and identification of the run's last estimate, if any."""
+    """The verdict, estimates, identification and effects over the plausible graphs of the
+    run's last estimate, if any (each read through its artifact type), and the errors of
+    files that do not parse."""
     store = RunStore(run_dir)
     out: dict[str, Any] = {}
-    for name in _RESULT_FILES:
-        if store.path(name).exists():
-            try:
-                out[name.removesuffix(".json")] = store.read_json(name)
-            except ArtifactError as exc:
-                out.setdefault("errors", []).append(str(exc))
+    readers: dict[str, tuple[str, Callable[[], dict[str, Any]]]] = {
+        "estimates": ("estimates.json",
+                      lambda: Estimates.from_files(store.read).to_json()),
+        "identification": ("identification.json", lambda: IdentifiedEffect(
+            Identification.from_json(store.read("identification.json"))).to_json()),
+        "assessment": ("verdict.json", lambda: Assessment.from_files(store.read).to_json()),
+    }
+    for key, (name, read) in readers.items():
+        if not store.path(name).exists():
+            continue
+        try:
+            got = read()
+        except (ArtifactError, KeyError, TypeError, ValueError) as exc:
+            out.setdefault("errors", []).append(
+                str(exc) if isinstance(exc, ArtifactError) else f"{store.path(name)}: {exc}")
+            continue
+        out.update(got if key == "assessment" else {key: got})
     return out
