@@ -126,6 +126,40 @@ def _class_effects(r: RunResult) -> str:
                "</details>" if opened else ""))
 
 
+def _effect_sets(sets: Mapping[str, Any] | None) -> str:
+    """The fused data step's two answers: the data alone, and the data with the LLM's
+    beliefs as a prior; and the orientations at the treatment that moved the answer."""
+    if not sets:
+        return ""
+    rows = []
+    for name, key in (("data alone", "data_alone"), ("data + LLM", "fused")):
+        es = sets.get(key) or {}
+        for e in es.get("effects") or []:
+            rows.append([name, es.get("classes"), ", ".join(e["adjustment"]) or "∅",
+                         e["estimate"], _ci(e["interval"])])
+        if not es.get("effects"):
+            rows.append([name, es.get("classes"), "–", None, _e(es.get("reason", ""))])
+    table = _table(["source", "plausible classes", "adjustment set (pa of the treatment)",
+                    "effect", "95% interval"], rows, {1, 3})
+    spans = "".join(
+        f"<li>{label}: range {_ci((sets.get(key) or {}).get('range'))}</li>"
+        for label, key in (("data alone", "data_alone"), ("data + LLM", "fused")))
+    moved = sets.get("moved_by") or []
+    if sets.get("moved") and moved:
+        why = ("<p>The LLM's prior moved the answer through these orientations at the "
+               "treatment:</p><ul>" + "".join(f"<li>{_e(m)}</li>" for m in moved) + "</ul>")
+    elif moved:
+        why = ("<p>The prior changed these marks at the treatment, without changing the "
+               "possible adjustment sets:</p><ul>"
+               + "".join(f"<li>{_e(m)}</li>" for m in moved) + "</ul>")
+    else:
+        why = "<p>The LLM's prior did not change the marks at the treatment.</p>"
+    return ("<h2>Data alone, and data + LLM</h2><p>Local IDA over every plausible class "
+            "(the best and those in Occam's window) of the score-based search without a "
+            "prior, and with every LLM belief as a soft prior; the verdict's range is the "
+            f"second's.</p>{table}<ul>{spans}</ul>{why}")
+
+
 def _llm(r: RunResult) -> str:
     """What the LLM was asked, how its graph was read from the answers, its position bias."""
     llm = r.llm
@@ -258,11 +292,13 @@ def render_html(
     estimand_svg: str | None = None,
     effect_svg: str | None = None,
     interventional_svg: str | None = None,
+    effect_sets: Mapping[str, Any] | None = None,
 ) -> str:
     """The whole report as one HTML string (no scripts, no links to other files).
 
     ``result`` is the typed ``result.json``
-    (:class:`rung.workflow.artifacts.RunResult`; ``RunResult.from_json`` reads the file).
+    (:class:`rung.workflow.artifacts.RunResult`; ``RunResult.from_json`` reads the file);
+    ``effect_sets`` the fused data step's two answers (``effect_sets.json``), when it ran.
     """
     r = result
     caveats = "".join(f"<li>{_e(c)}</li>" for c in r.caveats)
@@ -275,6 +311,7 @@ def render_html(
         _disagreements(r.disagreements),
         _identification(r.identification, estimand_svg),
         _estimates(r, effect_svg, interventional_svg),
+        _effect_sets(effect_sets),
         _class_effects(r),
         _refuters(r.refuters),
         _implications(r.implications),

@@ -30,6 +30,25 @@ def _print_verdict(con: Console, verdict: Verdict | None) -> None:
         con.print(f"  [yellow]![/yellow] {escape(str(flag))}")
 
 
+def _print_effect_sets(con: Console, out_dir: str) -> None:
+    """The fused data step's two ranges (``effect_sets.json``), when it ran."""
+    import json
+    from pathlib import Path
+
+    path = Path(out_dir) / "effect_sets.json"
+    try:
+        sets = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return
+    for label, key in (("data alone", "data_alone"), ("data + LLM", "fused")):
+        es = sets.get(key) or {}
+        con.print(f"{label}: range {_ci(es.get('range'))} over {es.get('classes')} plausible "
+                  f"class(es), {len(es.get('effects') or [])} adjustment set(s)")
+    if sets.get("moved"):
+        for m in sets.get("moved_by") or []:
+            con.print(f"  moved by {escape(str(m))}")
+
+
 def print_summary(result: RunResult, out_dir: str, console: Console | None = None) -> None:
     """Print the verdict, the query, graphs' scores, identification, estimates and where
     the report is (``result``: the typed ``result.json``,
@@ -37,6 +56,7 @@ def print_summary(result: RunResult, out_dir: str, console: Console | None = Non
     con = console or Console(stderr=True)
     con.rule(f"[bold]{escape(result.treatment)} → {escape(result.outcome)}")
     _print_verdict(con, result.verdict)
+    _print_effect_sets(con, out_dir)
     fg = result.final_graph
     n_dis = len(result.disagreements)
     data = result.data
