@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, Required, TypedDict, Unpack
 
 import numpy as np
 from matplotlib.axes import Axes
@@ -27,7 +27,14 @@ from rung.graph import CausalGraph
 from rung.graph.layout import layered_layout
 from rung.report.svg import figure_to_svg, new_figure, plain
 
-__all__ = ["DrawnEdge", "circular_layout", "graph_figure", "graph_picture", "shared_layout"]
+__all__ = [
+    "Drawing",
+    "DrawnEdge",
+    "circular_layout",
+    "graph_figure",
+    "graph_picture",
+    "shared_layout",
+]
 
 Positions = Mapping[str, tuple[float, float]]
 
@@ -142,19 +149,21 @@ def _legend(ax: Axes, kinds: Sequence[str], colours: Mapping[str, str]) -> None:
               fontsize=7, frameon=False, handlelength=2.2)
 
 
+class Drawing(TypedDict, total=False):
+    """The keywords of :func:`graph_figure` (documented there), forwarded by
+    :func:`graph_picture`."""
+
+    title: Required[str]
+    highlight: Mapping[str, str] | None
+    legend: Mapping[str, str] | None
+    positions: Positions | None
+
+
 def graph_picture(
-    nodes: Sequence[str],
-    edges: Sequence[DrawnEdge],
-    *,
-    title: str,
-    highlight: Mapping[str, str] | None = None,
-    legend: Mapping[str, str] | None = None,
-    positions: Positions | None = None,
+    nodes: Sequence[str], edges: Sequence[DrawnEdge], **drawing: Unpack[Drawing]
 ) -> str:
     """An SVG picture of a graph (see :func:`graph_figure` for the parameters)."""
-    fig = graph_figure(nodes, edges, title=title, highlight=highlight, legend=legend,
-                       positions=positions)
-    return figure_to_svg(fig, title=title)
+    return figure_to_svg(graph_figure(nodes, edges, **drawing), title=drawing["title"])
 
 
 def graph_figure(
