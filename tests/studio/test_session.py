@@ -96,3 +96,22 @@ def test_cycle_is_refused_with_its_path(run_dir: Path) -> None:
     s.edit(XSS, "X", "forward", "add", tab="t")
     with pytest.raises(ValueError, match="cycle"):
         s.edit(XSS, "Y", "backward", "add", tab="t")  # Y -> XSS -> X -> Y
+
+
+def test_a_run_file_is_read_by_its_artifact_type(run_dir: Path) -> None:
+    import json
+
+    from rung.studio.rundir import load_inputs
+    from rung.workflow.artifacts import DataGraph, InputSummary
+    from rung.workflow.store import ArtifactError, RunStore
+
+    inputs = load_inputs(run_dir)
+    store = RunStore(run_dir)
+    assert inputs.data_graph == DataGraph.from_files(store.read).result
+    assert inputs.config == CopilotConfig.from_json(InputSummary.from_files(store.read).config)
+    obj = json.loads((run_dir / "data_graph.json").read_text(encoding="utf-8"))
+    del obj["edges"]  # valid JSON, but no DataGraph any more
+    (run_dir / "data_graph.json").write_text(json.dumps(obj), encoding="utf-8")
+    with pytest.raises(ArtifactError, match=r"data_graph\.json does not hold the workflow's "
+                                            "DataGraph"):
+        load_inputs(run_dir)
