@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Unpack
 
-from rung.lm.base import Backend, GenerateOptions, LMError, Message
+from rung.lm.base import Backend, GenerateOptions, LMError, Message, normalize_scores
 
 if TYPE_CHECKING:
     from rung.copilot.variants import Variant
@@ -89,21 +89,20 @@ def counted(backend: Backend | None) -> CallCounter:
 
 
 def softmax(logps: Sequence[float]) -> list[float]:
-    """Normalise log-likelihoods into probabilities (numerically stable).
+    """Normalise log-likelihoods into probabilities (:func:`rung.lm.base.normalize_scores`,
+    the one softmax), except that a prompt whose every option has likelihood zero counts as
+    no preference (uniform) rather than an error: the ensemble then reads it as undecided.
 
     Examples
     --------
     >>> [round(p, 3) for p in softmax([0.0, 0.0, math.log(2.0)])]
     [0.25, 0.25, 0.5]
+    >>> softmax([-math.inf, -math.inf])
+    [0.5, 0.5]
     """
-    if not logps:
-        return []
-    top = max(logps)
-    if top == -math.inf:
-        return [1.0 / len(logps)] * len(logps)
-    w = [math.exp(v - top) for v in logps]
-    s = sum(w)
-    return [x / s for x in w]
+    if all(v == -math.inf for v in logps):
+        return [1.0 / len(logps) for _ in logps]
+    return normalize_scores(logps)
 
 
 @dataclass(frozen=True)
