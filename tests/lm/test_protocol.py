@@ -14,7 +14,14 @@ import pytest
 
 from rung.lm import get_backend
 from rung.lm.backends.scripted import ScriptedBackend
-from rung.lm.base import GENERATE_DEFAULTS, Backend, LMError, Message, normalize_scores
+from rung.lm.base import (
+    GENERATE_DEFAULTS,
+    Backend,
+    Generation,
+    LMError,
+    Message,
+    normalize_scores,
+)
 from rung.lm.cache import CachedBackend, CacheError, ResponseCache
 from rung.lm.program import Program, assistant, gen, select, user
 from rung.lm.registry import _build
@@ -41,6 +48,14 @@ def test_protocol_defaults_are_the_forwarded_defaults() -> None:
     assert "regex" in params
     defaults = {n: p.default for n, p in params.items() if n not in ("self", "messages")}
     assert defaults == GENERATE_DEFAULTS
+
+
+def test_backends_read_one_generation_so_a_misspelt_keyword_fails() -> None:
+    assert Generation(**GENERATE_DEFAULTS) == Generation()
+    backend = ScriptedBackend(texts={"Q": "42"})
+    assert backend.generate(Q, prefix="", max_tokens=2, regex=r"[0-9]+") == "42"
+    with pytest.raises(TypeError, match="max_token"):
+        backend.generate(Q, max_token=3)  # type: ignore[call-arg]
 
 
 def test_cache_wrapper_forwards_regex_and_keys_on_it(tmp_path: Path) -> None:
