@@ -215,16 +215,24 @@ def _members(cfg: CopilotConfig, data_graph: DataGraph, llm: LLMGraph, review: R
 
 def assess(data: pd.DataFrame, config: CopilotConfig, data_graph: DataGraph, llm: LLMGraph,
            review: Review, identified: IdentifiedEffect, estimates: Estimates) -> Assessment:
-    """Estimate the effect in every plausible graph, then decide the verdict."""
+    """Estimate the effect in every plausible graph, then decide the verdict.
+
+    On the fused path the plausible graphs are the fused search's classes (the best MPDAG
+    and every class in Occam's window) and the assessment also holds the data-alone
+    effect set (:func:`rung.workflow.fused_steps.assess_fused`)."""
     from rung.workflow.class_effects import estimate_over_class
+    from rung.workflow.fused_steps import FusedReview, assess_fused, conflict_rows
     from rung.workflow.verdict import decide_verdict
 
     cfg = config
+    if isinstance(review, FusedReview) and review.fusion is not None:
+        return assess_fused(data, review, identified, estimates, cfg.treatment, cfg.outcome,
+                            cfg.review.orientation_threshold)
     fx = estimate_over_class(data, _members(cfg, data_graph, llm, review), cfg.treatment,
                              cfg.outcome, contrast=estimates.contrast,
                              bootstrap=min(max(cfg.estimate.bootstrap, 20), 50), seed=cfg.seed)
     verdict = decide_verdict(
         identified=identified.identifiable, reason=str(identified.identification.reason),
         estimates=estimates.results, errors=list(estimates.errors),
-        refuters=estimates.refuter_outcomes, conflicts=review.conflicts, class_effects=fx)
+        refuters=estimates.refuter_outcomes, conflicts=conflict_rows(review), class_effects=fx)
     return Assessment(fx, verdict)

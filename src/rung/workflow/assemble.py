@@ -40,6 +40,7 @@ from rung.workflow.artifacts import (
 )
 from rung.workflow.choose import __doc__ as RULE_DOC
 from rung.workflow.config import CopilotConfig
+from rung.workflow.fused import __doc__ as FUSED_DOC
 from rung.workflow.interventional import gformula_samples
 from rung.workflow.verdict import EstimatorResult, estimators_agree
 
@@ -230,6 +231,27 @@ def _interventional(data: pd.DataFrame, cfg: CopilotConfig, art: Artifacts
                                outcome=cfg.outcome), note
 
 
+def _rule_text(art: Artifacts) -> str:
+    """How the final graph was chosen, in words: the fused path's or the rule's."""
+    from rung.workflow.fused_steps import FusedReview
+
+    if isinstance(art.review, FusedReview):  # its third paragraph says how
+        return " ".join((FUSED_DOC or "").split("\n\n")[2].split())
+    return " ".join((RULE_DOC or "").split("\n\n")[1].split())
+
+
+def _search_caveat(art: Artifacts) -> list[str]:
+    if art.data.result.method != "hc":
+        return []
+    return ["The data's graph comes from a greedy score-based search (pgmpy's hill climbing "
+            f"on the {art.data.result.settings.get('score', 'score')}, focused on the "
+            "treatment, with Occam's window): it assumes causal sufficiency and acyclicity, "
+            "and a greedy climb can stop at a local optimum (e.g. a collider reached as a "
+            "complete triangle), which leaves more marks open and widens the range; the "
+            "per-pair p-values in the tables are Fisher z / G² tests, not the search's "
+            "evidence."]
+
+
 def build_result(config: CopilotConfig, art: Artifacts, timings: Mapping[str, Any]
                  ) -> RunResult:
     """The typed ``result.json`` from the typed outputs of the earlier steps."""
@@ -249,13 +271,13 @@ def build_result(config: CopilotConfig, art: Artifacts, timings: Mapping[str, An
              "random_baseline": random_baseline(art, cfg.review.reference_edges)},
         discovery={k: found[k] for k in ("method", "why", "edges", "uncertain_edges",
                                          "settings")},
-        final_graph={**art.review.to_json(),
-                     "rule": " ".join((RULE_DOC or "").split("\n\n")[1].split())},
+        final_graph={**art.review.to_json(), "rule": _rule_text(art)},
         identification=art.identified.to_json(), verdict=verdict,
         comparison=art.review.comparison, disagreements=art.review.disagreements,
         estimates=est.estimates, estimate_errors=est.errors, refuters=est.refuters,
         implications=est.implications, class_effects=art.assessment.class_effects,
-        caveats=tuple(caveats_for(art.data.result.settings.get("ci_test"), cfg.report.notes)),
+        caveats=tuple(_search_caveat(art) + caveats_for(art.data.result.settings.get("ci_test"),
+                                                        cfg.report.notes)),
         timings_s=dict(timings), headline=verdict.summary,
         estimates_note=estimates_note(est.estimates, cfg.data.transform, est.refuters),
         files=REPORT_FILES)
@@ -281,5 +303,15 @@ def render_report(data: pd.DataFrame, config: CopilotConfig, art: Artifacts,
                                members=members)
         if estimates or members else None,
         interventional_svg=dist,
+        effect_sets=_effect_sets(art),
     )
     return result, html
+
+
+def _effect_sets(art: Artifacts) -> dict[str, Any] | None:
+    from rung.workflow.fused_steps import FusedAssessment
+
+    a = art.assessment
+    if isinstance(a, FusedAssessment) and a.effect_sets is not None:
+        return a.effect_sets.to_json()
+    return None

@@ -27,16 +27,20 @@ from rich.markup import escape
 from rung.lm import Backend
 from rung.workflow.analysis import assess, estimate_effects, identify_effect
 from rung.workflow.artifacts import (
-    Assessment,
-    DataGraph,
     Estimates,
     InputSummary,
     LLMGraph,
     Reader,
-    Review,
 )
 from rung.workflow.assemble import Artifacts, render_report
 from rung.workflow.config import CopilotConfig
+from rung.workflow.fused import FUSION_WEIGHT, MAX_UNCAPPED
+from rung.workflow.fused_steps import (
+    FusedAssessment,
+    load_assessment,
+    load_data_graph,
+    load_review,
+)
 from rung.workflow.graph_files import read_analyst_graph
 from rung.workflow.inputs import check_data, check_query, data_fingerprint
 from rung.workflow.steps import ask_llm, discover_graph, review_graphs, summarize_input
@@ -88,13 +92,19 @@ def _p_llm(c: CopilotConfig) -> dict[str, Any]:
 def _p_data(c: CopilotConfig) -> dict[str, Any]:
     d = c.discovery
     knowledge = {"at": d.knowledge_at} if d.use_knowledge else None
-    return {"discovery": d.method, "alpha": d.alpha, "knowledge": knowledge, "version": 2}
+    out: dict[str, Any] = {"discovery": d.method, "alpha": d.alpha, "knowledge": knowledge,
+                           "version": 2}
+    if d.method == "auto":  # the fused path: the search focuses on the treatment
+        out |= {"version": 3, "treatment": c.treatment, "uncapped": MAX_UNCAPPED,
+                "categorical": sorted(c.data.categorical)}
+    return out
 
 
 def _p_review(c: CopilotConfig) -> dict[str, Any]:
     r = c.review
-    return {"graph": r.analyst_graph, "reference": r.reference_edges, "rule": 3,
-            "threshold": r.orientation_threshold}
+    return {"graph": r.analyst_graph, "reference": r.reference_edges, "rule": 4,
+            "threshold": r.orientation_threshold, "weight": FUSION_WEIGHT,
+            "outcome": c.outcome}
 
 
 def _p_query(c: CopilotConfig) -> dict[str, Any]:
@@ -112,7 +122,7 @@ def _p_estimate(c: CopilotConfig) -> dict[str, Any]:
 
 def _p_verdict(c: CopilotConfig) -> dict[str, Any]:
     return {"threshold": c.review.orientation_threshold, "limit": c.review.class_limit,
-            "version": 1}
+            "version": 2}
 
 
 def _p_input(c: CopilotConfig) -> dict[str, Any]:
@@ -131,11 +141,11 @@ _LLM = Step("llm", "LLM judges the pairs",
             lambda r, read: LLMGraph.from_files(read), _p_llm)
 _DATA = Step("data", "discover a graph from the data",
              lambda r: discover_graph(r.data, r.config, r.done.get("llm")),
-             lambda r, read: DataGraph.from_files(read), _p_data)
+             lambda r, read: load_data_graph(read), _p_data)
 _LATER = (
     Step("review", "disagreements and the final graph",
          lambda r: review_graphs(r.data, r.config, r.done["llm"], r.done["data"]),
-         lambda r, read: Review.from_files(read), _p_review),
+         lambda r, read: load_review(read), _p_review),
     # identification is pure and takes milliseconds: a resumed run recomputes the typed
     # Identification from the final graph (identification.json is its record)
     Step("identify", "identify P(Y | do(X))", _identify, lambda r, read: _identify(r),
@@ -146,7 +156,7 @@ _LATER = (
     Step("verdict", "the effect over every plausible graph, and the verdict",
          lambda r: assess(r.data, r.config, r.done["data"], r.done["llm"], r.done["review"],
                           r.done["identify"], r.done["estimate"]),
-         lambda r, read: Assessment.from_files(read), _p_verdict),
+         lambda r, read: load_assessment(read), _p_verdict),
 )
 STEPS: tuple[Step, ...] = (_INPUT, _DATA, _LLM, *_LATER)
 STEP_NAMES = (*(s.name for s in STEPS), "report")
@@ -281,7 +291,11 @@ def run_copilot(
     art = Artifacts(d["input"], d["llm"], d["data"], d["review"], d["identify"],
                     d["estimate"], d["verdict"])
     result, html = render_report(data, config, art, timings)
-    store.write_json("result.json", result.to_json())
+    obj = result.to_json()
+    assessed = d["verdict"]
+    if isinstance(assessed, FusedAssessment) and assessed.effect_sets is not None:
+        obj["effect_sets"] = assessed.effect_sets.to_json()  # a key added, none renamed
+    store.write_json("result.json", obj)
     store.write_text("report.html", html)
     store.mark_done("report", keys["report"], ["result.json", "report.html"],
                     {"seconds": time.perf_counter() - t0})

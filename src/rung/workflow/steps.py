@@ -29,10 +29,17 @@ from rung.workflow.artifacts import DataGraph, InputSummary, LLMGraph, Review
 from rung.workflow.choose import choose_final_graph
 from rung.workflow.compare import compare_edges
 from rung.workflow.config import CopilotConfig, DiscoveryConfig
-from rung.workflow.disagreements import LLMEdge, find_disagreements, llm_edges_from_proposal
+from rung.workflow.disagreements import (
+    LLMEdge,
+    find_disagreements,
+    llm_edges_from_proposal,
+    mark_relevance,
+)
+from rung.workflow.fused import FusionSettings, fusion_blocker
+from rung.workflow.fused_steps import SearchedDataGraph, discover_by_search, review_fused
 from rung.workflow.transform import TRANSFORM_NOTES
 
-__all__ = ["ask_llm", "discover_graph", "review_graphs", "summarize_input"]
+__all__ = ["ask_llm", "discover_graph", "fusion_settings", "review_graphs", "summarize_input"]
 
 
 # ---------------------------------------------------------------- 1. input
@@ -133,16 +140,33 @@ def _discover(data: pd.DataFrame, cfg: DiscoveryConfig, knowledge: Knowledge | N
     return pc, "PC" + (", as asked" if cfg.method == "pc" else ": no collider conflicts")
 
 
+def fusion_settings(config: CopilotConfig) -> FusionSettings:
+    """The fused searches' settings from the run's (the prior's weight is
+    :data:`rung.workflow.fused.FUSION_WEIGHT`)."""
+    return FusionSettings(config.treatment,
+                          orientation_threshold=config.review.orientation_threshold)
+
+
 def discover_graph(data: pd.DataFrame, config: CopilotConfig, llm: LLMGraph | None = None
                    ) -> DataGraph:
-    """The data's equivalence class; with ``use_knowledge``, the LLM's confident edges
-    (from ``llm``) are required edges and their reverses forbidden."""
+    """The data's equivalence class.
+
+    ``method="auto"`` (the default): the score-based search of :mod:`rung.workflow.fused`
+    (what the data alone say; the LLM's beliefs join as a prior at review), unless the data
+    have no score there (:func:`rung.workflow.fused.fusion_blocker`), then PC (FCI when its
+    colliders conflict). ``pc``, ``fci`` and ``ges`` run as asked; with ``use_knowledge``,
+    the LLM's confident edges (from ``llm``) are their required edges, reverses forbidden."""
+    blocker = fusion_blocker(data, config.data.categorical)
+    if config.discovery.method == "auto" and blocker is None:
+        return discover_by_search(data, fusion_settings(config))
     knowledge = None
     if config.discovery.use_knowledge and llm is not None:
         knowledge = knowledge_from_confidences(
             [(e.source, e.target, e.confidence) for e in llm.edges],
             required_at=config.discovery.knowledge_at)
     result, why = _discover(data, config.discovery, knowledge)
+    if config.discovery.method == "auto" and blocker is not None:
+        why = f"{why} ({blocker})"
     return DataGraph(result, why)
 
 
@@ -177,13 +201,29 @@ def _final(data: pd.DataFrame, cfg: CopilotConfig, llm: LLMGraph, found: Discove
 def review_graphs(data: pd.DataFrame, config: CopilotConfig, llm: LLMGraph,
                   data_graph: DataGraph) -> Review:
     """The final graph, the disagreement table, and the three graphs' scores against the
-    reference graph when one is known."""
+    reference graph when one is known.
+
+    On the fused path (a :class:`~rung.workflow.fused_steps.SearchedDataGraph`, no
+    ``--graph``) the LLM's beliefs join the search as a prior and the final graph is a DAG
+    of the fused MPDAG (:func:`rung.workflow.fused_steps.review_fused`)."""
     found = data_graph.result
+    undirected = [(e.source, e.target) for e in found.uncertain_edges]
+    if isinstance(data_graph, SearchedDataGraph) and config.review.analyst_graph is None:
+        def scores(final: CausalGraph, fused: Any) -> dict[str, Any] | None:
+            return _comparisons(config, {
+                "llm": (llm.graph, []), "data": (found.graph, undirected),
+                "final": (final, []),
+                "fused_class": (CausalGraph(directed=fused.mpdag.directed, nodes=found.nodes),
+                                list(fused.mpdag.undirected))})
+
+        return review_fused(data, fusion_settings(config), llm, data_graph, config.outcome,
+                            scores)
     final, decisions, source = _final(data, config, llm, found)
     edges: list[LLMEdge] = list(llm.edges)
     rows = [r.to_json() for r in find_disagreements(edges, found, final,
                                                     preferences=list(llm.candidates))]
-    undirected = [(e.source, e.target) for e in found.uncertain_edges]
+    if source != "analyst":
+        rows = mark_relevance(rows, final, config.treatment, config.outcome)
     cmp = _comparisons(config, {"llm": (llm.graph, []), "data": (found.graph, undirected),
                                 "final": (final, [])})
     return Review("analyst" if source == "analyst" else "rule", final, tuple(decisions), cmp,
