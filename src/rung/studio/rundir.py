@@ -3,11 +3,11 @@
 A studio session is a ``rung copilot`` run directory: the studio reads the files the
 workflow writes (``input.json``, ``data_graph.json``, ``llm_graph.json``,
 ``final_graph.json``, ``verdict.json``, ...) through their artifact types
-(:mod:`rung.workflow.artifacts`: each file is read by the type that wrote it), writes the analyst's current graph to
-``final_graph.dot`` (the file ``rung copilot --graph DIR/final_graph.dot`` reads back), and
-keeps its decision log in ``studio_session.json``. A new session is started with the
-workflow's own first steps (input check and discovery), so ``rung copilot --out DIR`` and
-``rung studio DIR`` continue each other's work.
+(:mod:`rung.workflow.artifacts`: each file is read by the type that wrote it), writes the
+analyst's current graph to ``final_graph.dot`` (the file ``rung copilot --graph
+DIR/final_graph.dot`` reads back), and keeps its decision log in ``studio_session.json``.
+A new session is started with the workflow's own first steps (input check and discovery),
+so ``rung copilot --out DIR`` and ``rung studio DIR`` continue each other's work.
 """
 
 from __future__ import annotations
@@ -43,6 +43,7 @@ __all__ = [
     "GRAPH_FILE",
     "SESSION_FILE",
     "RunInputs",
+    "graph_file_changed",
     "load_inputs",
     "new_session",
     "read_results",
@@ -203,6 +204,15 @@ def write_current_graph(run_dir: Path, graph: CausalGraph, session: Mapping[str,
     body = json.dumps({**session, "graph_text": text}, indent=2, default=str)
     atomic_write_text(run_dir / SESSION_FILE, body + "\n")
     return text
+
+
+def graph_file_changed(run_dir: Path, session: Mapping[str, Any]) -> bool:
+    """Whether ``final_graph.dot`` was edited outside the studio since the studio's last
+    save (recorded in ``session``, the studio's log)."""
+    path = run_dir / GRAPH_FILE
+    if not session or not path.exists():
+        return False
+    return bool(session.get("graph_text") != path.read_text(encoding="utf-8"))
 
 
 def read_session_file(run_dir: Path) -> dict[str, Any]:

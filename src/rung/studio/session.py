@@ -28,6 +28,7 @@ from rung.studio.edits import (
 )
 from rung.studio.rundir import (
     RunInputs,
+    graph_file_changed,
     load_inputs,
     read_session_file,
     write_current_graph,
@@ -76,9 +77,7 @@ class StudioSession:
         saved = read_session_file(self.run_dir)
         decisions = tuple(Decision.from_json(d) for d in saved.get("decisions", []))
         self.note = ""
-        on_disk = (self.run_dir / "final_graph.dot")
-        if saved and on_disk.exists() and saved.get("graph_text") != on_disk.read_text(
-                encoding="utf-8"):
+        if graph_file_changed(self.run_dir, saved):
             self.note = ("final_graph.dot was changed outside the studio since its last "
                          "save; the studio shows that file's graph")
         self._base_authors = initial_authors(self.inputs.final_decisions)
