@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -191,6 +192,15 @@ def _show(result: Any, title: str, as_json: bool = False) -> None:
     )
 
 
+def _asked(ask: Callable[..., Any], args: tuple[Any, ...], model: str | None, no_cache: bool,
+           variants: int | None, **options: Any) -> Any:
+    """``ask(*args, backend=..., variants=..., **options)``: a co-pilot function asked
+    through ``--model`` / ``--no-cache`` / ``--variants`` (checked), under a spinner."""
+    with working("asking the model"):
+        return ask(*args, backend=_backend(model, no_cache), variants=_variants(variants),
+                   **options)
+
+
 def _share(value: float | None) -> str:
     return "–" if value is None else f"{value:.2f}"
 
@@ -225,19 +235,9 @@ def pairwise_cmd(
     desc = parse_describe(describe, {"A": a, "B": b}) if describe else None
     book = _templates(templates)
     cal = _calibration(calibration)
-    with working("asking the model"):
-        result = pairwise(
-            a,
-            b,
-            backend=_backend(model, no_cache),
-            descriptions=desc,
-            context=context,
-            variants=_variants(variants),
-            allow_none=not no_none,
-            common_cause=common_cause,
-            templates=book,
-            calibration=cal,
-        )
+    result = _asked(pairwise, (a, b), model, no_cache, variants, descriptions=desc,
+                    context=context, allow_none=not no_none, common_cause=common_cause,
+                    templates=book, calibration=cal)
     _template_notes(book, result, "pairwise", variants)
     _show(result, f"{a} (A) vs {b} (B)", as_json)
 
@@ -355,15 +355,8 @@ def judgment_cmd(
         return
     book = _templates(templates)
     cal = _calibration(calibration)
-    with working("asking the model"):
-        result = judgment(
-            read_text_arg(vignette),
-            question,
-            backend=_backend(model, no_cache),
-            variants=_variants(variants),
-            templates=book,
-            calibration=cal,
-        )
+    result = _asked(judgment, (read_text_arg(vignette), question), model, no_cache, variants,
+                    templates=book, calibration=cal)
     _template_notes(book, result, "choice", variants)
     _show(result, question, as_json)
 
@@ -382,14 +375,8 @@ def actual_cause_cmd(
     """Is EVENT a necessary (or sufficient) cause of the story's outcome? (Yes/No)"""
     from rung.copilot import actual_cause
 
-    with working("asking the model"):
-        result = actual_cause(
-            read_text_arg(vignette),
-            event,
-            kind,
-            backend=_backend(model, no_cache),
-            variants=_variants(variants),
-        )
+    result = _asked(actual_cause, (read_text_arg(vignette), event, kind), model, no_cache,
+                    variants)
     _show(result, f"{kind} cause: {event}", as_json)
 
 
@@ -419,14 +406,8 @@ def counterfactual_cmd(
         _check_names(option, "--option")
         _recipe(premise, question, model, no_cache, recipe_variables, formal, as_json)
         return
-    with working("asking the model"):
-        result = counterfactual(
-            read_text_arg(premise),
-            question,
-            _check_names(option, "--option"),
-            backend=_backend(model, no_cache),
-            variants=_variants(variants),
-        )
+    result = _asked(counterfactual, (read_text_arg(premise), question,
+                                     _check_names(option, "--option")), model, no_cache, variants)
     _show(result, question, as_json)
 
 
