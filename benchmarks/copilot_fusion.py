@@ -32,8 +32,26 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--fixed-weight", action="store_true",
                     help="use the Bayes weight 1 instead of fitting it on held-out networks")
     ap.add_argument("--report-only", action="store_true")
+    ap.add_argument("--rerun-misses", type=Path, default=None, metavar="LEDGER",
+                    help="re-run only the data/fusion cells that missed in LEDGER (an earlier "
+                         "cells.jsonl), cheapest first, into --out; print before -> after")
     ap.add_argument("--no-progress", action="store_true")
     args = ap.parse_args(argv)
+    if args.rerun_misses is not None:
+        from rung.bench.fusion_run import format_rerun, missed_cells, run_fusion_benchmark
+        from rung.bench.ledger import Ledger
+
+        before = list(Ledger(args.rerun_misses, writable=False))
+        weights = [r for r in before if str(r["key"]).startswith("weight/")]
+        ledger = Ledger(args.out / "cells.jsonl")
+        for r in weights:  # the search (and so the fitted weight) is that ledger's
+            if r["key"] not in ledger:
+                ledger.append(r)
+        cells = [c for c in missed_cells(before) if c.network in args.networks
+                 and c.n in args.sizes]
+        after = run_fusion_benchmark(args.out, cells, progress=not args.no_progress)
+        print(format_rerun(before, after))
+        return 0
     if args.report_only:
         from rung.bench.ledger import Ledger
 

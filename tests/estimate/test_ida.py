@@ -144,8 +144,12 @@ def test_binary_g_formula_covers_near_deterministic_strata() -> None:
     fits = [estimate_adjusted(near_deterministic(s, 3000), "X", "Y", ["Z"], "discrete",
                               (1.0, 0.0)) for s in range(150)]
     coverage = np.mean([e.interval[0] <= truth <= e.interval[1] for e in fits])
-    assert 0.9 <= coverage <= 0.99  # the influence-function interval gave about 0.75 here
+    assert coverage >= 0.9  # the influence-function interval gave about 0.75 here
     assert all(e.interval[0] <= e.estimate <= e.interval[1] for e in fits)
+    # not honest by being vague: the width is near the oracle's, 2 x 1.96 x the estimator's
+    # SD over the 150 samples (measured 1.26 times it)
+    oracle = 2 * 1.96 * np.std([e.estimate for e in fits])
+    assert np.mean([e.interval[1] - e.interval[0] for e in fits]) <= 1.5 * oracle
     again = estimate_adjusted(near_deterministic(0, 3000), "X", "Y", ["Z"], "discrete",
                               (1.0, 0.0))
     assert again == fits[0]  # the posterior draws come from a fixed seed

@@ -29,7 +29,9 @@ __all__ = [
     "FusionRow",
     "bench_fusion",
     "format_fusion_report",
+    "format_rerun",
     "fusion_goals",
+    "missed_cells",
     "plan_cells",
     "run_fusion_benchmark",
     "summarize_fusion",
@@ -61,6 +63,45 @@ def plan_cells(networks: Sequence[str] = FUSION_NETWORKS, sizes: Sequence[int] =
                     out.append(FusionCell(net, n, seed, "expert", p))
                     out.append(FusionCell(net, n, seed, "fusion", p))
     return out
+
+
+def missed_cells(records: Iterable[dict[str, Any]], sources: Sequence[str] = ("data", "fusion")
+                 ) -> list[FusionCell]:
+    """The cells of an earlier ledger whose range missed the truth, cheapest first (larger n,
+    then smaller networks: the search is slower on few rows and many nodes), to re-measure
+    what a change was meant to fix.
+
+    Examples
+    --------
+    >>> recs = [{"key": "asia/n1000/s0/data/p-", "network": "asia", "n": 1000, "seed": 0,
+    ...          "source": "data", "accuracy": None, "covers": False},
+    ...         {"key": "asia/n5000/s1/fusion/p0.8", "network": "asia", "n": 5000, "seed": 1,
+    ...          "source": "fusion", "accuracy": 0.8, "covers": False}]
+    >>> [c.key for c in missed_cells(recs)]
+    ['asia/n5000/s1/fusion/p0.8', 'asia/n1000/s0/data/p-']
+    """
+    order = {n: i for i, n in enumerate(FUSION_NETWORKS)}
+    out = [FusionCell(r["network"], int(r["n"]), int(r["seed"]), r["source"], r["accuracy"])
+           for r in records if r.get("source") in sources and not r["covers"]]
+    return sorted(out, key=lambda c: (-c.n, order[c.network], c.seed, c.accuracy or 0.0))
+
+
+def format_rerun(before: Iterable[dict[str, Any]], after: Iterable[dict[str, Any]]) -> str:
+    """One line per re-measured cell: its range and status before and after."""
+    old = {r["key"]: r for r in before if "source" in r}
+    lines = []
+    for r in after:
+        if "source" not in r or r["key"] not in old:
+            continue
+        o = old[r["key"]]
+        lines.append(f"- `{r['key']}`: {_span(o)} {o['status']} -> {_span(r)} {r['status']}"
+                     f"{' (covers)' if r['covers'] else ''}, truth {r['true_effect']:.3f}")
+    return "\n".join(lines)
+
+
+def _span(r: dict[str, Any]) -> str:
+    rng = r.get("range")
+    return "none" if rng is None else f"[{rng[0]:.3f}, {rng[1]:.3f}]"
 
 
 def _weight(ledger: Ledger, network: str, fit: bool) -> float:

@@ -16,12 +16,12 @@ of ``X`` on ``Y`` is identified by adjusting for ``pa(X)``; the members' parent 
 
 Each possible effect is estimated with its interval: by ordinary least squares (linear
 models) or by a stratified g-formula (discrete adjustment sets): for a binary outcome its
-interval is the posterior one of the cells (Dirichlet weights, Jeffreys' Beta per cell), which
-keeps its coverage when strata are near-deterministic; otherwise the influence-function
-interval. For a PAG (latent confounding possible) the effect is reported only when
-one set is valid in every MAG of the class (:func:`find_class_adjustment_set`); otherwise
-the result says "not bounded" with the reason, instead of guessing (LV-IDA, Malinsky &
-Spirtes 2017, is not implemented).
+SE is the posterior SD of the cells (Dirichlet weights, Jeffreys' Beta per cell), which keeps
+the coverage when strata are near-deterministic; otherwise the influence-function SE. For a
+PAG (latent confounding possible) the effect is reported only when one set is valid in
+every MAG of the class (:func:`find_class_adjustment_set`); otherwise the result says "not
+bounded" with the reason, instead of guessing (LV-IDA, Malinsky & Spirtes 2017, is not
+implemented).
 """
 
 from __future__ import annotations
@@ -223,8 +223,10 @@ class _Cells:
     size: np.ndarray
     n_a: np.ndarray
     events_a: np.ndarray
+    mu_a: np.ndarray
     n_b: np.ndarray
     events_b: np.ndarray
+    mu_b: np.ndarray
 
 
 def _g_formula(y: np.ndarray, x: np.ndarray, z: np.ndarray, a: float, b: float
@@ -262,42 +264,38 @@ def _g_formula(y: np.ndarray, x: np.ndarray, z: np.ndarray, a: float, b: float
         low, high = np.where(empty, y.min(), mu), np.where(empty, y.max(), mu)
         lo += float(size @ (low if sign > 0 else high)) / n * sign
         hi += float(size @ (high if sign > 0 else low)) / n * sign
-    cells = _Cells(size, arms[0][0], arms[0][1], arms[1][0], arms[1][1])
+    cells = _Cells(size, *arms[0], *arms[1])
     return (est, float(np.std(psi, ddof=1) / np.sqrt(n)), (lo, hi),
             float(size[gap].sum() / n), cells)
 
 
-def _posterior_interval(cells: _Cells, alpha: float, draws: int = POSTERIOR_DRAWS
-                        ) -> tuple[tuple[float, float], float]:
-    """The equal-tailed ``1 - alpha`` posterior interval of the g-formula for a binary
-    outcome, and its posterior SD.
+def _posterior_sd(cells: _Cells, draws: int = POSTERIOR_DRAWS) -> float:
+    """The posterior SD of the g-formula for a binary outcome.
 
     The stratum weights get the Bayesian bootstrap's Dirichlet posterior (Rubin 1981), each
     cell's event probability the Beta posterior under Jeffreys' prior ``Beta(1/2, 1/2)``,
-    whose intervals keep their coverage near 0 and 1 (Brown, Cai & DasGupta 2001). The
-    influence-function interval does not: a cell where every row has the event has zero
-    sample variance, so the strata that are all but deterministic (asia's ``either`` is an
-    OR) add nothing to the SE and the Wald interval under-covers. A cell without rows in an
-    arm takes the worst case, 0 or 1, on each side (the Manski bounds). Draws come from a
-    fixed seed, so the interval is reproducible.
+    whose uncertainty stays honest near 0 and 1 (Brown, Cai & DasGupta 2001). The
+    influence-function SE does not: a cell where every row has the event has zero sample
+    variance, so strata that are all but deterministic (asia's ``either`` is an OR) add
+    nothing to it and the Wald interval under-covers. Only the spread is taken from the
+    posterior: Jeffreys' prior pulls small cells towards 1/2, which would shift the
+    interval, so the interval stays centred on the estimate (and the Manski bounds). Cells
+    without rows in an arm are held at their point value (the bounds cover them). Draws come
+    from a fixed seed, so the SD is reproducible.
     """
     rng = np.random.default_rng(POSTERIOR_SEED)
-    lows, highs, mids = [], [], []
+    out = []
     chunk = max(1, min(draws, _CELLS_PER_CHUNK // len(cells.size)))
     for start in range(0, draws, chunk):
         m = min(chunk, draws - start)
         w = rng.dirichlet(cells.size, size=m)
-        arm_draws = []
-        for cnt, ev in ((cells.n_a, cells.events_a), (cells.n_b, cells.events_b)):
+        diff = np.zeros((m, len(cells.size)))
+        for sign, cnt, ev, mu in ((1.0, cells.n_a, cells.events_a, cells.mu_a),
+                                  (-1.0, cells.n_b, cells.events_b, cells.mu_b)):
             p = rng.beta(ev + 0.5, cnt - ev + 0.5, size=(m, len(cnt)))
-            arm_draws.append((p, cnt == 0))
-        (pa, ea), (pb, eb) = arm_draws
-        lows.append(np.sum(w * (np.where(ea, 0.0, pa) - np.where(eb, 1.0, pb)), axis=1))
-        highs.append(np.sum(w * (np.where(ea, 1.0, pa) - np.where(eb, 0.0, pb)), axis=1))
-        mids.append(np.sum(w * (pa - pb), axis=1))
-    low, high = np.concatenate(lows), np.concatenate(highs)
-    interval = (float(np.quantile(low, alpha / 2)), float(np.quantile(high, 1 - alpha / 2)))
-    return interval, float(np.std(np.concatenate(mids), ddof=1))
+            diff += sign * np.where(cnt == 0, mu, p)
+        out.append(np.sum(w * diff, axis=1))
+    return float(np.std(np.concatenate(out), ddof=1))
 
 
 def estimate_adjusted(data: pd.DataFrame, x: str, y: str, adjustment: Iterable[str],
@@ -305,7 +303,7 @@ def estimate_adjusted(data: pd.DataFrame, x: str, y: str, adjustment: Iterable[s
                       alpha: float = 0.05) -> PossibleEffect:
     """The effect of ``x`` on ``y`` adjusting for a set, with its interval: Wald (least
     squares; the g-formula's influence function), or for a binary outcome under the
-    g-formula the cells' posterior interval (:func:`_posterior_interval`).
+    g-formula with the cells' posterior SD (:func:`_posterior_sd`).
 
     Examples
     --------
@@ -326,10 +324,12 @@ def estimate_adjusted(data: pd.DataFrame, x: str, y: str, adjustment: Iterable[s
         est, se = beta * (a - b), se * abs(a - b)
         return PossibleEffect(adj, est, normal_interval(est, se, alpha), se)
     est, se, (lo, hi), gap, cells = _g_formula(ys, xs, zs, a, b)
-    if np.isin(ys, (0.0, 1.0)).all():  # a binary outcome: the cells' posterior
-        interval, se = _posterior_interval(cells, alpha)
-    else:
-        interval = (normal_interval(lo, se, alpha)[0], normal_interval(hi, se, alpha)[1])
+    binary = bool(np.isin(ys, (0.0, 1.0)).all())
+    if binary:  # the cells' posterior spread; the effect lies in [-1, 1]
+        se = _posterior_sd(cells)
+    interval = (normal_interval(lo, se, alpha)[0], normal_interval(hi, se, alpha)[1])
+    if binary:
+        interval = (max(interval[0], -1.0), min(interval[1], 1.0))
     return PossibleEffect(adj, est, interval, se, unsupported=gap)
 
 
