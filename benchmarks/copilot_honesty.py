@@ -161,8 +161,14 @@ def main(argv: list[str] | None = None) -> int:
               f"{outcome} |")
     confident = sum(r[3] == "CONFIDENT MISS" for r in rows)
     covered = sum(r[3] == "covered" for r in rows)
+    ok = sum(r[1].get("status") == "ok" for r in rows)
+    print("\nFlags of each CHECK (a conflict with a data mark is flagged only when its other "
+          "orientation changes the adjustment set):")
+    for case, v, _, _ in rows:
+        for flag in v.get("flags") or []:
+            print(f"- {case.name}: {str(flag)[:160]}")
     print(f"\nRESULT name=copilot_honesty cases={len(rows)} covered={covered} "
-          f"confident_misses={confident}")
+          f"confident_misses={confident} ok={ok} check={len(rows) - ok}")
     return 0
 
 

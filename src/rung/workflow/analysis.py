@@ -221,7 +221,12 @@ def assess(data: pd.DataFrame, config: CopilotConfig, data_graph: DataGraph, llm
     and every class in Occam's window) and the assessment also holds the data-alone
     effect set (:func:`rung.workflow.fused_steps.assess_fused`)."""
     from rung.workflow.class_effects import estimate_over_class
-    from rung.workflow.fused_steps import FusedReview, assess_fused, conflict_rows
+    from rung.workflow.fused_steps import (
+        FusedAssessment,
+        FusedReview,
+        assess_fused,
+        conflict_rows,
+    )
     from rung.workflow.verdict import decide_verdict
 
     cfg = config
@@ -235,4 +240,4 @@ def assess(data: pd.DataFrame, config: CopilotConfig, data_graph: DataGraph, llm
         identified=identified.identifiable, reason=str(identified.identification.reason),
         estimates=estimates.results, errors=list(estimates.errors),
         refuters=estimates.refuter_outcomes, conflicts=conflict_rows(review), class_effects=fx)
-    return Assessment(fx, verdict)
+    return FusedAssessment(fx, verdict, None)

@@ -72,7 +72,8 @@ def load_data_graph(read: Reader) -> DataGraph:
 
 @dataclass(frozen=True)
 class FusedReview(Review):
-    """The review of the fused path: ``fusion`` holds both searches."""
+    """The review of the fused path: ``fusion`` holds both searches (None on the other
+    paths, which write ``fusion.json`` as ``{"fused": false}`` so none is read stale)."""
 
     fusion: FusionResult | None = None
 
@@ -86,7 +87,7 @@ def load_review(read: Reader) -> Review:
     base = Review.from_files(read)
     try:
         obj = read("fusion.json")
-    except ArtifactError:  # a run of the constraint-based path has none
+    except ArtifactError:  # a run directory of an older rung has none
         return base
     if not obj or "fused" in obj:
         return base
@@ -96,15 +97,14 @@ def load_review(read: Reader) -> Review:
 
 @dataclass(frozen=True)
 class FusedAssessment(Assessment):
-    """The verdict step of the fused path, with the two effect sets."""
+    """The verdict step, with the fused path's two effect sets (None on the other paths)."""
 
     effect_sets: EffectSets | None = None
 
     def files(self) -> dict[str, Any]:
-        out = super().files()
-        if self.effect_sets is not None:
-            out["effect_sets.json"] = self.effect_sets.to_json()
-        return out
+        # always written, so that a later run of the other path never reads a stale one
+        sets = {"fused": False} if self.effect_sets is None else self.effect_sets.to_json()
+        return {**super().files(), "effect_sets.json": sets}
 
 
 def load_assessment(read: Reader) -> Assessment:
@@ -112,7 +112,9 @@ def load_assessment(read: Reader) -> Assessment:
     base = Assessment.from_files(read)
     try:
         obj = read("effect_sets.json")
-    except ArtifactError:  # the constraint-based path writes none
+    except ArtifactError:  # a run directory of an older rung has none
+        return base
+    if not obj or "fused" in obj:
         return base
     return FusedAssessment(base.class_effects, base.verdict, EffectSets.from_json(obj))
 

@@ -36,7 +36,12 @@ from rung.workflow.disagreements import (
     mark_relevance,
 )
 from rung.workflow.fused import FusionSettings, fusion_blocker
-from rung.workflow.fused_steps import SearchedDataGraph, discover_by_search, review_fused
+from rung.workflow.fused_steps import (
+    FusedReview,
+    SearchedDataGraph,
+    discover_by_search,
+    review_fused,
+)
 from rung.workflow.transform import TRANSFORM_NOTES
 
 __all__ = ["ask_llm", "discover_graph", "fusion_settings", "review_graphs", "summarize_input"]
@@ -226,6 +231,6 @@ def review_graphs(data: pd.DataFrame, config: CopilotConfig, llm: LLMGraph,
         rows = mark_relevance(rows, final, config.treatment, config.outcome)
     cmp = _comparisons(config, {"llm": (llm.graph, []), "data": (found.graph, undirected),
                                 "final": (final, [])})
-    return Review("analyst" if source == "analyst" else "rule", final, tuple(decisions), cmp,
-                  tuple(rows))
+    return FusedReview("analyst" if source == "analyst" else "rule", final, tuple(decisions),
+                       cmp, tuple(rows), None)
 
