@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 from matplotlib.figure import Figure
 
 from rung.bench.scoring import BenchScores
+from rung.report.svg import figure_to_svg
 
 __all__ = ["probe_bars_svg", "reliability_svg"]
-
-
-def _svg(fig: Figure) -> str:
-    buf = io.StringIO()
-    # Figure without pyplot: no global state; no date, so the page is reproducible
-    fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None})
-    text = buf.getvalue()
-    return text[text.find("<svg"):]
 
 
 def probe_bars_svg(s: BenchScores) -> str:
@@ -36,7 +28,7 @@ def probe_bars_svg(s: BenchScores) -> str:
     ax.set_ylabel("accuracy")
     ax.set_title(f"{s.benchmark}: accuracy under each probe (95% CI)")
     ax.legend(loc="lower right", fontsize=8)
-    return _svg(fig)
+    return figure_to_svg(fig)
 
 
 def reliability_svg(calibration: dict[str, Any]) -> str:
@@ -56,4 +48,4 @@ def reliability_svg(calibration: dict[str, Any]) -> str:
     ax.set_xlabel("confidence")
     ax.set_ylabel("accuracy")
     ax.set_title("reliability (counts per bin)", fontsize=9)
-    return _svg(fig)
+    return figure_to_svg(fig)

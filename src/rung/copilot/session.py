@@ -109,11 +109,11 @@ class Copilot:
         """The number of variants: the session's, else the task's ``default``."""
         return default if self.variants is None else self.variants
 
-    def replace(self, **changes: object) -> Copilot:
+    def replace(self, **changes: Unpack[SessionOptions]) -> Copilot:
         """A copy with some settings changed (the resolved backend is kept)."""
         if "backend" not in changes and self.backend is None and "lm" in self.__dict__:
             changes["backend"] = self.lm
-        return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
+        return dataclasses.replace(self, **changes)
 
     # -- tasks ------------------------------------------------------------------------------
 
