@@ -89,3 +89,18 @@ def test_run_resumes_from_the_ledger(tmp_path: Path) -> None:
     assert len(Ledger(tmp_path / "cells.jsonl", writable=False)) == 3
     report = format_fusion_report(again)
     assert "| asia | 300 | fusion | 0.95 |" in report and "coverage, data" in report
+
+
+def test_rerun_of_the_misses_reports_before_and_after(tmp_path: Path) -> None:
+    from rung.bench.fusion_run import format_rerun, missed_cells
+
+    cells = plan_cells(["asia"], [200], [0], [0.9])
+    before = run_fusion_benchmark(tmp_path / "a", cells, fit_prior_weight=False, progress=False)
+    fake = [dict(r, covers=False) if r["source"] != "expert" else r for r in before]
+    again = missed_cells(fake)
+    assert [c.key for c in again] == ["asia/n200/s0/data/p-", "asia/n200/s0/fusion/p0.9"]
+    after = run_fusion_benchmark(tmp_path / "b", again, fit_prior_weight=False,
+                                 progress=False)
+    lines = format_rerun(fake, after).splitlines()
+    assert len(lines) == 2 and all(" -> " in line and "truth 0.920" in line for line in lines)
+    assert [r["range"] for r in after] == [r["range"] for r in before if r["source"] != "expert"]
