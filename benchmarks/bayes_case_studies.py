@@ -19,9 +19,14 @@ Per replicate: does the 95% credible interval cover the exact truth; |posterior 
 the paper's error, |estimate - mean of a simulated interventional sample| (sizes 200/300/500
 as in the paper's code); the fit time. Run:
 
-    OMP_NUM_THREADS=1 nice -n 10 .venv/bin/python benchmarks/bayes_case_studies.py \
-        --replicates 20 [--studies multicause napkin covid igf] [--samples 300 --warmup 300]
-        [--quadrature-points 8] [--budget SECONDS_PER_STUDY]
+    OMP_NUM_THREADS=1 nice -n 15 .venv/bin/python benchmarks/bayes_case_studies.py \
+        --replicates 20 20 10 10 [--studies multicause napkin covid igf]
+        [--samples 300 --warmup 300 --chains 2] [--quadrature-points 6]
+        [--ledger rung-output/bayes_case_studies.jsonl] [--stop-at UNIX_TIME] [--report-only]
+
+Replicates run round-robin over the studies and each lands in the ledger as it finishes, so
+a stopped run resumes where it was. A query that fails the convergence checks is refused
+(no ``allow_unconverged``) and counted and listed as a refusal, not in the coverage.
 """
 
 from __future__ import annotations
@@ -31,15 +36,18 @@ import time
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from numpy.polynomial.hermite_e import hermegauss
 from scipy.special import expit
 
+from rung.bench.ledger import Ledger
 from rung.datasets import signalling_pathway
 from rung.estimate import EstimationError
 from rung.estimate.programs.bayesian import BayesianSCM
+from rung.estimate.programs.posterior import ConvergenceError
 from rung.graph import CausalGraph
 
 # paper's "true LVM" median errors and HMC seconds per fit (None: not reported)
@@ -182,67 +190,121 @@ STUDIES = {"multicause": (multicause, 100), "napkin": (napkin, 100), "covid": (c
            "igf": (igf, 100)}
 
 
-def run_study(name: str, reps: int, samples: int, warmup: int, chains: int, q_points: int,
-              budget: float) -> dict[str, float]:
+@dataclass(frozen=True)
+class Settings:
+    samples: int
+    warmup: int
+    chains: int
+    q_points: int
+    tree_depth: int
+
+    @property
+    def tag(self) -> str:
+        return (f"s{self.samples}w{self.warmup}c{self.chains}q{self.q_points}"
+                f"d{self.tree_depth}")
+
+
+def fit_one(name: str, rep: int, cfg: Settings) -> dict[str, object]:
+    """One replicate: simulate, fit, ask the query WITHOUT allow_unconverged (a refusal is
+    recorded as a refusal, with its reason)."""
     make, n = STUDIES[name]
     st = make()
-    cover, err, paper_err, secs, cpu, refused = [], [], [], [], [], 0
-    start = time.perf_counter()
-    for r in range(reps):
-        if time.perf_counter() - start > budget:
-            print(f"  {name}: time budget of {budget:.0f}s spent after {r} replicates")
-            break
-        df, paper_truth = st.simulate(n, 1000 + r)
-        model = BayesianSCM(st.graph, families=st.families, num_samples=samples,  # type: ignore[arg-type]
-                            warmup=warmup, chains=chains, seed=r, quadrature_points=q_points)
-        t0, c0 = time.perf_counter(), time.process_time()
-        try:
-            q = model.fit(df).interventional_mean(st.do, st.outcome, allow_unconverged=True)
-        except EstimationError as exc:
-            print(f"  {name} rep {r}: {exc}")
-            refused += 1
-            continue
-        secs.append(time.perf_counter() - t0)
-        cpu.append(time.process_time() - c0)
-        refused += int(not q.converged)
-        cover.append(q.ci[0] <= st.truth <= q.ci[1])
-        err.append(abs(q.mean - st.truth))
-        paper_err.append(abs(q.mean - paper_truth))
-        print(f"  {name} rep {r}: {q.summary()}  truth {st.truth:.4g}  paper-style truth "
-              f"{paper_truth:.4g}  {secs[-1]:.0f}s wall, {cpu[-1]:.0f}s CPU",
-              flush=True)
-    return {"n": n, "reps": len(err), "truth": st.truth, "coverage": float(np.mean(cover)),
-            "median_err": float(np.median(err)), "median_paper_err": float(np.nanmedian(
-                paper_err)) if not np.all(np.isnan(paper_err)) else float("nan"),
-            "sec_per_fit": float(np.mean(secs)), "cpu_per_fit": float(np.mean(cpu)),
-            "not_converged": refused}
+    df, paper_truth = st.simulate(n, 1000 + rep)
+    model = BayesianSCM(st.graph, families=st.families, num_samples=cfg.samples,  # type: ignore[arg-type]
+                        warmup=cfg.warmup, chains=cfg.chains, seed=rep,
+                        quadrature_points=cfg.q_points, max_tree_depth=cfg.tree_depth)
+    t0, c0 = time.perf_counter(), time.process_time()
+    rec: dict[str, object] = {"key": f"{name}/{rep}/{cfg.tag}", "study": name, "rep": rep,
+                              "n": n, "truth": st.truth, "paper_truth": paper_truth}
+    try:
+        model.fit(df)
+        q = model.interventional_mean(st.do, st.outcome)
+        rec.update(status="ok", mean=q.mean, ci=list(q.ci), rhat=q.rhat, ess=q.ess,
+                   divergences=q.divergences, summary=q.summary())
+    except ConvergenceError as exc:
+        rec.update(status="refused", reason=str(exc).split(";")[0])
+    except (EstimationError, RuntimeError, ValueError) as exc:  # listed as failures
+        rec.update(status="error", reason=f"{type(exc).__name__}: {exc}")
+    rec.update(wall=time.perf_counter() - t0, cpu=time.process_time() - c0,
+               route=getattr(model, "marginalised_", ""))
+    return rec
+
+
+def summarise(name: str, recs: list[dict[str, object]]) -> dict[str, object]:
+    ok = [r for r in recs if r["status"] == "ok"]
+    cover = [r["ci"][0] <= r["truth"] <= r["ci"][1] for r in ok]  # type: ignore[index]
+    err = [abs(float(r["mean"]) - float(r["truth"])) for r in ok]  # type: ignore[arg-type]
+    perr = [abs(float(r["mean"]) - float(r["paper_truth"])) for r in ok  # type: ignore[arg-type]
+            if np.isfinite(float(r["paper_truth"]))]  # type: ignore[arg-type]
+    cpu = [float(r["cpu"]) for r in recs]  # type: ignore[arg-type]
+    return {"n": STUDIES[name][1], "fits": len(recs), "ok": len(ok),
+            "covered": int(sum(cover)), "median_err": float(np.median(err)) if err else np.nan,
+            "median_paper_err": float(np.median(perr)) if perr else np.nan,
+            "cpu_per_fit": float(np.mean(cpu)) if cpu else np.nan,
+            "wall_per_fit": float(np.mean([float(r["wall"]) for r in recs]))  # type: ignore[arg-type]
+            if recs else np.nan,
+            "refused": [f"rep {r['rep']}: {r.get('reason', '')}" for r in recs
+                        if r["status"] != "ok"]}
+
+
+def report(rows: dict[str, dict[str, object]]) -> str:
+    lines = ["| study | N | fits | reported (converged) | 95% CrI covers truth | median abs "
+             "err (truth) | median err (paper's way) | paper true-LVM median | CPU s/fit | "
+             "wall s/fit | paper HMC s/fit | speed-up (CPU) |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    for s, r in rows.items():
+        p_err, p_sec = PAPER[s]
+        cpu = float(r["cpu_per_fit"])  # type: ignore[arg-type]
+        ratio = f"{p_sec / cpu:.0f}x" if p_sec and np.isfinite(cpu) else "n/a"
+        ok = int(r["ok"])  # type: ignore[call-overload]
+        cov = f"{r['covered']}/{ok} ({int(r['covered']) / ok:.0%})" if ok else "-"  # type: ignore[call-overload]
+        lines.append(
+            f"| {s} | {r['n']} | {r['fits']} | {ok} | {cov} | {r['median_err']:.3f} | "
+            f"{r['median_paper_err']:.3f} | {p_err if p_err is not None else 'n/a'} | "
+            f"{cpu:.0f} | {r['wall_per_fit']:.0f} | {p_sec or 'n/a'} | {ratio} |")
+    for s, r in rows.items():
+        for line in r["refused"]:  # type: ignore[attr-defined]
+            lines.append(f"- {s} refused/failed, {line}")
+    return "\n".join(lines)
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--studies", nargs="+", default=list(STUDIES), choices=list(STUDIES))
-    ap.add_argument("--replicates", type=int, default=20)
+    ap.add_argument("--replicates", nargs="+", type=int, default=[20],
+                    help="replicates per study (one number, or one per study)")
     ap.add_argument("--samples", type=int, default=300)
     ap.add_argument("--warmup", type=int, default=300)
     ap.add_argument("--chains", type=int, default=2)
-    ap.add_argument("--quadrature-points", type=int, default=8)
-    ap.add_argument("--budget", type=float, default=float("inf"),
-                    help="seconds per study after which no new replicate starts")
+    ap.add_argument("--quadrature-points", type=int, default=6)
+    ap.add_argument("--max-tree-depth", type=int, default=6)
+    ap.add_argument("--ledger", type=Path, default=Path("rung-output/bayes_case_studies.jsonl"),
+                    help="resumable JSONL ledger: a replicate done is never refitted")
+    ap.add_argument("--stop-at", type=float, default=float("inf"),
+                    help="unix time after which no new fit starts")
+    ap.add_argument("--report-only", action="store_true")
     a = ap.parse_args()
     warnings.filterwarnings("ignore")
-    rows = {s: run_study(s, a.replicates, a.samples, a.warmup, a.chains, a.quadrature_points,
-                         a.budget) for s in a.studies}
-    print("\n| study | N | reps | coverage of 95% CrI | median abs err (truth) | median err "
-          "(paper's way) | paper true-LVM median | wall s/fit | CPU s/fit | paper HMC s/fit | "
-          "speed-up (CPU) | not converged |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
-    for s, r in rows.items():
-        p_err, p_sec = PAPER[s]
-        ratio = f"{p_sec / r['cpu_per_fit']:.0f}x" if p_sec else "n/a"
-        print(f"| {s} | {r['n']} | {r['reps']} | {r['coverage']:.0%} | {r['median_err']:.3f} | "
-              f"{r['median_paper_err']:.3f} | {p_err if p_err is not None else 'n/a'} | "
-              f"{r['sec_per_fit']:.0f} | {r['cpu_per_fit']:.0f} | {p_sec or 'n/a'} | {ratio} | "
-              f"{r['not_converged']} |")
+    cfg = Settings(a.samples, a.warmup, a.chains, a.quadrature_points, a.max_tree_depth)
+    reps = dict(zip(a.studies, a.replicates * len(a.studies) if len(a.replicates) == 1
+                    else a.replicates, strict=True))
+    led = Ledger(a.ledger, writable=not a.report_only)
+    # round-robin over the studies, so a stopped run has replicates of each
+    plan = [(s, r) for r in range(max(reps.values())) for s in a.studies if r < reps[s]]
+    for s, r in plan:
+        if a.report_only or time.time() > a.stop_at:
+            break
+        if f"{s}/{r}/{cfg.tag}" in led:
+            continue
+        rec = fit_one(s, r, cfg)
+        led.append(rec)
+        print(f"  {rec['key']}: {rec['status']} {rec.get('summary', rec.get('reason', ''))} "
+              f"truth {float(rec['truth']):.4g}  {float(rec['cpu']):.0f}s CPU", flush=True)  # type: ignore[arg-type]
+    recs = list(led)
+    rows = {s: summarise(s, [x for x in recs if x["study"] == s and
+                             str(x["key"]).endswith(cfg.tag) and x["rep"] < reps[s]])
+            for s in a.studies}
+    print(report(rows))
 
 
 if __name__ == "__main__":

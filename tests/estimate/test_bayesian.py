@@ -89,3 +89,26 @@ def test_binary_nodes_are_logistic_and_a_fixed_parameter_stays_fixed() -> None:
     q1 = m.interventional_mean({"X": 1.0}, "Y", allow_unconverged=True)
     q0 = m.interventional_mean({"X": 0.0}, "Y", allow_unconverged=True)
     assert abs((q1.mean - q0.mean) - 2.0) < 0.3  # back-door adjusted by the model
+
+
+def _line(n: int, seed: int) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=n)
+    return pd.DataFrame({"X": x, "Y": 0.5 + 1.5 * x + rng.normal(size=n)})
+
+
+def test_svi_posterior_of_a_do_query_matches_the_closed_form_regression_posterior() -> None:
+    # X -> Y, no confounding: the posterior of E[Y | do(X = 1)] = b0 + w under weak priors is
+    # (up to the prior) normal around the OLS prediction at x = 1 with its standard error
+    df = _line(400, 5)
+    design = np.column_stack([np.ones(len(df)), df["X"]])
+    coef, res, *_ = np.linalg.lstsq(design, df["Y"], rcond=None)
+    s2 = float(res[0]) / (len(df) - 2)
+    se = float(np.sqrt(s2 * np.array([1, 1]) @ np.linalg.inv(design.T @ design)
+                       @ np.array([1, 1])))
+    m = BayesianSCM(CausalGraph.from_edges("X -> Y"), inference="svi", svi_steps=300, map_steps=100,
+                    num_samples=500, chains=1, seed=0).fit(df)
+    q = m.interventional_mean({"X": 1.0}, "Y", num_units=200)
+    assert q.method == "bayesian-svi" and q.converged
+    assert abs(q.mean - float(coef.sum())) < 0.25 * se + 0.01
+    assert 0.6 * se < q.sd < 1.5 * se

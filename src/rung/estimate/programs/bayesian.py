@@ -34,10 +34,11 @@ from pyro.ops.stats import split_gelman_rubin
 from rung.estimate.data import check_data
 from rung.estimate.errors import EstimationError, NotIdentifiedError
 from rung.estimate.programs._bayes_likelihood import (
+    LinearLayout,
     gauss_hermite_grid,
-    gaussian_loglik,
-    quadrature_loglik,
 )
+from rung.estimate.programs._bayes_potential import FlatPosterior, ThetaFn
+from rung.estimate.programs._bayes_svi import Guide, fit_svi
 from rung.estimate.programs.families import (
     Family,
     NodeScale,
@@ -56,9 +57,10 @@ from rung.estimate.programs.scm import SCMProgram, latent_structure
 from rung.estimate.programs.user_mechanism import UserMechanism
 from rung.graph import CausalGraph
 
-__all__ = ["BayesianSCM", "Marginalisation"]
+__all__ = ["BayesianSCM", "Inference", "Marginalisation"]
 
 Marginalisation = Literal["auto", "analytic", "quadrature", "sample"]
+Inference = Literal["nuts", "svi"]
 _GRID_LIMIT = 4096
 
 
@@ -86,8 +88,18 @@ class BayesianSCM(SCMProgram):
         How latents are handled (module docstring).
     quadrature_points : int
         Gauss–Hermite points per latent.
-    max_tree_depth, target_accept, jit : NUTS settings (``jit`` compiles the potential
-        with TorchScript tracing, about 1.5x faster).
+    max_tree_depth, target_accept, full_mass : NUTS settings (``full_mass``: a dense mass
+        matrix, adapted in warm-up; it follows the ridge that a latent's non-identified scale
+        makes, so trees stay short).
+    map_steps : int
+        Adam steps to a MAP point of the flat posterior, where the chains start (jittered).
+    inference : {"nuts", "svi"}
+        ``"svi"`` is the fast option: a Gaussian guide over the unconstrained parameters
+        (:mod:`rung.estimate.programs._bayes_svi`), fitted by ``svi_steps`` ELBO steps; its
+        ``chains * num_samples`` independent draws stand in for the posterior (an
+        approximation; a query is refused when the ELBO did not settle).
+    guide : {"mvn", "lowrank"}
+        The SVI guide: full-rank or low-rank multivariate normal.
     criteria : ConvergenceCriteria or None
         When a query is refused for poor convergence.
 
@@ -120,7 +132,9 @@ class BayesianSCM(SCMProgram):
                  chains: int = 2, seed: int = 0, marginalise: Marginalisation = "auto",
                  quadrature_points: int = 8, max_tree_depth: int = 6,
                  target_accept: float = 0.8, criteria: ConvergenceCriteria | None = None,
-                 jit: bool = True) -> None:
+                 full_mass: bool = True, map_steps: int = 300,
+                 inference: Inference = "nuts", guide: Guide = "mvn",
+                 svi_steps: int = 1500) -> None:
         self.graph = graph
         self.families = families
         self.mechanisms = mechanisms
@@ -134,7 +148,11 @@ class BayesianSCM(SCMProgram):
         self.max_tree_depth = max_tree_depth
         self.target_accept = target_accept
         self.criteria = criteria
-        self.jit = jit
+        self.full_mass = full_mass
+        self.map_steps = map_steps
+        self.inference = inference
+        self.guide = guide
+        self.svi_steps = svi_steps
 
     # ------------------------------------------------------------------ set-up
     def _setup(self, df: pd.DataFrame) -> None:
@@ -189,32 +207,34 @@ class BayesianSCM(SCMProgram):
         return family_distribution(self.families_[node], theta, inputs,  # type: ignore[arg-type]
                                    s.parents[node], s.latents_of(node))
 
-    def _sample_theta(self) -> dict[str, dict[str, Any]]:
-        out: dict[str, dict[str, Any]] = {}
-        for n, pri in self._priors.items():
-            out[n] = {name: torch.as_tensor(float(p), dtype=torch.float64)
-                      if isinstance(p, int | float) else pyro.sample(site_name(n, name), p)
-                      for name, p in pri.items()}
-        return out
-
-    def _fit_model(self, data: dict[str, torch.Tensor]) -> None:
-        th = self._sample_theta()
+    def _loglik(self, data: dict[str, torch.Tensor], x: torch.Tensor,
+                position: Mapping[str, int]) -> ThetaFn:
+        """(parameters, rows' latents) -> log p(data | θ), latents as ``marginalised_``."""
         s = self.structure_
+        lay = LinearLayout(s, self.families_, position, self.node_dist)
         if self.marginalised_ == "analytic":
-            pyro.factor("loglik", gaussian_loglik(s, th.__getitem__, self._mean, self._cov,
-                                                  self._n))
-        elif self.marginalised_ == "quadrature":
-            pyro.factor("loglik", quadrature_loglik(
-                s, lambda n, v: self.node_dist(n, th[n], v), data, *self._grid))
-        else:
-            vals: dict[str, Any] = {}
-            with pyro.plate("rows", self._n):
-                for u in s.latents:
-                    vals[u] = pyro.sample(u, dist.Normal(torch.zeros((), dtype=torch.float64),
-                                                         1.0))
-                for n in s.order:
-                    vals[n] = pyro.sample(n, self.node_dist(n, th[n], vals),
-                                          obs=data[n].reshape(-1))
+            mean, cov, n = self._mean, self._cov, self._n
+            return lambda full, rows: lay.gaussian_loglik(full, mean, cov, n)
+        if self.marginalised_ == "quadrature":
+            grid, logw = self._grid
+            xu, counts = torch.unique(x, dim=0, return_counts=True)
+            cnt = counts.to(x.dtype)
+            return lambda full, rows: lay.quadrature_loglik(full, xu, grid, logw, cnt)
+        names = {n: tuple((k.split(":", 1)[1], i) for k, i in position.items()
+                          if k.split(":", 1)[0] == n) for n in s.order}
+        lat = tuple(s.latents)
+
+        def sampled(full: torch.Tensor, rows: torch.Tensor) -> torch.Tensor:
+            u = rows.reshape(len(lat), -1)
+            vals: dict[str, Any] = {**data, **{v: u[j].reshape(1, -1)
+                                               for j, v in enumerate(lat)}}
+            out = torch.zeros((), dtype=torch.float64)
+            for n in s.order:
+                th = {k: full[i] for k, i in names[n]}
+                out = out + self.node_dist(n, th, vals).log_prob(data[n]).sum()
+            return out
+
+        return sampled
 
     def _simulate(self, theta: Mapping[str, dict[str, torch.Tensor]],
                   plates: tuple[tuple[str, int, int], ...]) -> dict[str, torch.Tensor]:
@@ -240,25 +260,45 @@ class BayesianSCM(SCMProgram):
         self._cov = torch.cov(x.T, correction=0).reshape(len(order), len(order))
         self._grid = gauss_hermite_grid(len(self.structure_.latents), self.quadrature_points)
         data_t = {n: x[:, i].reshape(1, -1) for i, n in enumerate(order)}
+        rows = self._n * len(self.structure_.latents) if self.marginalised_ == "sample" else 0
+        post = FlatPosterior(self._priors, lambda full, rows: full.sum(), rows)
+        post.loglik = self._loglik(data_t, x, post.position)
+        self.posterior_ = post
         start = time.perf_counter()
-        chains, self.divergences_ = [], 0
-        for c in range(self.chains):
-            nuts: Any = NUTS
-            kernel = nuts(self._fit_model, max_tree_depth=self.max_tree_depth,
-                          target_accept_prob=self.target_accept, jit_compile=self.jit,
-                          ignore_jit_warnings=True)
-            mcmc: Any = MCMC
-            run: Any = mcmc(kernel, num_samples=self.num_samples, warmup_steps=self.warmup,
-                            disable_progbar=True)
-            with poutine.seed(rng_seed=self.seed + c):
-                run.run(data_t)
-            chains.append({k: v.detach() for k, v in run.get_samples().items()})
-            self.divergences_ += len(run.diagnostics()["divergences"]["chain 0"])
+        with poutine.seed(rng_seed=self.seed):
+            z_map = post.map_init(post.initial(), steps=self.map_steps)
+        self.divergences_, self.svi_settled_ = 0, True
+        if self.inference == "svi":
+            res = fit_svi(post, z_map, guide=self.guide, steps=self.svi_steps,
+                          num_draws=self.chains * self.num_samples, seed=self.seed)
+            draws = [post.constrain(res.z)[:, :post.dim]]
+            self.svi_losses_, self.svi_settled_ = res.losses, res.settled
+        else:
+            draws = []
+            for c in range(self.chains):
+                with poutine.seed(rng_seed=self.seed + c):
+                    z, div = self._chain(post, z_map + 0.1 * torch.randn_like(z_map))
+                draws.append(post.constrain(z)[:, :post.dim])
+                self.divergences_ += div
         self.fit_seconds_ = time.perf_counter() - start
-        params = [k for k in chains[0] if ":" in k]
-        self.samples_ = {k: torch.stack([ch[k] for ch in chains]).numpy() for k in params}
+        v = torch.stack(draws).numpy()  # (chains, draws, params)
+        self.draw_shape_ = (v.shape[0], v.shape[1])
+        self.samples_ = {k: v[:, :, j] for j, k in enumerate(post.keys)}
         self.param_rhat_max_ = _max_rhat(self.samples_)
         return self
+
+    def _chain(self, post: FlatPosterior, z0: torch.Tensor) -> tuple[torch.Tensor, int]:
+        """One NUTS chain on the flat potential from ``z0``: draws of z and divergences."""
+        nuts: Any = NUTS
+        kernel = nuts(potential_fn=post.potential, max_tree_depth=self.max_tree_depth,
+                      target_accept_prob=self.target_accept, full_mass=self.full_mass)
+        mcmc: Any = MCMC
+        run: Any = mcmc(kernel, num_samples=self.num_samples, warmup_steps=self.warmup,
+                        initial_params={"z": z0}, disable_progbar=True)
+        run.run()
+        z = run.get_samples()["z"].detach().reshape(self.num_samples, -1)
+        div = run.diagnostics()["divergences"]["chain 0"] if self.num_samples >= 4 else []
+        return z, len(div)
 
     def _theta(self, index: np.ndarray | None = None) -> dict[str, dict[str, torch.Tensor]]:
         """Posterior draws of each node's parameters, flattened over chains, shape (S, 1)."""
@@ -282,7 +322,7 @@ class BayesianSCM(SCMProgram):
         (the outcome's conditional mean is averaged, not its samples)."""
         self._check_nodes({**do, outcome: 0.0})
         theta = self._theta()
-        n_draws = self.chains * self.num_samples
+        n_draws = self.draw_shape_[0] * self.draw_shape_[1]
         values = {k: torch.as_tensor(float(v), dtype=torch.float64) for k, v in do.items()}
         program = poutine.do(self._simulate, data=values)  # type: ignore[arg-type]
         plates = (("draws", n_draws, -2), ("units", num_units, -1))
@@ -294,7 +334,7 @@ class BayesianSCM(SCMProgram):
         except NotImplementedError:
             means = site["value"]
         means = torch.broadcast_to(torch.as_tensor(means), (n_draws, num_units))
-        return means.mean(-1).numpy().reshape(self.chains, self.num_samples)
+        return means.mean(-1).numpy().reshape(self.draw_shape_)
 
     def interventional_mean(self, do: Mapping[str, float], outcome: str, *,
                             alpha: float = 0.05, num_units: int = 1000, seed: int = 0,
@@ -311,6 +351,8 @@ class BayesianSCM(SCMProgram):
         draws = self.query_draws(do, outcome, num_units, seed)
         crit = self.criteria or ConvergenceCriteria()
         rhat, ess, reasons = query_diagnostics(draws, self.divergences_, crit)
+        if not self.svi_settled_:
+            reasons = (*reasons, f"the ELBO did not settle in {self.svi_steps} SVI steps")
         if reasons and not allow_unconverged:
             raise ConvergenceError(
                 f"the posterior of E[{outcome} | do({dict(do)})] did not converge: "
@@ -327,6 +369,7 @@ class BayesianSCM(SCMProgram):
             param_rhat_max=float(self.param_rhat_max_),
             status="not_converged" if reasons else "ok", reasons=reasons,
             identified=identified, marginalisation=self.marginalised_,
+            method=f"bayesian-{self.inference}",
             details={"fit_seconds": round(self.fit_seconds_, 3), "chains": self.chains,
                      "warmup": self.warmup, "num_units": num_units})
 
@@ -352,7 +395,7 @@ class BayesianSCM(SCMProgram):
     def model(self, num_samples: int) -> dict[str, torch.Tensor]:
         """The posterior predictive program: each unit takes a random posterior draw of θ
         and runs the SCM (so :func:`rung.estimate.do` and ``interventional_samples`` work)."""
-        total = self.chains * self.num_samples
+        total = self.draw_shape_[0] * self.draw_shape_[1]
         idx = torch.randint(0, total, (num_samples,)).numpy()
         theta = {n: {k: v.reshape(-1) for k, v in th.items()}
                  for n, th in self._theta(idx).items()}
