@@ -17,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 
-from rung.discover import FusionResult, PriorSearchResult
+from rung.discover import EdgeBelief, FusionResult, PriorSearchResult
 from rung.workflow.artifacts import (
     Assessment,
     DataGraph,
@@ -76,9 +76,11 @@ class FusedReview(Review):
     paths, which write ``fusion.json`` as ``{"fused": false}`` so none is read stale)."""
 
     fusion: FusionResult | None = None
+    beliefs: tuple[EdgeBelief, ...] = ()
 
     def files(self) -> dict[str, Any]:
-        fusion = {"fused": False} if self.fusion is None else self.fusion.to_json()
+        fusion = {"fused": False} if self.fusion is None else {
+            **self.fusion.to_json(), "beliefs": [b.to_json() for b in self.beliefs]}
         return {**super().files(), "fusion.json": fusion}
 
 
@@ -92,7 +94,8 @@ def load_review(read: Reader) -> Review:
     if not obj or "fused" in obj:
         return base
     return FusedReview(base.source, base.graph, base.decisions, base.comparison,
-                       base.disagreements, FusionResult.from_json(obj))
+                       base.disagreements, FusionResult.from_json(obj),
+                       tuple(EdgeBelief.from_json(b) for b in obj.get("beliefs", ())))
 
 
 @dataclass(frozen=True)
@@ -150,7 +153,8 @@ def review_fused(data: pd.DataFrame, settings: FusionSettings, llm: LLMGraph,
     rows += overridden_marks(fusion, final, beliefs)
     rows = mark_relevance(rows, final, settings.treatment, outcome)
     cmp = None if comparisons is None else comparisons(final, fused)
-    return FusedReview("rule", final, tuple(decisions), cmp, tuple(rows), fusion)
+    return FusedReview("rule", final, tuple(decisions), cmp, tuple(rows), fusion,
+                       tuple(beliefs))
 
 
 def conflict_rows(review: Review) -> list[Mapping[str, Any]]:
