@@ -123,9 +123,9 @@ CASES: list[tuple[str, int, str]] = [
      "not identifiable (hedge"),
     # lm
     ("lm ask", 2, "missing argument 'QUESTION'"),
-    (f"lm ask hi --choices '' {SCR}", 2, "--choices '' must list 2+"),
-    (f"lm ask hi --choices a {SCR}", 2, "--choices 'a' must list 2+"),
-    (f"lm ask hi --choices a,a {SCR}", 2, "repeats ['a']"),
+    (f"lm ask hi --choices '' {SCR}", 2, "two non-empty --choices items"),
+    (f"lm ask hi --choices a {SCR}", 2, "got ['a']"),
+    (f"lm ask hi --choices a,a {SCR}", 2, "duplicate --choices items ['a']"),
     (f"lm ask '' {SCR}", 2, "the question is empty"),
     (f"lm ask hi --max-tokens 0 {SCR}", 2, "--max-tokens 0"),
     ("lm ask hi --model foo", 2, "unknown backend spec 'foo'"),

@@ -97,13 +97,9 @@ def info(
 
 
 def _split_choices(choices: str) -> list[str]:
-    items = [c.strip() for c in choices.split(",")]
-    if len(items) < 2 or any(not c for c in items):
-        raise ValueError(f"--choices {choices!r} must list 2+ non-empty items: 'A,B'")
-    repeated = sorted({c for c in items if items.count(c) > 1})
-    if repeated:
-        raise ValueError(f"--choices {choices!r} repeats {repeated}; list each option once")
-    return items
+    from rung.graph.names import check_distinct_names
+
+    return check_distinct_names(choices.split(","), "--choices items")
 
 
 @app.command("ask")

@@ -37,6 +37,7 @@ from rung.copilot.repair import repair_cycles
 from rung.copilot.results import GraphProposal, ProposedEdge
 from rung.copilot.scoring import CallCounter, ScoredPrompt
 from rung.copilot.variants import Variant, expand_variants, render_preamble
+from rung.graph.names import check_distinct_names
 from rung.lm.base import Message
 
 if TYPE_CHECKING:
@@ -264,13 +265,7 @@ def _check_variables(variables: Sequence[str], strategy: str, threshold: float) 
         raise ValueError(f"strategy={strategy!r}: use one of {', '.join(STRATEGIES)}")
     if not 0.0 < threshold <= 1.0:
         raise ValueError(f"threshold={threshold}: use a confidence in (0, 1]")
-    names = [str(v).strip() for v in variables]
-    if len(names) < 2 or any(not v for v in names):
-        raise ValueError(f"need at least two non-empty variable names, got {list(variables)!r}")
-    dupes = sorted({v for v in names if names.count(v) > 1})
-    if dupes:
-        raise ValueError(f"duplicate variable names {dupes}; give each variable once")
-    return names
+    return check_distinct_names(variables, "variable names")
 
 
 def _check_pairs(

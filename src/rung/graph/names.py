@@ -10,10 +10,11 @@ non-breaking ones, are fine.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
 
 from rung.graph.errors import InvalidNameError
 
-__all__ = ["check_node_name", "describe_char"]
+__all__ = ["check_distinct_names", "check_node_name", "describe_char"]
 
 # General categories refused: control, format (zero-width, BOM, bidi controls),
 # line/paragraph separators and lone surrogates (which cannot be written as UTF-8).
@@ -56,3 +57,27 @@ def check_node_name(name: str) -> None:
     for i, ch in enumerate(name):
         if ch not in _ALLOWED_CONTROLS and unicodedata.category(ch) in _REFUSED:
             raise InvalidNameError(name, ch, i, describe_char(ch))
+
+
+def check_distinct_names(items: Iterable[str], what: str) -> list[str]:
+    """``items`` stripped of surrounding spaces: at least two, none empty, none repeated.
+
+    ``what`` names the list in the :class:`ValueError` (``"variable names"``).
+
+    Examples
+    --------
+    >>> check_distinct_names([" rain", "wet "], "variable names")
+    ['rain', 'wet']
+    >>> check_distinct_names(["a", "b", "a"], "variable names")
+    Traceback (most recent call last):
+    ...
+    ValueError: duplicate variable names ['a']; give each once
+    """
+    given = list(items)
+    names = [str(v).strip() for v in given]
+    if len(names) < 2 or any(not v for v in names):
+        raise ValueError(f"need at least two non-empty {what}, got {given!r}")
+    repeated = sorted({v for v in names if names.count(v) > 1})
+    if repeated:
+        raise ValueError(f"duplicate {what} {repeated}; give each once")
+    return names
