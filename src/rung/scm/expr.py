@@ -135,14 +135,19 @@ class _Parser(TokenCursor):
             node = Binary(op, node, sub())
         return node
 
+    def prefix(self, kind: str, text: str, operand: Callable[[], Expr],
+               otherwise: Callable[[], Expr]) -> Expr:
+        """``text operand`` as a :class:`Unary` (its nesting counted), else ``otherwise()``."""
+        if self.tok.kind != kind or self.tok.text != text:
+            return otherwise()
+        self.advance()
+        self.nest()
+        node = Unary(text, operand())
+        self.depth -= 1
+        return node
+
     def negation(self) -> Expr:
-        if self.tok.kind == "name" and self.tok.text == "not":
-            self.advance()
-            self.nest()
-            node: Expr = Unary("not", self.negation())
-            self.depth -= 1
-            return node
-        return self.comparison()
+        return self.prefix("name", "not", self.negation, self.comparison)
 
     def comparison(self) -> Expr:
         node = self.arith(("+", "-"))
@@ -164,13 +169,7 @@ class _Parser(TokenCursor):
         return node
 
     def unary(self) -> Expr:
-        if self.tok.kind == "op" and self.tok.text == "-":
-            self.advance()
-            self.nest()
-            node: Expr = Unary("-", self.unary())
-            self.depth -= 1
-            return node
-        return self.atom()
+        return self.prefix("op", "-", self.unary, self.atom)
 
     def atom(self) -> Expr:
         tok = self.tok
