@@ -350,13 +350,23 @@ class BayesianSCM(SCMProgram):
         """
         identified = self._identified(do, outcome, allow_unidentified)
         draws = self.query_draws(do, outcome, num_units, seed)
+        return self._summarise(draws, do, outcome, alpha, identified, allow_unconverged,
+                               f"E[{outcome} | do({dict(do)})]", f"bayesian-{self.inference}",
+                               {"fit_seconds": round(self.fit_seconds_, 3),
+                                "chains": self.chains, "warmup": self.warmup,
+                                "num_units": num_units})
+
+    def _summarise(self, draws: np.ndarray, do: Mapping[str, float], outcome: str,
+                   alpha: float, identified: bool, allow_unconverged: bool, what: str,
+                   method: str, details: dict[str, Any]) -> PosteriorQuery:
+        """The query's diagnostics, refusal, mean and credible interval from its draws."""
         crit = self.criteria or ConvergenceCriteria()
         rhat, ess, reasons = query_diagnostics(draws, self.divergences_, crit)
         if not self.svi_settled_:
             reasons = (*reasons, f"the ELBO did not settle in {self.svi_steps} SVI steps")
         if reasons and not allow_unconverged:
             raise ConvergenceError(
-                f"the posterior of E[{outcome} | do({dict(do)})] did not converge: "
+                f"the posterior of {what} did not converge: "
                 f"{'; '.join(reasons)}; raise warmup (now {self.warmup}), num_samples (now "
                 f"{self.num_samples}) or target_accept, or tighten the priors; "
                 "allow_unconverged=True returns it labelled")
@@ -369,10 +379,8 @@ class BayesianSCM(SCMProgram):
             ess=ess, divergences=int(self.divergences_),
             param_rhat_max=float(self.param_rhat_max_),
             status="not_converged" if reasons else "ok", reasons=reasons,
-            identified=identified, marginalisation=self.marginalised_,
-            method=f"bayesian-{self.inference}",
-            details={"fit_seconds": round(self.fit_seconds_, 3), "chains": self.chains,
-                     "warmup": self.warmup, "num_units": num_units})
+            identified=identified, marginalisation=self.marginalised_, method=method,
+            details=details)
 
     def counterfactual_mean(self, evidence: Mapping[str, float], do: Mapping[str, float],
                             outcome: str, *, alpha: float = 0.05,
@@ -395,28 +403,12 @@ class BayesianSCM(SCMProgram):
                 "splits between the latent and its own noise, which the data do not identify;"
                 " allow_unidentified=True returns the model's answer labelled", None)
         draws = counterfactual_draws(self, evidence, do, outcome)
-        crit = self.criteria or ConvergenceCriteria()
-        rhat, ess, reasons = query_diagnostics(draws, self.divergences_, crit)
-        if not self.svi_settled_:
-            reasons = (*reasons, f"the ELBO did not settle in {self.svi_steps} SVI steps")
-        if reasons and not allow_unconverged:
-            raise ConvergenceError(f"the posterior of the counterfactual E[{outcome}_"
-                                   f"{dict(do)} | {dict(evidence)}] did not converge: "
-                                   f"{'; '.join(reasons)}; raise warmup or num_samples; "
-                                   "allow_unconverged=True returns it labelled")
-        flat = draws.reshape(-1)
-        lo, hi = np.quantile(flat, [alpha / 2, 1 - alpha / 2])
-        return PosteriorQuery(
-            treatments=tuple(do), values=tuple(float(v) for v in do.values()),
-            outcome=outcome, mean=float(flat.mean()), sd=float(flat.std()),
-            ci=(float(lo), float(hi)), alpha=alpha, n_draws=int(flat.size), rhat=rhat,
-            ess=ess, divergences=int(self.divergences_),
-            param_rhat_max=float(self.param_rhat_max_),
-            status="not_converged" if reasons else "ok", reasons=reasons,
-            identified=identified, marginalisation=self.marginalised_,
-            method=f"bayesian-{self.inference}-counterfactual",
-            details={"evidence": {k: float(v) for k, v in evidence.items()},
-                     "assumption": "additive noise downstream of the treatment"})
+        return self._summarise(
+            draws, do, outcome, alpha, identified, allow_unconverged,
+            f"the counterfactual E[{outcome}_{dict(do)} | {dict(evidence)}]",
+            f"bayesian-{self.inference}-counterfactual",
+            {"evidence": {k: float(v) for k, v in evidence.items()},
+             "assumption": "additive noise downstream of the treatment"})
 
     def _identified(self, do: Mapping[str, float], outcome: str, allow: bool) -> bool:
         from rung.identify import identify
