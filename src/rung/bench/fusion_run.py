@@ -252,8 +252,9 @@ def format_fusion_report(records: Sequence[dict[str, Any]]) -> str:
     if fits:
         lines += ["", "Prior weight fitted on held-out networks (mean fusion SHD per weight):"]
         lines += [f"- {r['network']}: {r['weight']:g} ({r['shd_by_weight']})" for r in fits]
-    lines += ["", "Goals (n = 1000):"]
-    lines += [f"- {k}: {v}" for k, v in fusion_goals(rows).items()]
+    for n in sorted({r.n for r in rows}):
+        lines += ["", f"Goals (n = {n}):"]
+        lines += [f"- {k}: {v}" for k, v in fusion_goals(rows, n).items()]
     misses = [r for r in cells if not r["covers"] and r["source"] != "expert"]
     lines += ["", f"Misses of data and fusion ({len(misses)}):"]
     lines += [f"- {r['key']}: range {r['range']}, truth {r['true_effect']:.4f}, "
