@@ -76,7 +76,9 @@ def test_beliefs_keep_the_ensembles_adjacency_and_calibrate_the_direction() -> N
     ans = [LLMEdge("A", "B", 0.3), LLMEdge("B", "A", 0.1)]
     [raw] = beliefs_from_answers(ans, "no such model")
     assert (raw.p_ab, raw.p_ba, raw.calibrated) == pytest.approx((0.3, 0.1, None))
-    [b] = beliefs_from_answers(ans, cal.model)
+    [same] = beliefs_from_answers(ans, cal.model, content_free=not cal.content_free)
+    assert same.calibrated is None  # a map fitted on answers asked another way: not applied
+    [b] = beliefs_from_answers(ans, cal.model, content_free=cal.content_free)
     assert b.p_none == pytest.approx(0.6)
     share = cal.apply(0.3) / (cal.apply(0.3) + cal.apply(0.1))
     assert b.p_ab / (b.p_ab + b.p_ba) == pytest.approx(share)

@@ -220,15 +220,17 @@ def search_as_discovery(res: PriorSearchResult, data: pd.DataFrame) -> Discovery
         "score_value": res.score})
 
 
-def beliefs_from_answers(candidates: Sequence[LLMEdge], model: str, *, calibrate: bool = True
-                         ) -> list[EdgeBelief]:
+def beliefs_from_answers(candidates: Sequence[LLMEdge], model: str, *, calibrate: bool = True,
+                         content_free: bool = False) -> list[EdgeBelief]:
     """One :class:`EdgeBelief` per asked pair from the LLM's two scored directions.
 
     ``P(edge) = 1 - P(none)`` is the ensemble's own (order-debiased) probability; the share of
     each direction given an edge is calibrated by the shipped edge calibration fitted for
     ``model`` (Platt scaling on held-out Tübingen pairs, :mod:`rung.copilot.beliefs`; those
     pairs all have an edge, so it calibrates the direction, not the adjacency) when there is
-    one, else the ensemble's raw share is used and the belief says so.
+    one and it was fitted on answers asked the same way (``content_free``: the workflow's
+    questions are not content-free corrected, the shipped maps are), else the ensemble's raw
+    share is used and the belief says so.
 
     Examples
     --------
@@ -239,6 +241,8 @@ def beliefs_from_answers(candidates: Sequence[LLMEdge], model: str, *, calibrate
     from rung.copilot.beliefs import default_edge_calibration
 
     cal = default_edge_calibration(model) if calibrate else None
+    if cal is not None and cal.content_free != content_free:
+        cal = None  # fitted on answers asked another way: it does not apply to these
     by_pair: dict[frozenset[str], dict[tuple[str, str], float]] = {}
     for e in candidates:
         by_pair.setdefault(frozenset((e.source, e.target)), {})[(e.source, e.target)] = \

@@ -102,7 +102,7 @@ def _p_data(c: CopilotConfig) -> dict[str, Any]:
 
 def _p_review(c: CopilotConfig) -> dict[str, Any]:
     r = c.review
-    return {"graph": r.analyst_graph, "reference": r.reference_edges, "rule": 4,
+    return {"graph": r.analyst_graph, "reference": r.reference_edges, "rule": 5,
             "threshold": r.orientation_threshold, "weight": FUSION_WEIGHT,
             "outcome": c.outcome}
 
