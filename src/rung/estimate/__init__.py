@@ -45,7 +45,7 @@ from rung.estimate.estimators.mediation import (
 )
 from rung.estimate.estimators.plugin import PluginEstimator
 from rung.estimate.methods import ESTIMATORS_FOR, Method, Strategy, default_method, methods_for
-from rung.estimate.programs.bayesian import BayesianSCM, Marginalisation
+from rung.estimate.programs.bayesian import BayesianSCM, Inference, Marginalisation
 from rung.estimate.programs.counterfactual import Counterfactual, counterfactual
 from rung.estimate.programs.discrete import DiscreteSCM
 from rung.estimate.programs.families import FAMILIES, Family, Priors
@@ -92,6 +92,7 @@ __all__ = [
     "Family",
     "FrontDoor",
     "GenerativeEstimator",
+    "Inference",
     "InvalidSetError",
     "JointEffectEstimate",
     "LinearGaussianSCM",
