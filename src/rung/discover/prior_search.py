@@ -23,6 +23,7 @@ overrides it: it is listed in ``disagreements``.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import warnings
 from collections.abc import Iterable, Mapping
@@ -38,8 +39,8 @@ from rung.discover.window import DEFAULT_WINDOW, VUONG_Z, PlausibleGraph, Spread
 from rung.graph import CausalGraph
 from rung.identify.equivalence_class import EquivalenceClass, OrientationConflict
 
-__all__ = ["DataScore", "EdgeBelief", "PriorSearchResult", "PriorStrength", "as_beliefs",
-           "prior_search"]
+__all__ = ["TIE_BREAK", "DataScore", "EdgeBelief", "PriorSearchResult", "PriorStrength",
+           "as_beliefs", "prior_search", "tie_break"]
 
 DataScore = Literal["auto", "bdeu", "bic-g"]
 _EPS = 1e-6
@@ -310,6 +311,24 @@ def _pgmpy_estimators() -> Any:
     return est
 
 
+#: the largest tie-breaking term per node (nats): far below pgmpy's move threshold (1e-4)
+TIE_BREAK = 1e-7
+
+
+def tie_break(variable: str, parents: Iterable[str]) -> float:
+    """A tiny, name-determined addition to a local score, so that moves of exactly equal
+    score are chosen by the names, not by the order in which pgmpy iterates its sets (which
+    depends on ``PYTHONHASHSEED``): the same data give the same graph in every process.
+
+    Examples
+    --------
+    >>> tie_break("Y", ["X"]) == tie_break("Y", ["X"]) and 0 <= tie_break("Y", []) < TIE_BREAK
+    True
+    """
+    key = f"{variable}|{','.join(sorted(parents))}".encode()
+    return TIE_BREAK * int.from_bytes(hashlib.blake2b(key, digest_size=4).digest()) / 2**32
+
+
 def _score_class() -> Any:
     """pgmpy's StructureScore with the belief prior added to a base score's local score."""
     StructureScore = _pgmpy_estimators().StructureScore
@@ -326,7 +345,8 @@ def _score_class() -> Any:
             if key not in self.memo:  # kept across the searches of one prior_search call
                 pa = sorted(key[1])
                 prior = sum(self.gains.get((p, variable), self.default) for p in pa)
-                self.memo[key] = float(self.base.local_score(variable, pa)) + prior
+                self.memo[key] = (float(self.base.local_score(variable, pa)) + prior
+                                  + tie_break(variable, pa))
             return self.memo[key]
 
     return _BeliefPriorScore

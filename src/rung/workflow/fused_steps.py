@@ -91,7 +91,7 @@ def load_review(read: Reader) -> Review:
         obj = read("fusion.json")
     except ArtifactError:  # a run directory of an older rung has none
         return base
-    if not obj or "fused" in obj:
+    if not obj or obj.get("fused") is False:  # the marker; a fusion's "fused" is a dict
         return base
     return FusedReview(base.source, base.graph, base.decisions, base.comparison,
                        base.disagreements, FusionResult.from_json(obj),
@@ -117,7 +117,7 @@ def load_assessment(read: Reader) -> Assessment:
         obj = read("effect_sets.json")
     except ArtifactError:  # a run directory of an older rung has none
         return base
-    if not obj or "fused" in obj:
+    if not obj or obj.get("fused") is False:  # the marker; the sets' "fused" is a dict
         return base
     return FusedAssessment(base.class_effects, base.verdict, EffectSets.from_json(obj))
 
