@@ -43,11 +43,14 @@ def consensus_backend(edges: Sequence[tuple[str, str]]) -> ScriptedBackend:
 
 
 def fast(config: CopilotConfig) -> CopilotConfig:
-    """The settings made cheap: few bootstrap and posterior samples, few class members."""
+    """The settings made cheap: few bootstrap and posterior samples, few class members, and
+    PC's data step (the studio's edits are what these tests check; on the fused default the
+    consensus expert leaves PKC with no directed path to P38, see docs/workflow.md)."""
     from dataclasses import replace
 
     return replace(config, estimate=replace(config.estimate, bootstrap=10, generative_samples=50),
-                   review=replace(config.review, class_limit=4))
+                   review=replace(config.review, class_limit=4),
+                   discovery=replace(config.discovery, method="pc"))
 
 
 @pytest.fixture(scope="session")
