@@ -74,7 +74,7 @@ def test_every_step_saved(runs: dict[str, Any]) -> None:
     assert llm["calls"] == 4 * llm["pairs_asked"]  # 2 directions x 2 orders per pair
     assert "number of variables" in llm["edge_rule"] and len(llm["edges"]) <= 3
     assert first["data"]["transform"] == "none"
-    assert first["discovery"]["method"] in ("pc", "fci")
+    assert first["discovery"]["method"] == "hc"  # the default: the score-based (fused) search
     assert first["identification"]["treatment"] == ["X"]
 
 

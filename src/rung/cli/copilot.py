@@ -53,8 +53,8 @@ def copilot(
     ] = None,
     strategy: Annotated[
         str, typer.Option(help="Co-pilot strategy: pairs, bfs, parents.")] = "pairs",
-    discovery: Annotated[str, typer.Option(help="auto (PC, FCI on conflicts), pc, fci, ges.")
-                         ] = "auto",
+    discovery: Annotated[str, typer.Option(
+        help="auto (score-based search, LLM beliefs as a prior), pc, fci, ges.")] = "auto",
     alpha: Annotated[float, typer.Option(help="CI-test significance level.")] = 0.01,
     transform: Annotated[
         str | None, typer.Option(help="none or log (natural log of every column; stated in "

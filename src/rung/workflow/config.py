@@ -161,7 +161,10 @@ class DiscoveryConfig:
     Parameters
     ----------
     method : {"auto", "pc", "fci", "ges"}
-        "auto" runs PC, and FCI instead when PC's colliders conflict (latent confounding).
+        "auto" runs the score-based search (pgmpy's hill climbing, focused on the treatment)
+        and, at review, the same search with every LLM belief as a soft prior; where the
+        search has no score (a multi-level category among continuous columns) it runs PC,
+        and FCI instead when PC's colliders conflict (latent confounding).
     alpha : float
         Significance level of the CI tests, strictly between 0 and 1.
     use_knowledge : bool
