@@ -26,7 +26,7 @@ from __future__ import annotations
 import hashlib
 import math
 import warnings
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -40,7 +40,7 @@ from rung.graph import CausalGraph
 from rung.identify.equivalence_class import EquivalenceClass, OrientationConflict
 
 __all__ = ["TIE_BREAK", "DataScore", "EdgeBelief", "PriorSearchResult", "PriorStrength",
-           "as_beliefs", "prior_search", "tie_break"]
+           "Strength", "as_beliefs", "orient_class", "prior_search", "tie_break"]
 
 DataScore = Literal["auto", "bdeu", "bic-g"]
 _EPS = 1e-6
@@ -360,24 +360,36 @@ def _base_score(frame: pd.DataFrame, kind: Literal["bdeu", "bic-g"], ess: float)
     return _pgmpy_estimators().BICGauss(frame)
 
 
-def _orient(cpdag: EquivalenceClass, beliefs: dict[frozenset[str], EdgeBelief],
-            threshold: float) -> tuple[EquivalenceClass, tuple[tuple[str, str], ...],
-                                       tuple[str, ...]]:
-    """Add confident orientations to the CPDAG, most confident first; list what cannot be."""
+Strength = Callable[[EdgeBelief, str, str], float]
+
+
+def _given_an_edge(belief: EdgeBelief, source: str, target: str) -> float:
+    return belief.oriented(source, target)
+
+
+def orient_class(cpdag: EquivalenceClass, beliefs: Mapping[frozenset[str], EdgeBelief],
+                 threshold: float, *, strength: Strength = _given_an_edge,
+                 compelled_by: str = "the data compel", kept: str = "the data's",
+                 p_note: str = " given an edge"
+                 ) -> tuple[EquivalenceClass, tuple[tuple[str, str], ...], tuple[str, ...]]:
+    """Orient the open edges of ``cpdag`` where a belief's ``strength(belief, a, b)`` (by
+    default P(a -> b | an edge)) reaches ``threshold``, most confident first, each closed
+    under Meek's rules; (MPDAG, the oriented edges, notes on the beliefs it could not take).
+    A compelled mark is never turned: a belief against it is noted."""
     notes: list[str] = []
     for a, b in cpdag.directed:
         bel = beliefs.get(frozenset((a, b)))
-        if bel is not None and bel.oriented(b, a) >= threshold:
-            notes.append(f"the data compel {a} -> {b}; the belief says {b} -> {a} "
-                         f"(P = {bel.oriented(b, a):.2f} given an edge); kept the data's")
+        if bel is not None and strength(bel, b, a) >= threshold:
+            notes.append(f"{compelled_by} {a} -> {b}; the belief says {b} -> {a} "
+                         f"(P = {strength(bel, b, a):.2f}{p_note}); kept {kept}")
     wanted = []
     for a, b in cpdag.undirected:
         bel = beliefs.get(frozenset((a, b)))
         if bel is None:
             continue
-        s, t = (a, b) if bel.oriented(a, b) >= bel.oriented(b, a) else (b, a)
-        if bel.oriented(s, t) >= threshold:
-            wanted.append((bel.oriented(s, t), s, t))
+        s, t = (a, b) if bel.prob(a, b) >= bel.prob(b, a) else (b, a)
+        if strength(bel, s, t) >= threshold:
+            wanted.append((strength(bel, s, t), s, t))
     mpdag, done = cpdag, []
     for q, s, t in sorted(wanted, reverse=True):
         if (s, t) in mpdag.directed:
@@ -386,7 +398,7 @@ def _orient(cpdag: EquivalenceClass, beliefs: dict[frozenset[str], EdgeBelief],
         try:
             mpdag = mpdag.orient([(s, t)])
         except OrientationConflict:
-            notes.append(f"{s} -> {t} (P = {q:.2f} given an edge) conflicts with more "
+            notes.append(f"{s} -> {t} (P = {q:.2f}{p_note}) conflicts with more "
                          "confident orientations or closes a v-structure; left open")
             continue
         done.append((s, t))
@@ -488,9 +500,9 @@ def prior_search(
                                 z=VUONG_Z if vuong_z is None else vuong_z)
     dag = tuple(sorted(best))
     cpdag = EquivalenceClass.from_dag(CausalGraph(directed=dag, nodes=names))
-    mpdag, oriented, notes = _orient(cpdag, bel, orientation_threshold)
+    mpdag, oriented, notes = orient_class(cpdag, bel, orientation_threshold)
     plausible = tuple(PlausibleGraph(
-        edge, tuple(sorted(g)), _orient(EquivalenceClass.from_dag(
+        edge, tuple(sorted(g)), orient_class(EquivalenceClass.from_dag(
             CausalGraph(directed=sorted(g), nodes=names)), bel, orientation_threshold)[0], m,
         0.0 if spread is None else spread(best, g))
         for edge, g, m in alts)

@@ -37,6 +37,7 @@ from rung.discover import (
     PriorSearchResult,
     collect_evidence,
 )
+from rung.discover.prior_search import orient_class
 from rung.graph import CausalGraph
 from rung.identify.equivalence_class import EquivalenceClass, OrientationConflict
 from rung.workflow.disagreements import LLMEdge
@@ -170,35 +171,11 @@ def orient_by_beliefs(cpdag: EquivalenceClass, beliefs: Sequence[EdgeBelief],
                                                  tuple[str, ...]]:
     """The MPDAG: each open edge oriented where a belief's :func:`orientation_strength`
     reaches ``threshold``, most confident first, Meek-closed; (MPDAG, oriented edges, notes
-    on beliefs the class could not take)."""
+    on beliefs the class could not take). The one orienting step is
+    :func:`rung.discover.prior_search.orient_class`."""
     by_pair = {frozenset((b.a, b.b)): b for b in beliefs}
-    notes = []
-    for a, b in cpdag.directed:
-        bel = by_pair.get(frozenset((a, b)))
-        if bel is not None and orientation_strength(bel, b, a) >= threshold:
-            notes.append(f"the class compels {a} -> {b}; the belief says {b} -> {a} "
-                         f"(P = {orientation_strength(bel, b, a):.2f}); kept the class's")
-    wanted = []
-    for a, b in cpdag.undirected:
-        bel = by_pair.get(frozenset((a, b)))
-        if bel is None:
-            continue
-        s, t = (a, b) if bel.prob(a, b) >= bel.prob(b, a) else (b, a)
-        if orientation_strength(bel, s, t) >= threshold:
-            wanted.append((orientation_strength(bel, s, t), s, t))
-    mpdag, done = cpdag, []
-    for q, s, t in sorted(wanted, reverse=True):
-        if (s, t) in mpdag.directed:
-            done.append((s, t))
-            continue
-        try:
-            mpdag = mpdag.orient([(s, t)])
-        except OrientationConflict:
-            notes.append(f"{s} -> {t} (P = {q:.2f}) conflicts with more confident "
-                         "orientations or closes a v-structure; left open")
-            continue
-        done.append((s, t))
-    return mpdag, tuple(done), tuple(notes)
+    return orient_class(cpdag, by_pair, threshold, strength=orientation_strength,
+                        compelled_by="the class compels", kept="the class's", p_note="")
 
 
 def search_as_discovery(res: PriorSearchResult, data: pd.DataFrame) -> DiscoveryResult:
