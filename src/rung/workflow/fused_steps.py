@@ -84,14 +84,22 @@ class FusedReview(Review):
         return {**super().files(), "fusion.json": fusion}
 
 
+def _fused_record(read: Reader, name: str) -> Mapping[str, Any] | None:
+    """The fused path's record in ``name``; None when the file is absent (an older rung),
+    empty, or the other paths' marker ``{"fused": False}`` (a fused record's own
+    ``"fused"`` key is a dict)."""
+    try:
+        obj = read(name)
+    except ArtifactError:
+        return None
+    return None if not obj or obj.get("fused") is False else obj
+
+
 def load_review(read: Reader) -> Review:
     """The review read back, with its fusion when ``fusion.json`` holds one."""
     base = Review.from_files(read)
-    try:
-        obj = read("fusion.json")
-    except ArtifactError:  # a run directory of an older rung has none
-        return base
-    if not obj or obj.get("fused") is False:  # the marker; a fusion's "fused" is a dict
+    obj = _fused_record(read, "fusion.json")
+    if obj is None:
         return base
     return FusedReview(base.source, base.graph, base.decisions, base.comparison,
                        base.disagreements, FusionResult.from_json(obj),
@@ -113,11 +121,8 @@ class FusedAssessment(Assessment):
 def load_assessment(read: Reader) -> Assessment:
     """The assessment read back, with the effect sets when ``effect_sets.json`` exists."""
     base = Assessment.from_files(read)
-    try:
-        obj = read("effect_sets.json")
-    except ArtifactError:  # a run directory of an older rung has none
-        return base
-    if not obj or obj.get("fused") is False:  # the marker; the sets' "fused" is a dict
+    obj = _fused_record(read, "effect_sets.json")
+    if obj is None:
         return base
     return FusedAssessment(base.class_effects, base.verdict, EffectSets.from_json(obj))
 
