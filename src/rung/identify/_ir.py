@@ -27,6 +27,15 @@ class Node:
     def __hash__(self) -> int:
         return self._hash
 
+    def _parts(self) -> tuple[object, ...]:
+        """What equality compares, beside the type and the hash."""
+        raise NotImplementedError
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Node) or type(other) is not type(self):
+            return False
+        return self._hash == other._hash and self._parts() == other._parts()
+
 
 class Term(Node):
     """``P(vars | given)`` of the observational joint."""
@@ -39,10 +48,8 @@ class Term(Node):
         self.free = vars | given
         self._hash = hash(("P", vars, given))
 
-    def __eq__(self, other: object) -> bool:
-        return (
-            isinstance(other, Term) and self.vars == other.vars and self.given == other.given
-        )
+    def _parts(self) -> tuple[object, ...]:
+        return self.vars, self.given
 
 
 class Marg(Node):
@@ -56,13 +63,8 @@ class Marg(Node):
         self.free = body.free & ~over
         self._hash = hash(("S", over, body._hash))
 
-    def __eq__(self, other: object) -> bool:
-        return (
-            isinstance(other, Marg)
-            and self._hash == other._hash
-            and self.over == other.over
-            and self.body == other.body
-        )
+    def _parts(self) -> tuple[object, ...]:
+        return self.over, self.body
 
 
 class Prod(Node):
@@ -95,13 +97,8 @@ class Frac(Node):
         self.free = num.free | den.free
         self._hash = hash(("F", num._hash, den._hash))
 
-    def __eq__(self, other: object) -> bool:
-        return (
-            isinstance(other, Frac)
-            and self._hash == other._hash
-            and self.num == other.num
-            and self.den == other.den
-        )
+    def _parts(self) -> tuple[object, ...]:
+        return self.num, self.den
 
 
 ONE = Prod(())
