@@ -24,6 +24,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from rung.scm.query import probability_text
+
 if TYPE_CHECKING:
     from rung.scm.query import CounterfactualQuery
 
@@ -119,15 +121,13 @@ class CfQuery:
 
     def to_text(self) -> str:
         """``P(Y[X=1]=1 | X=0)``."""
-        body = ", ".join(e.to_text() for e in self.outcome)
-        cond = " | " + ", ".join(e.to_text() for e in self.given) if self.given else ""
-        return f"P({body}{cond})"
+        return probability_text([e.to_text() for e in self.outcome],
+                                [e.to_text() for e in self.given])
 
     def to_latex(self) -> str:
         """``P(Y_{X=1}=1 \\mid X=0)``."""
-        body = ", ".join(e.to_latex() for e in self.outcome)
-        cond = r" \mid " + ", ".join(e.to_latex() for e in self.given) if self.given else ""
-        return f"P({body}{cond})"
+        return probability_text([e.to_latex() for e in self.outcome],
+                                [e.to_latex() for e in self.given], latex=True)
 
     def to_json(self) -> dict[str, Any]:
         """``{"text": ..., "outcome": [...], "given": [...]}``."""

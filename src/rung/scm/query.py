@@ -14,6 +14,7 @@ A term without brackets (``X``) is the factual variable. Values are integers or
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +28,7 @@ __all__ = [
     "parse_query",
     "parse_setting",
     "parse_term",
+    "probability_text",
 ]
 
 _TOKEN = re.compile(r"\s*(?:(?P<int>-?\d+)|(?P<name>[A-Za-z_][A-Za-z0-9_]*)"
@@ -107,14 +109,12 @@ class CounterfactualQuery:
     given: tuple[Event, ...] = ()
 
     def to_text(self) -> str:
-        body = ", ".join(e.to_text() for e in self.events)
-        cond = " | " + ", ".join(e.to_text() for e in self.given) if self.given else ""
-        return f"P({body}{cond})"
+        return probability_text([e.to_text() for e in self.events],
+                                [e.to_text() for e in self.given])
 
     def to_latex(self) -> str:
-        body = ", ".join(e.to_latex() for e in self.events)
-        cond = " \\mid " + ", ".join(e.to_latex() for e in self.given) if self.given else ""
-        return f"P({body}{cond})"
+        return probability_text([e.to_latex() for e in self.events],
+                                [e.to_latex() for e in self.given], latex=True)
 
     def to_json(self) -> dict[str, Any]:
         return {"events": [e.to_json() for e in self.events],
@@ -124,6 +124,20 @@ class CounterfactualQuery:
     def from_json(cls, data: dict[str, Any]) -> CounterfactualQuery:
         return cls(tuple(Event.from_json(e) for e in data["events"]),
                    tuple(Event.from_json(e) for e in data.get("given", [])))
+
+
+def probability_text(events: Sequence[str], given: Sequence[str] = (), *,
+                     latex: bool = False) -> str:
+    """``P(events | given)`` from rendered events (``\\mid`` for the bar in LaTeX).
+
+    Examples
+    --------
+    >>> probability_text(["Y[X=1]=1"], ["X=0"]), probability_text(["Y=1"], latex=True)
+    ('P(Y[X=1]=1 | X=0)', 'P(Y=1)')
+    """
+    bar = r" \mid " if latex else " | "
+    cond = bar + ", ".join(given) if given else ""
+    return f"P({', '.join(events)}{cond})"
 
 
 def _text(x: int | CounterfactualVariable) -> str:
