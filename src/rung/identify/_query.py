@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from rung.graph import CausalGraph, NodeSet, as_node_set
+from typing import NamedTuple
 
-__all__ = ["QueryError", "check_query"]
+from rung.graph import CausalGraph, NodeSet, as_node_set
+from rung.identify._bits import BitGraph, bit_graph
+
+__all__ = ["BitQuery", "QueryError", "bit_query", "check_query"]
 
 
 class QueryError(ValueError):
@@ -32,6 +35,30 @@ def check_query(
         if sa & sb:
             raise QueryError(f"{sorted(sa & sb)} in both {a} and {b}: the sets must be disjoint")
     return x, y, z
+
+
+class BitQuery(NamedTuple):
+    """A checked query with the graph's bit form: the name sets and their masks."""
+
+    bg: BitGraph
+    xs: frozenset[str]
+    ys: frozenset[str]
+    x: int
+    y: int
+
+
+def bit_query(graph: CausalGraph, treatment: NodeSet, outcome: NodeSet) -> BitQuery:
+    """:func:`check_query` without ``given``, then the masks of X and Y in :func:`bit_graph`.
+
+    Examples
+    --------
+    >>> q = bit_query(CausalGraph.from_edges("X -> Y"), "X", "Y")
+    >>> sorted(q.xs), q.bg.names_of(q.y)
+    (['X'], frozenset({'Y'}))
+    """
+    xs, ys, _ = check_query(graph, treatment, outcome)
+    bg = bit_graph(graph)
+    return BitQuery(bg, xs, ys, bg.mask(xs), bg.mask(ys))
 
 
 def _refuse_selection(graph: CausalGraph) -> None:

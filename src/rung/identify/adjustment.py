@@ -17,9 +17,9 @@ The optimal set is in :mod:`rung.identify.optimal`, direct effects in
 from __future__ import annotations
 
 from rung.graph import CausalGraph, NodeSet
-from rung.identify._bits import BitGraph, bit_graph, lowest, union
+from rung.identify._bits import BitGraph, lowest, union
 from rung.identify._minsep import list_minimal_separators, moral_adjacency
-from rung.identify._query import QueryError, check_query
+from rung.identify._query import QueryError, bit_query
 
 __all__ = [
     "AdjustmentSearchError",
@@ -61,9 +61,7 @@ def query_masks(
     graph: CausalGraph, treatment: NodeSet, outcome: NodeSet
 ) -> tuple[BitGraph, int, int, int, int]:
     """``(bit graph, X, Y, cn, forb)`` of a checked query."""
-    x, y, _ = check_query(graph, treatment, outcome)
-    bg = bit_graph(graph)
-    xm, ym = bg.mask(x), bg.mask(y)
+    bg, _, _, xm, ym = bit_query(graph, treatment, outcome)
     cn = causal_nodes(bg, xm, ym)
     return bg, xm, ym, cn, forbidden_nodes(bg, xm, cn)
 
@@ -174,10 +172,9 @@ def find_canonical_adjustment_set(
     >>> find_canonical_adjustment_set(g, "X", "Y", exclude="A") is None
     True
     """
-    x, y, _ = check_query(graph, treatment, outcome)
-    bg = bit_graph(graph)
-    inc, exc = constraint_masks(graph, bg, include, exclude, x | y)
-    z = find_sep(bg, bg.mask(x), bg.mask(y), inc, bg.full & ~exc)
+    bg, xs, ys, x, y = bit_query(graph, treatment, outcome)
+    inc, exc = constraint_masks(graph, bg, include, exclude, xs | ys)
+    z = find_sep(bg, x, y, inc, bg.full & ~exc)
     return None if z is None else bg.names_of(z)
 
 
@@ -240,10 +237,9 @@ def find_minimal_adjustment_sets(
     ...                                                   exclude="C")]
     [['A']]
     """
-    x, y, _ = check_query(graph, treatment, outcome)
-    bg = bit_graph(graph)
-    inc, exc = constraint_masks(graph, bg, include, exclude, x | y)
-    found = minimal_masks(bg, bg.mask(x), bg.mask(y), inc, bg.full & ~exc, max_sets)
+    bg, xs, ys, x, y = bit_query(graph, treatment, outcome)
+    inc, exc = constraint_masks(graph, bg, include, exclude, xs | ys)
+    found = minimal_masks(bg, x, y, inc, bg.full & ~exc, max_sets)
     return [bg.names_of(z) for z in found]
 
 

@@ -17,9 +17,9 @@ Mediators may be in ``Z`` (they must be, when
 from __future__ import annotations
 
 from rung.graph import CausalGraph, NodeSet
-from rung.identify._bits import BitGraph, bit_graph
+from rung.identify._bits import BitGraph
 from rung.identify._minsep import moral_adjacency
-from rung.identify._query import check_query
+from rung.identify._query import bit_query
 from rung.identify.adjustment import constraint_masks, sorted_minimal_separators
 
 __all__ = ["find_direct_effect_adjustment_sets", "is_valid_direct_effect_adjustment_set"]
@@ -48,9 +48,7 @@ def is_valid_direct_effect_adjustment_set(
     >>> is_valid_direct_effect_adjustment_set(g, "X", "Y", {"Z"})
     False
     """
-    x, y, _ = check_query(graph, treatment, outcome)
-    bg = bit_graph(graph)
-    xm, ym = bg.mask(x), bg.mask(y)
+    bg, _, _, xm, ym = bit_query(graph, treatment, outcome)
     z = bg.mask(graph.projected().check_nodes(adjustment))
     return not z & _excluded(bg, xm, ym) and _separates(bg, xm, ym, z)
 
@@ -81,9 +79,7 @@ def find_direct_effect_adjustment_sets(
     >>> [sorted(s) for s in find_direct_effect_adjustment_sets(g, "X", "Y")]
     [['M', 'Z']]
     """
-    xs, ys, _ = check_query(graph, treatment, outcome)
-    bg = bit_graph(graph)
-    x, y = bg.mask(xs), bg.mask(ys)
+    bg, xs, ys, x, y = bit_query(graph, treatment, outcome)
     inc, exc = constraint_masks(graph, bg, include, exclude, xs | ys)
     allowed = bg.full & ~(exc | _excluded(bg, x, y))
     if inc & ~allowed:

@@ -11,9 +11,9 @@ from __future__ import annotations
 from itertools import combinations
 
 from rung.graph import CausalGraph, NodeSet
-from rung.identify._bits import BitGraph, bit_graph, bits
+from rung.identify._bits import BitGraph, bits
 from rung.identify._ir import Node, marg, prod, term
-from rung.identify._query import check_query
+from rung.identify._query import bit_query
 from rung.identify.adjustment import AdjustmentSearchError
 
 __all__ = ["find_frontdoor_sets", "frontdoor_estimand", "is_frontdoor_set"]
@@ -55,10 +55,9 @@ def is_frontdoor_set(
     >>> is_frontdoor_set(g, "X", "Y", "M")
     True
     """
-    x, y, _ = check_query(graph, treatment, outcome)
-    bg = bit_graph(graph)
+    bg, _, _, x, y = bit_query(graph, treatment, outcome)
     m = graph.projected().check_nodes(mediators)
-    return frontdoor_ok(bg, bg.mask(x), bg.mask(y), bg.mask(m))
+    return frontdoor_ok(bg, x, y, bg.mask(m))
 
 
 def find_frontdoor_sets(
@@ -72,9 +71,7 @@ def find_frontdoor_sets(
     >>> [sorted(s) for s in find_frontdoor_sets(g, "X", "Y")]
     [['M1', 'M2']]
     """
-    x, y, _ = check_query(graph, treatment, outcome)
-    bg = bit_graph(graph)
-    xm, ym = bg.mask(x), bg.mask(y)
+    bg, _, _, xm, ym = bit_query(graph, treatment, outcome)
     nodes = list(bits(candidate_mask(bg, xm, ym)))
     if len(nodes) > max_candidates:
         raise AdjustmentSearchError(

@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rung.graph import CausalGraph
-from rung.identify._bits import BitGraph, bit_graph, bits
-from rung.identify._query import QueryError, check_query
+from rung.identify._bits import BitGraph, bits
+from rung.identify._query import QueryError, bit_query
 
 __all__ = ["Instrument", "find_instruments", "is_instrument"]
 
@@ -35,12 +35,11 @@ def _ok(bg: BitGraph, x: int, y: int, z: int, w: int) -> bool:
 
 
 def _single(graph: CausalGraph, treatment: str, outcome: str) -> tuple[BitGraph, int, int]:
-    x, y, _ = check_query(graph, treatment, outcome)
-    if len(x) != 1 or len(y) != 1:
-        raise QueryError(f"instruments need one treatment and one outcome (got {sorted(x)}, "
-                         f"{sorted(y)})")
-    bg = bit_graph(graph)
-    return bg, bg.mask(x), bg.mask(y)
+    bg, xs, ys, x, y = bit_query(graph, treatment, outcome)
+    if len(xs) != 1 or len(ys) != 1:
+        raise QueryError(f"instruments need one treatment and one outcome (got {sorted(xs)}, "
+                         f"{sorted(ys)})")
+    return bg, x, y
 
 
 def is_instrument(

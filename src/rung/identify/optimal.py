@@ -25,8 +25,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from rung.graph import CausalGraph, NodeSet
-from rung.identify._bits import BitGraph, bit_graph, bits, union
-from rung.identify._query import check_query
+from rung.identify._bits import BitGraph, bits, union
+from rung.identify._query import bit_query
 from rung.identify.adjustment import (
     canonical_mask,
     causal_nodes,
@@ -277,9 +277,8 @@ def optimal_adjustment(
     >>> optimal_adjustment(CausalGraph.from_edges("Z -> X -> Y; Z -> Y"), "X", "Y").optimal
     True
     """
-    xs, ys, _ = check_query(graph, treatment, outcome)
-    bg = bit_graph(graph)
-    o, ok, why = o_set_and_optimality(bg, bg.mask(xs), bg.mask(ys))
+    bg, xs, ys, x, y = bit_query(graph, treatment, outcome)
+    o, ok, why = o_set_and_optimality(bg, x, y)
     return OptimalAdjustment(xs, ys, None if o is None else bg.names_of(o), ok, why)
 
 
@@ -317,7 +316,6 @@ def find_o_set(
     >>> sorted(find_o_set(m, "X", "Y"))
     ['Z1', 'Z2']
     """
-    xs, ys, _ = check_query(graph, treatment, outcome)
-    bg = bit_graph(graph)
-    o = o_set_mask(bg, bg.mask(xs), bg.mask(ys))
+    bg, _, _, x, y = bit_query(graph, treatment, outcome)
+    o = o_set_mask(bg, x, y)
     return None if o is None else bg.names_of(o)
