@@ -121,13 +121,11 @@ class CfQuery:
 
     def to_text(self) -> str:
         """``P(Y[X=1]=1 | X=0)``."""
-        return probability_text([e.to_text() for e in self.outcome],
-                                [e.to_text() for e in self.given])
+        return probability_text(self.outcome, self.given)
 
     def to_latex(self) -> str:
         """``P(Y_{X=1}=1 \\mid X=0)``."""
-        return probability_text([e.to_latex() for e in self.outcome],
-                                [e.to_latex() for e in self.given], latex=True)
+        return probability_text(self.outcome, self.given, latex=True)
 
     def to_json(self) -> dict[str, Any]:
         """``{"text": ..., "outcome": [...], "given": [...]}``."""

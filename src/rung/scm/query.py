@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from rung.scm._tokens import TokenCursor
 from rung.scm.errors import ExpressionError
@@ -25,6 +25,7 @@ __all__ = [
     "CounterfactualQuery",
     "CounterfactualVariable",
     "Event",
+    "Renders",
     "parse_query",
     "parse_setting",
     "parse_term",
@@ -109,12 +110,10 @@ class CounterfactualQuery:
     given: tuple[Event, ...] = ()
 
     def to_text(self) -> str:
-        return probability_text([e.to_text() for e in self.events],
-                                [e.to_text() for e in self.given])
+        return probability_text(self.events, self.given)
 
     def to_latex(self) -> str:
-        return probability_text([e.to_latex() for e in self.events],
-                                [e.to_latex() for e in self.given], latex=True)
+        return probability_text(self.events, self.given, latex=True)
 
     def to_json(self) -> dict[str, Any]:
         return {"events": [e.to_json() for e in self.events],
@@ -126,18 +125,31 @@ class CounterfactualQuery:
                    tuple(Event.from_json(e) for e in data.get("given", [])))
 
 
-def probability_text(events: Sequence[str], given: Sequence[str] = (), *,
+class Renders(Protocol):
+    """An event that renders itself as text and as LaTeX."""
+
+    def to_text(self) -> str: ...
+
+    def to_latex(self) -> str: ...
+
+
+def probability_text(events: Sequence[Renders], given: Sequence[Renders] = (), *,
                      latex: bool = False) -> str:
-    """``P(events | given)`` from rendered events (``\\mid`` for the bar in LaTeX).
+    """``P(events | given)`` as text, or as LaTeX (``\\mid`` for the bar).
 
     Examples
     --------
-    >>> probability_text(["Y[X=1]=1"], ["X=0"]), probability_text(["Y=1"], latex=True)
-    ('P(Y[X=1]=1 | X=0)', 'P(Y=1)')
+    >>> y, x = parse_query("P(Y[X=1]=1)").events[0], parse_query("P(X=0)").events[0]
+    >>> probability_text([y], [x]), probability_text([y], latex=True)
+    ('P(Y[X=1]=1 | X=0)', 'P(Y_{X=1}=1)')
     """
+
+    def show(e: Renders) -> str:
+        return e.to_latex() if latex else e.to_text()
+
     bar = r" \mid " if latex else " | "
-    cond = bar + ", ".join(given) if given else ""
-    return f"P({', '.join(events)}{cond})"
+    cond = bar + ", ".join(map(show, given)) if given else ""
+    return f"P({', '.join(map(show, events))}{cond})"
 
 
 def _text(x: int | CounterfactualVariable) -> str:
