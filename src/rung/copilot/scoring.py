@@ -7,7 +7,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Unpack
 
-from rung.lm.base import Backend, GenerateOptions, LMError, Message, normalize_scores
+from rung.lm.base import (
+    Backend,
+    BackendWrapper,
+    GenerateOptions,
+    LMError,
+    Message,
+    normalize_scores,
+)
 
 if TYPE_CHECKING:
     from rung.copilot.variants import Variant
@@ -36,7 +43,7 @@ def resolve_backend(backend: Backend | None) -> Backend:
     return resolved
 
 
-class CallCounter:
+class CallCounter(BackendWrapper):
     """A backend wrapper that counts the calls made through it (cache hits included).
 
     Examples
@@ -55,29 +62,20 @@ class CallCounter:
     """
 
     def __init__(self, backend: Backend) -> None:
-        self.inner = backend
+        super().__init__(backend)
         self.calls = 0
-
-    @property
-    def name(self) -> str:
-        """The inner backend's name."""
-        return self.inner.name
-
-    @property
-    def model_id(self) -> str:
-        """The inner backend's model id, read live (a switch to ``#parse`` shows)."""
-        return self.inner.model_id
 
     def score_options(
         self, messages: Sequence[Message], options: Sequence[str], *, prefix: str = ""
     ) -> list[float]:
+        """One counted call of the inner backend's ``score_options``."""
         self.calls += 1
-        return list(self.inner.score_options(messages, options, prefix=prefix))
+        return super().score_options(messages, options, prefix=prefix)
 
     def generate(self, messages: Sequence[Message], **options: Unpack[GenerateOptions]) -> str:
-        """The inner backend's ``generate``, with every option forwarded (``regex`` too)."""
+        """One counted call of the inner backend's ``generate`` (every option forwarded)."""
         self.calls += 1
-        return self.inner.generate(messages, **options)
+        return super().generate(messages, **options)
 
 
 def counted(backend: Backend | None) -> CallCounter:

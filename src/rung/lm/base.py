@@ -10,13 +10,14 @@ import dataclasses
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal, Protocol, TypedDict, cast, runtime_checkable
+from typing import Literal, Protocol, TypedDict, Unpack, cast, runtime_checkable
 
 from rung.lm.redaction import redact
 
 __all__ = [
     "GENERATE_DEFAULTS",
     "Backend",
+    "BackendWrapper",
     "GenerateOptions",
     "Generation",
     "LMError",
@@ -150,6 +151,46 @@ class Backend(Protocol):
         the text must fully match it (constrained decoding where possible, else retries,
         then :class:`LMError`)."""
         ...
+
+
+class BackendWrapper:
+    """A backend around another one, ``inner``, that forwards every call to it.
+
+    ``name`` and ``model_id`` are read from ``inner`` at every call, so an identity that
+    changes (an HTTP backend that settled on approximate scoring) shows through. Wrappers
+    (the co-pilot's call counter, the response cache) subclass it and override only the
+    calls they change.
+
+    Examples
+    --------
+    >>> from rung.lm.backends.scripted import ScriptedBackend
+    >>> lm = BackendWrapper(ScriptedBackend(scores={"yes": -0.5}))
+    >>> lm.name, isinstance(lm, Backend), lm.score_options([Message("user", "Q?")], ["yes"])
+    ('scripted', True, [-0.5])
+    """
+
+    def __init__(self, inner: Backend) -> None:
+        self.inner = inner
+
+    @property
+    def name(self) -> str:
+        """The inner backend's kind."""
+        return self.inner.name
+
+    @property
+    def model_id(self) -> str:
+        """The inner backend's model identity, read live."""
+        return self.inner.model_id
+
+    def score_options(
+        self, messages: Sequence[Message], options: Sequence[str], *, prefix: str = ""
+    ) -> list[float]:
+        """The inner backend's :meth:`Backend.score_options`."""
+        return list(self.inner.score_options(messages, options, prefix=prefix))
+
+    def generate(self, messages: Sequence[Message], **options: Unpack[GenerateOptions]) -> str:
+        """The inner backend's ``generate``, with every option forwarded (``regex`` too)."""
+        return self.inner.generate(messages, **options)
 
 
 def check_log_likelihoods(

@@ -26,6 +26,7 @@ from typing import Any, Unpack
 from rung.lm.base import (
     GENERATE_DEFAULTS,
     Backend,
+    BackendWrapper,
     GenerateOptions,
     Message,
     check_log_likelihoods,
@@ -151,12 +152,12 @@ def _messages(messages: Sequence[Message]) -> list[list[str]]:
     return [[m.role, m.content] for m in messages]
 
 
-class CachedBackend:
+class CachedBackend(BackendWrapper):
     """Any backend behind a :class:`ResponseCache`; counts ``hits`` and ``misses``.
 
     ``name`` and ``model_id`` are read from the inner backend at every call (a backend whose
     identity changes, e.g. an HTTP backend that settled on approximate scoring, keys its
-    answers under the new identity), redacted.
+    answers under the new identity; see :class:`~rung.lm.base.BackendWrapper`), redacted.
 
     Examples
     --------
@@ -173,15 +174,10 @@ class CachedBackend:
     """
 
     def __init__(self, inner: Backend, cache: ResponseCache) -> None:
-        self.inner = inner
+        super().__init__(inner)
         self.cache = cache
         self.hits = 0
         self.misses = 0
-
-    @property
-    def name(self) -> str:
-        """The inner backend's kind."""
-        return self.inner.name
 
     @property
     def model_id(self) -> str:
@@ -219,7 +215,7 @@ class CachedBackend:
     def generate(self, messages: Sequence[Message], **options: Unpack[GenerateOptions]) -> str:
         """Cached :meth:`Backend.generate` (sampled calls, ``temperature > 0``, bypass it)."""
         if options.get("temperature", 0.0) > 0:
-            return self.inner.generate(messages, **options)
+            return super().generate(messages, **options)
         payload = _generate_payload(messages, options)
         value = self._lookup("generate", payload)
         if value is not None:
