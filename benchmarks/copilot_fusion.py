@@ -4,6 +4,12 @@ Usage::
 
     nice -n 10 .venv/bin/python benchmarks/copilot_fusion.py --out runs/fusion
     .venv/bin/python benchmarks/copilot_fusion.py --out runs/fusion --report-only
+    RUNG_LM_THREADS=1 nice -n 15 .venv/bin/python benchmarks/copilot_fusion.py \
+        --expert embedded --networks asia sachs child --out out/fusion-llm
+
+``--expert embedded`` asks the embedded LLM instead of the simulated expert
+(:mod:`rung.bench.fusion_llm`; ``--accuracies`` and ``--fixed-weight`` do not apply: the
+weight is the Bayes weight 1 and the calibration is held out on the other networks).
 
 Cells already in ``OUT/cells.jsonl`` are skipped, so a killed run resumes. The report
 (Markdown) is printed and written to ``OUT/report.md``.
@@ -36,7 +42,17 @@ def main(argv: list[str] | None = None) -> int:
                     help="re-run only the data/fusion cells that missed in LEDGER (an earlier "
                          "cells.jsonl), cheapest first, into --out; print before -> after")
     ap.add_argument("--no-progress", action="store_true")
+    ap.add_argument("--expert", choices=["simulated", "embedded"], default="simulated",
+                    help="the expert: simulated (right with probability p) or the embedded "
+                         "LLM")
     args = ap.parse_args(argv)
+    if args.expert == "embedded":
+        from rung.bench.fusion_llm import bench_fusion_llm
+
+        print(bench_fusion_llm(args.out, networks=args.networks, sizes=args.sizes,
+                               seeds=range(args.first_seed, args.first_seed + args.seeds),
+                               report_only=args.report_only, progress=not args.no_progress))
+        return 0
     if args.rerun_misses is not None:
         from rung.bench.fusion_run import format_rerun, missed_cells, run_fusion_benchmark
         from rung.bench.ledger import Ledger

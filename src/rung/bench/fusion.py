@@ -38,14 +38,16 @@ from rung.estimate.estimators.ida import EffectSet, estimate_adjusted, ida
 from rung.graph import CausalGraph, edge_precision_recall_f1, structural_hamming_distance
 from rung.identify.equivalence_class import EquivalenceClass
 
-__all__ = ["EXPERT_ACCURACIES", "FUSION_NETWORKS", "FusionCell", "FusionQuery", "Source",
-           "calibrated_beliefs", "choose_query", "class_edges", "exact_effect",
-           "expert_dag", "fit_weight", "held_out_calibration", "network_edges", "run_cell",
+__all__ = ["EXPERT_ACCURACIES", "FUSION_NETWORKS", "Answer", "Expert", "FusionCell",
+           "FusionQuery", "Source", "calibrated_beliefs", "choose_query", "class_edges",
+           "data_alone", "data_record", "edge_density", "exact_effect", "expert_dag",
+           "expert_record", "fit_weight", "held_out_calibration", "network_edges", "run_cell",
            "sample_network", "simulated_answers"]
 
 FUSION_NETWORKS = ("asia", "sachs", "child", "insurance", "alarm")
 EXPERT_ACCURACIES = (0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
 Source = Literal["data", "expert", "fusion"]
+Expert = Literal["simulated", "embedded"]
 Answer = Literal["A->B", "B->A", "none"]
 _ANSWERS: tuple[Answer, ...] = ("A->B", "B->A", "none")
 
@@ -224,8 +226,17 @@ def held_out_calibration(network: str, accuracy: float, seed: int,
     return right / total, float(np.mean(per_node))
 
 
-def _density(nodes: Sequence[str], edges_per_node: float) -> float:
+def edge_density(nodes: Sequence[str], edges_per_node: float) -> float:
+    """The prior edge probability ρ of a pair among ``nodes`` given the (held-out) edges per
+    node, capped at 0.5.
+
+    Examples
+    --------
+    >>> round(edge_density(["A", "B", "C", "D", "E"], 1.0), 2)
+    0.5
+    """
     return min(0.5, 2 * edges_per_node / max(len(nodes) - 1, 1))
+
 
 
 def class_edges(cls: EquivalenceClass) -> list[tuple[str, str]]:
@@ -245,16 +256,20 @@ def _graph_metrics(pred: Sequence[tuple[str, str]], nodes: Sequence[str],
 
 @dataclass(frozen=True)
 class FusionCell:
-    """One run: a network, a sample size, a seed, a source and (not for data) an accuracy."""
+    """One run: a network, a sample size, a seed, a source and (not for data) an accuracy;
+    ``expert="embedded"`` is the embedded LLM (:mod:`rung.bench.fusion_llm`, no accuracy)."""
 
     network: str
     n: int
     seed: int
     source: Source
     accuracy: float | None = None
+    expert: Expert = "simulated"
 
     @property
     def key(self) -> str:
+        if self.expert == "embedded" and self.source != "data":
+            return f"{self.network}/n{self.n}/s{self.seed}/{self.source}/embedded"
         acc = "-" if self.accuracy is None else f"{self.accuracy:g}"
         return f"{self.network}/n{self.n}/s{self.seed}/{self.source}/p{acc}"
 
@@ -310,43 +325,77 @@ def _expert_effect(dag: CausalGraph, data: pd.DataFrame, q: FusionQuery) -> dict
 
 def run_cell(cell: FusionCell, weight: float = 1.0, orientation_threshold: float = 0.9,
              exclude: Iterable[str] = ()) -> dict[str, Any]:
-    """Run one cell and return its ledger record (``key`` plus metrics); networks in
-    ``exclude`` are kept out of the expert's calibration too."""
+    """Run one cell of the simulated expert and return its ledger record (``key`` plus
+    metrics); networks in ``exclude`` are kept out of the expert's calibration too."""
     start = time.perf_counter()
     nodes, truth = network_edges(cell.network)
-    q = choose_query(cell.network)
-    data = sample_network(cell.network, cell.n, cell.seed)
-    rec: dict[str, Any] = {"key": cell.key, "network": cell.network, "n": cell.n,
-                           "seed": cell.seed, "source": cell.source,
-                           "accuracy": cell.accuracy, "true_effect": q.true_effect}
     if cell.source == "data":
-        res = prior_search(data, weight=0.0, focus=[q.treatment])
-        rec |= _graph_metrics(class_edges(res.cpdag), nodes, truth)
-        rec |= _effect_record(res, res.cpdag, data, q)
+        rec = data_record(cell)
     else:
         if cell.accuracy is None:
             raise ValueError(f"cell {cell.key} needs an expert accuracy")
         answers = simulated_answers(nodes, truth, cell.accuracy, cell.seed)
-        if cell.source == "expert":
-            dag = expert_dag(nodes, answers)
-            raw = [(a, b) if v == "A->B" else (b, a) for (a, b), v in answers.items()
-                   if v != "none"]
-            rec |= _graph_metrics(raw, nodes, truth)
-            rec |= _expert_effect(dag, data, q)
-        else:
+        beliefs: dict[tuple[str, str], EdgeBelief] = {}
+        if cell.source == "fusion":
             acc, per_node = held_out_calibration(cell.network, cell.accuracy, cell.seed,
                                                  exclude)
-            beliefs = calibrated_beliefs(answers, acc, _density(nodes, per_node))
-            res = prior_search(data, beliefs, weight=weight,
-                               orientation_threshold=orientation_threshold,
-                               focus=[q.treatment])
-            rec |= _graph_metrics(class_edges(res.mpdag), nodes, truth)
-            rec["shd_dag"] = _graph_metrics(res.dag, nodes, truth)["shd"]
-            rec["held_out_accuracy"], rec["weight"] = acc, weight
-            rec["prior_nats_per_edge"] = res.strength.mean_abs_nats
-            rec |= _effect_record(res, res.mpdag, data, q)
+            beliefs = calibrated_beliefs(answers, acc, edge_density(nodes, per_node))
+        rec = expert_record(cell, answers, beliefs, weight, orientation_threshold)
+        if cell.source == "fusion":
+            rec["held_out_accuracy"] = acc
     rec["seconds"] = time.perf_counter() - start
     return rec
+
+
+def _base_record(cell: FusionCell) -> dict[str, Any]:
+    return {"key": cell.key, "network": cell.network, "n": cell.n, "seed": cell.seed,
+            "source": cell.source, "accuracy": cell.accuracy,
+            "true_effect": choose_query(cell.network).true_effect}
+
+
+@cache
+def data_alone(network: str, n: int, seed: int) -> PriorSearchResult:
+    """The data-only search of a cell (no prior, focused on the query's treatment); cached
+    because the embedded expert's question plan reads it too."""
+    q = choose_query(network)
+    return prior_search(sample_network(network, n, seed), weight=0.0, focus=[q.treatment])
+
+
+def data_record(cell: FusionCell) -> dict[str, Any]:
+    """The ``data`` source's record: the data-alone CPDAG's metrics and IDA over it."""
+    nodes, truth = network_edges(cell.network)
+    res = data_alone(cell.network, cell.n, cell.seed)
+    data = sample_network(cell.network, cell.n, cell.seed)
+    return (_base_record(cell) | _graph_metrics(class_edges(res.cpdag), nodes, truth)
+            | _effect_record(res, res.cpdag, data, choose_query(cell.network)))
+
+
+def expert_record(cell: FusionCell, answers: Mapping[tuple[str, str], Answer],
+                  beliefs: Mapping[tuple[str, str], EdgeBelief], weight: float = 1.0,
+                  orientation_threshold: float = 0.9) -> dict[str, Any]:
+    """The ``expert`` or ``fusion`` record from an expert's answers (``expert``: its graph,
+    cycles broken, and adjustment for the treatment's parents in it) and its calibrated
+    beliefs (``fusion``: :func:`prior_search` with them, then IDA over the MPDAG). The same
+    steps for the simulated and the embedded expert."""
+    nodes, truth = network_edges(cell.network)
+    q = choose_query(cell.network)
+    data = sample_network(cell.network, cell.n, cell.seed)
+    rec = _base_record(cell)
+    if cell.source == "expert":
+        dag = expert_dag(nodes, answers)
+        raw = [(a, b) if v == "A->B" else (b, a) for (a, b), v in answers.items()
+               if v != "none"]
+        return rec | _graph_metrics(raw, nodes, truth) | _expert_effect(dag, data, q)
+    if cell.source != "fusion":
+        raise ValueError(f"cell {cell.key}: source {cell.source!r} has no expert; use "
+                         "data_record for the data source")
+    res = prior_search(data, dict(beliefs), weight=weight,
+                       orientation_threshold=orientation_threshold, focus=[q.treatment])
+    rec |= _graph_metrics(class_edges(res.mpdag), nodes, truth)
+    rec["shd_dag"] = _graph_metrics(res.dag, nodes, truth)["shd"]
+    rec["weight"] = weight
+    rec["prior_nats_per_edge"] = res.strength.mean_abs_nats
+    return rec | _effect_record(res, res.mpdag, data, q)
 
 
 def fit_weight(network: str, n: int, accuracies: Sequence[float],
