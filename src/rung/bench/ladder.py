@@ -54,6 +54,7 @@ __all__ = [
     "generate",
     "joint_of_factors",
     "stated_labels",
+    "stratified",
 ]
 
 QueryType = Literal["marginal", "conditional", "ate", "adjustment", "ett"]
@@ -432,3 +433,29 @@ def generate(n: int, seed: int = 0) -> tuple[LadderItem, ...]:
     types: tuple[NameType, ...] = get_args(NameType)
     return tuple(_item(i, seed, order[i % len(order)], types[(i // len(order)) % 3], rng)
                  for i in range(n))
+
+
+def stratified(items: Sequence[LadderItem], k: int) -> tuple[LadderItem, ...]:
+    """The first ``k`` items (by index order) of each (rung, name type) stratum of
+    ``items``: a subset whose items, ids and prompts are those of the full run, so any
+    mode's answers on it pair with another's. They come in rounds (the first of every
+    stratum in index order, then the second, ...), so a partial run is balanced.
+
+    Examples
+    --------
+    >>> items = generate(60, seed=0)
+    >>> sub = stratified(items, 2)
+    >>> strata = {(i.rung, i.name_type) for i in items}
+    >>> len(sub) == 2 * len(strata) and {(i.rung, i.name_type) for i in sub[:9]} == strata
+    True
+    """
+    if k < 1:
+        raise ValueError(f"k={k}: take at least 1 item per stratum")
+    rank: dict[tuple[int, str], int] = {}
+    kept = []
+    for index, item in enumerate(items):
+        key = (item.rung, item.name_type)
+        rank[key] = rank.get(key, 0) + 1
+        if rank[key] <= k:
+            kept.append((rank[key], index, item))
+    return tuple(item for _, _, item in sorted(kept, key=lambda t: t[:2]))

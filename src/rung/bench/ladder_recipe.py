@@ -3,12 +3,13 @@
 LLM only formalises the story and rung derives the answer. :func:`ladder_record` gives the
 bench ledger's record of one answer in any of the three modes.
 
-The recipe (Ness's "causal reasoning recipes"; CLadder's CausalCoT steps made formal):
+The recipe (Ness's "causal reasoning recipes"; CLadder's CausalCoT steps made formal), its
+LLM steps in :mod:`rung.bench.ladder_extract`:
 
-1. edges: per pair of variables, ``select`` among "A causes B", "B causes A", "no direct
-   link", asked in both orders and averaged; per pair, ``select`` yes/no on a shared
-   unobserved cause;
-2. query type: ``select`` among the five question kinds;
+1. graph: the story's qualitative sentences one at a time; per pair of variables a sentence
+   names, ``select`` among "A causes B", "B causes A", "an unobserved factor causes both",
+   "neither";
+2. query type: ``select`` among the numbers of a list of the five kinds, in both orders;
 3. numbers: per stated probability, ``gen`` constrained by a regex for a probability;
 4. rung identifies the query on the extracted graph and evaluates it on the joint built from
    the extracted numbers; the yes/no answer follows. A graph with a cycle, an effect with no
@@ -29,6 +30,7 @@ from typing import Any
 
 from rung.bench.items import LadderMode, parse_ladder_mode
 from rung.bench.ladder import Factor, LadderItem, joint_of_factors, stated_labels
+from rung.bench.ladder_extract import NUMBER, QUERY_TEXT, extract_graph, number_of, query_type
 from rung.bench.metrics import Estimate, wilson_proportion
 from rung.graph import CausalGraph
 from rung.identify import (
@@ -40,23 +42,12 @@ from rung.identify import (
     is_valid_adjustment_set,
 )
 from rung.lm.base import Backend
-from rung.lm.program import Program, assistant, gen, select, system, user
 
 __all__ = ["NUMBER", "QUERY_TEXT", "Mode", "RecipeResult", "ScoreRow", "answer_direct",
-           "answer_recipe", "confounded_between", "edge_between", "formal_answer",
-           "formal_value", "ladder_record", "number_of", "query_type", "run_ladder",
-           "score_ladder", "scores_markdown"]
+           "answer_recipe", "formal_answer", "formal_value", "ladder_record", "number_of",
+           "query_type", "run_ladder", "score_ladder", "scores_markdown"]
 
 Mode = LadderMode
-NUMBER = r"(0\.[0-9]{1,2}|1\.00|0)"
-QUERY_TEXT: dict[str, str] = {
-    "marginal": "the overall probability of one variable",
-    "conditional": "how likely one variable is when another is observed to be 1 or 0",
-    "ate": "the effect of intervening to set one variable",
-    "adjustment": "whether adjusting for some variables is valid",
-    "ett": "what would have happened to some cases had a variable been different",
-}
-_SYSTEM = "You read short causal stories and state their formal model exactly."
 
 
 @dataclass(frozen=True)
@@ -88,76 +79,6 @@ class RecipeResult:
             numbers_correct=bool(r["numbers_correct"]))
 
 
-def _ask(backend: Backend, story: str, question: str, options: Sequence[str]) -> dict[str, float]:
-    lm = Program(backend)
-    with system():
-        lm += _SYSTEM
-    with user():
-        lm += f"{story}\n\n{question}"
-    with assistant():
-        lm += select(options, name="a")
-    return lm.probabilities("a")
-
-
-def _edge(backend: Backend, item: LadderItem, a: str, b: str) -> str:
-    """``"a->b"``, ``"b->a"`` or ``"none"``, averaged over both orders of the options."""
-    return edge_between(backend, item.story, item.name(a), item.name(b))
-
-
-def edge_between(backend: Backend, story: str, na: str, nb: str) -> str:
-    """``"a->b"``, ``"b->a"`` or ``"none"`` for the variables named ``na`` and ``nb`` in
-    ``story``: a ``select`` among the three, asked in both orders of the options and
-    averaged (so the option presented first has no advantage)."""
-    score = {"a->b": 0.0, "b->a": 0.0, "none": 0.0}
-    for first, second in ((na, nb), (nb, na)):
-        opts = [f"{first} causes {second}", f"{second} causes {first}", "no direct link"]
-        p = _ask(backend, story, f"Which holds for {first} and {second}?", opts)
-        fwd = "a->b" if first == na else "b->a"
-        back = "b->a" if first == na else "a->b"
-        score[fwd] += p[opts[0]]
-        score[back] += p[opts[1]]
-        score["none"] += p[opts[2]]
-    return max(score, key=score.__getitem__)
-
-
-def _confounded(backend: Backend, item: LadderItem, a: str, b: str) -> bool:
-    return confounded_between(backend, item.story, item.name(a), item.name(b))
-
-
-def confounded_between(backend: Backend, story: str, na: str, nb: str) -> bool:
-    """Whether the model says an unobserved factor directly causes both (``select``)."""
-    q = f"Does an unobserved factor directly cause both {na} and {nb}?"
-    return _ask(backend, story, q, ["yes", "no"])["yes"] > 0.5
-
-
-def _number(backend: Backend, item: LadderItem, label: str) -> float:
-    return number_of(backend, item.story, label)
-
-
-def number_of(backend: Backend, story: str, label: str) -> float:
-    """The probability ``label`` (``P(b=1 | a=0)``) as stated in ``story``: ``gen``
-    constrained by the regex :data:`NUMBER`, clipped to [0, 1]."""
-    lm = Program(backend)
-    with system():
-        lm += _SYSTEM
-    with user():
-        lm += f"{story}\n\nWhat is {label}? Answer with the number only."
-    with assistant():
-        lm += f"{label} = "
-        lm += gen("n", regex=NUMBER, max_tokens=6)
-    try:
-        return min(max(float(lm["n"]), 0.0), 1.0)
-    except ValueError:
-        return 0.5
-
-
-def query_type(backend: Backend, story: str, question: str) -> str:
-    """The kind of ``question`` (a key of :data:`QUERY_TEXT`), by ``select``."""
-    qp = _ask(backend, story, f"{question}\n\nWhat kind of question is this?",
-              list(QUERY_TEXT.values()))
-    return next(k for k, v in QUERY_TEXT.items() if v == max(qp, key=qp.__getitem__))
-
-
 def _true_confounded(item: LadderItem) -> set[frozenset[str]]:
     out = set()
     for u in item.latent:
@@ -168,17 +89,12 @@ def _true_confounded(item: LadderItem) -> set[frozenset[str]]:
 
 def answer_recipe(item: LadderItem, backend: Backend) -> RecipeResult:
     """Extract the formal model with the LLM; derive the answer with rung."""
-    obs = item.observed
-    edges: list[tuple[str, str]] = []
-    conf: list[tuple[str, str]] = []
-    for a, b in itertools.combinations(obs, 2):
-        e = _edge(backend, item, a, b)
-        if e != "none":
-            edges.append((a, b) if e == "a->b" else (b, a))
-        if _confounded(backend, item, a, b):
-            conf.append((a, b))
+    ids = {item.name(v): v for v in item.observed}
+    named_edges, named_conf = extract_graph(backend, item.story, list(ids))
+    edges = [(ids[a], ids[b]) for a, b in named_edges]
+    conf = [(ids[a], ids[b]) for a, b in named_conf]
     query = query_type(backend, item.story, item.question)
-    numbers = tuple(_number(backend, item, label) for label in stated_labels(item))
+    numbers = tuple(number_of(backend, item.story, label) for label in stated_labels(item))
     stated = [p for f in item.given for p in f.p_one]
     true_edges = {(a, b) for a, b in item.edges if not a.startswith("U")}
     return RecipeResult(
@@ -359,22 +275,26 @@ def score_ladder(items: Sequence[LadderItem], answers: Sequence[str], mode: str,
             rows.append(_row(mode, f"step: {step}",
                              [getattr(r, f"{step}_correct") for r in steps], truths))
     if steps:  # the same steps, per extracted part: each pair, each number
-        pairs = [h for it, r in zip(items, steps, strict=True) for h in _pair_hits(it, r)]
+        hits = [h for it, r in zip(items, steps, strict=True) for h in _pair_hits(it, r)]
         nums = [abs(x - y) < 0.005 for it, r in zip(items, steps, strict=True)
                 for x, y in zip(r.numbers, [p for f in it.given for p in f.p_one], strict=True)]
-        rows.append(_row(mode, "step: each pair (edge and confounding)", pairs, ["-"] * len(pairs)))
-        rows.append(_row(mode, "step: each number", nums, ["-"] * len(nums)))
+        for group, part in (("each pair (edge and confounding)", [e and c for e, c in hits]),
+                            ("each pair (edge)", [e for e, _ in hits]),
+                            ("each pair (confounding)", [c for _, c in hits]),
+                            ("each number", nums)):
+            rows.append(_row(mode, f"step: {group}", part, ["-"] * len(part)))
     return tuple(rows)
 
 
-def _pair_hits(item: LadderItem, res: RecipeResult) -> list[bool]:
-    """Per pair of observed variables: the extracted edge (or its absence) and the
-    extracted shared unobserved cause (or its absence) both match the truth."""
+def _pair_hits(item: LadderItem, res: RecipeResult) -> list[tuple[bool, bool]]:
+    """Per pair of observed variables: whether the extracted directed edge (or its
+    absence) matches the truth, and whether the extracted shared unobserved cause (or its
+    absence) does."""
     true_edges = {(a, b) for a, b in item.edges if not a.startswith("U")}
     true_conf = _true_confounded(item)
     got_edges, got_conf = set(res.edges), {frozenset(p) for p in res.confounded}
-    return [all(((a, b) in true_edges) == ((a, b) in got_edges) for a, b in ((x, y), (y, x)))
-            and (frozenset((x, y)) in true_conf) == (frozenset((x, y)) in got_conf)
+    return [(all(((a, b) in true_edges) == ((a, b) in got_edges) for a, b in ((x, y), (y, x))),
+             (frozenset((x, y)) in true_conf) == (frozenset((x, y)) in got_conf))
             for x, y in itertools.combinations(item.observed, 2)]
 
 

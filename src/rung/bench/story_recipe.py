@@ -3,10 +3,12 @@
 The LLM only states the formal model (Ness's causal reasoning recipes; CLadder's CausalCoT
 steps made formal), with the same constrained steps as the ladder recipe
 (:mod:`rung.bench.ladder_recipe`): the variables (given, or a ``gen`` constrained to a comma
-list of names found in the story), per pair the edge and a shared unobserved cause
-(``select``, both option orders), the query type, treatment and outcome (``select``), and the
-stated probabilities (``gen``, regex for a number). The model is shown for the user to
-correct and can be fed back (:meth:`FormalModel.from_json`); rung then derives the quantity.
+list of names found in the story), the graph read sentence by sentence (per pair of
+variables a qualitative sentence names, ``select`` among an edge either way, a shared
+unobserved cause or neither; :func:`rung.bench.ladder_extract.extract_graph`), the query
+type, treatment and outcome (``select``), and the stated probabilities (``gen``, regex for
+a number). The model is shown for the user to correct and can be fed back
+(:meth:`FormalModel.from_json`); rung then derives the quantity.
 
 The story's probabilities are asked only when the story states numbers at all; otherwise
 they stay unknown and rung says which it needs. The derived quantity is reported with its
@@ -33,15 +35,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from rung.bench.ladder import Factor, joint_of_factors
-from rung.bench.ladder_recipe import (
+from rung.bench.ladder_extract import (
     QUERY_TEXT,
-    _ask,
-    confounded_between,
-    edge_between,
-    formal_value,
+    extract_graph,
     number_of,
     query_type,
+    select_among,
 )
+from rung.bench.ladder_recipe import formal_value
 from rung.graph import CausalGraph
 from rung.identify import JointDistribution
 from rung.lm.base import Backend
@@ -49,7 +50,7 @@ from rung.lm.program import Program, assistant, gen, system, user
 
 __all__ = ["MAX_VARIABLES", "FormalModel", "RecipeAnswer", "derive", "extract_model"]
 
-#: at most this many variables (the edge step asks every pair, three prompts each)
+#: at most this many variables (the graph step may ask every pair a sentence names)
 MAX_VARIABLES = 6
 _NAME = r"[A-Za-z][A-Za-z0-9 _'-]{0,39}"
 _QUANTITY = {
@@ -203,7 +204,7 @@ def _variables(backend: Backend, story: str) -> tuple[str, ...]:
 
 
 def _pick(backend: Backend, story: str, question: str, ask: str, names: Sequence[str]) -> str:
-    p = _ask(backend, story, f"{question}\n\n{ask}", list(names))
+    p = select_among(backend, story, f"{question}\n\n{ask}", list(names))
     return max(p, key=p.__getitem__)
 
 
@@ -213,13 +214,7 @@ def extract_model(story: str, question: str, backend: Backend,
     names = tuple(variables) if variables else _variables(backend, story)
     if len(names) > MAX_VARIABLES:
         raise ValueError(f"{len(names)} variables: give at most {MAX_VARIABLES}")
-    edges, conf = [], []
-    for a, b in itertools.combinations(names, 2):
-        e = edge_between(backend, story, a, b)
-        if e != "none":
-            edges.append((a, b) if e == "a->b" else (b, a))
-        if confounded_between(backend, story, a, b):
-            conf.append((a, b))
+    edges, conf = extract_graph(backend, story, names)
     query = query_type(backend, story, question)
     x = _pick(backend, story, question, "Which variable does the question change or "
               "compare?", names)

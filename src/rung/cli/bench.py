@@ -34,6 +34,9 @@ def run(
     n: int = typer.Option(None, "--n", help="Generated benchmarks (ladder): items (500)."),
     seed: int = typer.Option(None, "--seed", help="Generated benchmarks (ladder): seed (0)."),
     mode: str = typer.Option(None, "--mode", help="ladder: direct, cot or recipe (direct)."),
+    strata: int = typer.Option(
+        None, "--stratified", help="ladder: only the first K items of each rung x name type "
+        "(same ids as the full run)."),
     reuse_prefix: bool = typer.Option(
         False, "--reuse-prefix", help="Local GGUF models: keep the KV cache of a shared prompt "
         "prefix, exactly (rung.bench.ladder_lm; its own model identity)."),
@@ -43,6 +46,7 @@ def run(
     One run at a time per --out folder: a second run on a folder in use exits 2 at once,
     naming the process that holds it (pid, host, start time). The generated `ladder` takes
     --n, --seed and --mode (its default folder is rung-bench/ladder-MODE-sSEED).
+    --stratified K asks only the first K items of each rung x name type stratum.
     --reuse-prefix decodes only what a prompt does not share with the previous one.
     """
     from rung.bench.items import parse_ladder_mode
@@ -52,7 +56,8 @@ def run(
     from rung.bench.runner import RunConfig, run_benchmark
 
     for option, value, high in (("--variants", variants, MAX_VARIANTS),
-                                ("--limit", limit, MAX_LIMIT), ("--n", n, MAX_LIMIT)):
+                                ("--limit", limit, MAX_LIMIT), ("--n", n, MAX_LIMIT),
+                                ("--stratified", strata, MAX_LIMIT)):
         if value is not None and value > high:
             raise ValueError(f"{option} {value} is out of range; give at most {high:,}")
     chosen = None if mode is None else parse_ladder_mode(mode, "--mode")
@@ -60,6 +65,10 @@ def run(
     config = RunConfig(name, check_model_spec(model), variants, limit,
                        parse_probes("none" if generated else probes),
                        str(data_dir) if data_dir else None, n, seed, chosen)
+    if strata is not None:
+        from rung.bench.ladder_strata import StratifiedConfig
+
+        config = StratifiedConfig(**vars(config), stratified=strata)
     default = (f"{name}-{config.mode or 'direct'}-s{config.seed or 0}"
                if generated else name)
     folder = check_output_dir(out or Path("rung-bench") / default, "--out")
