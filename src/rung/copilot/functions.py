@@ -8,11 +8,12 @@ builds one :class:`~rung.copilot.Copilot` and calls its methods instead.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Protocol, Unpack
+from typing import Any, Protocol, Unpack
 
 from rung.copilot.critique import Critique
 from rung.copilot.graph import Strategy
 from rung.copilot.judgments import CauseKind
+from rung.copilot.pairwise import PairwiseOptions
 from rung.copilot.results import ChoiceResult, GraphProposal, PairwiseResult
 from rung.copilot.roles import Role, RoleOptions, RoleResult
 from rung.copilot.session import Copilot, SessionOptions
@@ -21,6 +22,7 @@ from rung.graph import CausalGraph
 from rung.lm.base import Backend
 
 __all__ = [
+    "PairwiseCallOptions",
     "RoleCallOptions",
     "RoleFunction",
     "actual_cause",
@@ -37,29 +39,34 @@ __all__ = [
 ]
 
 
-def pairwise(
-    a: str,
-    b: str,
-    *,
-    allow_none: bool = True,
-    content_free: bool = False,
-    common_cause: bool = False,
-    **session: Unpack[SessionOptions],
-) -> PairwiseResult:
+def _split(options: Mapping[str, Any], task: type[Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """``options`` as the task's keywords (the keys of the TypedDict ``task``, whose
+    defaults live at the task) and the rest, the session's settings."""
+    keys = task.__required_keys__ | task.__optional_keys__
+    return ({k: v for k, v in options.items() if k in keys},
+            {k: v for k, v in options.items() if k not in keys})
+
+
+class PairwiseCallOptions(PairwiseOptions, SessionOptions, total=False):
+    """The keywords of :func:`pairwise`: the question's and the session's."""
+
+
+def pairwise(a: str, b: str, **options: Unpack[PairwiseCallOptions]) -> PairwiseResult:
     """Ask which way causation runs between ``a`` (A) and ``b`` (B).
 
     Parameters
     ----------
     a, b : str
         Variable names.
-    **session
+    **options
         The session settings ``backend``, ``variants``, ``templates``, ``calibration``,
-        ``descriptions``, ``context`` (see :class:`~rung.copilot.Copilot`); K defaults to 8.
-    allow_none : bool
+        ``descriptions``, ``context`` (see :class:`~rung.copilot.Copilot`; K defaults to
+        8), and the question's keywords below.
+    allow_none : bool, default True
         Whether "no direct causal link" is an answer.
-    common_cause : bool
+    common_cause : bool, default False
         Add the answer "common cause" (no direct link, but a shared cause).
-    content_free : bool
+    content_free : bool, default False
         Contextual calibration of yes/no variants: each yes probability is measured
         against the model's P(yes) for the same prompt about "N/A" (one extra call per
         variant; see :func:`~rung.copilot.calibration.content_free_correction`).
@@ -79,9 +86,8 @@ def pairwise(
     >>> r.decision.label  # doctest: +SKIP
     'A->B'
     """
-    cp = Copilot(**session)
-    return cp.pairwise(a, b, allow_none=allow_none, common_cause=common_cause,
-                       content_free=content_free)
+    question, session = _split(options, PairwiseOptions)
+    return Copilot(**session).pairwise(a, b, **question)
 
 
 def propose_graph(
@@ -152,15 +158,11 @@ def _role_function(role: Role, doc: str) -> RoleFunction:
     ``n`` and score them (K defaults to 4)."""
 
     def ask(
-        x: str,
-        y: str,
-        candidates: Sequence[str] | None = None,
-        *,
-        threshold: float = 0.5,
-        n: int = 5,
-        **session: Unpack[SessionOptions],
+        x: str, y: str, candidates: Sequence[str] | None = None,
+        **options: Unpack[RoleCallOptions],
     ) -> RoleResult:
-        return Copilot(**session).role(role, x, y, candidates, threshold=threshold, n=n)
+        question, session = _split(options, RoleOptions)
+        return Copilot(**session).role(role, x, y, candidates, **question)
 
     ask.__name__ = ask.__qualname__ = f"{role}s"
     ask.__doc__ = doc

@@ -15,7 +15,7 @@ Each variant is scored in one of three formats (see ``templates/pairwise.toml``)
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 
 from rung.copilot.aggregate import VariantRecord
 from rung.copilot.calibration import content_free_correction
@@ -31,6 +31,7 @@ __all__ = [
     "COMMON_CAUSE",
     "DEFAULT_PAIRWISE_VARIANTS",
     "PAIRWISE_LABELS",
+    "PairwiseOptions",
     "ask_pairwise",
     "check_pair",
     "direction_probabilities",
@@ -40,6 +41,15 @@ PAIRWISE_LABELS = ("A->B", "B->A", "none")
 COMMON_CAUSE = "common cause"
 DEFAULT_PAIRWISE_VARIANTS = 8
 _YES_NO = ("Yes", "No")
+
+
+class PairwiseOptions(TypedDict, total=False):
+    """The keywords of a pairwise question, documented at :func:`rung.copilot.pairwise`
+    (defaults at :func:`ask_pairwise`); :meth:`rung.copilot.Copilot.pairwise` forwards them."""
+
+    allow_none: bool
+    common_cause: bool
+    content_free: bool
 
 
 def direction_probabilities(

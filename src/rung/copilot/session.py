@@ -28,7 +28,7 @@ from rung.copilot.calibration import TemperatureCalibration
 from rung.copilot.critique import Critique, ask_critique, ask_latent_confounders
 from rung.copilot.graph import GraphOptions, ask_graph
 from rung.copilot.judgments import CauseKind, ask_choice
-from rung.copilot.pairwise import ask_pairwise
+from rung.copilot.pairwise import PairwiseOptions, ask_pairwise
 from rung.copilot.results import ChoiceResult, GraphProposal, PairwiseResult
 from rung.copilot.roles import FixedRole, Role, RoleOptions, RoleResult, ask_role
 from rung.copilot.scoring import CallCounter, counted, resolve_backend
@@ -117,20 +117,11 @@ class Copilot:
 
     # -- tasks ------------------------------------------------------------------------------
 
-    def pairwise(
-        self,
-        a: str,
-        b: str,
-        *,
-        allow_none: bool = True,
-        common_cause: bool = False,
-        content_free: bool = False,
-    ) -> PairwiseResult:
-        """Which way causation runs between ``a`` (A) and ``b`` (B); see
-        :func:`rung.copilot.pairwise`."""
-        return ask_pairwise(
-            self, a, b, allow_none=allow_none, common_cause=common_cause, content_free=content_free
-        )
+    def pairwise(self, a: str, b: str, **options: Unpack[PairwiseOptions]) -> PairwiseResult:
+        """Which way causation runs between ``a`` (A) and ``b`` (B); the options
+        (``allow_none=True``, ``common_cause=False``, ``content_free=False``) are documented
+        at :func:`rung.copilot.pairwise`."""
+        return ask_pairwise(self, a, b, **options)
 
     def graph(self, variables: Sequence[str], **options: Unpack[GraphOptions]) -> GraphProposal:
         """A whole proposed graph over ``variables``; the options (``strategy="pairs"``,
