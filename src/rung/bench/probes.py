@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import random
 import re
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
@@ -37,6 +38,7 @@ __all__ = [
     "AntiCommonsense",
     "Nonsense",
     "OrderSwap",
+    "PairProbe",
     "Probe",
     "Rename",
     "load_probe_data",
@@ -148,15 +150,24 @@ def _rename_story(
     return None if new == item else new
 
 
+class PairProbe(Probe, ABC):
+    """A probe of pair items only: every other item is left out (None)."""
+
+    def apply(self, bench: Benchmark, item: Item, index: int) -> Item | None:
+        return self.apply_pair(bench, item, index) if isinstance(item, PairItem) else None
+
+    @abstractmethod
+    def apply_pair(self, bench: Benchmark, item: PairItem, index: int) -> Item | None:
+        """The perturbed pair item, or None when the probe does not apply to it."""
+
+
 @dataclass(frozen=True)
-class Nonsense(Probe):
+class Nonsense(PairProbe):
     """Made-up variable names; scored against the original truth, guesses counted."""
 
     name = "nonsense"
 
-    def apply(self, bench: Benchmark, item: Item, index: int) -> Item | None:
-        if not isinstance(item, PairItem):
-            return None
+    def apply_pair(self, bench: Benchmark, item: PairItem, index: int) -> Item | None:
         a, b = nonsense_pair(index, tuple(load_probe_data("nonsense")["words"]))
         return replace(item, a=a, b=b, context=None)
 
@@ -185,14 +196,12 @@ def nonsense_pair(index: int, words: tuple[str, ...]) -> tuple[str, str]:
 
 
 @dataclass(frozen=True)
-class AntiCommonsense(Probe):
+class AntiCommonsense(PairProbe):
     """A vignette whose mechanism reverses the usual direction; the truth follows it."""
 
     name = "anti"
 
-    def apply(self, bench: Benchmark, item: Item, index: int) -> Item | None:
-        if not isinstance(item, PairItem):
-            return None
+    def apply_pair(self, bench: Benchmark, item: PairItem, index: int) -> Item | None:
         entry = load_probe_data("anti_commonsense").get(bench.name, {}).get(item.id)
         if not entry:
             return None
