@@ -14,14 +14,14 @@ cache, cut before the first stop string; ``regex`` constrains it like the other 
 from __future__ import annotations
 
 import inspect
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from rung.lm.backends._local import LocalBackend
-from rung.lm.base import LMError, Message, PromptTooLongError, check_log_likelihoods
+from rung.lm.base import LMError, Message, PromptTooLongError
 from rung.lm.chat import render_chat
 
 __all__ = ["PLAIN_TEMPLATE", "TransformersBackend"]
@@ -76,6 +76,7 @@ class TransformersBackend(LocalBackend):
         forward = inspect.signature(self.model.forward).parameters
         self._cache_arg = "cache" if "cache" in forward else "past_key_values"
         self.model_id = f"{self.path.name}@{self.path}"
+        self._source = f"transformers {self.path}"
         self.n_threads = n_threads
         self.chat_template: str | None = getattr(self.tokenizer, "chat_template", None)
         self._rng = np.random.default_rng(seed)
@@ -101,7 +102,7 @@ class TransformersBackend(LocalBackend):
         """:class:`PromptTooLongError` if ``n_tokens`` exceed the model's positions."""
         n_ctx = getattr(self.model.config, "max_position_embeddings", None)
         if isinstance(n_ctx, int) and n_tokens > n_ctx:
-            raise PromptTooLongError.of(n_tokens, n_ctx, "tokens", f"transformers {self.path}")
+            raise PromptTooLongError.of(n_tokens, n_ctx, "tokens", self._source)
 
     # -- forward passes ----------------------------------------------------------------
     def _forward(self, ids: Any, past: Any = None, mask: Any = None) -> Any:
@@ -125,32 +126,15 @@ class TransformersBackend(LocalBackend):
     def _log_probs(self, logits: Any) -> Any:
         return self._torch.log_softmax(logits.double(), dim=-1)  # (..., vocab) float64
 
-    # -- scoring -----------------------------------------------------------------------
-    def score_options(
-        self, messages: Sequence[Message], options: Sequence[str], *, prefix: str = ""
-    ) -> list[float]:
-        """Log-likelihood of each whole option, all options sharing the prompt's KV cache."""
-        torch = self._torch
-        splits = self.split_options(self.render(messages, prefix), options)
-        shared = min(start for _, start in splits)
-        self._check_length(max(len(joint) for joint, _ in splits))
-        out = self._forward(torch.tensor([splits[0][0][:shared]]))
+    # -- scoring (score_options: LocalBackend) ------------------------------------------
+    def _prefill_shared(self, tokens: list[int]) -> tuple[Callable[[int], float], Any]:
+        """One forward of the shared prompt: next-token log-probabilities and its cache."""
+        out = self._forward(self._torch.tensor([tokens]))
         first = self._log_probs(out.logits[0, -1])  # (vocab,)
-        scores = [0.0] * len(options)
-        for i, (joint, start) in enumerate(splits):
-            if start == shared and len(joint) > shared:
-                scores[i] += float(first[joint[shared]])
-        todo = [i for i, (joint, _) in enumerate(splits) if len(joint) > shared + 1]
-        if todo:
-            self._score_rest(todo, splits, shared, self._past(out), scores)
-        return check_log_likelihoods(scores, options, f"transformers {self.path}")
+        return lambda token: float(first[token]), self._past(out)
 
     def _score_rest(
-        self,
-        todo: list[int],
-        splits: list[tuple[list[int], int]],
-        shared: int,
-        past: Any,
+        self, todo: list[int], splits: list[tuple[list[int], int]], shared: int, past: Any,
         scores: list[float],
     ) -> None:
         """One batched forward of every option's continuation on the repeated prompt cache."""

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -41,7 +41,7 @@ import numpy as np
 
 from rung.lm.backends._decoding import log_softmax_at
 from rung.lm.backends._local import LocalBackend
-from rung.lm.base import LMError, Message, PromptTooLongError, check_log_likelihoods
+from rung.lm.base import LMError, Message, PromptTooLongError
 from rung.lm.chat import CHATML, render_chat
 
 __all__ = ["LlamaCppBackend"]
@@ -102,6 +102,7 @@ class LlamaCppBackend(LocalBackend):
         self.model_path = Path(model_path)
         self.name = name
         self.model_id = self.model_path.name
+        self._source = f"embedded {self.model_id}"
         self.n_batch = n_batch
         self.n_seq_max = n_seq_max
         quiet = logging.getLogger("llama-cpp-python")  # llama.cpp's C log goes through it
@@ -182,7 +183,7 @@ class LlamaCppBackend(LocalBackend):
         """:class:`PromptTooLongError` if ``n_tokens`` do not fit the context."""
         n_ctx = int(self._ctx.n_ctx())
         if n_tokens > n_ctx:
-            raise PromptTooLongError.of(n_tokens, n_ctx, "tokens", f"embedded {self.model_id}")
+            raise PromptTooLongError.of(n_tokens, n_ctx, "tokens", self._source)
 
     def _reset(self) -> None:
         """Empty the KV cache (all sequences, allocator reset): the state of a fresh process."""
@@ -209,27 +210,20 @@ class LlamaCppBackend(LocalBackend):
         self._last_row = self._row(-1).copy()
         return self._last_row
 
-    # -- scoring -----------------------------------------------------------------------
-    def score_options(
-        self, messages: Sequence[Message], options: Sequence[str], *, prefix: str = ""
-    ) -> list[float]:
-        """Log-likelihood of each whole option, all options sharing the prompt's KV cache."""
-        splits = self.split_options(self.render(messages, prefix), options)
-        shared = min(start for _, start in splits)
-        self._check_length(max(len(joint) for joint, _ in splits))
-        joint0 = splits[0][0]
-        first_row = self._prefill(joint0[:shared])
-        scores = [0.0] * len(options)
-        todo: list[int] = []
-        for i, (joint, start) in enumerate(splits):
-            if start == shared and len(joint) > shared:
-                scores[i] += log_softmax_at(first_row, joint[shared])
-            if len(joint) > shared + 1:
-                todo.append(i)
+    # -- scoring (score_options: LocalBackend) ------------------------------------------
+    def _prefill_shared(self, tokens: list[int]) -> tuple[Callable[[int], float], None]:
+        """The shared prompt on sequence 0 (the KV cache stays in the context)."""
+        first_row = self._prefill(tokens)
+        return lambda token: log_softmax_at(first_row, token), None
+
+    def _score_rest(
+        self, todo: list[int], splits: list[tuple[list[int], int]], shared: int, state: None,
+        scores: list[float],
+    ) -> None:
+        """The options' continuations, ``n_seq_max - 1`` options per batched decode."""
         group = self.n_seq_max - 1
         for g in range(0, len(todo), group):
             self._score_group(todo[g : g + group], splits, shared, scores)
-        return check_log_likelihoods(scores, options, f"embedded {self.model_id}")
 
     def _score_group(
         self,
