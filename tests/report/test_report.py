@@ -263,3 +263,59 @@ def test_terminal_summary_leads_with_the_verdict() -> None:
     text = buf.getvalue()
     assert text.index("CHECK") < text.index("identified by backdoor")
     assert "refuter 'graph' failed" in text and "OUT/report.html" in text
+
+
+def _over_six_graphs() -> RunResult:
+    """A result whose class holds six plausible graphs, with the fused path's effect sets."""
+    from dataclasses import replace
+
+    from rung.estimate.estimators.ida import EffectSet, PossibleEffect
+    from rung.workflow.class_effects import ClassEffects, MemberEffect
+    from rung.workflow.effect_sets import EffectSets
+
+    fx = ClassEffects("class", 6, True, 0.8, (
+        MemberEffect("backdoor", 4, "X -> Y", ("Z",), None, 2.0, (1.8, 2.2)),
+        MemberEffect("no_path", 2, "Y -> X", None, None, 0.0, (0.0, 0.0))))
+    alone = EffectSet("X", "Y", (1.0, 0.0), "local", "linear", "cpdag",
+                      (PossibleEffect(("Z",), 2.0, (1.8, 2.2), 0.1),
+                       PossibleEffect(("Y",), 0.0, (0.0, 0.0), 0.0)), True)
+    fused = replace(alone, effects=alone.effects[:1])
+    sets = EffectSets(alone, fused, 3, 1, ("data alone: X -- Z; with the LLM: Z -> X",))
+    return replace(RunResult.from_json(_result()), class_effects=fx, effect_sets=sets)
+
+
+def test_the_estimate_table_says_it_is_the_chosen_graphs() -> None:
+    import io
+
+    from rich.console import Console
+
+    from rung.report import print_summary
+
+    r = _over_six_graphs()
+    heading = "Estimates on the chosen final graph (one of 6 plausible graphs"
+    html = render_html(r, graph_svgs={})
+    assert heading in html
+    buf = io.StringIO()
+    print_summary(r, "NO-SUCH-DIR", Console(file=buf, width=200))
+    assert heading in buf.getvalue()
+    one = render_html(RunResult.from_json(_result()), graph_svgs={})
+    assert "Estimates on the final graph" in one and "plausible graphs; see" not in one
+
+
+def test_the_effect_sets_are_rendered_from_their_type() -> None:
+    import io
+
+    from rich.console import Console
+
+    from rung.report import print_summary
+
+    r = _over_six_graphs()
+    assert RunResult.from_json(r.to_json()).effect_sets == r.effect_sets
+    html = render_html(r, graph_svgs={})
+    assert "Data alone, and data + LLM" in html and "with the LLM: Z -&gt; X" in html
+    buf = io.StringIO()
+    print_summary(r, "NO-SUCH-DIR", Console(file=buf, width=200))  # no file is read
+    text = buf.getvalue()
+    assert "data alone: range [0, 2.2] over 3 plausible class(es), 2 adjustment set(s)" in text
+    assert "data + LLM: range [1.8, 2.2] over 1 plausible class(es)" in text
+    assert "moved by data alone: X -- Z" in text

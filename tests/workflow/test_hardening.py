@@ -97,7 +97,7 @@ def test_dollar_names_are_text_in_the_whole_run(tmp_path: Path) -> None:
     df = pd.DataFrame({"$x^$": z, "$a$": x, "Y": 2 * x + z + rng.normal(size=300)})
     res = run_copilot(df, _config(treatment="$a$"), tmp_path / "o",
                       backend=believing_backend({}), show_progress=False)
-    assert res["verdict"]["status"] in ("ok", "check")
+    assert res.verdict is not None and res.verdict.status in ("ok", "check")
     html = (tmp_path / "o" / "report.html").read_text()
     assert "$x^$" in html
     graphs = html[html.index('<div class="graphs">'):html.index("Final graph chosen by")]
@@ -114,8 +114,8 @@ def test_corrupt_step_file_is_rebuilt_and_named(tmp_path: Path) -> None:
                         console=Console(file=buf, width=200), show_progress=False)
     log = buf.getvalue()
     assert "estimates.json is corrupt" in log and "rebuilding step 'estimate'" in log
-    assert again["estimates"] == first["estimates"]
-    assert not again["timings_s"]["estimate"]["reused"]
+    assert again.estimates == first.estimates
+    assert not again.timings_s["estimate"]["reused"]
 
 
 def test_files_follow_the_umask_and_json_is_strict(tmp_path: Path) -> None:

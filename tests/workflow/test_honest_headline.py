@@ -82,7 +82,7 @@ def _backdoor(tmp: Path, backend: Backend | None, model: str | None) -> dict[str
                             reference_name=ex.reference_name),
         estimate=EstimateConfig(contrast=ex.contrast, bootstrap=10, generative_samples=100),
         report=ReportConfig(true_effect=ex.true_effect))
-    return run_copilot(ex.data, cfg, tmp, backend=backend, show_progress=False)
+    return run_copilot(ex.data, cfg, tmp, backend=backend, show_progress=False).to_json()
 
 
 def test_linear_backdoor_low_confidence_collider_gives_a_range(tmp_path: Path) -> None:
@@ -141,7 +141,7 @@ def check_statin_run(tmp_path: Path, beliefs: dict,
     for step in ("llm", "review", "identify", "estimate", "verdict", "report"):
         (out / ".steps" / f"{step}.json").unlink()  # a new LLM: redo from the LLM step
     res = run_copilot(data, _statin_config(), out, backend=believing_backend(beliefs),
-                      show_progress=False)
+                      show_progress=False).to_json()
     assert res["timings_s"]["data"]["reused"] and not res["timings_s"]["llm"]["reused"]
     _assert_honest(res, STATIN_TRUE_ATE)
 

@@ -26,6 +26,7 @@ from rung.workflow import (
     get_example,
     run_copilot,
 )
+from rung.workflow.artifacts import RunResult
 
 pytestmark = pytest.mark.llm
 torch.set_num_threads(1)
@@ -51,13 +52,14 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """First run by the rule, a resumed run, then the analyst's graph in the same DIR."""
     ex = get_example("linear_backdoor")
     out = tmp_path_factory.mktemp("copilot")
-    first = run_copilot(ex.data, _config(), out, show_progress=False)
+    first = run_copilot(ex.data, _config(), out, show_progress=False).to_json()
     rec1 = _records(out)
-    again = run_copilot(ex.data, _config(), out, show_progress=False)
+    again = run_copilot(ex.data, _config(), out, show_progress=False).to_json()
     rec2 = _records(out)
-    analyst = run_copilot(ex.data, _config(analyst_graph="Z -> X; X -> Y; Z -> Y"), out,
-                          show_progress=False)
-    return {"out": out, "first": first, "again": again, "analyst": analyst,
+    typed = run_copilot(ex.data, _config(analyst_graph="Z -> X; X -> Y; Z -> Y"), out,
+                        show_progress=False)
+    analyst = typed.to_json()
+    return {"out": out, "typed": typed, "first": first, "again": again, "analyst": analyst,
             "rec1": rec1, "rec2": rec2, "rec3": _records(out), "truth": ex.true_effect}
 
 
@@ -76,6 +78,13 @@ def test_every_step_saved(runs: dict[str, Any]) -> None:
     assert first["data"]["transform"] == "none"
     assert first["discovery"]["method"] == "hc"  # the default: the score-based (fused) search
     assert first["identification"]["treatment"] == ["X"]
+
+
+def test_the_returned_result_is_the_one_written(runs: dict[str, Any]) -> None:
+    # run_copilot returns the typed result it wrote; nothing is read back from the file
+    written = json.loads((runs["out"] / "result.json").read_text())
+    assert written == json.loads(json.dumps(runs["typed"].to_json()))
+    assert RunResult.from_json(written).verdict == runs["typed"].verdict
 
 
 def test_rerun_resumes_without_redoing_steps(runs: dict[str, Any]) -> None:

@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the type only: the workflow imports this module, never the reverse
     from rung.workflow.artifacts import RunResult
+    from rung.workflow.effect_sets import EffectSets
 
-__all__ = ["render_html"]
+__all__ = ["estimates_heading", "render_html"]
 
 _CSS = """
 body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:0;color:#1d232a;
@@ -126,26 +127,24 @@ def _class_effects(r: RunResult) -> str:
                "</details>" if opened else ""))
 
 
-def _effect_sets(sets: Mapping[str, Any] | None) -> str:
+def _effect_sets(sets: EffectSets | None) -> str:
     """The fused data step's two answers: the data alone, and the data with the LLM's
     beliefs as a prior; and the orientations at the treatment that moved the answer."""
-    if not sets:
+    if sets is None:
         return ""
-    rows = []
-    for name, key in (("data alone", "data_alone"), ("data + LLM", "fused")):
-        es = sets.get(key) or {}
-        for e in es.get("effects") or []:
-            rows.append([name, es.get("classes"), ", ".join(e["adjustment"]) or "∅",
-                         e["estimate"], _ci(e["interval"])])
-        if not es.get("effects"):
-            rows.append([name, es.get("classes"), "–", None, _e(es.get("reason", ""))])
+    sources = (("data alone", sets.data_alone, sets.data_classes),
+               ("data + LLM", sets.fused, sets.fused_classes))
+    rows: list[list[Any]] = []
+    for name, es, classes in sources:
+        rows += [[name, classes, ", ".join(e.adjustment) or "∅", e.estimate, _ci(e.interval)]
+                 for e in es.effects]
+        if not es.effects:
+            rows.append([name, classes, "–", None, _e(es.reason)])
     table = _table(["source", "plausible classes", "adjustment set (pa of the treatment)",
                     "effect", "95% interval"], rows, {1, 3})
-    spans = "".join(
-        f"<li>{label}: range {_ci((sets.get(key) or {}).get('range'))}</li>"
-        for label, key in (("data alone", "data_alone"), ("data + LLM", "fused")))
-    moved = sets.get("moved_by") or []
-    if sets.get("moved") and moved:
+    spans = "".join(f"<li>{label}: range {_ci(es.range)}</li>" for label, es, _ in sources)
+    moved = sets.moved_by
+    if sets.moved and moved:
         why = ("<p>The LLM's prior moved the answer through these orientations at the "
                "treatment:</p><ul>" + "".join(f"<li>{_e(m)}</li>" for m in moved) + "</ul>")
     elif moved:
@@ -237,8 +236,26 @@ def _identification(ident: Mapping[str, Any], estimand_svg: str | None) -> str:
     return out
 
 
+def estimates_heading(result: RunResult) -> str:
+    """The title of the estimator table: the estimates are the chosen final graph's, one of
+    the plausible graphs when the class holds several (the verdict's range spans them).
+
+    Examples
+    --------
+    >>> from rung.workflow.artifacts import RunResult
+    >>> r = RunResult("t", "0.1", "now", "X", "Y", (1.0, 0.0), {}, {}, {}, {}, {})
+    >>> estimates_heading(r)
+    'Estimates on the final graph'
+    """
+    fx = result.class_effects
+    if fx is None or fx.members <= 1:
+        return "Estimates on the final graph"
+    n = f"{fx.members}" if fx.complete else f"more than {fx.members}"
+    return f"Estimates on the chosen final graph (one of {n} plausible graphs; see the range above)"
+
+
 def _estimates(r: RunResult, effect_svg: str | None, dist_svg: str | None) -> str:
-    out = "<h2>Estimates</h2>"
+    out = f"<h2>{_e(estimates_heading(r))}</h2>"
     if r.estimates:
         rows = [[e["method"], e["ate"], _ci(e.get("ci")), e.get("n"), e.get("note", "")]
                 for e in r.estimates]
@@ -292,13 +309,12 @@ def render_html(
     estimand_svg: str | None = None,
     effect_svg: str | None = None,
     interventional_svg: str | None = None,
-    effect_sets: Mapping[str, Any] | None = None,
 ) -> str:
     """The whole report as one HTML string (no scripts, no links to other files).
 
     ``result`` is the typed ``result.json``
-    (:class:`rung.workflow.artifacts.RunResult`; ``RunResult.from_json`` reads the file);
-    ``effect_sets`` the fused data step's two answers (``effect_sets.json``), when it ran.
+    (:class:`rung.workflow.artifacts.RunResult`; ``RunResult.from_json`` reads the file),
+    with the fused data step's two effect sets when it ran.
     """
     r = result
     caveats = "".join(f"<li>{_e(c)}</li>" for c in r.caveats)
@@ -311,7 +327,7 @@ def render_html(
         _disagreements(r.disagreements),
         _identification(r.identification, estimand_svg),
         _estimates(r, effect_svg, interventional_svg),
-        _effect_sets(effect_sets),
+        _effect_sets(r.effect_sets),
         _class_effects(r),
         _refuters(r.refuters),
         _implications(r.implications),

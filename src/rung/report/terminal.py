@@ -8,8 +8,11 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from rung.report.html import estimates_heading
+
 if TYPE_CHECKING:  # the type only: the workflow imports this module, never the reverse
     from rung.workflow.artifacts import RunResult
+    from rung.workflow.effect_sets import EffectSets
     from rung.workflow.verdict import Verdict
 
 __all__ = ["print_summary"]
@@ -30,23 +33,17 @@ def _print_verdict(con: Console, verdict: Verdict | None) -> None:
         con.print(f"  [yellow]![/yellow] {escape(str(flag))}")
 
 
-def _print_effect_sets(con: Console, out_dir: str) -> None:
-    """The fused data step's two ranges (``effect_sets.json``), when it ran."""
-    import json
-    from pathlib import Path
-
-    path = Path(out_dir) / "effect_sets.json"
-    try:
-        sets = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+def _print_effect_sets(con: Console, sets: EffectSets | None) -> None:
+    """The fused data step's two ranges, when it ran."""
+    if sets is None:
         return
-    for label, key in (("data alone", "data_alone"), ("data + LLM", "fused")):
-        es = sets.get(key) or {}
-        con.print(f"{label}: range {_ci(es.get('range'))} over {es.get('classes')} plausible "
-                  f"class(es), {len(es.get('effects') or [])} adjustment set(s)")
-    if sets.get("moved"):
-        for m in sets.get("moved_by") or []:
-            con.print(f"  moved by {escape(str(m))}")
+    for label, es, classes in (("data alone", sets.data_alone, sets.data_classes),
+                               ("data + LLM", sets.fused, sets.fused_classes)):
+        con.print(f"{label}: range {_ci(es.range)} over {classes} plausible "
+                  f"class(es), {len(es.effects)} adjustment set(s)")
+    if sets.moved:
+        for m in sets.moved_by:
+            con.print(f"  moved by {escape(m)}")
 
 
 def print_summary(result: RunResult, out_dir: str, console: Console | None = None) -> None:
@@ -56,7 +53,7 @@ def print_summary(result: RunResult, out_dir: str, console: Console | None = Non
     con = console or Console(stderr=True)
     con.rule(f"[bold]{escape(result.treatment)} → {escape(result.outcome)}")
     _print_verdict(con, result.verdict)
-    _print_effect_sets(con, out_dir)
+    _print_effect_sets(con, result.effect_sets)
     fg = result.final_graph
     n_dis = len(result.disagreements)
     data = result.data
@@ -84,7 +81,8 @@ def print_summary(result: RunResult, out_dir: str, console: Console | None = Non
     else:
         con.print(f"[red]not identifiable[/red]: {escape(str(ident.get('reason', '')))}")
     if result.estimates:
-        t = Table(title="effect estimates", show_edge=False)
+        con.print(f"[bold]{escape(estimates_heading(result))}[/bold]")
+        t = Table(show_edge=False)
         for col in ("estimator", "effect", "95% interval"):
             t.add_column(col)
         for e in result.estimates:

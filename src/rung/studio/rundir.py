@@ -13,7 +13,7 @@ so ``rung copilot --out DIR`` and ``rung studio DIR`` continue each other's work
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,7 +22,6 @@ import pandas as pd
 
 from rung.discover import DiscoveryResult
 from rung.graph import CausalGraph
-from rung.identify import Identification
 from rung.workflow import CopilotConfig, InputError, RunStore, get_example
 from rung.workflow.artifacts import (
     Assessment,
@@ -124,15 +123,16 @@ def start_run_dir(raw: pd.DataFrame, config: CopilotConfig, run_dir: Path) -> No
     run_steps(raw, config, run_dir, until="data", console=Console(stderr=True, quiet=True))
 
 
-def _artifact(store: RunStore, kind: Any, name: str) -> Any:
+def _artifact(store: RunStore, kind: Any) -> Any:
     """The artifact ``kind`` (:mod:`rung.workflow.artifacts`) read with its own
-    ``from_files``; a file that does not hold one is an :class:`ArtifactError` naming it."""
+    ``from_files``; a file that does not hold one is an :class:`ArtifactError` naming
+    ``kind.FILE``, its main file."""
     try:
         return kind.from_files(store.read)
     except ArtifactError:
         raise
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise ArtifactError(f"{store.path(name)} does not hold the workflow's {kind.__name__} "
+        raise ArtifactError(f"{store.path(kind.FILE)} does not hold the workflow's {kind.__name__} "
                             f"({type(exc).__name__}: {exc}); re-run `rung copilot` with the "
                             "same --out to rebuild it") from exc
 
@@ -146,8 +146,8 @@ def _final(store: RunStore, config: CopilotConfig, data_graph: DiscoveryResult,
 
     decisions: tuple[Mapping[str, Any], ...] = ()
     source = "rule"
-    if store.path("final_graph.json").exists():
-        review: Review = _artifact(store, Review, "final_graph.json")
+    if store.path(Review.FILE).exists():
+        review: Review = _artifact(store, Review)
         decisions, source = review.decisions, review.source
     if store.path(GRAPH_FILE).exists():
         text = store.path(GRAPH_FILE).read_text(encoding="utf-8")
@@ -171,20 +171,16 @@ def load_inputs(run_dir: Path) -> RunInputs:
         A file of the run cannot be read (the message names it).
     """
     store = RunStore(run_dir)
-    if not store.path("input.json").exists():
+    if not store.path(InputSummary.FILE).exists():
         raise InputError(f"{run_dir} holds no input.json: it is not a rung copilot run "
                          "directory; pass a CSV or --example NAME instead")
-    info: InputSummary = _artifact(store, InputSummary, "input.json")
-    try:
-        config = CopilotConfig.from_json(info.config)
-    except (KeyError, TypeError, ValueError) as exc:
-        raise ArtifactError(f"{store.path('input.json')} records no valid config ({exc}); "
-                            "start the studio with the CSV instead") from exc
+    info: InputSummary = _artifact(store, InputSummary)
+    config = info.config
     raw, notes = _raw_data(config)
     data = _analysed(raw, config)
-    found: DataGraph = _artifact(store, DataGraph, "data_graph.json")
-    llm: LLMGraph | None = _artifact(store, LLMGraph, "llm_graph.json") \
-        if store.path("llm_graph.json").exists() else None
+    found: DataGraph = _artifact(store, DataGraph)
+    llm: LLMGraph | None = _artifact(store, LLMGraph) \
+        if store.path(LLMGraph.FILE).exists() else None
     final, decisions, source = _final(store, config, found.result, llm, list(data.columns))
     return RunInputs(run_dir=run_dir, config=config, raw=raw, data=data,
                      data_graph=found.result, llm_graph=None if llm is None else llm.graph,
@@ -233,21 +229,16 @@ def read_results(run_dir: Path) -> dict[str, Any]:
     files that do not parse."""
     store = RunStore(run_dir)
     out: dict[str, Any] = {}
-    readers: dict[str, tuple[str, Callable[[], dict[str, Any]]]] = {
-        "estimates": ("estimates.json",
-                      lambda: Estimates.from_files(store.read).to_json()),
-        "identification": ("identification.json", lambda: IdentifiedEffect(
-            Identification.from_json(store.read("identification.json"))).to_json()),
-        "assessment": ("verdict.json", lambda: Assessment.from_files(store.read).to_json()),
-    }
-    for key, (name, read) in readers.items():
-        if not store.path(name).exists():
+    kinds: dict[str, Any] = {"estimates": Estimates, "identification": IdentifiedEffect,
+                             "assessment": Assessment}
+    for key, kind in kinds.items():
+        if not store.path(kind.FILE).exists():
             continue
         try:
-            got = read()
+            got = kind.from_files(store.read).to_json()
         except (ArtifactError, KeyError, TypeError, ValueError) as exc:
             out.setdefault("errors", []).append(
-                str(exc) if isinstance(exc, ArtifactError) else f"{store.path(name)}: {exc}")
+                str(exc) if isinstance(exc, ArtifactError) else f"{store.path(kind.FILE)}: {exc}")
             continue
         out.update(got if key == "assessment" else {key: got})
     return out

@@ -4,8 +4,9 @@ Each step is a plain function from typed inputs to one of these; only the runner
 (:mod:`rung.workflow.run`) writes them to the run directory and reads them back.
 ``files()`` says which files of the run directory an artifact fills (a JSON-able object
 goes to a ``.json`` file, a string is written as text) and ``from_files(read)`` rebuilds
-it from them; ``to_json``/``from_json`` give its main JSON object. The file names and
-their JSON keys are the run directory's public contract (the studio reads them).
+it from them; ``to_json``/``from_json`` give its main JSON object, and ``FILE`` names the
+file it goes to. The file names and their JSON keys are the run directory's public
+contract (the studio reads them).
 
 ::
 
@@ -15,7 +16,8 @@ their JSON keys are the run directory's public contract (the studio reads them).
         -> IdentifiedEffect (identification.json)
         -> Estimates (estimates.json)
         -> Assessment (class_effects.json, verdict.json)
-        -> RunResult (result.json) and report.html
+        -> RunResult (result.json; the verdict, the class effects and the fused path's
+           effect sets as their types) and report.html
 """
 
 from __future__ import annotations
@@ -24,13 +26,15 @@ import csv
 import io
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal, Self
 
 from rung.discover import DiscoveryResult
 from rung.graph import CausalGraph
 from rung.identify import Identification
 from rung.workflow.class_effects import ClassEffects
+from rung.workflow.config import CopilotConfig
 from rung.workflow.disagreements import LLMEdge
+from rung.workflow.effect_sets import EffectSets
 from rung.workflow.graph_files import graph_from_json, graph_to_dot, graph_to_json
 from rung.workflow.verdict import EstimatorResult, RefuterOutcome, Verdict
 
@@ -50,8 +54,29 @@ __all__ = [
 Reader = Callable[[str], Any]
 
 
+class _JsonFile:
+    """An artifact whose main JSON object is the file ``FILE`` of the run directory: its
+    ``files()`` start with that file, and ``from_files`` reads it back with ``from_json``."""
+
+    FILE: ClassVar[str]
+
+    def to_json(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    @classmethod
+    def from_json(cls, obj: Mapping[str, Any]) -> Self:
+        raise NotImplementedError
+
+    def files(self) -> dict[str, Any]:
+        return {self.FILE: self.to_json()}
+
+    @classmethod
+    def from_files(cls, read: Reader) -> Self:
+        return cls.from_json(read(cls.FILE))
+
+
 @dataclass(frozen=True)
-class InputSummary:
+class InputSummary(_JsonFile):
     """Step 1: the checked data's columns, size and summary, and the recorded settings."""
 
     columns: tuple[str, ...]
@@ -60,30 +85,25 @@ class InputSummary:
     transform: str
     transform_note: str
     preparation: tuple[str, ...]
-    config: Mapping[str, Any]
+    config: CopilotConfig
+
+    FILE: ClassVar[str] = "input.json"
 
     def to_json(self) -> dict[str, Any]:
         return {"columns": list(self.columns), "rows": self.rows,
                 "summary": {c: dict(v) for c, v in self.summary.items()},
                 "transform": self.transform, "transform_note": self.transform_note,
-                "preparation": list(self.preparation), "config": dict(self.config)}
+                "preparation": list(self.preparation), "config": self.config.to_json()}
 
     @classmethod
-    def from_json(cls, obj: Mapping[str, Any]) -> InputSummary:
+    def from_json(cls, obj: Mapping[str, Any]) -> Self:
         return cls(tuple(obj["columns"]), int(obj["rows"]), dict(obj["summary"]),
                    str(obj["transform"]), str(obj.get("transform_note", "")),
-                   tuple(obj.get("preparation", [])), dict(obj.get("config", {})))
-
-    def files(self) -> dict[str, Any]:
-        return {"input.json": self.to_json()}
-
-    @classmethod
-    def from_files(cls, read: Reader) -> InputSummary:
-        return cls.from_json(read("input.json"))
+                   tuple(obj.get("preparation", [])), CopilotConfig.from_json(obj["config"]))
 
 
 @dataclass(frozen=True)
-class LLMGraph:
+class LLMGraph(_JsonFile):
     """Step 3: the LLM's answers: its graph, its proposed edges and every scored direction
     (``candidates``), the questions asked and the proposal record."""
 
@@ -92,6 +112,8 @@ class LLMGraph:
     candidates: tuple[LLMEdge, ...]
     questions: tuple[Mapping[str, Any], ...]
     graph: CausalGraph
+
+    FILE: ClassVar[str] = "llm_graph.json"
 
     @property
     def beliefs(self) -> tuple[LLMEdge, ...]:
@@ -105,41 +127,34 @@ class LLMGraph:
                 "graph": graph_to_json(self.graph)}
 
     @classmethod
-    def from_json(cls, obj: Mapping[str, Any]) -> LLMGraph:
+    def from_json(cls, obj: Mapping[str, Any]) -> Self:
         return cls(dict(obj["proposal"]),
                    tuple(LLMEdge.from_json(e) for e in obj.get("edges", [])),
                    tuple(LLMEdge.from_json(e) for e in obj.get("candidates", [])),
                    tuple(obj.get("questions", [])), graph_from_json(obj["graph"]))
 
     def files(self) -> dict[str, Any]:
-        return {"llm_graph.json": self.to_json(), "llm_graph.dot": graph_to_dot(self.graph, "llm")}
-
-    @classmethod
-    def from_files(cls, read: Reader) -> LLMGraph:
-        return cls.from_json(read("llm_graph.json"))
+        return {**super().files(), "llm_graph.dot": graph_to_dot(self.graph, "llm")}
 
 
 @dataclass(frozen=True)
-class DataGraph:
+class DataGraph(_JsonFile):
     """Step 2: the equivalence class discovery found, and why that algorithm ran."""
 
     result: DiscoveryResult
     why: str
 
+    FILE: ClassVar[str] = "data_graph.json"
+
     def to_json(self) -> dict[str, Any]:
         return {**self.result.to_json(), "why": self.why}
 
     @classmethod
-    def from_json(cls, obj: Mapping[str, Any]) -> DataGraph:
+    def from_json(cls, obj: Mapping[str, Any]) -> Self:
         return cls(DiscoveryResult.from_json(obj), str(obj.get("why", "")))
 
     def files(self) -> dict[str, Any]:
-        return {"data_graph.json": self.to_json(),
-                "data_graph.dot": graph_to_dot(self.result.graph, "data")}
-
-    @classmethod
-    def from_files(cls, read: Reader) -> DataGraph:
-        return cls.from_json(read("data_graph.json"))
+        return {**super().files(), "data_graph.dot": graph_to_dot(self.result.graph, "data")}
 
 
 _CSV_FIELDS = ("kind", "a", "b", "llm_edge", "llm_confidence", "data_edge", "p_value",
@@ -166,6 +181,9 @@ class Review:
     comparison: Mapping[str, Any] | None
     disagreements: tuple[Mapping[str, Any], ...] = ()
 
+    #: the main file (``to_json``); the disagreement table has its own two
+    FILE: ClassVar[str] = "final_graph.json"
+
     @property
     def conflicts(self) -> list[Mapping[str, Any]]:
         """Disagreements where the LLM contradicts a data mark (none for an analyst graph)."""
@@ -188,21 +206,23 @@ class Review:
 
     def files(self) -> dict[str, Any]:
         rows = [dict(r) for r in self.disagreements]
-        return {"final_graph.json": self.to_json(),
+        return {self.FILE: self.to_json(),
                 "final_graph.dot": graph_to_dot(self.graph, "final"),
                 "disagreements.json": rows, "disagreements.csv": _rows_to_csv(rows)}
 
     @classmethod
     def from_files(cls, read: Reader) -> Review:
-        return cls.from_json(read("final_graph.json"), read("disagreements.json"))
+        return cls.from_json(read(cls.FILE), read("disagreements.json"))
 
 
 @dataclass(frozen=True)
-class IdentifiedEffect:
+class IdentifiedEffect(_JsonFile):
     """Step 5: :func:`rung.identify.identify` of P(Y | do(X)) on the final graph, kept as
     the typed :class:`~rung.identify.Identification` that estimation takes as is."""
 
     identification: Identification
+
+    FILE: ClassVar[str] = "identification.json"
 
     @property
     def identifiable(self) -> bool:
@@ -215,12 +235,14 @@ class IdentifiedEffect:
         obj["latex"] = est.get("latex", "")
         return obj
 
-    def files(self) -> dict[str, Any]:
-        return {"identification.json": self.to_json()}
+    @classmethod
+    def from_json(cls, obj: Mapping[str, Any]) -> Self:
+        """Read what :meth:`to_json` wrote (its ``text`` and ``latex`` are the estimand's)."""
+        return cls(Identification.from_json(obj))
 
 
 @dataclass(frozen=True)
-class Estimates:
+class Estimates(_JsonFile):
     """Step 6: every estimator's result on the final graph, the errors, the refuters,
     samples of Y under do(X=a) and do(X=b), and the graph's implied-independence tests."""
 
@@ -230,6 +252,8 @@ class Estimates:
     refuters: tuple[Mapping[str, Any], ...] = ()
     interventional_samples: Mapping[str, Sequence[float]] = field(default_factory=dict)
     implications: Mapping[str, Any] | None = None
+
+    FILE: ClassVar[str] = "estimates.json"
 
     @property
     def results(self) -> list[EstimatorResult]:
@@ -247,18 +271,11 @@ class Estimates:
                 "implications": None if self.implications is None else dict(self.implications)}
 
     @classmethod
-    def from_json(cls, obj: Mapping[str, Any]) -> Estimates:
+    def from_json(cls, obj: Mapping[str, Any]) -> Self:
         a, b = obj["contrast"]
         return cls((float(a), float(b)), tuple(obj.get("estimates", [])),
                    tuple(obj.get("errors", [])), tuple(obj.get("refuters", [])),
                    dict(obj.get("interventional_samples") or {}), obj.get("implications"))
-
-    def files(self) -> dict[str, Any]:
-        return {"estimates.json": self.to_json()}
-
-    @classmethod
-    def from_files(cls, read: Reader) -> Estimates:
-        return cls.from_json(read("estimates.json"))
 
 
 @dataclass(frozen=True)
@@ -267,6 +284,9 @@ class Assessment:
 
     class_effects: ClassEffects
     verdict: Verdict
+
+    #: the main file (the verdict); the effects over the plausible graphs have their own
+    FILE: ClassVar[str] = "verdict.json"
 
     def to_json(self) -> dict[str, Any]:
         return {"class_effects": self.class_effects.to_json(), "verdict": self.verdict.to_json()}
@@ -277,12 +297,12 @@ class Assessment:
 
     def files(self) -> dict[str, Any]:
         return {"class_effects.json": self.class_effects.to_json(),
-                "verdict.json": self.verdict.to_json()}
+                self.FILE: self.verdict.to_json()}
 
     @classmethod
     def from_files(cls, read: Reader) -> Assessment:
         return cls.from_json({"class_effects": read("class_effects.json"),
-                              "verdict": read("verdict.json")})
+                              "verdict": read(cls.FILE)})
 
 
 def _pair(v: Any) -> tuple[float, float]:
@@ -295,7 +315,8 @@ class RunResult:
     """The content of ``result.json``, typed: what the HTML report and the terminal summary
     render. The verdict and the effects over the plausible graphs are their own types; the
     other sections are the JSON records of their steps (``data``: the input summary and
-    its source; ``final_graph``: the review and the rule's text).
+    its source; ``final_graph``: the review and the rule's text; ``effect_sets``: the fused
+    data step's two effect sets, when it ran).
 
     Examples
     --------
@@ -330,10 +351,12 @@ class RunResult:
     estimates_note: str = ""
     interventional_note: str = ""
     files: tuple[str, ...] = ()
+    effect_sets: EffectSets | None = None
 
     def to_json(self) -> dict[str, Any]:
-        """``result.json`` (its keys and their order are the CLI's contract)."""
-        return {
+        """``result.json`` (its keys and their order are the CLI's contract;
+        ``effect_sets`` is there when the fused data step ran)."""
+        obj = {
             "verdict": None if self.verdict is None else self.verdict.to_json(),
             "rung_version": self.rung_version, "created": self.created, "title": self.title,
             "query": {"treatment": self.treatment, "outcome": self.outcome,
@@ -353,12 +376,15 @@ class RunResult:
             "headline": self.headline, "estimates_note": self.estimates_note,
             "interventional_note": self.interventional_note, "files": list(self.files),
         }
+        if self.effect_sets is not None:
+            obj["effect_sets"] = self.effect_sets.to_json()
+        return obj
 
     @classmethod
     def from_json(cls, obj: Mapping[str, Any]) -> RunResult:
         """Read ``result.json`` (a section a partial result lacks gets its empty value)."""
         q = obj["query"]
-        verdict, fx = obj.get("verdict"), obj.get("class_effects")
+        verdict, fx, sets = obj.get("verdict"), obj.get("class_effects"), obj.get("effect_sets")
         return cls(
             title=str(obj.get("title", "rung co-pilot report")),
             rung_version=str(obj.get("rung_version", "")), created=str(obj.get("created", "")),
@@ -378,4 +404,5 @@ class RunResult:
             headline=str(obj.get("headline", "")),
             estimates_note=str(obj.get("estimates_note", "")),
             interventional_note=str(obj.get("interventional_note", "")),
-            files=tuple(obj.get("files") or ()))
+            files=tuple(obj.get("files") or ()),
+            effect_sets=None if not sets else EffectSets.from_json(sets))

@@ -40,6 +40,7 @@ from rung.workflow.artifacts import (
 )
 from rung.workflow.choose import __doc__ as RULE_DOC
 from rung.workflow.config import CopilotConfig
+from rung.workflow.effect_sets import EffectSets
 from rung.workflow.fused import __doc__ as FUSED_DOC
 from rung.workflow.interventional import gformula_samples
 from rung.workflow.verdict import EstimatorResult, estimators_agree
@@ -252,6 +253,14 @@ def _search_caveat(art: Artifacts) -> list[str]:
             "evidence."]
 
 
+def _effect_sets(art: Artifacts) -> EffectSets | None:
+    """The fused data step's two effect sets, when it ran."""
+    from rung.workflow.fused_steps import FusedAssessment
+
+    a = art.assessment
+    return a.effect_sets if isinstance(a, FusedAssessment) else None
+
+
 def build_result(config: CopilotConfig, art: Artifacts, timings: Mapping[str, Any]
                  ) -> RunResult:
     """The typed ``result.json`` from the typed outputs of the earlier steps."""
@@ -280,7 +289,7 @@ def build_result(config: CopilotConfig, art: Artifacts, timings: Mapping[str, An
                                                         cfg.report.notes)),
         timings_s=dict(timings), headline=verdict.summary,
         estimates_note=estimates_note(est.estimates, cfg.data.transform, est.refuters),
-        files=REPORT_FILES)
+        files=REPORT_FILES, effect_sets=_effect_sets(art))
 
 
 def render_report(data: pd.DataFrame, config: CopilotConfig, art: Artifacts,
@@ -303,15 +312,5 @@ def render_report(data: pd.DataFrame, config: CopilotConfig, art: Artifacts,
                                members=members)
         if estimates or members else None,
         interventional_svg=dist,
-        effect_sets=_effect_sets(art),
     )
     return result, html
-
-
-def _effect_sets(art: Artifacts) -> dict[str, Any] | None:
-    from rung.workflow.fused_steps import FusedAssessment
-
-    a = art.assessment
-    if isinstance(a, FusedAssessment) and a.effect_sets is not None:
-        return a.effect_sets.to_json()
-    return None

@@ -57,13 +57,10 @@ class SearchedDataGraph(DataGraph):
         return {**super().to_json(),
                 "search": None if self.search is None else self.search.to_json()}
 
-    def files(self) -> dict[str, Any]:
-        return {**super().files(), "data_graph.json": self.to_json()}
-
 
 def load_data_graph(read: Reader) -> DataGraph:
     """``data_graph.json`` read back: a :class:`SearchedDataGraph` when it holds a search."""
-    obj = read("data_graph.json")
+    obj = read(DataGraph.FILE)
     base = DataGraph.from_json(obj)
     if not obj.get("search"):
         return base

@@ -31,16 +31,12 @@ from rung.workflow.artifacts import (
     InputSummary,
     LLMGraph,
     Reader,
+    RunResult,
 )
 from rung.workflow.assemble import Artifacts, render_report
 from rung.workflow.config import CopilotConfig
 from rung.workflow.fused import FUSION_WEIGHT, MAX_UNCAPPED
-from rung.workflow.fused_steps import (
-    FusedAssessment,
-    load_assessment,
-    load_data_graph,
-    load_review,
-)
+from rung.workflow.fused_steps import load_assessment, load_data_graph, load_review
 from rung.workflow.graph_files import read_analyst_graph
 from rung.workflow.inputs import check_data, check_query, data_fingerprint
 from rung.workflow.steps import ask_llm, discover_graph, review_graphs, summarize_input
@@ -266,8 +262,9 @@ def run_copilot(
     backend: Backend | None = None,
     console: Console | None = None,
     show_progress: bool = True,
-) -> dict[str, Any]:
-    """Run (or resume) the whole workflow; return the content of ``result.json``.
+) -> RunResult:
+    """Run (or resume) the whole workflow; return the typed ``result.json`` it wrote
+    (``.to_json()`` is the file's content).
 
     Parameters
     ----------
@@ -291,18 +288,13 @@ def run_copilot(
     art = Artifacts(d["input"], d["llm"], d["data"], d["review"], d["identify"],
                     d["estimate"], d["verdict"])
     result, html = render_report(data, config, art, timings)
-    obj = result.to_json()
-    assessed = d["verdict"]
-    if isinstance(assessed, FusedAssessment) and assessed.effect_sets is not None:
-        obj["effect_sets"] = assessed.effect_sets.to_json()  # a key added, none renamed
-    store.write_json("result.json", obj)
+    store.write_json("result.json", result.to_json())
     store.write_text("report.html", html)
     store.mark_done("report", keys["report"], ["result.json", "report.html"],
                     {"seconds": time.perf_counter() - t0})
     _step_runner(con, len(STEP_NAMES))(len(STEP_NAMES), "report", "write the report", False,
                                        time.perf_counter() - t0)
-    out: dict[str, Any] = store.read_json("result.json")
-    return out
+    return result
 
 
 def _save(store: RunStore, artifact: Any) -> list[str]:
@@ -324,8 +316,7 @@ def _run_step(run: _Run, store: RunStore, step: Step, key: str, done: bool
     if done:
         try:
             run.done[step.name] = step.load(run, store.read)
-            meta = store.read_json(f".steps/{step.name}.json")
-            return float(meta.get("seconds", 0.0)), True
+            return store.recorded_seconds(step.name), True
         except (ArtifactError, KeyError, TypeError, ValueError):
             pass
     store.forget(step.name)

@@ -57,7 +57,7 @@ def summarize_input(data: pd.DataFrame, config: CopilotConfig) -> InputSummary:
                      "min": float(d[c].min()), "max": float(d[c].max())} for c in d},
         transform=config.data.transform,
         transform_note=TRANSFORM_NOTES[config.data.transform],
-        preparation=tuple(config.data.preparation), config=config.to_json())
+        preparation=tuple(config.data.preparation), config=config)
 
 
 # ---------------------------------------------------------------- 2. llm

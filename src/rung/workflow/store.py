@@ -178,6 +178,12 @@ class RunStore:
         record = {"step": step, "key": key, "outputs": outputs, **meta}
         atomic_write_text(self._record(step), json.dumps(record, indent=2, default=str) + "\n")
 
+    def recorded_seconds(self, step: str) -> float:
+        """How long ``step`` took when it ran, from its completion record (see
+        :meth:`read_json` for the errors)."""
+        meta = self.read_json(str(self._record(step).relative_to(self.root)))
+        return float(meta.get("seconds", 0.0))
+
     def forget(self, step: str) -> None:
         """Drop the completion record of ``step`` (its outputs stay, marked stale)."""
         self._record(step).unlink(missing_ok=True)
