@@ -27,7 +27,7 @@ import hashlib
 import math
 import warnings
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
 import numpy as np
@@ -216,9 +216,7 @@ class PriorStrength:
     sparsity_nats: float
 
     def to_json(self) -> dict[str, Any]:
-        return {"weight": self.weight, "pairs": self.pairs, "mean_abs_nats": self.mean_abs_nats,
-                "max_abs_nats": self.max_abs_nats, "bic_parameters": self.bic_parameters,
-                "sparsity_nats": self.sparsity_nats}
+        return asdict(self)
 
     @classmethod
     def from_json(cls, obj: Mapping[str, Any]) -> PriorStrength:

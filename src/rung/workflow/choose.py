@@ -31,7 +31,7 @@ from typing import Any
 
 from rung.discover import DiscoveredEdge, DiscoveryResult
 from rung.graph import CausalGraph
-from rung.workflow.disagreements import LLMEdge
+from rung.workflow.disagreements import LLMEdge, most_confident_by_pair, preferred_directions
 from rung.workflow.members import ORIENTATION_THRESHOLD
 
 __all__ = ["EdgeDecision", "choose_final_graph"]
@@ -50,20 +50,6 @@ class EdgeDecision:
 
 def _would_cycle(directed: list[tuple[str, str]], nodes: Sequence[str], a: str, b: str) -> bool:
     return b == a or a in CausalGraph(directed=directed, nodes=nodes).descendants(b)
-
-
-def _preferred(prefs: Sequence[LLMEdge]) -> dict[frozenset[str], LLMEdge]:
-    """Per pair, the direction the LLM prefers, with P(dir) / (P(A->B) + P(B->A))."""
-    by_pair: dict[frozenset[str], list[LLMEdge]] = {}
-    for p in prefs:
-        by_pair.setdefault(frozenset((p.source, p.target)), []).append(p)
-    out = {}
-    for key, opts in by_pair.items():
-        best = max(opts, key=lambda o: o.confidence)
-        total = sum(o.confidence for o in opts)
-        if total > 0 and len(opts) == 2 and opts[0].confidence != opts[1].confidence:
-            out[key] = LLMEdge(best.source, best.target, best.confidence / total, best.votes)
-    return out
 
 
 def _llm_reason(hint: LLMEdge, threshold: float) -> str:
@@ -123,12 +109,8 @@ def choose_final_graph(
     >>> sorted(g.directed_edges)
     [('B', 'A'), ('B', 'C')]
     """
-    hints: dict[frozenset[str], LLMEdge] = {}
-    for h in llm:
-        key = frozenset((h.source, h.target))
-        if key not in hints or h.confidence > hints[key].confidence:
-            hints[key] = h
-    prefs = _preferred(preferences)
+    hints = most_confident_by_pair(llm)
+    prefs = preferred_directions(preferences, share=True)
     base = data.graph  # compelled directions (acyclic by construction) and <->
     directed = list(base.directed_edges)
     bidirected = list(base.bidirected_edges)

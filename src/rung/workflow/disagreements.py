@@ -29,7 +29,7 @@ from rung.discover import DiscoveryResult
 from rung.graph import CausalGraph, CycleError
 
 __all__ = ["Disagreement", "LLMEdge", "find_disagreements", "llm_edges_from_proposal",
-           "mark_relevance", "moves_answer"]
+           "mark_relevance", "most_confident_by_pair", "moves_answer", "preferred_directions"]
 
 DisagreementKind = Literal["llm_only", "data_only", "orientation", "confounding"]
 
@@ -96,9 +96,17 @@ class Disagreement:
         return d
 
 
-def _llm_by_pair(llm: Sequence[LLMEdge]) -> dict[frozenset[str], LLMEdge]:
+def most_confident_by_pair(edges: Iterable[LLMEdge]) -> dict[frozenset[str], LLMEdge]:
+    """Per unordered pair, its most confident edge (on a tie, the first given).
+
+    Examples
+    --------
+    >>> best = most_confident_by_pair([LLMEdge("A", "B", 0.6), LLMEdge("B", "A", 0.7)])
+    >>> best[frozenset("AB")]
+    LLMEdge(source='B', target='A', confidence=0.7, votes=None)
+    """
     best: dict[frozenset[str], LLMEdge] = {}
-    for e in llm:
+    for e in edges:
         key = frozenset((e.source, e.target))
         if key not in best or e.confidence > best[key].confidence:
             best[key] = e
@@ -138,16 +146,34 @@ def _classify(llm: LLMEdge | None, data: DiscoveryResult, a: str, b: str,
     return "orientation" if _contradicts(d, llm) else None
 
 
-def _preferred(prefs: Sequence[LLMEdge]) -> dict[frozenset[str], LLMEdge]:
-    """Per pair, the more probable of its two scored directions (ties: none)."""
+def preferred_directions(prefs: Iterable[LLMEdge], *, share: bool = False
+                         ) -> dict[frozenset[str], LLMEdge]:
+    """Per pair, the more probable of its scored directions (a tie: none).
+
+    With ``share``, only pairs scored in both directions count, and the preferred one
+    carries its share P(dir) / (P(A->B) + P(B->A)) as its confidence.
+
+    Examples
+    --------
+    >>> prefs = [LLMEdge("A", "B", 0.2), LLMEdge("B", "A", 0.6), LLMEdge("C", "D", 0.3)]
+    >>> sorted(str(e.confidence) for e in preferred_directions(prefs).values())
+    ['0.3', '0.6']
+    >>> [round(e.confidence, 2) for e in preferred_directions(prefs, share=True).values()]
+    [0.75]
+    """
     by_pair: dict[frozenset[str], list[LLMEdge]] = {}
     for p in prefs:
         by_pair.setdefault(frozenset((p.source, p.target)), []).append(p)
     out = {}
     for key, opts in by_pair.items():
         best = max(opts, key=lambda o: o.confidence)
-        if sum(o.confidence == best.confidence for o in opts) == 1:
+        if sum(o.confidence == best.confidence for o in opts) != 1:
+            continue
+        if not share:
             out[key] = best
+        elif len(opts) == 2:
+            total = sum(o.confidence for o in opts)
+            out[key] = LLMEdge(best.source, best.target, best.confidence / total, best.votes)
     return out
 
 
@@ -159,8 +185,8 @@ def find_disagreements(
 
     Rows are sorted by the LLM's confidence (most confident first), then by p-value.
     """
-    by_pair = _llm_by_pair(llm)
-    prefs = _preferred(preferences)
+    by_pair = most_confident_by_pair(llm)
+    prefs = preferred_directions(preferences)
     rows: list[Disagreement] = []
     nodes = data.nodes
     for i, a in enumerate(nodes):

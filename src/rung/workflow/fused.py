@@ -40,7 +40,7 @@ from rung.discover import (
 from rung.discover.prior_search import orient_class
 from rung.graph import CausalGraph
 from rung.identify.equivalence_class import EquivalenceClass, OrientationConflict
-from rung.workflow.disagreements import LLMEdge
+from rung.workflow.disagreements import LLMEdge, most_confident_by_pair
 
 __all__ = ["FUSION_WEIGHT", "FusionSettings", "beliefs_from_answers", "final_from_mpdag",
            "fusion_blocker", "orient_by_beliefs", "orientation_strength", "overridden_marks",
@@ -258,11 +258,7 @@ def final_from_mpdag(mpdag: EquivalenceClass, preferences: Sequence[LLMEdge],
     >>> sorted(g.directed_edges)
     [('B', 'A'), ('C', 'B')]
     """
-    best: dict[frozenset[str], LLMEdge] = {}
-    for p in preferences:
-        key = frozenset((p.source, p.target))
-        if key not in best or p.confidence > best[key].confidence:
-            best[key] = p
+    best = most_confident_by_pair(preferences)
     why = {e: "fused class: compelled by the data and the prior" for e in mpdag.directed}
     cls = mpdag
     for key, p in sorted(best.items(), key=lambda kv: -kv[1].confidence):

@@ -51,7 +51,7 @@ from rung.identify.equivalence_class import (
     EquivalenceClass,
     TooManyMembersError,
 )
-from rung.workflow.disagreements import LLMEdge, _llm_by_pair
+from rung.workflow.disagreements import LLMEdge, most_confident_by_pair
 
 __all__ = [
     "ORIENTATION_THRESHOLD",
@@ -171,7 +171,7 @@ def find_plausible_graphs(
     """
     if limit < 1:
         raise ValueError(f"limit={limit}: give at least 1 member")
-    beliefs = _llm_by_pair(llm)  # per pair, the most probable belief
+    beliefs = most_confident_by_pair(llm)  # per pair, the most probable belief
     kept = set(data.graph.directed_edges)  # compelled marks that close no cycle
     orients = tuple(
         _orientation(e, beliefs.get(frozenset((e.source, e.target))), threshold,
