@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import pandas as pd
 
@@ -75,10 +75,12 @@ class FusedReview(Review):
     fusion: FusionResult | None = None
     beliefs: tuple[EdgeBelief, ...] = ()
 
+    FUSION_FILE: ClassVar[str] = "fusion.json"
+
     def files(self) -> dict[str, Any]:
         fusion = {"fused": False} if self.fusion is None else {
             **self.fusion.to_json(), "beliefs": [b.to_json() for b in self.beliefs]}
-        return {**super().files(), "fusion.json": fusion}
+        return {**super().files(), self.FUSION_FILE: fusion}
 
 
 def _fused_record(read: Reader, name: str) -> Mapping[str, Any] | None:
@@ -95,7 +97,7 @@ def _fused_record(read: Reader, name: str) -> Mapping[str, Any] | None:
 def load_review(read: Reader) -> Review:
     """The review read back, with its fusion when ``fusion.json`` holds one."""
     base = Review.from_files(read)
-    obj = _fused_record(read, "fusion.json")
+    obj = _fused_record(read, FusedReview.FUSION_FILE)
     if obj is None:
         return base
     return FusedReview(base.source, base.graph, base.decisions, base.comparison,
@@ -109,16 +111,18 @@ class FusedAssessment(Assessment):
 
     effect_sets: EffectSets | None = None
 
+    SETS_FILE: ClassVar[str] = "effect_sets.json"
+
     def files(self) -> dict[str, Any]:
         # always written, so that a later run of the other path never reads a stale one
         sets = {"fused": False} if self.effect_sets is None else self.effect_sets.to_json()
-        return {**super().files(), "effect_sets.json": sets}
+        return {**super().files(), self.SETS_FILE: sets}
 
 
 def load_assessment(read: Reader) -> Assessment:
     """The assessment read back, with the effect sets when ``effect_sets.json`` exists."""
     base = Assessment.from_files(read)
-    obj = _fused_record(read, "effect_sets.json")
+    obj = _fused_record(read, FusedAssessment.SETS_FILE)
     if obj is None:
         return base
     return FusedAssessment(base.class_effects, base.verdict, EffectSets.from_json(obj))
