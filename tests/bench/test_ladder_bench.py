@@ -17,7 +17,7 @@ import pytest
 
 from rung.bench.items import LadderQuestion
 from rung.bench.ladder import LadderItem, generate, stated_labels
-from rung.bench.ladder_recipe import QUERY_TEXT
+from rung.bench.ladder_extract import QUERY_TEXT, RELATIONS
 from rung.bench.registry import load_benchmark
 from rung.bench.report import write_report
 from rung.bench.runner import RunConfig, plan_questions, run_benchmark
@@ -61,23 +61,22 @@ def _oracle(items: Sequence[LadderItem]) -> ScriptedBackend:
     """Prefers the options that state each item's true model (and its true answer)."""
 
     def rule(messages: Sequence[Message], prefix: str, option: str) -> float:
-        it = _item_of(messages, items)
         ask = messages[-1].content.rsplit("\n\n", 1)[-1]
+        if ask == "What kind of question is this?":  # asked after the question alone
+            question = messages[-1].content.rsplit("\n\n", 1)[0]
+            it = next((i for i in items if i.question == question), None)
+            return 0.0 if it is not None and option == QUERY_TEXT[it.query] else -9.0
+        it = _item_of(messages, items)
         names = dict(it.names)
         edges = {(names[a], names[b]) for a, b in it.edges if a in names}
-        if ask.startswith("Which holds for"):
+        if ask.startswith("What does the sentence"):
             a, b = next((a, b) for a in names.values() for b in names.values()
-                        if ask == f"Which holds for {a} and {b}?")
-            if option == "no direct link":
-                return -9.0 if {(a, b), (b, a)} & edges else 0.0
-            return 0.0 if tuple(option.split(" causes ")) in edges else -9.0
-        if ask.startswith("Does an unobserved factor"):
-            pair = {n for n in names.values() if n in ask}
-            kids = [{names[b] for u2, b in it.edges if u2 == u} for u in it.latent]
-            truth = any(pair <= k for k in kids)
-            return 0.0 if (option == "yes") == truth else -9.0
-        if ask.startswith("What kind of question"):
-            return 0.0 if option == QUERY_TEXT[it.query] else -9.0
+                        if ask.endswith(f" state about {a} and {b}?"))
+            kids = [{names[c] for u2, c in it.edges if u2 == u} for u in it.latent]
+            shared = any({a, b} <= k for k in kids)  # told in its own sentence
+            truth = ("both" if shared and "unobserved" in ask else "a->b" if (a, b) in edges
+                     else "b->a" if (b, a) in edges else "both" if shared else "none")
+            return 0.0 if option == RELATIONS[truth].format(a=a, b=b) else -9.0
         return 0.0 if option == it.answer else -9.0  # the yes/no ensemble
 
     def texts() -> dict[str, str]:
@@ -100,7 +99,7 @@ def test_recipe_run_with_an_oracle_scores_every_step_right(tmp_path: Path) -> No
     rows = {r.group: r for r in scores.ladder.rows}
     assert rows["all"].accuracy.value == 1.0 and rows["all"].accuracy.n == 6
     for step in ("edges", "query", "numbers", "each pair (edge and confounding)",
-                 "each number"):
+                 "each pair (edge)", "each pair (confounding)", "each number"):
         assert rows[f"step: {step}"].accuracy.value == 1.0
     md = (tmp_path / "report.md").read_text()
     assert "gpt-4 + CausalCoT (CLadder) | accuracy | 0.704" in md
@@ -180,6 +179,8 @@ def test_per_part_step_scores_count_each_pair_and_number() -> None:
     rows = {r.group: r for r in score_ladder([item], [item.answer], "recipe", [wrong])}
     pairs = rows["step: each pair (edge and confounding)"].accuracy
     assert (pairs.n, pairs.value) == (3, pytest.approx(2 / 3))  # X-M reversed; X-Y, M-Y right
+    assert rows["step: each pair (edge)"].accuracy.value == pytest.approx(2 / 3)
+    assert rows["step: each pair (confounding)"].accuracy.value == 1.0
     nums = rows["step: each number"].accuracy
     assert (nums.n, nums.value) == (len(stated), pytest.approx(1 - 1 / len(stated)))
     assert rows["step: edges"].accuracy.value == 0.0

@@ -12,10 +12,12 @@ steps here are the only places where the model is asked anything:
   cause (the story is taken to state every direct link). This replaced asking every pair of
   variables in the whole story, where the default model said "an unobserved factor causes
   both" for nearly every pair and never "no direct link" (0 of 9 graphs exact, docs/ladder.md).
-* **query type** (:func:`query_type`): the five kinds as a numbered list and a ``select``
-  among the numbers, asked with the list in both orders and averaged, so neither a
-  description's length (a ``select`` scores the sum of token log-likelihoods) nor its place
-  in the list favours it.
+* **query type** (:func:`query_type`): a ``select`` among the five kinds' descriptions,
+  after the question alone (the kind is the question's, not the story's), scored by
+  domain-conditional PMI against the same select without the question, so that a short or
+  common description is not favoured (a ``select`` scores the sum of token
+  log-likelihoods: the plain argmax chose "the overall probability of one variable" for 3
+  of 9 questions of other kinds, docs/ladder.md).
 * **numbers** (:func:`number_of`): per stated probability, a ``gen`` constrained by the regex
   :data:`NUMBER`.
 
@@ -35,6 +37,7 @@ Examples
 from __future__ import annotations
 
 import itertools
+import math
 import re
 from collections.abc import Sequence
 
@@ -64,25 +67,31 @@ _SYSTEM = "You read short causal stories and state their formal model exactly."
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 
 
-def _program(backend: Backend, story: str, question: str) -> Program:
-    """System prompt, then the story and the question as the user turn (the story first,
-    so that every step of one story shares its prompt prefix)."""
+def _program(backend: Backend, text: str) -> Program:
+    """The system prompt, then ``text`` as the user turn."""
     lm = Program(backend)
     with system():
         lm += _SYSTEM
     with user():
-        lm += f"{story}\n\n{question}"
+        lm += text
     return lm
 
 
-def select_among(backend: Backend, story: str, question: str, options: Sequence[str],
-                 said: str = "") -> dict[str, float]:
-    """The normalised probability of each option as the answer (after ``said``)."""
-    lm = _program(backend, story, question)
+def _select(backend: Backend, text: str, options: Sequence[str], said: str = ""
+            ) -> dict[str, float]:
+    lm = _program(backend, text)
     with assistant():
         lm += said
         lm += select(options, name="a")
     return lm.probabilities("a")
+
+
+def select_among(backend: Backend, story: str, question: str, options: Sequence[str],
+                 said: str = "") -> dict[str, float]:
+    """The normalised probability of each option as the answer (after ``said``) to
+    ``question`` on ``story`` (the story first, so that every step on one story shares
+    its prompt prefix)."""
+    return _select(backend, f"{story}\n\n{question}", options, said)
 
 
 def qualitative_sentences(story: str) -> list[str]:
@@ -128,25 +137,30 @@ def extract_graph(backend: Backend, story: str, names: Sequence[str]
     return edges, conf
 
 
-def query_type(backend: Backend, story: str, question: str) -> str:
-    """The kind of ``question`` (a key of :data:`QUERY_TEXT`): a numbered list of the
-    kinds, a ``select`` among the numbers, in both orders of the list, averaged."""
+def query_type(backend: Backend, question: str) -> str:
+    """The kind of ``question`` (a key of :data:`QUERY_TEXT`) by domain-conditional PMI
+    (Holtzman et al. 2021, "Surface form competition"): each kind's description is scored
+    as the answer to "What kind of question is this?" after the question and after that
+    line alone, and the kind whose likelihood the question raises most is chosen. The
+    description's own prior (its length, its common words) cancels; the second prompt is
+    the same for every question (the response cache answers it)."""
     kinds = list(QUERY_TEXT)
-    score = dict.fromkeys(kinds, 0.0)
-    for order in (kinds, kinds[::-1]):
-        listing = "\n".join(f"{i}. {QUERY_TEXT[k]}" for i, k in enumerate(order, 1))
-        nums = [str(i) for i in range(1, len(order) + 1)]
-        p = select_among(backend, story, f"{question}\n\nWhat kind of question is this?\n"
-                         f"{listing}\nAnswer with the number.", nums)
-        for k, n in zip(order, nums, strict=True):
-            score[k] += p[n]
-    return max(kinds, key=score.__getitem__)
+    descs = [QUERY_TEXT[k] for k in kinds]
+    ask, said = "What kind of question is this?", "It asks about "
+    given = _select(backend, f"{question}\n\n{ask}", descs, said)
+    prior = _select(backend, ask, descs, said)
+    gain = {k: _log(given[d]) - _log(prior[d]) for k, d in zip(kinds, descs, strict=True)}
+    return max(kinds, key=gain.__getitem__)
+
+
+def _log(p: float) -> float:
+    return math.log(p) if p > 0 else -math.inf
 
 
 def number_of(backend: Backend, story: str, label: str) -> float:
     """The probability ``label`` (``P(b=1 | a=0)``) as stated in ``story``: ``gen``
     constrained by the regex :data:`NUMBER`, clipped to [0, 1]."""
-    lm = _program(backend, story, f"What is {label}? Answer with the number only.")
+    lm = _program(backend, f"{story}\n\nWhat is {label}? Answer with the number only.")
     with assistant():
         lm += f"{label} = "
         lm += gen("n", regex=NUMBER, max_tokens=6)

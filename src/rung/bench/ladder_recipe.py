@@ -9,7 +9,8 @@ LLM steps in :mod:`rung.bench.ladder_extract`:
 1. graph: the story's qualitative sentences one at a time; per pair of variables a sentence
    names, ``select`` among "A causes B", "B causes A", "an unobserved factor causes both",
    "neither";
-2. query type: ``select`` among the numbers of a list of the five kinds, in both orders;
+2. query type: ``select`` among the five kinds after the question, by domain-conditional
+   PMI (against the same ``select`` without the question);
 3. numbers: per stated probability, ``gen`` constrained by a regex for a probability;
 4. rung identifies the query on the extracted graph and evaluates it on the joint built from
    the extracted numbers; the yes/no answer follows. A graph with a cycle, an effect with no
@@ -89,11 +90,11 @@ def _true_confounded(item: LadderItem) -> set[frozenset[str]]:
 
 def answer_recipe(item: LadderItem, backend: Backend) -> RecipeResult:
     """Extract the formal model with the LLM; derive the answer with rung."""
+    query = query_type(backend, item.question)  # first: the story's steps share a prefix
     ids = {item.name(v): v for v in item.observed}
     named_edges, named_conf = extract_graph(backend, item.story, list(ids))
     edges = [(ids[a], ids[b]) for a, b in named_edges]
     conf = [(ids[a], ids[b]) for a, b in named_conf]
-    query = query_type(backend, item.story, item.question)
     numbers = tuple(number_of(backend, item.story, label) for label in stated_labels(item))
     stated = [p for f in item.given for p in f.p_one]
     true_edges = {(a, b) for a, b in item.edges if not a.startswith("U")}

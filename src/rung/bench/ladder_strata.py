@@ -2,10 +2,10 @@
 
 Examples
 --------
->>> config = StratifiedConfig("ladder", n=60, seed=0, stratified=1)
+>>> config = StratifiedConfig("ladder", n=90, seed=0, stratified=1)
 >>> ids = [q.id for q in config.load().items]
->>> len(ids), ids[0]
-(9, 'ladder-s0-0000')
+>>> len(ids), ids[:3]
+(9, ['ladder-s0-0000', 'ladder-s0-0001', 'ladder-s0-0009'])
 """
 
 from __future__ import annotations
@@ -36,6 +36,6 @@ class StratifiedConfig(RunConfig):
 
     def load(self) -> Benchmark:
         bench = super().load()
-        kept = {i.id for i in stratified([q.item for q in bench.items
-                                          if isinstance(q, LadderQuestion)], self.stratified)}
-        return replace(bench, items=tuple(q for q in bench.items if q.id in kept))
+        by_id = {q.id: q for q in bench.items if isinstance(q, LadderQuestion)}
+        kept = stratified([q.item for q in by_id.values()], self.stratified)
+        return replace(bench, items=tuple(by_id[i.id] for i in kept))  # in its rounds

@@ -215,7 +215,7 @@ def extract_model(story: str, question: str, backend: Backend,
     if len(names) > MAX_VARIABLES:
         raise ValueError(f"{len(names)} variables: give at most {MAX_VARIABLES}")
     edges, conf = extract_graph(backend, story, names)
-    query = query_type(backend, story, question)
+    query = query_type(backend, question)
     x = _pick(backend, story, question, "Which variable does the question change or "
               "compare?", names)
     y = _pick(backend, story, question, "Which variable is the outcome asked about?",
