@@ -54,7 +54,8 @@ QUERY_TEXT: dict[str, str] = {
                    "versus 0",
     "ate": "what would happen if we intervened to set a variable",
     "adjustment": "whether it is valid to adjust for some variables",
-    "ett": "what would have happened to some cases had a variable been different",
+    "ett": "for the cases with a given value, what would have happened had a variable been "
+           "different",
 }
 #: the relations one sentence can state between the variables ``a`` and ``b``
 RELATIONS: dict[str, str] = {
