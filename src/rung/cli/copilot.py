@@ -92,7 +92,6 @@ def copilot(
     """Run the co-pilot workflow: LLM graph + data graph -> disagreements -> final graph ->
     identification -> estimation -> report (DIR/report.html, DIR/result.json)."""
     from rung.report import print_summary
-    from rung.workflow.artifacts import RunResult
     from rung.workflow.config import DiscoveryConfig, EstimateConfig, LLMConfig, ReviewConfig
     from rung.workflow.request import prepare_run
     from rung.workflow.run import run_copilot
@@ -118,6 +117,6 @@ def copilot(
         typer.echo(note, err=True)
     result = run_copilot(run.data, run.config, out, show_progress=not (quiet or as_json))
     if as_json:
-        print_json(_summary_json(result, out))
+        print_json(_summary_json(result.to_json(), out))
     else:
-        print_summary(RunResult.from_json(result), str(out))
+        print_summary(result, str(out))
