@@ -123,3 +123,16 @@ def test_a_structural_zero_is_flagged_and_never_headlined_as_an_estimate() -> No
     assert v.status == "check"
     assert any("not an ancestor" in f for f in v.flags)
     assert "structural zero" in v.summary and "(95% interval 0 to 0)" not in v.summary
+
+
+def test_weak_contradictions_share_one_flag_and_strong_ones_keep_their_own() -> None:
+    weak = [{"kind": "orientation", "llm_edge": f"A{i} -> B{i}", "llm_confidence": 0.2,
+             "data_edge": f"B{i} -> A{i}"} for i in range(5)]
+    strong = {"kind": "orientation", "llm_edge": "C -> D", "llm_confidence": 0.7,
+              "data_edge": "D -> C"}
+    v = _decide(conflicts=[*weak, strong])
+    assert v.status == "check"
+    summary = [f for f in v.flags if "weak LLM contradiction" in f]
+    assert len(summary) == 1 and all(f"A{i} -> B{i}" in summary[0] for i in range(5))
+    assert any(f.startswith("the LLM's C -> D (probability 0.70)") for f in v.flags)
+    assert len(v.flags) == 2

@@ -181,10 +181,17 @@ def _zero_flags(fx: ClassEffects) -> list[str]:
             "orientations that cut every path (a wrong arrowhead here hides a real effect)"]
 
 
+_WEAK = 0.5  # an LLM orientation below this is not its stance: one summary flag for all
+
+
 def _conflict_flags(conflicts: Sequence[Mapping[str, Any]], threshold: float) -> list[str]:
-    """One flag per conflict with a data mark whose other orientation would change the
-    answer (``moves_answer``; a row without it counts); the others stay in the table."""
-    out = []
+    """Flags for the conflicts with a data mark whose other orientation would change the
+    answer (``moves_answer``; a row without it counts); the others stay in the table.
+
+    A contradiction the LLM holds with probability below 0.5 is listed in one summary flag,
+    so that many weak answers neither hide nor drown the strong ones.
+    """
+    out, weak = [], []
     for r in conflicts:
         if r.get("moves_answer") is False:
             continue
@@ -193,12 +200,18 @@ def _conflict_flags(conflicts: Sequence[Mapping[str, Any]], threshold: float) ->
                        "(the answer depends on it)")
             continue
         conf = r.get("llm_confidence")
+        p = "?" if conf is None else f"{conf:.2f}"
+        if conf is not None and conf < _WEAK:
+            weak.append(f"{r.get('llm_edge')} ({p}) against {r.get('data_edge')}")
+            continue
         counted = conf is not None and conf >= threshold
         how = ("counted: the plausible graphs hold both" if counted else
                f"below the threshold {threshold:g}, so the data's mark stands")
-        p = "?" if conf is None else f"{conf:.2f}"
         out.append(f"the LLM's {r.get('llm_edge')} (probability {p}) contradicts the data's "
                    f"{r.get('data_edge')} ({r.get('kind')}; {how})")
+    if weak:
+        out.append(f"{len(weak)} weak LLM contradiction(s) (probability < {_WEAK:g}) of data "
+                   f"marks that move the answer; the data's marks stand: {'; '.join(weak)}")
     return out
 
 
