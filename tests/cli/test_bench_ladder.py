@@ -26,6 +26,8 @@ def _run(*argv: str) -> tuple[int, str, str]:
     (["ladder", "--n", "0"], "n=0"),
     (["ladder", "--n", "2000000"], "--n 2000000 is out of range"),
     (["ladder", "--reuse-prefix"], "drop --reuse-prefix for this model"),
+    (["ladder", "--stratified", "0"], "--stratified 0: give a positive number"),
+    (["tuebingen", "--stratified", "2"], "for the ladder only"),
 ])
 def test_bad_ladder_options_exit_2(args: list[str], message: str, tmp_path: Path) -> None:
     rc, _, err = _run("bench", "run", *args, "--model", "scripted", "--out",
@@ -47,6 +49,19 @@ def test_ladder_run_json_has_the_ladder_scores(tmp_path: Path) -> None:
     rc, _, err = _run("bench", "run", "ladder", "--model", "scripted", "--n", "4",
                       "--seed", "3", "--variants", "2", "--out", str(out))
     assert rc == 2 and "seed=2" in err and "resume with the same settings" in err
+
+
+def test_stratified_run_asks_k_per_rung_and_name_type(tmp_path: Path) -> None:
+    from rung.bench.ladder import generate, stratified
+
+    out = tmp_path / "run"
+    rc, stdout, err = _run("bench", "run", "ladder", "--model", "scripted", "--n", "90",
+                           "--variants", "2", "--stratified", "1", "--out", str(out), "--json")
+    assert rc == 0, err
+    want = [i.id for i in stratified(generate(90, 0), 1)]
+    assert json.loads(stdout)["run"]["total"] == len(want) == 9
+    asked = [json.loads(ln)["item"] for ln in (out / "answers.jsonl").read_text().splitlines()]
+    assert asked == want
 
 
 def _tiny_available() -> bool:
