@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from rung.cli._common import check_model_spec, check_output_dir, cli_errors, print_json
+
+if TYPE_CHECKING:
+    from rung.bench.runner import RunSummary
 
 __all__ = ["app"]
 
@@ -52,7 +56,6 @@ def run(
     from rung.bench.items import parse_ladder_mode
     from rung.bench.probes import parse_probes
     from rung.bench.registry import GENERATED
-    from rung.bench.report import write_report
     from rung.bench.runner import RunConfig, run_benchmark
 
     for option, value, high in (("--variants", variants, MAX_VARIANTS),
@@ -81,12 +84,7 @@ def run(
     if not report and not as_json:
         typer.echo(f"{summary.asked} asked, {summary.resumed} resumed -> {folder}")
         return
-    files = write_report(folder, data_dir)
-    if as_json:
-        print_json({"run": summary.to_json(), "scores": files.scores.to_json()})
-    else:
-        typer.echo(files.markdown.read_text())
-        typer.echo(f"{summary.asked} asked, {summary.resumed} resumed; report: {files.html}")
+    _show_report(folder, data_dir, as_json, summary)
 
 
 @app.command("report")
@@ -97,14 +95,23 @@ def report(
     as_json: bool = typer.Option(False, "--json", help="Print the scores as JSON."),
 ) -> None:
     """Write report.md, report.html and scores.json for RUN_DIR and print the table."""
+    _show_report(run_dir, data_dir, as_json)
+
+
+def _show_report(folder: Path, data_dir: Path | None, as_json: bool,
+                 summary: RunSummary | None = None) -> None:
+    """Write the reports of ``folder`` and print its table (or the JSON), after the run's
+    summary when there is one."""
     from rung.bench.report import write_report
 
-    files = write_report(run_dir, data_dir)
+    files = write_report(folder, data_dir)
+    scores = files.scores.to_json()
     if as_json:
-        print_json(files.scores.to_json())
-    else:
-        typer.echo(files.markdown.read_text())
-        typer.echo(f"report: {files.html}")
+        print_json(scores if summary is None else {"run": summary.to_json(), "scores": scores})
+        return
+    typer.echo(files.markdown.read_text())
+    done = "" if summary is None else f"{summary.asked} asked, {summary.resumed} resumed; "
+    typer.echo(f"{done}report: {files.html}")
 
 
 @app.command("fusion")
