@@ -18,6 +18,7 @@ from rung.bench.fusion import (
     calibrated_beliefs,
     data_alone,
     network_edges,
+    pair_truth,
     run_cell,
     sample_network,
 )
@@ -30,7 +31,6 @@ from rung.bench.fusion_llm import (
     likelihood_beliefs,
     plan_llm_cells,
     run_llm_cell,
-    truth_of,
 )
 from rung.bench.ledger import Ledger
 from rung.lm.backends.scripted import ScriptedBackend
@@ -44,7 +44,7 @@ def _truthful(network: str, share: float = 0.8) -> dict[tuple[str, str], LLMPair
     nodes, edges = network_edges(network)
     out = {}
     for a, b in combinations(nodes, 2):
-        t = truth_of(a, b, edges)
+        t = pair_truth(a, b, edges)
         p = {k: share if k == t else (1 - share) / 2 for k in _ANSWERS}
         out[(a, b)] = LLMPairAnswer(network, a, b, p["A->B"], p["B->A"], p["none"])
     return out
@@ -72,7 +72,7 @@ def test_symmetric_likelihood_is_the_simulated_experts_bayes_rule(acc: float, rh
 
 def test_likelihood_counts_every_outcome_with_one_pseudo_count() -> None:
     nodes, edges = network_edges("asia")  # 8 nodes, 8 edges, 20 non-adjacent pairs
-    right = {p: truth_of(*p, edges) for p in combinations(nodes, 2)}
+    right = {p: pair_truth(*p, edges) for p in combinations(nodes, 2)}
     lik = fit_likelihood({"asia": right, "sachs": {}}, "sachs")
     assert lik.right == pytest.approx(9 / 11) and lik.reversed == pytest.approx(1 / 11)
     assert lik.false_edge == pytest.approx(1 / 22)

@@ -41,8 +41,8 @@ from rung.identify.equivalence_class import EquivalenceClass
 __all__ = ["EXPERT_ACCURACIES", "FUSION_NETWORKS", "Answer", "Expert", "FusionCell",
            "FusionQuery", "Source", "calibrated_beliefs", "choose_query", "class_edges",
            "data_alone", "data_record", "edge_density", "exact_effect", "expert_dag",
-           "expert_record", "fit_weight", "held_out_calibration", "network_edges", "run_cell",
-           "sample_network", "simulated_answers"]
+           "expert_record", "fit_weight", "held_out_calibration", "network_edges",
+           "pair_truth", "run_cell", "sample_network", "simulated_answers"]
 
 FUSION_NETWORKS = ("asia", "sachs", "child", "insurance", "alarm")
 EXPERT_ACCURACIES = (0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
@@ -150,6 +150,17 @@ def choose_query(network: str) -> FusionQuery:
     return FusionQuery(network, best[1], best[2], (0, 1), 0, best[0])
 
 
+def pair_truth(a: str, b: str, edges: frozenset[tuple[str, str]]) -> Answer:
+    """The right answer for the pair ``(a, b)``.
+
+    Examples
+    --------
+    >>> pair_truth("A", "B", frozenset({("B", "A")}))
+    'B->A'
+    """
+    return "A->B" if (a, b) in edges else "B->A" if (b, a) in edges else "none"
+
+
 def simulated_answers(nodes: Sequence[str], edges: Iterable[tuple[str, str]], accuracy: float,
                       seed: int) -> dict[tuple[str, str], Answer]:
     """For every pair ``(a, b)`` (``a`` before ``b`` in ``nodes``), the right answer with
@@ -160,12 +171,12 @@ def simulated_answers(nodes: Sequence[str], edges: Iterable[tuple[str, str]], ac
     >>> simulated_answers(["A", "B", "C"], [("A", "B")], 1.0, 0)
     {('A', 'B'): 'A->B', ('A', 'C'): 'none', ('B', 'C'): 'none'}
     """
-    truth = set(edges)
+    truth = frozenset(edges)
     rng = random.Random(f"{seed}-{accuracy}")
     out: dict[tuple[str, str], Answer] = {}
     for i, a in enumerate(nodes):
         for b in nodes[i + 1:]:
-            right: Answer = "A->B" if (a, b) in truth else "B->A" if (b, a) in truth else "none"
+            right = pair_truth(a, b, truth)
             if rng.random() < accuracy:
                 out[(a, b)] = right
             else:

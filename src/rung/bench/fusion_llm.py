@@ -52,6 +52,7 @@ from rung.bench.fusion import (
     edge_density,
     expert_record,
     network_edges,
+    pair_truth,
     sample_network,
 )
 from rung.bench.ledger import Ledger
@@ -61,7 +62,7 @@ from rung.lm import Backend
 __all__ = ["ALL_PAIRS_NETWORKS", "EMBEDDED_VARIANTS", "AnswerLikelihood", "LLMPairAnswer",
            "ask_network", "bench_fusion_llm", "cell_pairs", "fit_likelihood",
            "format_llm_report", "likelihood_beliefs", "plan_llm_cells", "question_plan",
-           "run_llm_benchmark", "run_llm_cell", "truth_of"]
+           "run_llm_benchmark", "run_llm_cell"]
 
 ALL_PAIRS_NETWORKS = ("asia", "sachs")
 EMBEDDED_VARIANTS = 2
@@ -158,17 +159,6 @@ def ask_network(network: str, pairs: Sequence[tuple[str, str]], backend: Backend
     return out
 
 
-def truth_of(a: str, b: str, edges: frozenset[tuple[str, str]]) -> Answer:
-    """The right answer for the pair ``(a, b)``.
-
-    Examples
-    --------
-    >>> truth_of("A", "B", frozenset({("B", "A")}))
-    'B->A'
-    """
-    return "A->B" if (a, b) in edges else "B->A" if (b, a) in edges else "none"
-
-
 @dataclass(frozen=True)
 class AnswerLikelihood:
     """How the LLM answers given the truth, measured on held-out networks."""
@@ -209,7 +199,7 @@ def fit_likelihood(answers: Mapping[str, Mapping[tuple[str, str], Answer]], netw
         used.append(other)
         per_node.append(len(edges) / len(nodes))
         for (a, b), ans in answers[other].items():
-            t = truth_of(a, b, edges)
+            t = pair_truth(a, b, edges)
             hits, total = hits + (ans == t), total + 1
             if t == "none":
                 counts[1, 2 if ans == "none" else 0] += 1
@@ -275,7 +265,7 @@ def run_llm_cell(cell: FusionCell, answers: Mapping[str, Mapping[tuple[str, str]
             if cell.source == "fusion" else {}
         rec = expert_record(cell, said, beliefs, weight, orientation_threshold)
         rec |= {"expert": "embedded", "pairs_asked": len(pairs),
-                "own_accuracy": float(np.mean([said[p] == truth_of(*p, truth)
+                "own_accuracy": float(np.mean([said[p] == pair_truth(*p, truth)
                                                for p in pairs])),
                 "calibration": lik.to_json()}
     rec["seconds"] = time.perf_counter() - start
@@ -350,7 +340,7 @@ def _answer_lines(out: Path) -> list[str]:
     for net in dict.fromkeys(r.network for r in rows):
         rs = [r for r in rows if r.network == net]
         _, edges = network_edges(net)
-        acc = np.mean([r.answer == truth_of(r.a, r.b, edges) for r in rs])
+        acc = np.mean([r.answer == pair_truth(r.a, r.b, edges) for r in rs])
         ran = [r.cpu_seconds for r in rs if r.cpu_seconds >= _CACHE_HIT_S]
         cpu = f"{np.mean(ran):.1f}" if ran else "-"
         lines.append(f"| {net} | {len(rs)} | {sum(r.calls for r in rs)} | {cpu} "
