@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from rung import datasets
@@ -62,6 +63,20 @@ def test_sachs_table_export() -> None:
     df = datasets.load_sachs()
     assert df.shape == (7466, 11)
     assert set(df.columns) == set(datasets.SACHS_DESCRIPTIONS)
+
+
+def test_sachs_conditions_tile_the_table_at_its_change_points() -> None:
+    full = datasets.load_sachs()
+    parts = [datasets.load_sachs(c.name) for c in datasets.SACHS_CONDITIONS]
+    assert sum(len(p) for p in parts) == len(full)
+    assert np.allclose(pd.concat(parts).to_numpy(), full.to_numpy())
+    # each reagent's known target: PIP2 lowest under psitectorigenin, Erk under U0126
+    logs = {c.name: np.log(p.clip(lower=0.01)).mean() for c, p in
+            zip(datasets.SACHS_CONDITIONS, parts, strict=True)}
+    assert min(logs, key=lambda c: logs[c]["PIP2"]) == "cd3cd28+psitect"
+    assert min(logs, key=lambda c: logs[c]["p44/42"]) == "cd3cd28+u0126"
+    with pytest.raises(ValueError, match=r"'nope'.*cd3cd28"):
+        datasets.load_sachs("nope")
 
 
 def test_sachs_consensus_graph_loads() -> None:

@@ -57,6 +57,21 @@ def test_right_beliefs_bring_the_graph_closer_and_weight_zero_is_data_only() -> 
     assert fused.strength.pairs == len(beliefs) and fused.strength.bic_parameters > 0
 
 
+@pytest.mark.parametrize("seed", [0, 1])
+def test_a_second_start_never_ends_below_the_data_optimum_under_the_prior(seed: int) -> None:
+    data, truth = _asia(1000, seed)
+    nodes = list(data.columns)
+    alone = prior_search(data)
+    beliefs = _right_beliefs(nodes, truth, 0.4)  # weak beliefs, right answer most likely
+    bel = as_beliefs(beliefs, nodes)
+    # the data optimum's total under the prior: its BIC/BDeu plus the prior's log-odds
+    at_start = alone.score + sum(bel[frozenset(e)].log_odds(*e) for e in alone.dag)
+    fused = prior_search(data, beliefs, start=alone.dag)
+    assert fused.score >= at_start - 1e-6
+    with pytest.raises(ValueError, match="'nope'"):
+        prior_search(data, beliefs, start=[("nope", nodes[0])])
+
+
 def _collider(n: int = 3000) -> pd.DataFrame:
     rng = np.random.default_rng(0)
     a, b = rng.normal(size=n), rng.normal(size=n)

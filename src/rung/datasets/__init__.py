@@ -2,7 +2,13 @@
 
 from rung.datasets.case_study import CaseStudy
 from rung.datasets.messy import frontdoor_eleven, survey
-from rung.datasets.sachs import SACHS_DESCRIPTIONS, load_sachs, sachs_consensus_graph
+from rung.datasets.sachs import (
+    SACHS_CONDITIONS,
+    SACHS_DESCRIPTIONS,
+    SachsCondition,
+    load_sachs,
+    sachs_consensus_graph,
+)
 from rung.datasets.simulated import (
     linear_backdoor,
     linear_frontdoor,
@@ -14,8 +20,10 @@ from rung.datasets.simulated import (
 )
 
 __all__ = [
+    "SACHS_CONDITIONS",
     "SACHS_DESCRIPTIONS",
     "CaseStudy",
+    "SachsCondition",
     "frontdoor_eleven",
     "linear_backdoor",
     "linear_frontdoor",

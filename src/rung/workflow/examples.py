@@ -42,22 +42,28 @@ def sachs_reference_edges() -> tuple[tuple[str, str], ...]:
 
 
 SACHS_NOTE = (
-    "Sachs et al.'s table pools cells from 14 conditions, several of them interventions "
-    "(activators and inhibitors), analysed here as one observational sample; intensities are "
-    "heavily right-skewed, so the example analyses their logs (--transform log) and the "
-    "effect is on the log scale. The consensus graph has a feedback loop (plcg -> PIP2 -> "
-    "PIP3 -> plcg) that no DAG can hold, so no acyclic graph matches it exactly.")
+    "Sachs et al.'s table pools nine experimental conditions, seven of them interventions "
+    "(inhibitors and activators); one DAG search over the pool would read the conditions' "
+    "shifts as dependencies between proteins. The example analyses the 853 cells of the one "
+    "condition without an inhibitor or activator (anti-CD3/CD28 alone: rung.datasets."
+    "SACHS_CONDITIONS says how the rows were assigned). Intensities are heavily right-skewed, "
+    "so it analyses their logs (--transform log) and the effect is on the log scale. The "
+    "consensus graph has a feedback loop (plcg -> PIP2 -> PIP3 -> plcg) that no DAG can "
+    "hold, so no acyclic graph matches it exactly.")
+
+SACHS_CONDITION = "cd3cd28"
+"""The example's condition: general stimulation only, the study's observational sample."""
 
 
 def _sachs() -> Example:
     from rung.datasets.sachs import SACHS_DESCRIPTIONS, load_sachs
 
     return Example(
-        name="sachs", data=load_sachs(), treatment="PKC", outcome="P38",
+        name="sachs", data=load_sachs(SACHS_CONDITION), treatment="PKC", outcome="P38",
         descriptions=dict(SACHS_DESCRIPTIONS), reference_edges=sachs_reference_edges(),
         reference_name="Sachs et al. (2005) consensus graph",
-        title="Sachs flow cytometry: effect of PKC on P38 (log scale)", transform="log",
-        notes=(SACHS_NOTE,),
+        title="Sachs flow cytometry, anti-CD3/CD28 cells: effect of PKC on P38 (log scale)",
+        transform="log", notes=(SACHS_NOTE,),
     )
 
 
