@@ -400,10 +400,8 @@ def expert_record(cell: FusionCell, answers: Mapping[tuple[str, str], Answer],
     if cell.source != "fusion":
         raise ValueError(f"cell {cell.key}: source {cell.source!r} has no expert; use "
                          "data_record for the data source")
-    # the data-alone optimum is a second start, as in the workflow (rung.workflow.fused)
     res = prior_search(data, dict(beliefs), weight=weight,
-                       orientation_threshold=orientation_threshold, focus=[q.treatment],
-                       start=data_alone(cell.network, cell.n, cell.seed).dag)
+                       orientation_threshold=orientation_threshold, focus=[q.treatment])
     rec |= _graph_metrics(class_edges(res.mpdag), nodes, truth)
     rec["shd_dag"] = _graph_metrics(res.dag, nodes, truth)["shd"]
     rec["weight"] = weight

@@ -149,7 +149,7 @@ def review_fused(data: pd.DataFrame, settings: FusionSettings, llm: LLMGraph,
     if alone is None:
         raise ValueError("review_fused needs the data step of the fused path (a search)")
     beliefs = beliefs_from_answers(list(llm.candidates), str(llm.proposal.get("model", "")))
-    fused = search(data, settings, beliefs, alone)
+    fused = search(data, settings, beliefs)
     fusion = FusionResult(alone, fused, settings.treatment)
     final, decisions = final_from_mpdag(fused.mpdag, list(llm.candidates),
                                         settings.orientation_threshold)
