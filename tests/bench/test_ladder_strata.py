@@ -12,9 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rung.bench.ladder import generate, stratified
-from rung.bench.ladder_strata import StratifiedConfig
 from rung.bench.report import write_report
-from rung.bench.runner import run_benchmark
+from rung.bench.runner import RunConfig, run_benchmark
 from rung.lm.backends.scripted import ScriptedBackend
 from tests.bench.conftest import tiny_available
 
@@ -36,13 +35,13 @@ def test_stratified_is_refused_below_one_or_off_the_ladder() -> None:
     with pytest.raises(ValueError, match="k=0"):
         stratified(generate(3, 0), 0)
     with pytest.raises(ValueError, match="--stratified 0"):
-        StratifiedConfig("ladder", n=9, stratified=0)
+        RunConfig("ladder", n=9, stratified=0)
     with pytest.raises(ValueError, match="for the ladder only"):
-        StratifiedConfig("tuebingen", stratified=2)
+        RunConfig("tuebingen", stratified=2)
 
 
 def test_a_stratified_run_asks_exactly_the_subset(tmp_path: Path) -> None:
-    config = StratifiedConfig("ladder", "scripted", 2, n=60, seed=0, stratified=1)
+    config = RunConfig("ladder", "scripted", 2, n=60, seed=0, stratified=1)
     lm = ScriptedBackend(scores={"Yes": -0.1, "No": -3.0})
     run_benchmark(config, tmp_path, backend=lm, progress=False)
     asked = [json.loads(ln)["item"] for ln in
@@ -52,6 +51,18 @@ def test_a_stratified_run_asks_exactly_the_subset(tmp_path: Path) -> None:
     scores = write_report(tmp_path).scores
     assert scores.ladder is not None
     assert {r.group: r.accuracy.n for r in scores.ladder.rows}["all"] == len(asked)
+
+
+def test_a_ledger_recorded_without_the_field_still_resumes(tmp_path: Path) -> None:
+    config = RunConfig("ladder", "scripted", 2, n=9, seed=0)
+    lm = ScriptedBackend(scores={"Yes": -0.1, "No": -3.0})
+    first = run_benchmark(config, tmp_path, backend=lm, progress=False)
+    record = json.loads((tmp_path / "run.json").read_text())
+    assert record.pop("stratified") is None  # as a run.json written before the field
+    (tmp_path / "run.json").write_text(json.dumps(record))
+    again = run_benchmark(config, tmp_path, backend=lm, progress=False)
+    assert first.asked == first.total == 9
+    assert (again.resumed, again.asked) == (9, 0)
 
 
 @pytest.mark.llm
@@ -64,7 +75,7 @@ def test_recipe_same_seed_same_scores_through_the_response_cache(
     cache = tmp_path / "cache.sqlite"
     monkeypatch.setenv("RUNG_LM_CACHE", str(cache))
     monkeypatch.setenv("RUNG_LM_THREADS", os.environ.get("RUNG_LM_THREADS", "1"))
-    config = StratifiedConfig("ladder", "tiny", n=30, seed=0, mode="recipe", limit=1,
+    config = RunConfig("ladder", "tiny", n=30, seed=0, mode="recipe", limit=1,
                               stratified=1)
     run_benchmark(config, tmp_path / "a", backend=get_backend("tiny"), progress=False)
     entries = ResponseCache(cache).count()

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +48,20 @@ CONFIG = "run.json"
 class RunConfig:
     """What to run: benchmark name, model spec, variants per question, item limit, probes;
     for a generated benchmark (``ladder``) also the number of items ``n``, the ``seed`` and
-    the answering ``mode`` (``direct``, ``cot`` or ``recipe``)."""
+    the answering ``mode`` (``direct``, ``cot`` or ``recipe``).
+
+    ``stratified`` (the ladder only, ``--stratified K``) asks
+    :func:`rung.bench.ladder.stratified`'s subset of the generated items: the first K per
+    rung x name type, by index order, with the full run's ids and prompts, so its answers
+    pair with any other mode's on the same items. ``run.json`` records it (None when not
+    given; a resume does not compare it), and the report scores what the ledger holds.
+
+    Examples
+    --------
+    >>> ids = [q.id for q in RunConfig("ladder", n=90, seed=0, stratified=1).load().items]
+    >>> len(ids), ids[:3]
+    (9, ['ladder-s0-0000', 'ladder-s0-0001', 'ladder-s0-0009'])
+    """
 
     benchmark: str
     model: str | None = None
@@ -59,6 +72,7 @@ class RunConfig:
     n: int | None = None
     seed: int | None = None
     mode: LadderMode | None = None
+    stratified: int | None = None
 
     def __post_init__(self) -> None:
         if self.limit is not None and self.limit < 1:
@@ -69,6 +83,9 @@ class RunConfig:
             raise ValueError(f"n={self.n}: generate at least 1 item")
         if self.mode is not None and self.mode not in LADDER_MODES:
             raise ValueError(f"mode={self.mode!r}: choose one of {', '.join(LADDER_MODES)}")
+        if self.stratified is not None and (self.benchmark != "ladder" or self.stratified < 1):
+            raise ValueError(f"--stratified {self.stratified}: give a positive number of "
+                             f"items per stratum, for the ladder only (not {self.benchmark!r})")
         given = [k for k in ("n", "seed", "mode") if getattr(self, k) is not None]
         if given and self.benchmark not in GENERATED:
             raise ValueError(f"{', '.join(given)} apply to generated benchmarks "
@@ -76,11 +93,19 @@ class RunConfig:
                              "leave them out")
 
     def load(self) -> Benchmark:
-        """The benchmark this configuration asks (generated with ``n``/``seed``/``mode``)."""
-        if self.benchmark in GENERATED:
-            return load_benchmark(self.benchmark, self.data_dir, n=self.n, seed=self.seed,
-                                  mode=self.mode)
-        return load_benchmark(self.benchmark, self.data_dir)
+        """The benchmark this configuration asks (generated with ``n``/``seed``/``mode``;
+        with ``stratified``, its stratified subset in the generated order)."""
+        if self.benchmark not in GENERATED:
+            return load_benchmark(self.benchmark, self.data_dir)
+        bench = load_benchmark(self.benchmark, self.data_dir, n=self.n, seed=self.seed,
+                               mode=self.mode)
+        if self.stratified is None:
+            return bench
+        from rung.bench.ladder import stratified
+
+        by_id = {q.id: q for q in bench.items if isinstance(q, LadderQuestion)}
+        kept = stratified([q.item for q in by_id.values()], self.stratified)
+        return replace(bench, items=tuple(by_id[i.id] for i in kept))
 
 
 @dataclass(frozen=True)

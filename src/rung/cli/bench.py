@@ -67,11 +67,7 @@ def run(
     generated = name in GENERATED  # the ladder's name types are its probe
     config = RunConfig(name, check_model_spec(model), variants, limit,
                        parse_probes("none" if generated else probes),
-                       str(data_dir) if data_dir else None, n, seed, chosen)
-    if strata is not None:
-        from rung.bench.ladder_strata import StratifiedConfig
-
-        config = StratifiedConfig(**vars(config), stratified=strata)
+                       str(data_dir) if data_dir else None, n, seed, chosen, strata)
     default = (f"{name}-{config.mode or 'direct'}-s{config.seed or 0}"
                if generated else name)
     folder = check_output_dir(out or Path("rung-bench") / default, "--out")
