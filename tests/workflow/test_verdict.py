@@ -13,6 +13,7 @@ from rung.datasets import linear_backdoor
 from rung.discover import DiscoveredEdge, DiscoveryResult
 from rung.workflow.assemble import estimates_note
 from rung.workflow.class_effects import ClassEffects, MemberEffect, estimate_over_class
+from rung.workflow.disagreements import Disagreement
 from rung.workflow.members import find_plausible_graphs
 from rung.workflow.verdict import EstimatorResult, RefuterOutcome, Verdict, decide_verdict
 
@@ -22,11 +23,18 @@ EST = [EstimatorResult("generative", 2.02, (1.9, 2.15)),
        EstimatorResult("regression", 2.01, (1.9, 2.1), ("Z",))]
 
 
+def _against(llm: str, confidence: float, data: str, moves: bool | None = None
+             ) -> Disagreement:
+    """An orientation row: the LLM's ``llm`` against the data's mark ``data``."""
+    a, b = llm.split(" -> ")
+    return Disagreement(a, b, "orientation", llm, confidence, data, None, (), None, moves)
+
+
 def _decide(**kw: object) -> Verdict:
     base: dict[str, object] = dict(identified=True, reason="", estimates=EST, errors=[],
                                    refuters=[], conflicts=[], class_effects=ONE)
     base.update(kw)
-    return decide_verdict(**base)  # type: ignore[arg-type]
+    return decide_verdict(**base)
 
 
 def test_clean_run_is_ok_with_the_final_graph_estimate() -> None:
@@ -49,9 +57,7 @@ def test_disjoint_intervals_are_a_flag() -> None:
 
 
 def test_llm_against_data_mark_is_a_flag_even_below_threshold() -> None:
-    row = {"kind": "orientation", "llm_edge": "age -> statin", "llm_confidence": 0.31,
-           "data_edge": "statin o-> age"}
-    v = _decide(conflicts=[row])
+    v = _decide(conflicts=[_against("age -> statin", 0.31, "statin o-> age")])
     assert v.status == "check"
     assert any("age -> statin" in f and "statin o-> age" in f for f in v.flags)
 
@@ -101,7 +107,7 @@ def test_estimators_agree_only_when_refuters_pass() -> None:
 
 
 @pytest.mark.parametrize("bad", [{"status": "fine"}, {"status": "OK"}])
-def test_verdict_json_rejects_unknown_status(bad: dict) -> None:
+def test_verdict_json_rejects_unknown_status(bad: dict[str, str]) -> None:
     with pytest.raises(ValueError, match="status"):
         Verdict.from_json(bad)
 
@@ -126,13 +132,29 @@ def test_a_structural_zero_is_flagged_and_never_headlined_as_an_estimate() -> No
 
 
 def test_weak_contradictions_share_one_flag_and_strong_ones_keep_their_own() -> None:
-    weak = [{"kind": "orientation", "llm_edge": f"A{i} -> B{i}", "llm_confidence": 0.2,
-             "data_edge": f"B{i} -> A{i}"} for i in range(5)]
-    strong = {"kind": "orientation", "llm_edge": "C -> D", "llm_confidence": 0.7,
-              "data_edge": "D -> C"}
-    v = _decide(conflicts=[*weak, strong])
+    weak = [_against(f"A{i} -> B{i}", 0.2, f"B{i} -> A{i}") for i in range(5)]
+    strong = _against("C -> D", 0.7, "D -> C")
+    v = _decide(conflicts=[*weak, strong, _against("E -> F", 0.9, "F -> E", moves=False)])
     assert v.status == "check"
     summary = [f for f in v.flags if "weak LLM contradiction" in f]
     assert len(summary) == 1 and all(f"A{i} -> B{i}" in summary[0] for i in range(5))
     assert any(f.startswith("the LLM's C -> D (probability 0.70)") for f in v.flags)
     assert len(v.flags) == 2
+
+
+def test_override_rows_round_trip_their_own_explanation_and_flag() -> None:
+    text = "the data alone compel A -> B; with the LLM's prior the class has B -> A"
+    obj = {"a": "A", "b": "B", "kind": "override", "llm_edge": "B -> A",
+           "llm_confidence": 0.8, "data_edge": "A -> B", "p_value": None, "sepset": [],
+           "final_edge": "B -> A", "explanation": text, "moves_answer": True}
+    row = Disagreement.from_json(obj)
+    assert row.explanation == text and row.to_json() == obj
+    assert list(row.to_json()) == list(obj)  # the file's keys and their order are kept
+    v = _decide(conflicts=[row])
+    assert v.flags == (f"the LLM's prior overrode a data mark: {text} (the answer depends on "
+                       "it)",)
+
+
+def test_a_row_of_unknown_kind_names_it() -> None:
+    with pytest.raises(ValueError, match="'flipped'"):
+        Disagreement.from_json({"a": "A", "b": "B", "kind": "flipped"})

@@ -225,7 +225,6 @@ def assess(data: pd.DataFrame, config: CopilotConfig, data_graph: DataGraph, llm
         FusedAssessment,
         FusedReview,
         assess_fused,
-        conflict_rows,
     )
     from rung.workflow.verdict import decide_verdict
 
@@ -239,5 +238,5 @@ def assess(data: pd.DataFrame, config: CopilotConfig, data_graph: DataGraph, llm
     verdict = decide_verdict(
         identified=identified.identifiable, reason=str(identified.identification.reason),
         estimates=estimates.results, errors=list(estimates.errors),
-        refuters=estimates.refuter_outcomes, conflicts=conflict_rows(review), class_effects=fx)
+        refuters=estimates.refuter_outcomes, conflicts=review.conflicts, class_effects=fx)
     return FusedAssessment(fx, verdict, None)

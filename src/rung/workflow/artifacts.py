@@ -33,7 +33,7 @@ from rung.graph import CausalGraph
 from rung.identify import Identification
 from rung.workflow.class_effects import ClassEffects
 from rung.workflow.config import CopilotConfig
-from rung.workflow.disagreements import LLMEdge
+from rung.workflow.disagreements import Disagreement, LLMEdge
 from rung.workflow.effect_sets import EffectSets
 from rung.workflow.graph_files import graph_from_json, graph_to_dot, graph_to_json
 from rung.workflow.verdict import EstimatorResult, RefuterOutcome, Verdict
@@ -179,17 +179,18 @@ class Review:
     graph: CausalGraph
     decisions: tuple[Mapping[str, Any], ...]
     comparison: Mapping[str, Any] | None
-    disagreements: tuple[Mapping[str, Any], ...] = ()
+    disagreements: tuple[Disagreement, ...] = ()
 
     #: the main file (``to_json``); the disagreement table has its own two
     FILE: ClassVar[str] = "final_graph.json"
 
     @property
-    def conflicts(self) -> list[Mapping[str, Any]]:
-        """Disagreements where the LLM contradicts a data mark (none for an analyst graph)."""
+    def conflicts(self) -> list[Disagreement]:
+        """The rows where the LLM or its prior goes against a data mark (kinds
+        ``orientation``, ``confounding``, ``override``; none for an analyst graph)."""
         if self.source == "analyst":
             return []
-        return [r for r in self.disagreements if r["kind"] in ("orientation", "confounding")]
+        return [r for r in self.disagreements if r.is_conflict]
 
     def to_json(self) -> dict[str, Any]:
         """The content of ``final_graph.json`` (the disagreements have their own file)."""
@@ -201,11 +202,12 @@ class Review:
     def from_json(cls, obj: Mapping[str, Any],
                   disagreements: Sequence[Mapping[str, Any]] = ()) -> Review:
         source: Literal["analyst", "rule"] = "analyst" if obj["source"] == "analyst" else "rule"
+        rows = tuple(Disagreement.from_json(r) for r in disagreements)
         return cls(source, graph_from_json(obj["graph"]), tuple(obj.get("decisions", [])),
-                   obj.get("comparison"), tuple(disagreements))
+                   obj.get("comparison"), rows)
 
     def files(self) -> dict[str, Any]:
-        rows = [dict(r) for r in self.disagreements]
+        rows = [r.to_json() for r in self.disagreements]
         return {self.FILE: self.to_json(),
                 "final_graph.dot": graph_to_dot(self.graph, "final"),
                 "disagreements.json": rows, "disagreements.csv": _rows_to_csv(rows)}

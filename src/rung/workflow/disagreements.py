@@ -22,16 +22,20 @@ rows are verdict flags; the others stay in the table.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass
-from typing import Any, Literal
+from dataclasses import asdict, dataclass, replace
+from typing import Any, Literal, get_args
 
 from rung.discover import DiscoveryResult
 from rung.graph import CausalGraph, CycleError
 
-__all__ = ["Disagreement", "LLMEdge", "find_disagreements", "llm_edges_from_proposal",
-           "mark_relevance", "most_confident_by_pair", "moves_answer", "preferred_directions"]
+__all__ = ["CONFLICT_KINDS", "Disagreement", "DisagreementKind", "LLMEdge", "find_disagreements",
+           "llm_edges_from_proposal", "mark_relevance", "most_confident_by_pair", "moves_answer",
+           "preferred_directions"]
 
-DisagreementKind = Literal["llm_only", "data_only", "orientation", "confounding"]
+DisagreementKind = Literal["llm_only", "data_only", "orientation", "confounding", "override"]
+
+#: the kinds where the LLM (or its prior) goes against a data mark: the verdict's conflicts
+CONFLICT_KINDS: tuple[DisagreementKind, ...] = ("orientation", "confounding", "override")
 
 
 @dataclass(frozen=True)
@@ -64,7 +68,19 @@ def llm_edges_from_proposal(edges: Iterable[Sequence[Any]]) -> list[LLMEdge]:
 
 @dataclass(frozen=True)
 class Disagreement:
-    """One row of the disagreement table."""
+    """One row of the disagreement table.
+
+    ``moves_answer`` (:func:`mark_relevance`; None where not judged) says whether the
+    pair's other orientation changes the final graph's answer; ``note`` is the explanation
+    of a row whose kind's sentence does not cover it (an ``override`` row names the fused
+    class's mark).
+
+    Examples
+    --------
+    >>> row = Disagreement("A", "B", "orientation", "A -> B", 0.9, "B -> A", None, (), None)
+    >>> Disagreement.from_json(row.to_json()) == row
+    True
+    """
 
     a: str
     b: str
@@ -75,10 +91,14 @@ class Disagreement:
     p_value: float | None
     sepset: tuple[str, ...]
     final_edge: str | None
+    moves_answer: bool | None = None
+    note: str = ""
 
     @property
     def explanation(self) -> str:
         """One sentence for the analyst."""
+        if self.note:
+            return self.note
         p = "n/a" if self.p_value is None else f"{self.p_value:.3g}"
         if self.kind == "llm_only":
             given = ", ".join(self.sepset) or "nothing"
@@ -87,13 +107,44 @@ class Disagreement:
             return f"data keep {self.data_edge} (largest CI p={p}); the LLM proposes no edge"
         if self.kind == "orientation":
             return f"LLM says {self.llm_edge}; data orient {self.data_edge}"
+        if self.kind == "override":
+            return f"the LLM's prior overrode the data's {self.data_edge}"
         return f"LLM says {self.llm_edge}; data suggest a latent common cause ({self.data_edge})"
 
+    @property
+    def is_conflict(self) -> bool:
+        """Whether the LLM or its prior goes against a data mark (:data:`CONFLICT_KINDS`)."""
+        return self.kind in CONFLICT_KINDS
+
     def to_json(self) -> dict[str, Any]:
+        """The row of ``disagreements.json`` (``moves_answer`` only where judged)."""
         d = asdict(self)
         d["sepset"] = list(self.sepset)
+        del d["moves_answer"], d["note"]
         d["explanation"] = self.explanation
+        if self.moves_answer is not None:
+            d["moves_answer"] = self.moves_answer
         return d
+
+    @classmethod
+    def from_json(cls, obj: Mapping[str, Any]) -> Disagreement:
+        """Rebuild a row saved by :meth:`to_json` (an explanation other than the kind's
+        sentence is kept as the ``note``)."""
+        kind = obj["kind"]
+        if kind not in get_args(DisagreementKind):
+            raise ValueError(f"disagreement kind {kind!r} is not one of "
+                             f"{get_args(DisagreementKind)}; fix the row")
+
+        def opt(key: str) -> Any:
+            return obj.get(key)
+
+        conf, p, moves = opt("llm_confidence"), opt("p_value"), opt("moves_answer")
+        row = cls(str(obj["a"]), str(obj["b"]), kind, opt("llm_edge"),
+                  None if conf is None else float(conf), opt("data_edge"),
+                  None if p is None else float(p), tuple(obj.get("sepset") or ()),
+                  opt("final_edge"), None if moves is None else bool(moves))
+        text = str(obj.get("explanation") or "")
+        return row if text in ("", row.explanation) else replace(row, note=text)
 
 
 def most_confident_by_pair(edges: Iterable[LLMEdge]) -> dict[frozenset[str], LLMEdge]:
@@ -271,15 +322,10 @@ def _changes(final: CausalGraph, other: CausalGraph, x: str, y: str) -> bool:
     return _answer(final, x, y) != _answer(other, x, y)
 
 
-def mark_relevance(rows: Sequence[Mapping[str, Any]], final: CausalGraph, x: str, y: str
-                   ) -> list[dict[str, Any]]:
-    """The rows with ``moves_answer`` added to each conflict with a data mark (kinds
-    ``orientation``, ``confounding``, ``override``): whether the other orientation of that
-    pair changes what the final graph says about the effect. Only those are verdict flags."""
-    out = []
-    for r in rows:
-        row = dict(r)
-        if row["kind"] in ("orientation", "confounding", "override"):
-            row["moves_answer"] = moves_answer(final, str(row["a"]), str(row["b"]), x, y)
-        out.append(row)
-    return out
+def mark_relevance(rows: Sequence[Disagreement], final: CausalGraph, x: str, y: str
+                   ) -> list[Disagreement]:
+    """The rows with ``moves_answer`` set on each conflict with a data mark (kinds
+    :data:`CONFLICT_KINDS`): whether the other orientation of that pair changes what the
+    final graph says about the effect. Only those are verdict flags."""
+    return [replace(r, moves_answer=moves_answer(final, r.a, r.b, x, y)) if r.is_conflict
+            else r for r in rows]

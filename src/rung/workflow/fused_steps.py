@@ -28,7 +28,7 @@ from rung.workflow.artifacts import (
     Review,
 )
 from rung.workflow.class_effects import ClassEffects
-from rung.workflow.disagreements import find_disagreements, mark_relevance
+from rung.workflow.disagreements import Disagreement, find_disagreements, mark_relevance
 from rung.workflow.effect_sets import EffectSets, class_effects_of, find_effect_sets
 from rung.workflow.fused import (
     FusionSettings,
@@ -154,21 +154,12 @@ def review_fused(data: pd.DataFrame, settings: FusionSettings, llm: LLMGraph,
     final, decisions = final_from_mpdag(fused.mpdag, list(llm.candidates),
                                         settings.orientation_threshold)
     found = data_graph.result
-    rows = [r.to_json() for r in find_disagreements(list(llm.edges), found, final,
-                                                    preferences=list(llm.candidates))]
-    rows += overridden_marks(fusion, final, beliefs)
+    rows = find_disagreements(list(llm.edges), found, final, preferences=list(llm.candidates))
+    rows += [Disagreement.from_json(r) for r in overridden_marks(fusion, final, beliefs)]
     rows = mark_relevance(rows, final, settings.treatment, outcome)
     cmp = None if comparisons is None else comparisons(final, fused)
     return FusedReview("rule", final, tuple(decisions), cmp, tuple(rows), fusion,
                        tuple(beliefs))
-
-
-def conflict_rows(review: Review) -> list[Mapping[str, Any]]:
-    """The rows where the LLM or its prior goes against a data mark."""
-    if review.source == "analyst":
-        return []
-    return [r for r in review.disagreements
-            if r["kind"] in ("orientation", "confounding", "override")]
 
 
 def assess_fused(data: pd.DataFrame, review: FusedReview, identified: IdentifiedEffect,
@@ -181,12 +172,12 @@ def assess_fused(data: pd.DataFrame, review: FusedReview, identified: Identified
     es = find_effect_sets(review.fusion, data, treatment, outcome,
                           contrast=estimates.contrast)
     fx = class_effects_of(es.fused, review.fusion.fused.mpdag, threshold)
-    verdict = verdict_for(identified, estimates, conflict_rows(review), fx)
+    verdict = verdict_for(identified, estimates, review.conflicts, fx)
     return FusedAssessment(fx, verdict, es)
 
 
 def verdict_for(identified: IdentifiedEffect, estimates: Estimates,
-                conflicts: Sequence[Mapping[str, Any]], fx: ClassEffects) -> Verdict:
+                conflicts: Sequence[Disagreement], fx: ClassEffects) -> Verdict:
     """:func:`decide_verdict` on the run's typed results."""
     return decide_verdict(
         identified=identified.identifiable, reason=str(identified.identification.reason),

@@ -225,8 +225,7 @@ def review_graphs(data: pd.DataFrame, config: CopilotConfig, llm: LLMGraph,
                             scores)
     final, decisions, source = _final(data, config, llm, found)
     edges: list[LLMEdge] = list(llm.edges)
-    rows = [r.to_json() for r in find_disagreements(edges, found, final,
-                                                    preferences=list(llm.candidates))]
+    rows = find_disagreements(edges, found, final, preferences=list(llm.candidates))
     if source != "analyst":
         rows = mark_relevance(rows, final, config.treatment, config.outcome)
     cmp = _comparisons(config, {"llm": (llm.graph, []), "data": (found.graph, undirected),

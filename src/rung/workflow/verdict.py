@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from rung.workflow.class_effects import ClassEffects, MemberEffect
+from rung.workflow.disagreements import Disagreement
 
 __all__ = ["EstimatorResult", "RefuterOutcome", "Verdict", "decide_verdict", "estimators_agree"]
 
@@ -184,31 +185,31 @@ def _zero_flags(fx: ClassEffects) -> list[str]:
 _WEAK = 0.5  # an LLM orientation below this is not its stance: one summary flag for all
 
 
-def _conflict_flags(conflicts: Sequence[Mapping[str, Any]], threshold: float) -> list[str]:
+def _conflict_flags(conflicts: Sequence[Disagreement], threshold: float) -> list[str]:
     """Flags for the conflicts with a data mark whose other orientation would change the
-    answer (``moves_answer``; a row without it counts); the others stay in the table.
+    answer (``moves_answer``; a row not judged counts); the others stay in the table.
 
     A contradiction the LLM holds with probability below 0.5 is listed in one summary flag,
     so that many weak answers neither hide nor drown the strong ones.
     """
     out, weak = [], []
     for r in conflicts:
-        if r.get("moves_answer") is False:
+        if r.moves_answer is False:
             continue
-        if r.get("kind") == "override":
-            out.append(f"the LLM's prior overrode a data mark: {r.get('explanation')} "
+        if r.kind == "override":
+            out.append(f"the LLM's prior overrode a data mark: {r.explanation} "
                        "(the answer depends on it)")
             continue
-        conf = r.get("llm_confidence")
+        conf = r.llm_confidence
         p = "?" if conf is None else f"{conf:.2f}"
         if conf is not None and conf < _WEAK:
-            weak.append(f"{r.get('llm_edge')} ({p}) against {r.get('data_edge')}")
+            weak.append(f"{r.llm_edge} ({p}) against {r.data_edge}")
             continue
         counted = conf is not None and conf >= threshold
         how = ("counted: the plausible graphs hold both" if counted else
                f"below the threshold {threshold:g}, so the data's mark stands")
-        out.append(f"the LLM's {r.get('llm_edge')} (probability {p}) contradicts the data's "
-                   f"{r.get('data_edge')} ({r.get('kind')}; {how})")
+        out.append(f"the LLM's {r.llm_edge} (probability {p}) contradicts the data's "
+                   f"{r.data_edge} ({r.kind}; {how})")
     if weak:
         out.append(f"{len(weak)} weak LLM contradiction(s) (probability < {_WEAK:g}) of data "
                    f"marks that move the answer; the data's marks stand: {'; '.join(weak)}")
@@ -253,16 +254,18 @@ def decide_verdict(
     estimates: Sequence[EstimatorResult],
     errors: Sequence[str],
     refuters: Sequence[RefuterOutcome],
-    conflicts: Sequence[Mapping[str, Any]],
+    conflicts: Sequence[Disagreement],
     class_effects: ClassEffects,
 ) -> Verdict:
     """The verdict from the run's typed results (see the module docstring).
 
-    ``conflicts`` are the disagreement rows of kind ``orientation`` or ``confounding``.
+    ``conflicts`` are the disagreement rows that go against a data mark
+    (:attr:`rung.workflow.artifacts.Review.conflicts`).
 
     Examples
     --------
     >>> from rung.workflow.class_effects import ClassEffects, MemberEffect
+from rung.workflow.disagreements import Disagreement
     >>> one = ClassEffects("analyst", 1, True, 1.0, (MemberEffect("backdoor", 1, "Z -> X",
     ...     ("Z",), None, 2.0, (1.9, 2.1)),))
     >>> est = [EstimatorResult("regression", 2.01, (1.9, 2.1), ("Z",))]
