@@ -45,7 +45,21 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--expert", choices=["simulated", "embedded"], default="simulated",
                     help="the expert: simulated (right with probability p) or the embedded "
                          "LLM")
+    ap.add_argument("--ship-likelihood", type=Path, default=None, metavar="JSON",
+                    help="with --expert embedded: write the likelihood fitted on every "
+                         "network of OUT/answers.jsonl to JSON (rung ships it as "
+                         "src/rung/copilot/answer_likelihood_embedded.json)")
     args = ap.parse_args(argv)
+    if args.expert == "embedded" and args.ship_likelihood is not None:
+        import json
+
+        from rung.bench.fusion_llm import likelihood_from_ledger
+        from rung.lm import get_backend
+
+        lik = likelihood_from_ledger(args.out, get_backend("embedded").model_id)
+        args.ship_likelihood.write_text(json.dumps(lik.to_json(), indent=2) + "\n")
+        print(json.dumps(lik.to_json()))
+        return 0
     if args.expert == "embedded":
         from rung.bench.fusion_llm import bench_fusion_llm
 

@@ -23,16 +23,16 @@ from rung.bench.fusion import (
     sample_network,
 )
 from rung.bench.fusion_llm import (
-    AnswerLikelihood,
     LLMPairAnswer,
     ask_network,
     cell_pairs,
     fit_likelihood,
-    likelihood_beliefs,
+    likelihood_from_ledger,
     plan_llm_cells,
     run_llm_cell,
 )
 from rung.bench.ledger import Ledger
+from rung.copilot.answer_likelihood import AnswerLikelihood, likelihood_beliefs
 from rung.lm.backends.scripted import ScriptedBackend
 from rung.lm.base import Message
 
@@ -181,3 +181,16 @@ def test_a_real_model_answers_a_pair(tmp_path: Path) -> None:
     assert x.calls == 4 and x.model.endswith(".gguf") and x.cpu_seconds > 0
     assert x.p_ab + x.p_ba + x.p_none == pytest.approx(1.0)
     assert len({round(x.p_ab, 6), round(x.p_ba, 6)}) == 2  # real, unequal scores
+
+
+def test_the_shipped_fit_reads_every_network_of_the_ledger(tmp_path: Path) -> None:
+    ledger = Ledger(tmp_path / "answers.jsonl")
+    for net in ("asia", "sachs"):
+        for x in _truthful(net).values():
+            ledger.append(x.to_json())
+    lik = likelihood_from_ledger(tmp_path, "m.gguf")
+    assert lik.networks == ("asia", "sachs") and lik.model == "m.gguf" and lik.variants == 2
+    assert lik.accuracy == 1.0 and lik.pairs == 28 + 55
+    assert AnswerLikelihood.from_json(lik.to_json()) == lik
+    with pytest.raises(ValueError, match="no answers"):
+        likelihood_from_ledger(tmp_path / "empty", "m.gguf")

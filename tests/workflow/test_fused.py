@@ -166,3 +166,23 @@ def test_fusion_falls_back_on_a_multi_level_category_among_continuous_columns() 
     assert fusion_blocker(df) is None
     assert "constraint-based" in (fusion_blocker(df, ["b"]) or "")
     assert fusion_blocker(df.assign(b=np.arange(30) % 2), ["b"]) is None
+
+
+def test_the_shipped_answer_likelihood_applies_only_to_questions_asked_its_way() -> None:
+    from rung.copilot.answer_likelihood import shipped_answer_likelihood
+    from rung.lm.models import DEFAULT_MODEL
+    from rung.workflow.artifacts import LLMGraph
+    from rung.workflow.fused_steps import answer_likelihood
+
+    model = DEFAULT_MODEL.file_name  # the embedded backend's model_id
+    shipped = shipped_answer_likelihood(model, 2)
+    assert shipped is not None and len(shipped.networks) >= 2 and shipped.pairs > 50
+
+    def llm(**proposal: object) -> LLMGraph:
+        return LLMGraph({"model": model, "variants": 2, **proposal}, (), (), (),
+                        CausalGraph(nodes=["A", "B"]))
+
+    assert answer_likelihood(llm(descriptions=False)) == shipped
+    assert answer_likelihood(llm(descriptions=True)) is None  # fitted on names only
+    assert answer_likelihood(llm(descriptions=False, variants=3)) is None
+    assert answer_likelihood(llm(descriptions=False, model="other.gguf")) is None

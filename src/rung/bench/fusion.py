@@ -32,6 +32,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from rung.copilot.answer_likelihood import Answer, edge_density
 from rung.discover.prior_search import EdgeBelief, PriorSearchResult, prior_search
 from rung.discover.window import noise_note as _noise
 from rung.estimate.estimators.ida import EffectSet, estimate_adjusted, ida
@@ -48,7 +49,6 @@ FUSION_NETWORKS = ("asia", "sachs", "child", "insurance", "alarm")
 EXPERT_ACCURACIES = (0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
 Source = Literal["data", "expert", "fusion"]
 Expert = Literal["simulated", "embedded"]
-Answer = Literal["A->B", "B->A", "none"]
 _ANSWERS: tuple[Answer, ...] = ("A->B", "B->A", "none")
 
 
@@ -235,19 +235,6 @@ def held_out_calibration(network: str, accuracy: float, seed: int,
         total += len(answers)
         per_node.append(len(edges) / len(nodes))
     return right / total, float(np.mean(per_node))
-
-
-def edge_density(nodes: Sequence[str], edges_per_node: float) -> float:
-    """The prior edge probability ρ of a pair among ``nodes`` given the (held-out) edges per
-    node, capped at 0.5.
-
-    Examples
-    --------
-    >>> round(edge_density(["A", "B", "C", "D", "E"], 1.0), 2)
-    0.5
-    """
-    return min(0.5, 2 * edges_per_node / max(len(nodes) - 1, 1))
-
 
 
 def class_edges(cls: EquivalenceClass) -> list[tuple[str, str]]:

@@ -36,7 +36,7 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import combinations
 from pathlib import Path
 from typing import Any
@@ -49,20 +49,24 @@ from rung.bench.fusion import (
     FusionCell,
     data_alone,
     data_record,
-    edge_density,
     expert_record,
     network_edges,
     pair_truth,
     sample_network,
 )
 from rung.bench.ledger import Ledger
-from rung.discover.prior_search import EdgeBelief
+from rung.copilot.answer_likelihood import (
+    AnswerLikelihood,
+    edge_density,
+    likelihood_beliefs,
+    most_probable_answer,
+)
 from rung.lm import Backend
 
-__all__ = ["ALL_PAIRS_NETWORKS", "EMBEDDED_VARIANTS", "AnswerLikelihood", "LLMPairAnswer",
-           "ask_network", "bench_fusion_llm", "cell_pairs", "fit_likelihood",
-           "format_llm_report", "likelihood_beliefs", "plan_llm_cells", "question_plan",
-           "run_llm_benchmark", "run_llm_cell"]
+__all__ = ["ALL_PAIRS_NETWORKS", "EMBEDDED_VARIANTS", "LLMPairAnswer", "ask_network",
+           "bench_fusion_llm", "cell_pairs", "fit_likelihood", "format_llm_report",
+           "likelihood_from_ledger", "plan_llm_cells", "question_plan", "run_llm_benchmark",
+           "run_llm_cell"]
 
 ALL_PAIRS_NETWORKS = ("asia", "sachs")
 EMBEDDED_VARIANTS = 2
@@ -96,9 +100,7 @@ class LLMPairAnswer:
         >>> LLMPairAnswer("asia", "lung", "smoke", 0.34, 0.22, 0.44).answer
         'none'
         """
-        probs: dict[Answer, float] = {"none": self.p_none, "A->B": self.p_ab,
-                                      "B->A": self.p_ba}
-        return max(probs, key=lambda k: probs[k])
+        return most_probable_answer(self.p_ab, self.p_ba, self.p_none)
 
     def to_json(self) -> dict[str, Any]:
         return {"key": self.key, "network": self.network, "a": self.a, "b": self.b,
@@ -159,24 +161,6 @@ def ask_network(network: str, pairs: Sequence[tuple[str, str]], backend: Backend
     return out
 
 
-@dataclass(frozen=True)
-class AnswerLikelihood:
-    """How the LLM answers given the truth, measured on held-out networks."""
-
-    right: float
-    reversed: float
-    false_edge: float
-    accuracy: float
-    pairs: int
-    edges_per_node: float
-    networks: tuple[str, ...]
-
-    def to_json(self) -> dict[str, Any]:
-        return {"right": self.right, "reversed": self.reversed, "false_edge": self.false_edge,
-                "accuracy": self.accuracy, "pairs": self.pairs,
-                "edges_per_node": self.edges_per_node, "networks": list(self.networks)}
-
-
 def fit_likelihood(answers: Mapping[str, Mapping[tuple[str, str], Answer]], network: str
                    ) -> AnswerLikelihood:
     """The likelihood of the LLM's answers from every network in ``answers`` except
@@ -214,32 +198,20 @@ def fit_likelihood(answers: Mapping[str, Mapping[tuple[str, str], Answer]], netw
                             hits / max(total, 1), total, float(np.mean(per_node)), tuple(used))
 
 
-def likelihood_beliefs(answers: Mapping[tuple[str, str], Answer], lik: AnswerLikelihood,
-                       density: float) -> dict[tuple[str, str], EdgeBelief]:
-    """Bayes: ``P(truth | answer)`` with prior ``ρ/2, ρ/2, 1-ρ`` and the held-out likelihood
-    (a wrong edge answer on a non-edge names either direction with equal chance).
-
-    Examples
-    --------
-    >>> lik = AnswerLikelihood(0.9, 0.05, 0.1, 0.9, 100, 1.0, ("x",))
-    >>> b = likelihood_beliefs({("A", "B"): "A->B"}, lik, 0.2)[("A", "B")]
-    >>> round(b.p_ab, 3), round(b.p_none, 3)
-    (0.667, 0.296)
-    """
-    miss = 1.0 - lik.right - lik.reversed
-    like: dict[Answer, dict[str, float]] = {
-        "A->B": {"A->B": lik.right, "B->A": lik.reversed, "none": lik.false_edge / 2},
-        "B->A": {"A->B": lik.reversed, "B->A": lik.right, "none": lik.false_edge / 2},
-        "none": {"A->B": miss, "B->A": miss, "none": 1.0 - lik.false_edge}}
-    prior = {"A->B": density / 2, "B->A": density / 2, "none": 1.0 - density}
-    out = {}
-    for (a, b), ans in answers.items():
-        post = {t: prior[t] * like[ans][t] for t in prior}
-        total = sum(post.values())
-        out[(a, b)] = EdgeBelief(a, b, post["A->B"] / total, post["B->A"] / total,
-                                 post["none"] / total,
-                                 calibration=f"held-out likelihood ({', '.join(lik.networks)})")
-    return out
+def likelihood_from_ledger(out: Path, model: str) -> AnswerLikelihood:
+    """The likelihood fitted on every network in ``out/answers.jsonl`` (the fit rung ships
+    as ``rung/copilot/answer_likelihood_embedded.json``; the workflow applies it to
+    networks it was not fitted on), labelled with ``model`` and the prompt variants."""
+    rows = [LLMPairAnswer.from_json(r) for r in Ledger(Path(out) / "answers.jsonl",
+                                                         writable=False)]
+    if not rows:
+        raise ValueError(f"{out}/answers.jsonl holds no answers; run the benchmark with "
+                         "--expert embedded first")
+    said: dict[str, dict[tuple[str, str], Answer]] = {}
+    for r in rows:
+        said.setdefault(r.network, {})[(r.a, r.b)] = r.answer
+    lik = fit_likelihood(said, network="")  # no network held out: fit on all of them
+    return replace(lik, model=model, variants=EMBEDDED_VARIANTS)
 
 
 def run_llm_cell(cell: FusionCell, answers: Mapping[str, Mapping[tuple[str, str],

@@ -29,6 +29,12 @@ from typing import Any
 
 import pandas as pd
 
+from rung.copilot.answer_likelihood import (
+    AnswerLikelihood,
+    edge_density,
+    likelihood_beliefs,
+    most_probable_answer,
+)
 from rung.discover import (
     DiscoveredEdge,
     DiscoveryResult,
@@ -204,49 +210,73 @@ def search_as_discovery(res: PriorSearchResult, data: pd.DataFrame) -> Discovery
 
 
 def beliefs_from_answers(candidates: Sequence[LLMEdge], model: str, *, calibrate: bool = True,
-                         content_free: bool = False) -> list[EdgeBelief]:
+                         content_free: bool = False, likelihood: AnswerLikelihood | None = None,
+                         nodes: Sequence[str] = ()) -> list[EdgeBelief]:
     """One :class:`EdgeBelief` per asked pair from the LLM's two scored directions.
 
-    ``P(edge) = 1 - P(none)`` is the ensemble's own (order-debiased) probability; the share of
-    each direction given an edge is calibrated by the shipped edge calibration fitted for
-    ``model`` (Platt scaling on held-out Tübingen pairs, :mod:`rung.copilot.beliefs`; those
-    pairs all have an edge, so it calibrates the direction, not the adjacency) when there is
-    one and it was fitted on answers asked the same way (``content_free``: the workflow's
-    questions are not content-free corrected, the shipped maps are), else the ensemble's raw
-    share is used and the belief says so.
+    With a ``likelihood`` (:mod:`rung.copilot.answer_likelihood`: how this model's answers
+    went on held-out networks with known truth, asked the same way), the belief is Bayes'
+    rule on what the LLM *says* for the pair (its most probable of the two directions and
+    ``none``), with the prior edge density of ``nodes`` from the held-out networks.
+
+    Otherwise ``P(edge) = 1 - P(none)`` is the ensemble's own (order-debiased) probability;
+    the share of each direction given an edge is calibrated by the shipped edge calibration
+    fitted for ``model`` (Platt scaling on held-out Tübingen pairs,
+    :mod:`rung.copilot.beliefs`; those pairs all have an edge, so it calibrates the
+    direction, not the adjacency) when there is one and it was fitted on answers asked the
+    same way (``content_free``: the workflow's questions are not content-free corrected, the
+    shipped maps are), else the ensemble's raw share is used and the belief says so.
 
     Examples
     --------
     >>> [b] = beliefs_from_answers([LLMEdge("A", "B", 0.6), LLMEdge("B", "A", 0.2)], "none")
     >>> round(b.p_ab, 2), round(b.p_ba, 2), round(b.p_none, 2), b.calibration
     (0.6, 0.2, 0.2, 'none: raw direction share')
+    >>> lik = AnswerLikelihood(0.2, 0.1, 0.05, 0.8, 100, 1.0, ("asia",))
+    >>> [b] = beliefs_from_answers([LLMEdge("A", "B", 0.6), LLMEdge("B", "A", 0.2)], "none",
+    ...                            likelihood=lik, nodes=["A", "B", "C"])
+    >>> round(b.p_ab, 2), round(b.p_ba, 2), round(b.p_none, 2), b.calibration
+    (0.57, 0.29, 0.14, 'held-out likelihood (asia)')
     """
+    by_pair: dict[frozenset[str], dict[tuple[str, str], float]] = {}
+    for e in candidates:
+        by_pair.setdefault(frozenset((e.source, e.target)), {})[(e.source, e.target)] = \
+            float(e.confidence)
+    pairs = [(a, b, by_pair[k].get((a, b), 0.0), by_pair[k].get((b, a), 0.0))
+             for k in sorted(by_pair, key=sorted) for a, b in [sorted(k)]]
+    if likelihood is not None:
+        return [_likelihood_belief(a, b, ab, ba, likelihood, nodes) for a, b, ab, ba in pairs]
+    return [_share_belief(a, b, ab, ba, model, calibrate, content_free)
+            for a, b, ab, ba in pairs]
+
+
+def _likelihood_belief(a: str, b: str, ab: float, ba: float, lik: AnswerLikelihood,
+                       nodes: Sequence[str]) -> EdgeBelief:
+    none = max(1.0 - ab - ba, 0.0)
+    said = most_probable_answer(ab, ba, none)
+    belief = likelihood_beliefs({(a, b): said}, lik, edge_density(nodes, lik.edges_per_node))
+    return replace(belief[(a, b)], raw=(ab, ba, none))
+
+
+def _share_belief(a: str, b: str, ab: float, ba: float, model: str, calibrate: bool,
+                  content_free: bool) -> EdgeBelief:
     from rung.copilot.beliefs import default_edge_calibration
 
     cal = default_edge_calibration(model) if calibrate else None
     if cal is not None and cal.content_free != content_free:
         cal = None  # fitted on answers asked another way: it does not apply to these
-    by_pair: dict[frozenset[str], dict[tuple[str, str], float]] = {}
-    for e in candidates:
-        by_pair.setdefault(frozenset((e.source, e.target)), {})[(e.source, e.target)] = \
-            float(e.confidence)
-    out = []
-    for key in sorted(by_pair, key=sorted):
-        a, b = sorted(key)
-        ab, ba = by_pair[key].get((a, b), 0.0), by_pair[key].get((b, a), 0.0)
-        edge = min(max(ab + ba, 0.0), 1.0)
-        if cal is not None:
-            cab, cba = cal.apply(min(ab, 1.0)), cal.apply(min(ba, 1.0))
-            share = cab / (cab + cba) if cab + cba > 0 else 0.5
-            how = f"direction calibrated ({cal.fitted_on})"
-            calibrated: tuple[float, float] | None = (cab, cba)
-        else:
-            share = ab / (ab + ba) if ab + ba > 0 else 0.5
-            how, calibrated = "none: raw direction share", None
-        out.append(EdgeBelief(a, b, edge * share, edge * (1 - share), 1.0 - edge,
-                              raw=(ab, ba, max(1.0 - ab - ba, 0.0)), calibrated=calibrated,
-                              calibration=how))
-    return out
+    edge = min(max(ab + ba, 0.0), 1.0)
+    if cal is not None:
+        cab, cba = cal.apply(min(ab, 1.0)), cal.apply(min(ba, 1.0))
+        share = cab / (cab + cba) if cab + cba > 0 else 0.5
+        how = f"direction calibrated ({cal.fitted_on})"
+        calibrated: tuple[float, float] | None = (cab, cba)
+    else:
+        share = ab / (ab + ba) if ab + ba > 0 else 0.5
+        how, calibrated = "none: raw direction share", None
+    return EdgeBelief(a, b, edge * share, edge * (1 - share), 1.0 - edge,
+                      raw=(ab, ba, max(1.0 - ab - ba, 0.0)), calibrated=calibrated,
+                      calibration=how)
 
 
 def final_from_mpdag(mpdag: EquivalenceClass, preferences: Sequence[LLMEdge],

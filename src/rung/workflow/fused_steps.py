@@ -17,6 +17,7 @@ from typing import Any, ClassVar
 
 import pandas as pd
 
+from rung.copilot.answer_likelihood import AnswerLikelihood, shipped_answer_likelihood
 from rung.discover import EdgeBelief, FusionResult, PriorSearchResult
 from rung.workflow.artifacts import (
     Assessment,
@@ -41,9 +42,9 @@ from rung.workflow.fused import (
 from rung.workflow.store import ArtifactError
 from rung.workflow.verdict import Verdict, decide_verdict
 
-__all__ = ["FusedAssessment", "FusedReview", "SearchedDataGraph", "assess_fused",
-           "discover_by_search", "load_assessment", "load_data_graph", "load_review",
-           "review_fused"]
+__all__ = ["FusedAssessment", "FusedReview", "SearchedDataGraph", "answer_likelihood",
+           "assess_fused", "discover_by_search", "load_assessment", "load_data_graph",
+           "load_review", "review_fused"]
 
 
 @dataclass(frozen=True)
@@ -138,6 +139,15 @@ def discover_by_search(data: pd.DataFrame, settings: FusionSettings) -> Searched
     return SearchedDataGraph(found, why, alone)
 
 
+def answer_likelihood(llm: LLMGraph) -> AnswerLikelihood | None:
+    """The shipped likelihood of the model's answers when the questions were asked the way
+    it was fitted (names only, the same number of prompt variants), else None."""
+    if llm.proposal.get("descriptions"):
+        return None  # the fit's networks have no descriptions: it does not apply
+    return shipped_answer_likelihood(str(llm.proposal.get("model", "")),
+                                     int(llm.proposal.get("variants", 0)))
+
+
 def review_fused(data: pd.DataFrame, settings: FusionSettings, llm: LLMGraph,
                  data_graph: SearchedDataGraph, outcome: str,
                  comparisons: Any = None) -> FusedReview:
@@ -148,7 +158,8 @@ def review_fused(data: pd.DataFrame, settings: FusionSettings, llm: LLMGraph,
     alone = data_graph.search
     if alone is None:
         raise ValueError("review_fused needs the data step of the fused path (a search)")
-    beliefs = beliefs_from_answers(list(llm.candidates), str(llm.proposal.get("model", "")))
+    beliefs = beliefs_from_answers(list(llm.candidates), str(llm.proposal.get("model", "")),
+                                   likelihood=answer_likelihood(llm), nodes=list(data.columns))
     fused = search(data, settings, beliefs)
     fusion = FusionResult(alone, fused, settings.treatment)
     final, decisions = final_from_mpdag(fused.mpdag, list(llm.candidates),
