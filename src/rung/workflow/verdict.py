@@ -265,7 +265,6 @@ def decide_verdict(
     Examples
     --------
     >>> from rung.workflow.class_effects import ClassEffects, MemberEffect
-from rung.workflow.disagreements import Disagreement
     >>> one = ClassEffects("analyst", 1, True, 1.0, (MemberEffect("backdoor", 1, "Z -> X",
     ...     ("Z",), None, 2.0, (1.9, 2.1)),))
     >>> est = [EstimatorResult("regression", 2.01, (1.9, 2.1), ("Z",))]
