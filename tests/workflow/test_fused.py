@@ -122,7 +122,7 @@ def test_a_turned_data_mark_is_an_override_row() -> None:
     fusion = FusionResult(replace(found, cpdag=vee), replace(found, mpdag=turned), "a")
     final = CausalGraph.from_edges("c -> a; b -> c")
     rows = overridden_marks(fusion, final, [])
-    assert [(r["kind"], r["data_edge"], r["final_edge"]) for r in rows] == \
+    assert [(r.kind, r.data_edge, r.final_edge) for r in rows] == \
         [("override", "a -> c", "c -> a")]
 
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -46,7 +46,10 @@ from rung.discover import (
 from rung.discover.prior_search import orient_class
 from rung.graph import CausalGraph
 from rung.identify.equivalence_class import EquivalenceClass, OrientationConflict
-from rung.workflow.disagreements import LLMEdge, most_confident_by_pair
+from rung.workflow.disagreements import Disagreement, LLMEdge, most_confident_by_pair
+
+if TYPE_CHECKING:
+    from rung.copilot.beliefs import EdgeCalibration
 
 __all__ = ["FUSION_WEIGHT", "FusionSettings", "beliefs_from_answers", "final_from_mpdag",
            "fusion_blocker", "orient_by_beliefs", "orientation_strength", "overridden_marks",
@@ -246,8 +249,12 @@ def beliefs_from_answers(candidates: Sequence[LLMEdge], model: str, *, calibrate
              for k in sorted(by_pair, key=sorted) for a, b in [sorted(k)]]
     if likelihood is not None:
         return [_likelihood_belief(a, b, ab, ba, likelihood, nodes) for a, b, ab, ba in pairs]
-    return [_share_belief(a, b, ab, ba, model, calibrate, content_free)
-            for a, b, ab, ba in pairs]
+    from rung.copilot.beliefs import default_edge_calibration
+
+    cal = default_edge_calibration(model) if calibrate else None
+    if cal is not None and cal.content_free != content_free:
+        cal = None  # fitted on answers asked another way: it does not apply to these
+    return [_share_belief(a, b, ab, ba, cal) for a, b, ab, ba in pairs]
 
 
 def _likelihood_belief(a: str, b: str, ab: float, ba: float, lik: AnswerLikelihood,
@@ -258,13 +265,8 @@ def _likelihood_belief(a: str, b: str, ab: float, ba: float, lik: AnswerLikeliho
     return replace(belief[(a, b)], raw=(ab, ba, none))
 
 
-def _share_belief(a: str, b: str, ab: float, ba: float, model: str, calibrate: bool,
-                  content_free: bool) -> EdgeBelief:
-    from rung.copilot.beliefs import default_edge_calibration
-
-    cal = default_edge_calibration(model) if calibrate else None
-    if cal is not None and cal.content_free != content_free:
-        cal = None  # fitted on answers asked another way: it does not apply to these
+def _share_belief(a: str, b: str, ab: float, ba: float, cal: EdgeCalibration | None
+                  ) -> EdgeBelief:
     edge = min(max(ab + ba, 0.0), 1.0)
     if cal is not None:
         cab, cba = cal.apply(min(ab, 1.0)), cal.apply(min(ba, 1.0))
@@ -330,12 +332,12 @@ def _mark(cls: EquivalenceClass, a: str, b: str) -> str | None:
 
 
 def overridden_marks(fusion: FusionResult, final: CausalGraph,
-                     beliefs: Sequence[EdgeBelief]) -> list[dict[str, Any]]:
+                     beliefs: Sequence[EdgeBelief]) -> list[Disagreement]:
     """Rows (kind ``override``) for each direction the data alone compel that the fused
     class turns, leaves open or drops: the prior overrode a data mark."""
     alone, fused = fusion.data.cpdag, fusion.fused.mpdag
     by_pair = {frozenset((b.a, b.b)): b for b in beliefs}
-    rows: list[dict[str, Any]] = []
+    rows: list[Disagreement] = []
     for a, b in alone.directed:
         now = _mark(fused, a, b)
         if now == f"{a} -> {b}":
@@ -345,9 +347,7 @@ def overridden_marks(fusion: FusionResult, final: CausalGraph,
         conf = None if bel is None else max(bel.oriented(b, a), bel.oriented(a, b))
         fin = (f"{a} -> {b}" if (a, b) in final.directed_edges else
                f"{b} -> {a}" if (b, a) in final.directed_edges else None)
-        rows.append({"a": a, "b": b, "kind": "override", "llm_edge": llm,
-                     "llm_confidence": conf, "data_edge": f"{a} -> {b}", "p_value": None,
-                     "sepset": [], "final_edge": fin,
-                     "explanation": f"the data alone compel {a} -> {b}; with the LLM's prior "
-                     f"the class has {now or 'no edge'}"})
+        rows.append(Disagreement(a, b, "override", llm, conf, f"{a} -> {b}", None, (), fin,
+                                 note=f"the data alone compel {a} -> {b}; with the LLM's "
+                                 f"prior the class has {now or 'no edge'}"))
     return rows

@@ -166,7 +166,7 @@ def review_fused(data: pd.DataFrame, settings: FusionSettings, llm: LLMGraph,
                                         settings.orientation_threshold)
     found = data_graph.result
     rows = find_disagreements(list(llm.edges), found, final, preferences=list(llm.candidates))
-    rows += [Disagreement.from_json(r) for r in overridden_marks(fusion, final, beliefs)]
+    rows += overridden_marks(fusion, final, beliefs)
     rows = mark_relevance(rows, final, settings.treatment, outcome)
     cmp = None if comparisons is None else comparisons(final, fused)
     return FusedReview("rule", final, tuple(decisions), cmp, tuple(rows), fusion,
