@@ -47,8 +47,10 @@ from rung.graph import CausalGraph
 from rung.identify import JointDistribution
 from rung.lm.base import Backend
 from rung.lm.program import Program, assistant, gen, system, user
+from rung.scm.threshold import BinaryTable
 
-__all__ = ["MAX_VARIABLES", "FormalModel", "RecipeAnswer", "derive", "extract_model"]
+__all__ = ["MAX_VARIABLES", "FormalModel", "RecipeAnswer", "derive", "extract_model",
+           "structural_tables"]
 
 #: at most this many variables (the graph step may ask every pair a sentence names)
 MAX_VARIABLES = 6
@@ -183,6 +185,40 @@ def derive(model: FormalModel, adjustment: Sequence[str] = ()) -> RecipeAnswer:
         return RecipeAnswer(model, quantity, None, f"{quantity} is not identified from the "
                             "extracted graph (or conditions on a probability-0 event)")
     return RecipeAnswer(model, quantity, float(value), "")
+
+
+def structural_tables(model: FormalModel) -> tuple[BinaryTable, ...]:
+    """The model's probability tables, for a structural-model file
+    (:func:`rung.scm.threshold.threshold_model_toml`, ``rung ask ... --recipe --scm FILE``).
+
+    Raises
+    ------
+    ValueError
+        The graph has a cycle, a pair with a shared unobserved cause (whose mechanism the
+        stated numbers do not give), or a stated number is missing.
+
+    Examples
+    --------
+    >>> m = FormalModel(("rain", "wet"), (("rain", "wet"),), (), "ett", "rain", "wet",
+    ...                 (("P(rain=1)", 0.3), ("P(wet=1 | rain=0)", 0.1),
+    ...                  ("P(wet=1 | rain=1)", 0.9)))
+    >>> [t.p_one for t in structural_tables(m)]
+    [(0.3,), (0.1, 0.9)]
+    """
+    if model.confounded:
+        a, b = model.confounded[0]
+        raise ValueError(f"{a!r} and {b!r} share an unobserved cause; a structural model "
+                         "needs its mechanism, which the stated numbers do not give; remove "
+                         "the pair from 'confounded' (--formal FILE) only if there is none")
+    order = list(model.graph().topological_order())
+    nums = dict(model.numbers)
+    missing = [lab for lab in stated_labels(model, order) if nums.get(lab) is None]
+    if missing:
+        raise ValueError(f"the story states no value for {', '.join(missing[:4])}"
+                         f"{' ...' if len(missing) > 4 else ''}; add the numbers to the model "
+                         "(--formal FILE)")
+    return tuple(BinaryTable(v, pa, tuple(float(nums[lab] or 0.0) for lab in _labels(v, pa)))
+                 for v, pa in _factor_labels(model, order))
 
 
 def _variables(backend: Backend, story: str) -> tuple[str, ...]:
