@@ -1,5 +1,6 @@
-"""Shared CLI plumbing: one-line errors with distinct exit codes, JSON output, and the checks
-of file arguments that every command group needs."""
+"""Shared CLI plumbing: one-line errors with distinct exit codes, JSON output, the checks
+of file arguments that every command group needs, and the options several groups share
+(:data:`JsonOpt`, :data:`DataDir`: one spelling and help text each)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, ParamSpec, TypeVar
+from typing import Annotated, Any, ParamSpec, TypeVar
 
 import typer
 
@@ -19,6 +20,8 @@ __all__ = [
     "EXIT_BACKEND",
     "EXIT_BAD_INPUT",
     "EXIT_UNANSWERABLE",
+    "DataDir",
+    "JsonOpt",
     "UnanswerableQuery",
     "check_contrast_support",
     "check_model_spec",
@@ -34,6 +37,13 @@ __all__ = [
 EXIT_BACKEND = 1
 EXIT_BAD_INPUT = 2
 EXIT_UNANSWERABLE = 3
+
+#: ``--json``: print the command's result as JSON instead of text
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+#: ``--data-dir``: where the benchmark datasets are (else the setting ``RUNG_DATA``)
+DataDir = Annotated[
+    Path | None, typer.Option("--data-dir", help="Data directory (else RUNG_DATA).")
+]
 
 P = ParamSpec("P")
 R = TypeVar("R")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from rung.cli._common import check_output_dir, cli_errors, print_json
+from rung.cli._common import JsonOpt, check_output_dir, cli_errors, print_json
 
 __all__ = ["app"]
 
@@ -59,7 +59,7 @@ def run(
     seed: int = typer.Option(0, help="Random seed (0 to 2**32 - 1)."),
     checkpoint_dir: Path | None = typer.Option(
         None, help="Save progress here; rerunning the same command resumes."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    as_json: JsonOpt = False,
 ) -> None:
     """Train a network on TASK, align its high-level variables and report IIA."""
     if k is not None and k < 1:

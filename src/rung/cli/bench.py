@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from rung.cli._common import check_model_spec, check_output_dir, cli_errors, print_json
+from rung.cli._common import (
+    DataDir,
+    check_model_spec,
+    check_output_dir,
+    cli_errors,
+    print_json,
+)
 
 if TYPE_CHECKING:
     from rung.bench.runner import RunSummary
@@ -22,28 +28,38 @@ app = typer.Typer(no_args_is_help=True)
 MAX_VARIANTS = 1000
 MAX_LIMIT = 1_000_000
 
+ScoresJson = Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")]
+_RUN_FOLDER_HELP = "Run folder (resumes if it exists)."
+
 
 @app.command("run")
 @cli_errors
 def run(
-    name: str = typer.Argument(..., help="Benchmark name (see `rung data list`)."),
-    model: str = typer.Option(None, "--model", help="LM spec: embedded, tiny, http://...|model"),
-    variants: int = typer.Option(None, "--variants", help="Prompt variants per question."),
-    limit: int = typer.Option(None, "--limit", help="Only the first N items."),
-    probes: str = typer.Option("all", "--probes", help="all, none, or e.g. order,rename"),
-    out: Path = typer.Option(None, "--out", help="Run folder (resumes if it exists)."),
-    data_dir: Path = typer.Option(None, "--data-dir", help="Data directory (else RUNG_DATA)."),
-    as_json: bool = typer.Option(False, "--json", help="Print the scores as JSON."),
-    report: bool = typer.Option(True, "--report/--no-report", help="Write the report after."),
-    n: int = typer.Option(None, "--n", help="Generated benchmarks (ladder): items (500)."),
-    seed: int = typer.Option(None, "--seed", help="Generated benchmarks (ladder): seed (0)."),
-    mode: str = typer.Option(None, "--mode", help="ladder: direct, cot or recipe (direct)."),
-    strata: int = typer.Option(
-        None, "--stratified", help="ladder: only the first K items of each rung x name type "
-        "(same ids as the full run)."),
-    reuse_prefix: bool = typer.Option(
-        False, "--reuse-prefix", help="Local GGUF models: keep the KV cache of a shared prompt "
-        "prefix, exactly (rung.bench.ladder_lm; its own model identity)."),
+    name: Annotated[str, typer.Argument(help="Benchmark name (see `rung data list`).")],
+    model: Annotated[str | None, typer.Option(
+        "--model", help="LM spec: embedded, tiny, http://...|model")] = None,
+    variants: Annotated[int | None, typer.Option(
+        "--variants", help="Prompt variants per question.")] = None,
+    limit: Annotated[int | None, typer.Option("--limit", help="Only the first N items.")] = None,
+    probes: Annotated[str, typer.Option(
+        "--probes", help="all, none, or e.g. order,rename")] = "all",
+    out: Annotated[Path | None, typer.Option("--out", help=_RUN_FOLDER_HELP)] = None,
+    data_dir: DataDir = None,
+    as_json: ScoresJson = False,
+    report: Annotated[bool, typer.Option(
+        "--report/--no-report", help="Write the report after.")] = True,
+    n: Annotated[int | None, typer.Option(
+        "--n", help="Generated benchmarks (ladder): items (500).")] = None,
+    seed: Annotated[int | None, typer.Option(
+        "--seed", help="Generated benchmarks (ladder): seed (0).")] = None,
+    mode: Annotated[str | None, typer.Option(
+        "--mode", help="ladder: direct, cot or recipe (direct).")] = None,
+    strata: Annotated[int | None, typer.Option(
+        "--stratified", help="ladder: only the first K items of each rung x name type "
+        "(same ids as the full run).")] = None,
+    reuse_prefix: Annotated[bool, typer.Option(
+        "--reuse-prefix", help="Local GGUF models: keep the KV cache of a shared prompt "
+        "prefix, exactly (rung.bench.ladder_lm; its own model identity).")] = False,
 ) -> None:
     """Ask every question of benchmark NAME (and its probes), appending to a ledger.
 
@@ -86,9 +102,9 @@ def run(
 @app.command("report")
 @cli_errors
 def report(
-    run_dir: Path = typer.Argument(..., help="A run folder written by `rung bench run`."),
-    data_dir: Path = typer.Option(None, "--data-dir", help="Data directory (else RUNG_DATA)."),
-    as_json: bool = typer.Option(False, "--json", help="Print the scores as JSON."),
+    run_dir: Annotated[Path, typer.Argument(help="A run folder written by `rung bench run`.")],
+    data_dir: DataDir = None,
+    as_json: ScoresJson = False,
 ) -> None:
     """Write report.md, report.html and scores.json for RUN_DIR and print the table."""
     _show_report(run_dir, data_dir, as_json)
@@ -113,15 +129,17 @@ def _show_report(folder: Path, data_dir: Path | None, as_json: bool,
 @app.command("fusion")
 @cli_errors
 def fusion(
-    out: Path = typer.Option(Path("rung-bench") / "fusion", "--out",
-                             help="Run folder (resumes if it exists)."),
-    network: list[str] = typer.Option(
-        [], "--network", help="pgmpy network (repeat); default: asia, sachs, child, "
-        "insurance, alarm."),
-    size: list[int] = typer.Option([], "--n", help="Sample size (repeat); default 1000, 5000."),
-    seeds: int = typer.Option(5, "--seeds", help="Seeds per cell."),
-    accuracy: list[float] = typer.Option(
-        [], "--accuracy", help="Simulated expert's accuracy p (repeat); default 0.5 ... 0.95."),
+    out: Annotated[Path, typer.Option("--out", help=_RUN_FOLDER_HELP)] = (
+        Path("rung-bench") / "fusion"),
+    network: Annotated[list[str] | None, typer.Option(
+        "--network", help="pgmpy network (repeat); default: asia, sachs, child, "
+        "insurance, alarm.")] = None,
+    size: Annotated[list[int] | None, typer.Option(
+        "--n", help="Sample size (repeat); default 1000, 5000.")] = None,
+    seeds: Annotated[int, typer.Option("--seeds", help="Seeds per cell.")] = 5,
+    accuracy: Annotated[list[float] | None, typer.Option(
+        "--accuracy", help="Simulated expert's accuracy p (repeat); default 0.5 ... 0.95."
+    )] = None,
 ) -> None:
     """Data only vs expert only vs fusion on pgmpy's networks: SHD, F1, effect error and
     coverage of the true interventional effect (resumable; see docs/fusion.md)."""
@@ -138,12 +156,14 @@ def fusion(
 @app.command("sweep")
 @cli_errors
 def sweep(
-    sweep_file: Path = typer.Argument(..., help="Sweep file (TOML): models, benchmarks, K."),
-    out: Path = typer.Option(Path("rung-sweep"), "--out",
-                             help="Sweep folder (resumes if it exists)."),
-    ray: str = typer.Option(None, "--ray", help="Run on the Ray cluster at ADDRESS "
-                            "(HOST:PORT or auto; needs rung[ray])."),
-    as_json: bool = typer.Option(False, "--json", help="Print sweep.json."),
+    sweep_file: Annotated[Path, typer.Argument(
+        help="Sweep file (TOML): models, benchmarks, K.")],
+    out: Annotated[Path, typer.Option(
+        "--out", help="Sweep folder (resumes if it exists).")] = Path("rung-sweep"),
+    ray: Annotated[str | None, typer.Option(
+        "--ray", help="Run on the Ray cluster at ADDRESS (HOST:PORT or auto; needs rung[ray])."
+    )] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print sweep.json.")] = False,
 ) -> None:
     """Run models × benchmarks × K × probes as resumable tasks (locally, or on Ray with
     --ray) and write one side-by-side report, sweep.md (see docs/scale.md)."""

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import typer
 
-from rung.cli._common import cli_errors, print_json
+from rung.cli._common import DataDir, JsonOpt, cli_errors, print_json
 
 __all__ = ["app"]
 
@@ -21,8 +19,8 @@ def _group() -> None:
 @app.command("list")
 @cli_errors
 def list_cmd(
-    data_dir: Path = typer.Option(None, "--data-dir", help="Data directory (else RUNG_DATA)."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    data_dir: DataDir = None,
+    as_json: JsonOpt = False,
 ) -> None:
     """Show every benchmark dataset: found, missing or damaged; item count; location.
 

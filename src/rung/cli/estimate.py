@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from rung.cli._common import UnanswerableQuery, cli_errors, print_json, working
+from rung.cli._common import JsonOpt, UnanswerableQuery, cli_errors, print_json, working
 from rung.graph.io import read_graph
 
 __all__ = ["MAX_BOOTSTRAP", "MIN_ROWS", "app"]
@@ -148,7 +148,7 @@ def estimate(
         typer.Option("--natural-effects", help="Natural direct and indirect effects (NDE, NIE; "
                                                "Pearl 2001) through the one --mediator."),
     ] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """Estimate the average causal effect of TREATMENT on OUTCOME from data."""
     from rung.data import read_table

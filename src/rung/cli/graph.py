@@ -16,7 +16,7 @@ from typing import Annotated, Any
 
 import typer
 
-from rung.cli._common import check_output_file, cli_errors, print_json
+from rung.cli._common import JsonOpt, check_output_file, cli_errors, print_json
 from rung.graph import CausalGraph
 from rung.graph.io import FORMATS, format_text, read_graph, to_edge_string
 from rung.graph.separation import (
@@ -41,7 +41,6 @@ app = typer.Typer(no_args_is_help=True)
 GraphArg = Annotated[
     str, typer.Argument(help="Graph text or a .dot/.gv/.dagitty/.gml/.txt path.")
 ]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 
 
 @contextmanager

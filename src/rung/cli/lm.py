@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 import typer
 
-from rung.cli._common import check_model_spec, check_output_dir, cli_errors, print_json
+from rung.cli._common import JsonOpt, check_model_spec, check_output_dir, cli_errors, print_json
 
 __all__ = ["app"]
 
@@ -62,7 +62,7 @@ def setup(
 @cli_errors
 def info(
     model: Annotated[str | None, typer.Option(help="Backend spec (default: RUNG_LM).")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """Show the configured backend, its model, and the response cache location and size."""
     from rung.lm.base import LMError
@@ -115,7 +115,7 @@ def ask(
     ] = None,
     max_tokens: Annotated[int, typer.Option(help="Generation length.")] = 128,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Bypass the cache.")] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """Ask one question: score --choices (answer + probabilities) or generate text."""
     from rung.lm import Program, assistant, gen, get_backend, select, system, user

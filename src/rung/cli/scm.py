@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 import typer
 
-from rung.cli._common import UnanswerableQuery, cli_errors, print_json
+from rung.cli._common import JsonOpt, UnanswerableQuery, cli_errors, print_json
 from rung.scm import (
     ActualCauseResult,
     Definition,
@@ -33,7 +33,6 @@ __all__ = ["app"]
 app = typer.Typer(no_args_is_help=True)
 
 ModelArg = Annotated[Path, typer.Argument(help="A structural-model .toml file.")]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 
 _NAMES = {Definition.MODIFIED: "the modified HP definition (Halpern 2015)",
           Definition.UPDATED: "the updated HP definition (Halpern & Pearl 2005)",
