@@ -1,6 +1,7 @@
 """Shared CLI plumbing: one-line errors with distinct exit codes, JSON output, the checks
 of file arguments that every command group needs, and the options several groups share
-(:data:`JsonOpt`, :data:`DataDir`: one spelling and help text each)."""
+(:data:`JsonOpt`, :data:`DataDir`, :data:`TreatmentOpt`, :data:`OutcomeOpt`: one spelling
+and help text each)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,8 @@ __all__ = [
     "EXIT_UNANSWERABLE",
     "DataDir",
     "JsonOpt",
+    "OutcomeOpt",
+    "TreatmentOpt",
     "UnanswerableQuery",
     "check_contrast_support",
     "check_model_spec",
@@ -44,6 +47,9 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 DataDir = Annotated[
     Path | None, typer.Option("--data-dir", help="Data directory (else RUNG_DATA).")
 ]
+#: ``--treatment`` / ``-t`` and ``--outcome`` / ``-y`` of the co-pilot workflow and the studio
+TreatmentOpt = Annotated[str | None, typer.Option("--treatment", "-t")]
+OutcomeOpt = Annotated[str | None, typer.Option("--outcome", "-y")]
 
 P = ParamSpec("P")
 R = TypeVar("R")

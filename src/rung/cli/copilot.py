@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Annotated, cast
 import typer
 
 from rung.cli._common import (
+    OutcomeOpt,
+    TreatmentOpt,
     check_model_spec,
     check_output_dir,
     cli_errors,
@@ -37,8 +39,8 @@ def _summary_json(result: dict[str, object], out: Path) -> dict[str, object]:
 @cli_errors
 def copilot(
     data: Annotated[Path | None, typer.Argument(help="CSV of numeric columns.")] = None,
-    treatment: Annotated[str | None, typer.Option("--treatment", "-t")] = None,
-    outcome: Annotated[str | None, typer.Option("--outcome", "-y")] = None,
+    treatment: TreatmentOpt = None,
+    outcome: OutcomeOpt = None,
     descriptions: Annotated[
         Path | None, typer.Option(help="YAML file 'column: description' for the LLM.")] = None,
     graph: Annotated[

@@ -9,7 +9,13 @@ from typing import Annotated
 
 import typer
 
-from rung.cli._common import check_model_spec, check_output_dir, cli_errors
+from rung.cli._common import (
+    OutcomeOpt,
+    TreatmentOpt,
+    check_model_spec,
+    check_output_dir,
+    cli_errors,
+)
 
 __all__ = ["app"]
 
@@ -47,8 +53,8 @@ def studio(
     out: Annotated[Path | None, typer.Option(
         help="Run directory of a new session (default rung-output; re-use it to resume).")
     ] = None,
-    treatment: Annotated[str | None, typer.Option("--treatment", "-t")] = None,
-    outcome: Annotated[str | None, typer.Option("--outcome", "-y")] = None,
+    treatment: TreatmentOpt = None,
+    outcome: OutcomeOpt = None,
     model: Annotated[str | None, typer.Option(
         help="LM backend spec for 'ask the LLM' (default: embedded).")] = None,
     port: Annotated[int, typer.Option(
