@@ -229,3 +229,13 @@ def test_belief_command_with_a_given_calibration(tmp_path):
     res = runner.invoke(main.app, ["ask", "belief", "a", "b", *SCRIPTED, "--edge-calibration",
                                    str(bad)])
     assert res.exit_code == 2 and "Traceback" not in res.output
+
+
+def test_belief_command_refuses_a_calibration_file_that_is_not_json(tmp_path):
+    broken = tmp_path / "edge.json"
+    broken.write_text('{"kind": ')
+    res = runner.invoke(main.app, ["ask", "belief", "a", "b", *SCRIPTED, "--edge-calibration",
+                                   str(broken)])
+    assert res.exit_code == 2 and "Traceback" not in res.output
+    assert f"--edge-calibration file {str(broken)!r} is not JSON" in res.stderr
+    assert "line 1" in res.stderr and "rung ask calibrate -o" in res.stderr

@@ -121,20 +121,26 @@ def _templates(path: Path | None) -> Any:
     return load_templates(path)
 
 
-def _calibration(path: Path | None) -> Any:
-    """The ``--calibration`` file, refused (exit 2) unless its temperature is finite and > 0."""
+def _json_file(path: Path, option: str, fix: str) -> Any:
+    """The JSON in the file given to ``option``; a file that is not JSON is refused (exit 2),
+    naming the file, where the fault is, and ``fix``."""
     import json
 
+    text = read_text_file(path, f"{option} file")
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"{option} file {str(path)!r} is not JSON ({exc.msg} at line "
+                         f"{exc.lineno}); {fix}") from None
+
+
+def _calibration(path: Path | None) -> Any:
+    """The ``--calibration`` file, refused (exit 2) unless its temperature is finite and > 0."""
     from rung.copilot import TemperatureCalibration
 
     if path is None:
         return None
-    text = read_text_file(path, "--calibration file")
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"--calibration file {str(path)!r} is not JSON ({exc.msg} at line "
-                         f"{exc.lineno}); give a file saved by TemperatureCalibration") from None
+    data = _json_file(path, "--calibration", "give a file saved by TemperatureCalibration")
     return TemperatureCalibration.from_json(data, f"--calibration file {str(path)!r}:")
 
 
@@ -415,18 +421,12 @@ def _recipe(story: str, question: str, model: str | None, no_cache: bool,
             variables: str | None, formal: Path | None, as_json: bool) -> None:
     """Extract (or read) the formal model, derive the answer, show both; exit 3 when rung
     cannot derive it (the model is still shown, for correction)."""
-    import json
-
     from rung.bench.story_recipe import FormalModel, derive, extract_model
 
     if formal is not None:
-        text = read_text_file(formal, "--formal file")
+        data = _json_file(formal, "--formal", "save the model printed by --recipe --json")
         try:
-            fm = FormalModel.from_json(json.loads(text))
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"--formal file {str(formal)!r} is not JSON ({exc.msg} at line "
-                             f"{exc.lineno}); save the model printed by --recipe --json"
-                             ) from None
+            fm = FormalModel.from_json(data)
         except (KeyError, TypeError) as exc:
             what = f"no {exc}" if isinstance(exc, KeyError) else str(exc)
             raise ValueError(f"--formal file {str(formal)!r} is not a formal model ({what}); "
@@ -517,18 +517,10 @@ def belief_cmd(
 ) -> None:
     """Calibrated beliefs in A -> B and B -> A (both orders, content-free corrected, mapped
     by the edge calibration)."""
-    import json
-
     from rung.copilot import Copilot, EdgeCalibration
 
-    cal = None
-    if edge_calibration is not None:
-        text = read_text_file(edge_calibration, "--edge-calibration file")
-        try:
-            cal = EdgeCalibration.from_json(json.loads(text))
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"--edge-calibration file {str(edge_calibration)!r} is not JSON "
-                             f"({exc.msg} at line {exc.lineno})") from None
+    cal = None if edge_calibration is None else EdgeCalibration.from_json(_json_file(
+        edge_calibration, "--edge-calibration", "give a file written by `rung ask calibrate -o`"))
     with working("asking the model"):
         beliefs = Copilot(_backend(model, no_cache), edge_calibration=cal).edge_beliefs(a, b)
     if as_json:
