@@ -7,9 +7,11 @@ import warnings
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from rung.bench.fusion import (
+    ORIENTATION_THRESHOLD,
     FusionCell,
     calibrated_beliefs,
     choose_query,
@@ -77,6 +79,25 @@ def test_one_cell_per_source(source: str, accuracy: float | None) -> None:
     assert isinstance(rec["shd"], int) and 0 <= rec["directed_f1"] <= 1
     assert isinstance(rec["covers"], bool) and rec["status"] in ("ok", "check")
     assert sample_network("asia", 400, 0).shape == (400, 8)
+    if source == "fusion":
+        assert rec["orientation_threshold"] == ORIENTATION_THRESHOLD
+
+
+def test_the_benchmark_orients_at_the_workflows_threshold() -> None:
+    from rung.discover.prior_search import prior_search
+    from rung.workflow.members import ORIENTATION_THRESHOLD as SHIPPED
+
+    assert ORIENTATION_THRESHOLD == SHIPPED
+    rng = np.random.default_rng(0)
+    a = rng.integers(0, 2, 2000)
+    df = pd.DataFrame({"A": a, "B": (a ^ (rng.random(2000) < 0.2)).astype(int)})
+    # the p = 0.8 expert says A -> B: calibrated, P(A -> B | an edge) = 0.8 / 0.9 = 0.889
+    bel = calibrated_beliefs({("A", "B"): "A->B"}, 0.8, 0.3)
+    assert bel[("A", "B")].oriented("A", "B") == pytest.approx(8 / 9)
+    at = {t: prior_search(df, dict(bel), orientation_threshold=t).mpdag
+          for t in (ORIENTATION_THRESHOLD, 0.9)}
+    assert at[ORIENTATION_THRESHOLD].directed == (("A", "B"),)
+    assert at[0.9].directed == () and at[0.9].undirected == (("A", "B"),)
 
 
 def test_run_resumes_from_the_ledger(tmp_path: Path) -> None:

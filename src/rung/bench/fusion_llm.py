@@ -45,6 +45,7 @@ import numpy as np
 
 from rung.bench.fusion import (
     FUSION_NETWORKS,
+    ORIENTATION_THRESHOLD,
     Answer,
     FusionCell,
     data_alone,
@@ -215,8 +216,8 @@ def likelihood_from_ledger(out: Path, model: str) -> AnswerLikelihood:
 
 
 def run_llm_cell(cell: FusionCell, answers: Mapping[str, Mapping[tuple[str, str],
-                 LLMPairAnswer]], weight: float = 1.0, orientation_threshold: float = 0.9
-                 ) -> dict[str, Any]:
+                 LLMPairAnswer]], weight: float = 1.0,
+                 orientation_threshold: float = ORIENTATION_THRESHOLD) -> dict[str, Any]:
     """One cell with the embedded expert; ``answers`` holds every network of the run (the
     others calibrate this one)."""
     start = time.perf_counter()
