@@ -71,7 +71,29 @@ def _reference(item: LadderItem) -> float:
     if item.query == "adjustment":  # valid: the formula equals do() exactly, for this SCM
         adj = _adjusted(item, item.adjustment, 1) - _adjusted(item, item.adjustment, 0)
         return 1.0 if abs(adj - ate) < 1e-9 else -1.0
+    if item.query in ("nde", "nie"):
+        return _natural(item)
+    if item.query == "necessity":
+        return _necessity(item)
     return _ett(item)
+
+
+def _natural(item: LadderItem) -> float:
+    """The mediation formula (Pearl 2001) on the brute-force joint: no latents here."""
+    x_y, x_m = (1, 0) if item.query == "nde" else (0, 1)
+    total = sum(_brute(item, {"Y": 1}, {"X": x_y, "M": m}) * _brute(item, {"M": m}, {"X": x_m})
+                for m in (0, 1))
+    return total - _brute(item, {"Y": 1}, {"X": 0})
+
+
+def _necessity(item: LadderItem) -> float:
+    """P(Y_{X=0}=0 | X=1, Y=1) - 0.5 by rung.scm on the threshold model's file."""
+    from rung.scm import counterfactual_probability, parse_query
+    from rung.scm.threshold import BinaryTable, threshold_model
+
+    model = threshold_model([BinaryTable(f.node, f.parents, f.p_one) for f in item.mechanisms])
+    q = parse_query("P(Y[X=0]=0 | X=1, Y=1)")
+    return counterfactual_probability(model, q).probability - 0.5
 
 
 @settings(max_examples=15, deadline=None)
@@ -99,6 +121,9 @@ def test_all_families_rungs_and_name_types() -> None:
     assert {i.family for i in items} == {"chain", "fork", "collider", "confounding",
                                          "mediation", "iv", "frontdoor", "mbias", "napkin"}
     assert {i.rung for i in items} == {1, 2, 3}
+    assert {i.query for i in generate(200, 0)} == {"marginal", "conditional", "ate",
+                                                   "adjustment", "ett", "nde", "nie",
+                                                   "necessity"}
     assert {i.name_type for i in items} == {"commonsense", "anti", "nonsense"}
 
 

@@ -16,7 +16,7 @@ import pytest
 from rung.bench.ladder import LadderItem, generate, joint_of_factors
 from rung.bench.story_recipe import FormalModel, derive, stated_labels, structural_tables
 from rung.scm import counterfactual_probability, parse_query
-from rung.scm.threshold import identifier, threshold_model
+from rung.scm.threshold import threshold_model, variable_ids
 
 
 def _true_model(item: LadderItem) -> FormalModel:
@@ -92,9 +92,9 @@ def test_structural_file_of_the_true_model_gives_the_ladders_ett(seed: int) -> N
             continue
         if item.query != "ett":
             continue
-        scm = threshold_model(structural_tables(model))
-        taken: set[str] = set()
-        ids = {v: identifier(v, taken) for v in model.variables}
+        tables = structural_tables(model)
+        scm = threshold_model(tables)
+        ids = variable_ids(tables)
         x, y = ids[model.treatment], ids[model.outcome]
         p = [counterfactual_probability(scm, parse_query(q)).probability
              for q in (f"P({y}=1 | {x}=1)", f"P({y}[{x}=0]=1 | {x}=1)")]

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rung.bench.ladder import FAMILIES, Factor, _ett
+from rung.bench.ladder_scm import Factor, ett, natural_direct, natural_indirect, necessity
 from rung.scm import ModelError, counterfactual_probability, parse_query
 from rung.scm.threshold import BinaryTable, identifier, threshold_model, threshold_model_toml
 
@@ -40,19 +40,26 @@ def test_confounded_ett_matches_the_back_door_formula(pz: float, px: tuple[float
 
 @settings(max_examples=25, deadline=None)
 @given(py=st.tuples(_P, _P), pm=st.tuples(_P, _P), px=_P)
-def test_mediation_ett_matches_the_ladders_own_enumeration(py: tuple[float, float],
-                                                           pm: tuple[float, float],
-                                                           px: float) -> None:
-    """X -> M -> Y and X -> Y: the file agrees with rung.bench.ladder's separate enumeration
-    of the same threshold model (midpoints of the continuous U)."""
+def test_mediation_counterfactuals_match_the_ladders_own_enumeration(
+        py: tuple[float, float], pm: tuple[float, float], px: float) -> None:
+    """X -> M -> Y and X -> Y: the file agrees with rung.bench.ladder_scm's separate
+    enumeration of the same threshold model (midpoints of the continuous U) on the ETT, the
+    natural effects and the probability of necessity."""
     mech = (Factor("X", (), (px,)), Factor("M", ("X",), pm),
             Factor("Y", ("X", "M"), (py[0], py[1], 1 - py[0], 1 - py[1])))
+    model = threshold_model([BinaryTable(f.node, f.parents, f.p_one) for f in mech])
     if not 0.01 < px < 0.99:
         return
-    fam = FAMILIES["mediation"]
-    model = threshold_model([BinaryTable(f.node, f.parents, f.p_one) for f in mech])
-    ett = _prob(model, "P(Y=1 | X=1)") - _prob(model, "P(Y[X=0]=1 | X=1)")
-    assert ett == pytest.approx(_ett(fam, mech), abs=1e-9)
+    y0 = _prob(model, "P(Y[X=0]=1)")
+    assert _prob(model, "P(Y=1 | X=1)") - _prob(model, "P(Y[X=0]=1 | X=1)") == \
+        pytest.approx(ett(mech), abs=1e-9)
+    assert _prob(model, "P(Y[X=1, M=M[X=0]]=1)") - y0 == \
+        pytest.approx(natural_direct(mech, ["M"]), abs=1e-9)
+    assert _prob(model, "P(Y[X=0, M=M[X=1]]=1)") - y0 == \
+        pytest.approx(natural_indirect(mech, ["M"]), abs=1e-9)
+    if _prob(model, "P(X=1, Y=1)") > 1e-9:
+        assert _prob(model, "P(Y[X=0]=0 | X=1, Y=1)") == pytest.approx(necessity(mech),
+                                                                       abs=1e-9)
 
 
 def test_the_file_is_readable_and_names_are_made_safe() -> None:

@@ -8,15 +8,21 @@ variable names, and one yes/no question on a rung of Pearl's ladder:
 * rung 1: ``marginal`` (is P(Y=1) > 0.5?) and ``conditional`` (is Y=1 likelier given X=1?);
 * rung 2: ``ate`` (does do(X=1) make Y=1 likelier than do(X=0)?) and ``adjustment`` (is the
   set a valid adjustment set for the effect of X on Y?);
-* rung 3: ``ett`` (for units with X=1, would Y=1 have been less likely had X been 0?).
+* rung 3: ``ett`` (for units with X=1, would Y=1 have been less likely had X been 0?),
+  ``nde`` and ``nie`` (the natural direct and indirect effects through the mediator M, Pearl
+  2001: is each positive?) and ``necessity`` (for a case with X=1 and Y=1, is the probability
+  of necessity P(Y_{X=0}=0 | X=1, Y=1) above 0.5?).
 
 Every answer is computed, never written down: marginals and conditionals by
 :func:`rung.identify.evaluate` on the observed joint, the effect by :func:`rung.identify.identify`
 and the same evaluation (checked against the SCM's truncated factorisation), adjustment sets by
-:func:`rung.identify.is_valid_adjustment_set`, and the ETT by exact enumeration of the
-canonical threshold SCM (``V = 1`` iff ``U_V < P(V=1 | pa)``). Answers whose deciding quantity
-lies within :data:`MARGIN` of the threshold are re-drawn, so the two-decimal numbers of the
-story decide every answer.
+:func:`rung.identify.is_valid_adjustment_set`, and the third rung by exact enumeration of the
+canonical threshold SCM (``V = 1`` iff ``U_V < P(V=1 | pa)``; :mod:`rung.bench.ladder_scm`),
+the natural effects checked against the mediation formula. The ETT and the natural effects
+are identified from the stated tables (no latents); the probability of necessity is not, so
+its story adds :data:`THRESHOLD_RULE`, the sentence that fixes the structural model. Answers
+whose deciding quantity lies within :data:`MARGIN` of the threshold are re-drawn, so the
+two-decimal numbers of the story decide every answer.
 
 Examples
 --------
@@ -40,6 +46,14 @@ from typing import Any, Literal, get_args
 import numpy as np
 import numpy.typing as npt
 
+from rung.bench.ladder_scm import (
+    Factor,
+    ett,
+    joint_of_factors,
+    natural_direct,
+    natural_indirect,
+    necessity,
+)
 from rung.graph import CausalGraph
 from rung.identify import JointDistribution, P, evaluate, identify, is_valid_adjustment_set
 
@@ -47,6 +61,7 @@ __all__ = [
     "FAMILIES",
     "MARGIN",
     "RUNG_OF",
+    "THRESHOLD_RULE",
     "Factor",
     "LadderItem",
     "NameType",
@@ -57,9 +72,15 @@ __all__ = [
     "stratified",
 ]
 
-QueryType = Literal["marginal", "conditional", "ate", "adjustment", "ett"]
+QueryType = Literal["marginal", "conditional", "ate", "adjustment", "ett", "nde", "nie",
+                    "necessity"]
 NameType = Literal["commonsense", "anti", "nonsense"]
-RUNG_OF: dict[str, int] = {"marginal": 1, "conditional": 1, "ate": 2, "adjustment": 2, "ett": 3}
+RUNG_OF: dict[str, int] = {"marginal": 1, "conditional": 1, "ate": 2, "adjustment": 2, "ett": 3,
+                           "nde": 3, "nie": 3, "necessity": 3}
+#: the story's sentence that fixes the structural model (stated where the answer depends on it)
+THRESHOLD_RULE = ("Each variable has its own hidden random number, uniform between 0 and 1 and "
+                  "the same in every imagined scenario; the variable is 1 exactly when that "
+                  "number is below the probability stated for its causes' values.")
 MARGIN = 0.05
 Array = npt.NDArray[np.float64]
 
@@ -97,24 +118,6 @@ FAMILIES: dict[str, _Family] = {
                                               ("U1", "X"), ("U2", "W"), ("U2", "Y")),
                       ("genotype", "diet", "exercise", "weight loss")),
 }
-
-
-@dataclass(frozen=True)
-class Factor:
-    """``P(node=1 | parents)`` for every parent configuration (binary, in ``itertools.product``
-    order of the parents' values)."""
-
-    node: str
-    parents: tuple[str, ...]
-    p_one: tuple[float, ...]
-
-    def to_json(self) -> dict[str, Any]:
-        return {"node": self.node, "parents": list(self.parents), "p_one": list(self.p_one)}
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> Factor:
-        return cls(str(data["node"]), tuple(data["parents"]), tuple(float(p) for p in
-                                                                    data["p_one"]))
 
 
 @dataclass(frozen=True)
@@ -186,32 +189,6 @@ class LadderItem:
         )
 
 
-def joint_of_factors(factors: Sequence[Factor], order: Sequence[str]) -> Array:
-    """The joint table (one binary axis per ``order`` node) of a product of factors.
-
-    Examples
-    --------
-    >>> t = joint_of_factors([Factor("A", (), (0.3,))], ["A"])
-    >>> [round(float(v), 2) for v in t]
-    [0.7, 0.3]
-    """
-    axis = {v: i for i, v in enumerate(order)}
-    table = np.ones((2,) * len(order))
-    for values in itertools.product((0, 1), repeat=len(order)):
-        for f in factors:
-            row = _row(f, [values[axis[v]] for v in f.parents])
-            p = f.p_one[row]
-            table[values] *= p if values[axis[f.node]] else 1.0 - p
-    return table
-
-
-def _row(f: Factor, parent_values: Sequence[int]) -> int:
-    row = 0
-    for bit in parent_values:
-        row = 2 * row + int(bit)
-    return row
-
-
 def _parents(edges: Sequence[tuple[str, str]], node: str) -> tuple[str, ...]:
     return tuple(a for a, b in edges if b == node)
 
@@ -273,33 +250,6 @@ def _ate(fam: _Family, mech: tuple[Factor, ...]) -> float | None:
     return value
 
 
-def _ett(fam: _Family, mech: tuple[Factor, ...]) -> float:
-    """E[Y - Y_{X=0} | X=1] by exact enumeration of the threshold SCM ``V = [U_V < p(pa)]``:
-    each ``U_V`` ranges over the intervals between its mechanism's probabilities."""
-    cells = []
-    for f in mech:
-        cuts = sorted({0.0, 1.0, *f.p_one})
-        cells.append([((a + b) / 2, b - a) for a, b in itertools.pairwise(cuts) if b > a])
-    total = px = 0.0
-    for state in itertools.product(*cells):
-        weight = float(np.prod([w for _, w in state]))
-        fact = _world(mech, [u for u, _ in state], None)
-        if fact["X"] == 1:
-            px += weight
-            total += weight * (fact["Y"] - _world(mech, [u for u, _ in state], 0)["Y"])
-    return total / px
-
-
-def _world(mech: tuple[Factor, ...], us: Sequence[float], do_x: int | None) -> dict[str, int]:
-    val: dict[str, int] = {}
-    for f, u in zip(mech, us, strict=True):
-        if f.node == "X" and do_x is not None:
-            val["X"] = do_x
-        else:
-            val[f.node] = int(u < f.p_one[_row(f, [val[p] for p in f.parents])])
-    return val
-
-
 def _value(fam: _Family, mech: tuple[Factor, ...], query: QueryType,
            adjustment: tuple[str, ...]) -> float | None:
     j = _observed_joint(fam, mech)
@@ -313,7 +263,34 @@ def _value(fam: _Family, mech: tuple[Factor, ...], query: QueryType,
     if query == "adjustment":
         g = CausalGraph(directed=fam.edges, nodes=fam.observed, latent=fam.latent)
         return 1.0 if is_valid_adjustment_set(g, "X", "Y", adjustment) else -1.0
-    return _ett(fam, mech)
+    return _counterfactual(fam, mech, query)
+
+
+def _counterfactual(fam: _Family, mech: tuple[Factor, ...], query: QueryType) -> float:
+    """Rung-3 values by enumeration of the threshold SCM; the natural effects are checked
+    against the mediation formula on the observed joint (Pearl 2001)."""
+    if query == "ett":
+        return ett(mech)
+    if query == "necessity":
+        return necessity(mech) - 0.5
+    if query == "nde":
+        value = natural_direct(mech, ["M"])
+        formula = _mediation_formula(_observed_joint(fam, mech), x_y=1)
+    else:
+        value = natural_indirect(mech, ["M"])
+        formula = _mediation_formula(_observed_joint(fam, mech), x_y=0)
+    if not np.isclose(value, formula, atol=1e-9):
+        raise RuntimeError(f"{query} {value} differs from the mediation formula's {formula}")
+    return value
+
+
+def _mediation_formula(j: JointDistribution, x_y: int) -> float:
+    """``Σ_m P(Y=1 | X=x_y, m) P(m | X=1-x_y) - P(Y=1 | X=0)`` with ``x_y = 1`` (the NDE)
+    or ``Σ_m P(Y=1 | X=0, m) P(m | X=1) - P(Y=1 | X=0)`` with ``x_y = 0`` (the NIE)."""
+    x_m = 0 if x_y == 1 else 1
+    total = sum(evaluate(P("Y", given=["X", "M"]), j, {"X": x_y, "M": m, "Y": 1})
+                * evaluate(P("M", given="X"), j, {"X": x_m, "M": m}) for m in (0, 1))
+    return total - evaluate(P("Y", given="X"), j, {"X": 0, "Y": 1})
 
 
 def _queries(fam: _Family) -> tuple[QueryType, ...]:
@@ -322,7 +299,9 @@ def _queries(fam: _Family) -> tuple[QueryType, ...]:
     if identify(g, "X", "Y").identifiable:  # all but IV
         out.append("ate")
     if not fam.latent:  # the ETT is then identified by the back-door set (Shpitser-Pearl 2009)
-        out.append("ett")
+        out += ["ett", "necessity"]
+        if "M" in fam.observed:  # natural effects: no confounding, so the mediation formula
+            out += ["nde", "nie"]
     return tuple(out)
 
 
@@ -351,7 +330,8 @@ def stated_labels(item: LadderItem) -> tuple[str, ...]:
     return tuple(_condition(f, r, names) for f in item.given for r in range(len(f.p_one)))
 
 
-def _story(fam: _Family, given: tuple[Factor, ...], names: Mapping[str, str]) -> str:
+def _story(fam: _Family, given: tuple[Factor, ...], names: Mapping[str, str],
+           threshold_rule: bool = False) -> str:
     lines = [f"Consider these yes/no variables (1 = yes, 0 = no): "
              f"{', '.join(names[v] for v in fam.observed)}."]
     lines += [f"{names[a]} directly causes {names[b]}." for a, b in fam.edges
@@ -361,6 +341,8 @@ def _story(fam: _Family, given: tuple[Factor, ...], names: Mapping[str, str]) ->
         lines.append(f"An unobserved factor directly causes both {kids}.")
     lines += [f"{_condition(f, r, names)} = {p:.2f}." for f in given
               for r, p in enumerate(f.p_one)]
+    if threshold_rule:
+        lines.append(THRESHOLD_RULE)
     return " ".join(lines)
 
 
@@ -377,7 +359,17 @@ def _question(query: QueryType, names: Mapping[str, str], adjustment: tuple[str,
         what = " and ".join(names[v] for v in adjustment) or "nothing (no adjustment)"
         return (f"To estimate the causal effect of {x} on {y} from these data, is it valid "
                 f"to adjust for {what}?")
-    return f"For the cases with {x}=1, would {y}=1 have been less likely had {x} been 0?"
+    if query == "ett":
+        return f"For the cases with {x}=1, would {y}=1 have been less likely had {x} been 0?"
+    if query == "necessity":
+        return (f"For a case where {x}=1 and {y}=1, is it more likely than not that {y} would "
+                f"have been 0 had {x} been 0?")
+    m = names["M"]
+    if query == "nde":
+        return (f"If {x} were set to 1 while {m} stayed at the value it would have had with "
+                f"{x}=0, would {y}=1 be more likely than with {x} set to 0?")
+    return (f"With {x} held at 0, would {y}=1 be more likely if {m} took the value it would "
+            f"have had with {x}=1, rather than its value with {x}=0?")
 
 
 def _pick_set(fam: _Family, rng: random.Random) -> tuple[str, ...]:
@@ -410,7 +402,8 @@ def _item(index: int, seed: int, family: str, name_type: NameType, rng: random.R
         id=f"ladder-s{seed}-{index:04d}", family=family, name_type=name_type, query=query,
         treatment="X", outcome="Y", adjustment=adjustment, names=tuple(names.items()),
         edges=fam.edges, latent=fam.latent, mechanisms=mech, given=given,
-        story=_story(fam, given, names), question=_question(query, names, adjustment),
+        story=_story(fam, given, names, threshold_rule=query == "necessity"),
+        question=_question(query, names, adjustment),
         answer="Yes" if value > 1e-12 else "No", value=float(value),
     )
 

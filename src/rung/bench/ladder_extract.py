@@ -12,7 +12,7 @@ steps here are the only places where the model is asked anything:
   cause (the story is taken to state every direct link). This replaced asking every pair of
   variables in the whole story, where the default model said "an unobserved factor causes
   both" for nearly every pair and never "no direct link" (0 of 9 graphs exact, docs/ladder.md).
-* **query type** (:func:`query_type`): a ``select`` among the five kinds' descriptions,
+* **query type** (:func:`query_type`): a ``select`` among the eight kinds' descriptions,
   after the question alone (the kind is the question's, not the story's), scored by
   domain-conditional PMI against the same select without the question, so that a short or
   common description is not favoured (a ``select`` scores the sum of token
@@ -54,8 +54,12 @@ QUERY_TEXT: dict[str, str] = {
                    "versus 0",
     "ate": "what would happen if we intervened to set a variable",
     "adjustment": "whether it is valid to adjust for some variables",
-    "ett": "for the cases with a given value, what would have happened had a variable been "
-           "different",
+    "ett": "for the cases with a given value, whether the outcome would have been less likely "
+           "had a variable been different",
+    "nde": "setting a variable while a middle variable stays at the value it would have had",
+    "nie": "a middle variable taking the value it would have had, with the first variable held",
+    "necessity": "for a case where both were 1, whether one would have been 0 had the other "
+                 "been 0",
 }
 #: the relations one sentence can state between the variables ``a`` and ``b``
 RELATIONS: dict[str, str] = {

@@ -9,13 +9,14 @@ LLM steps in :mod:`rung.bench.ladder_extract`:
 1. graph: the story's qualitative sentences one at a time; per pair of variables a sentence
    names, ``select`` among "A causes B", "B causes A", "an unobserved factor causes both",
    "neither";
-2. query type: ``select`` among the five kinds after the question, by domain-conditional
+2. query type: ``select`` among the eight kinds after the question, by domain-conditional
    PMI (against the same ``select`` without the question);
 3. numbers: per stated probability, ``gen`` constrained by a regex for a probability;
 4. rung identifies the query on the extracted graph and evaluates it on the joint built from
-   the extracted numbers; the yes/no answer follows. A graph with a cycle, an effect with no
-   estimand, or an ETT with no back-door set gives ``"abstain"`` (scored as wrong): rung
-   never guesses.
+   the extracted numbers (:mod:`rung.bench.ladder_formal`); the yes/no answer follows. A
+   graph with a cycle, an effect with no estimand, an ETT with no back-door set, or a
+   natural effect or probability of necessity on a graph with a latent gives ``"abstain"``
+   (scored as wrong): rung never guesses.
 
 Each extraction step is scored on its own against the item's formal model. The treatment,
 outcome and candidate set are read from the item (they are named in the question); the
@@ -32,16 +33,10 @@ from typing import Any
 from rung.bench.items import LadderMode, parse_ladder_mode
 from rung.bench.ladder import Factor, LadderItem, joint_of_factors, stated_labels
 from rung.bench.ladder_extract import NUMBER, QUERY_TEXT, extract_graph, number_of, query_type
+from rung.bench.ladder_formal import formal_value
 from rung.bench.metrics import Estimate, wilson_proportion
 from rung.graph import CausalGraph
-from rung.identify import (
-    JointDistribution,
-    P,
-    evaluate,
-    find_canonical_adjustment_set,
-    identify,
-    is_valid_adjustment_set,
-)
+from rung.identify import JointDistribution
 from rung.lm.base import Backend
 
 __all__ = ["NUMBER", "QUERY_TEXT", "Mode", "RecipeResult", "ScoreRow", "answer_direct",
@@ -141,44 +136,6 @@ def formal_answer(item: LadderItem, edges: Sequence[tuple[str, str]],
     if value is None or value != value:  # no estimand, or conditioning on probability zero
         return "abstain"
     return "Yes" if value > 1e-12 else "No"
-
-
-def formal_value(g: CausalGraph, j: JointDistribution, query: str, x: str, y: str,
-                 adjustment: Sequence[str] = ()) -> float | None:
-    """The quantity that decides a ``query`` on graph ``g`` and observed joint ``j``, signed
-    so that a positive value means "Yes" in the ladder's phrasing; None when rung cannot
-    derive it (no estimand; for the ETT, no back-door set). ``marginal``: P(y=1) - 0.5;
-    ``conditional``: P(y=1 | x=1) - P(y=1 | x=0); ``adjustment``: +1 valid, -1 not;
-    ``ate``: the identified effect; ``ett``: E[Y - Y_{x=0} | x=1] by back-door."""
-    if query == "marginal":
-        return evaluate(P(y), j, {y: 1}) - 0.5
-    if query == "conditional":
-        return evaluate(P(y, given=x), j, {x: 1, y: 1}) - evaluate(P(y, given=x), j,
-                                                                    {x: 0, y: 1})
-    if query == "adjustment":
-        return 1.0 if is_valid_adjustment_set(g, x, y, list(adjustment)) else -1.0
-    if query == "ate":
-        res = identify(g, x, y)
-        if res.estimand is None:
-            return None
-        return evaluate(res.estimand, j, {x: 1, y: 1}) - evaluate(res.estimand, j,
-                                                                  {x: 0, y: 1})
-    z = find_canonical_adjustment_set(g, x, y)  # ETT by back-door (Shpitser & Pearl 2009)
-    if z is None:
-        return None
-    return _ett_backdoor(j, x, y, sorted(z))
-
-
-def _ett_backdoor(j: JointDistribution, x: str, y: str, z: list[str]) -> float:
-    """``Σ_z [P(y|x1,z) - P(y|x0,z)] P(z|x1)``."""
-    total = 0.0
-    for values in itertools.product((0, 1), repeat=len(z)):
-        at = dict(zip(z, values, strict=True))
-        pz = evaluate(P(z, given=x), j, {**at, x: 1}) if z else 1.0
-        d = (evaluate(P(y, given=[x, *z]), j, {**at, x: 1, y: 1})
-             - evaluate(P(y, given=[x, *z]), j, {**at, x: 0, y: 1}))
-        total += 0.0 if pz == 0 else pz * d
-    return total
 
 
 def answer_direct(item: LadderItem, backend: Backend, variants: int | None = None) -> str:

@@ -42,7 +42,7 @@ from rung.bench.ladder_extract import (
     query_type,
     select_among,
 )
-from rung.bench.ladder_recipe import formal_value
+from rung.bench.ladder_formal import formal_value
 from rung.graph import CausalGraph
 from rung.identify import JointDistribution
 from rung.lm.base import Backend
@@ -60,6 +60,10 @@ _QUANTITY = {
     "ate": "P({y}=1 | do({x}=1)) - P({y}=1 | do({x}=0))",
     "adjustment": "+1 if adjusting is valid, -1 if not",
     "ett": "E[{y} - {y}_({x}=0) | {x}=1]",
+    "nde": "E[{y}_({x}=1, M_({x}=0))] - E[{y}_({x}=0)] (the natural direct effect)",
+    "nie": "E[{y}_({x}=0, M_({x}=1))] - E[{y}_({x}=0)] (the natural indirect effect)",
+    "necessity": "P({y}_({x}=0)=0 | {x}=1, {y}=1) - 0.5 (the probability of necessity, in "
+                 "the threshold model)",
 }
 
 

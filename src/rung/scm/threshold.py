@@ -42,7 +42,7 @@ from rung.scm.errors import ModelError
 from rung.scm.expr import KEYWORDS
 from rung.scm.model import StructuralModel, parse_model
 
-__all__ = ["BinaryTable", "identifier", "threshold_model", "threshold_model_toml"]
+__all__ = ["BinaryTable", "identifier", "threshold_model", "threshold_model_toml", "variable_ids"]
 
 _HEADER = """\
 # The threshold structural model of the stated probability tables (written by rung):
@@ -115,6 +115,13 @@ def identifier(name: str, taken: set[str]) -> str:
     return out
 
 
+def variable_ids(tables: Sequence[BinaryTable]) -> dict[str, str]:
+    """The model-file name of each table's variable (:func:`identifier`, in table order), as
+    :func:`threshold_model_toml` writes them."""
+    taken: set[str] = set()
+    return {t.node: identifier(t.node, taken) for t in tables}
+
+
 def _cuts(table: BinaryTable) -> list[float]:
     return sorted({0.0, 1.0, *table.p_one})
 
@@ -159,8 +166,7 @@ def threshold_model_toml(tables: Sequence[BinaryTable], name: str = "threshold m
         if missing:
             raise ModelError(f"{t.node!r} has parent {missing[0]!r}, which has no table; "
                              "add its table")
-    taken: set[str] = set()
-    ids = {v: identifier(v, taken) for v in nodes}
+    ids = variable_ids(tables)
     lines = [_HEADER, "[model]", f"name = {_quote(name)}", "", "[exogenous]"]
     for t in tables:
         cuts = _cuts(t)
