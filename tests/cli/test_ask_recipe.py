@@ -58,3 +58,28 @@ def test_bad_model_file_is_refused_in_one_line(tmp_path: Path) -> None:
     rc, _, err = _run("ask", "judgment", "x", "--recipe", "--variables", "a,,b",
                       "--model", "scripted")
     assert rc == 2 and "--variables" in err
+
+
+def test_scm_file_answers_rung_scm(tmp_path: Path) -> None:
+    """--scm writes the threshold model; `rung scm counterfactual` reads it: the probability
+    of necessity P(wet_0=0 | rain=1, wet=1) = (0.9 - 0.1) / 0.9 there."""
+    path, scm = tmp_path / "model.json", tmp_path / "rain.toml"
+    path.write_text(json.dumps({**RAIN, "query": "necessity"}))
+    rc, out, _ = _run("ask", "judgment", "Rain wets streets.", "--question", "Was it the rain?",
+                      "--formal", str(path), "--scm", str(scm), "--json")
+    assert rc == 0
+    rec = json.loads(out)["recipe"]
+    assert abs(rec["value"] - (0.8 / 0.9 - 0.5)) < 1e-9
+    query = rec["scm"]["queries"][0]
+    assert query == "P(wet[rain=0]=0 | rain=1, wet=1)"
+    rc, out, _ = _run("scm", "counterfactual", str(scm), "--query", query, "--json")
+    assert rc == 0 and abs(json.loads(out)["probability"] - 0.8 / 0.9) < 1e-9
+
+
+def test_scm_file_refuses_a_shared_unobserved_cause(tmp_path: Path) -> None:
+    path = tmp_path / "model.json"
+    path.write_text(json.dumps({**RAIN, "confounded": [["rain", "wet"]]}))
+    rc, _, err = _run("ask", "judgment", "x", "--formal", str(path), "--scm",
+                      str(tmp_path / "m.toml"))
+    assert rc == 2 and "share an unobserved cause" in err and err.count("\n") == 1
+    assert not (tmp_path / "m.toml").exists()

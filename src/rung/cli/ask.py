@@ -12,7 +12,6 @@ from rich.console import Console
 from rich.table import Table
 
 from rung.cli._common import (
-    UnanswerableQuery,
     check_model_spec,
     check_output_file,
     cli_errors,
@@ -20,6 +19,7 @@ from rung.cli._common import (
     read_text_file,
     working,
 )
+from rung.cli.ask_recipe import ScmOut, report_recipe
 
 __all__ = ["app", "parse_describe", "read_text_arg"]
 
@@ -348,6 +348,7 @@ def judgment_cmd(
     recipe: Recipe = False,
     recipe_variables: RecipeVariables = None,
     formal: Formal = None,
+    scm_out: ScmOut = None,
 ) -> None:
     """How would a typical person answer a causal question about a story? (Yes/No)
 
@@ -356,8 +357,9 @@ def judgment_cmd(
     """
     from rung.copilot import judgment
 
-    if recipe or recipe_variables or formal:
-        _recipe(vignette, question, model, no_cache, recipe_variables, formal, as_json)
+    if recipe or recipe_variables or formal or scm_out:
+        _recipe(vignette, question, model, no_cache, recipe_variables, formal, as_json,
+                scm_out)
         return
     book = _templates(templates)
     cal = _calibration(calibration)
@@ -399,6 +401,7 @@ def counterfactual_cmd(
     recipe: Recipe = False,
     recipe_variables: RecipeVariables = None,
     formal: Formal = None,
+    scm_out: ScmOut = None,
 ) -> None:
     """Which option answers the counterfactual question? (CRASS style)
 
@@ -408,9 +411,10 @@ def counterfactual_cmd(
     """
     from rung.copilot import counterfactual
 
-    if recipe or recipe_variables or formal:
+    if recipe or recipe_variables or formal or scm_out:
         _check_names(option, "--option")
-        _recipe(premise, question, model, no_cache, recipe_variables, formal, as_json)
+        _recipe(premise, question, model, no_cache, recipe_variables, formal, as_json,
+                scm_out)
         return
     result = _asked(counterfactual, (read_text_arg(premise), question,
                                      _check_names(option, "--option")), model, no_cache, variants)
@@ -418,10 +422,11 @@ def counterfactual_cmd(
 
 
 def _recipe(story: str, question: str, model: str | None, no_cache: bool,
-            variables: str | None, formal: Path | None, as_json: bool) -> None:
+            variables: str | None, formal: Path | None, as_json: bool,
+            scm_out: Path | None) -> None:
     """Extract (or read) the formal model, derive the answer, show both; exit 3 when rung
     cannot derive it (the model is still shown, for correction)."""
-    from rung.bench.story_recipe import FormalModel, derive, extract_model
+    from rung.bench.story_recipe import FormalModel, extract_model
 
     if formal is not None:
         data = _json_file(formal, "--formal", "save the model printed by --recipe --json")
@@ -437,31 +442,7 @@ def _recipe(story: str, question: str, model: str | None, no_cache: bool,
         with working("formalising the story"):
             fm = extract_model(read_text_arg(story), question, _backend(model, no_cache),
                                names)
-    result = derive(fm)
-    if as_json:
-        _print_json({"recipe": result.to_json()})
-    else:
-        _show_formal(result)
-    if not result.answered:
-        raise UnanswerableQuery(f"rung cannot derive {result.quantity}: {result.reason}")
-
-
-def _show_formal(result: Any) -> None:
-    m = result.model
-    table = Table(title="formal model (correct it, save as JSON, pass --formal FILE)")
-    table.add_column("part")
-    table.add_column("extracted")
-    rows = [("variables", ", ".join(m.variables)),
-            ("edges", ", ".join(f"{a} -> {b}" for a, b in m.edges) or "none"),
-            ("unobserved common causes", ", ".join(f"{a} <-> {b}" for a, b in m.confounded)
-             or "none"), ("query", m.query), ("treatment", m.treatment), ("outcome", m.outcome)]
-    rows += [(lab, "not stated" if v is None else f"{v:.2f}") for lab, v in m.numbers]
-    for part, text in rows:
-        table.add_row(part, text)
-    Console().print(table)
-    if result.answered:
-        sign = "positive" if result.value > 0 else "zero" if result.value == 0 else "negative"
-        typer.echo(f"rung derives {result.quantity} = {result.value:+.3f} ({sign})")
+    report_recipe(fm, as_json, scm_out, _print_json)
 
 
 def _role_cmd(role: str) -> Any:
