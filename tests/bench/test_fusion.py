@@ -84,9 +84,14 @@ def test_one_cell_per_source(source: str, accuracy: float | None) -> None:
 
 
 def test_the_benchmark_orients_at_the_workflows_threshold() -> None:
+    import inspect
+
+    from rung.discover.fuse import fuse
     from rung.discover.prior_search import prior_search
     from rung.workflow.members import ORIENTATION_THRESHOLD as SHIPPED
 
+    for f in (prior_search, fuse):  # one threshold: the library's defaults are the shipped one
+        assert inspect.signature(f).parameters["orientation_threshold"].default == SHIPPED
     assert ORIENTATION_THRESHOLD == SHIPPED
     rng = np.random.default_rng(0)
     a = rng.integers(0, 2, 2000)

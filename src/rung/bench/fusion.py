@@ -33,7 +33,12 @@ import numpy as np
 import pandas as pd
 
 from rung.copilot.answer_likelihood import Answer, edge_density
-from rung.discover.prior_search import EdgeBelief, PriorSearchResult, prior_search
+from rung.discover.prior_search import (
+    ORIENTATION_THRESHOLD,
+    EdgeBelief,
+    PriorSearchResult,
+    prior_search,
+)
 from rung.discover.window import noise_note as _noise
 from rung.estimate.estimators.ida import EffectSet, estimate_adjusted, ida
 from rung.graph import CausalGraph, edge_precision_recall_f1, structural_hamming_distance
@@ -52,13 +57,7 @@ Source = Literal["data", "expert", "fusion"]
 Expert = Literal["simulated", "embedded"]
 _ANSWERS: tuple[Answer, ...] = ("A->B", "B->A", "none")
 
-ORIENTATION_THRESHOLD = 0.8
-"""The ``P(direction | edge)`` from which a calibrated belief orients an open edge of the
-fused class: the level the co-pilot ships (``rung.workflow.members.ORIENTATION_THRESHOLD``,
-kept equal by the tests), so the benchmark measures the shipped rule. Until 2026-12-02 the
-benchmark oriented from :func:`prior_search`'s default 0.9 instead; the p = 0.8 expert's
-calibrated ``0.8 / (0.8 + 0.1) = 0.889`` then missed it by a hair, and whether a cell's
-orientations counted hung on the third decimal of its held-out accuracy (docs/fusion.md)."""
+
 
 
 @cache

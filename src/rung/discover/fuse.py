@@ -22,7 +22,12 @@ from typing import Any, Protocol
 
 import pandas as pd
 
-from rung.discover.prior_search import EdgeBelief, PriorSearchResult, prior_search
+from rung.discover.prior_search import (
+    ORIENTATION_THRESHOLD,
+    EdgeBelief,
+    PriorSearchResult,
+    prior_search,
+)
 from rung.discover.window import DEFAULT_WINDOW, noise_note
 from rung.identify.equivalence_class import EquivalenceClass
 
@@ -122,7 +127,7 @@ class FusionResult:
 
 def fuse(data: pd.DataFrame, beliefs: Iterable[DirectedBelief | EdgeBelief], *,
          treatment: str | None = None, weight: float = 1.0, edge_prior: float | None = None,
-         orientation_threshold: float = 0.9, window: float = DEFAULT_WINDOW,
+         orientation_threshold: float = ORIENTATION_THRESHOLD, window: float = DEFAULT_WINDOW,
          **search: Any) -> FusionResult:
     """The data step of the co-pilot: the data alone, then the data with the beliefs.
 

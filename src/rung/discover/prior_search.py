@@ -39,11 +39,21 @@ from rung.discover.window import DEFAULT_WINDOW, VUONG_Z, PlausibleGraph, Spread
 from rung.graph import CausalGraph
 from rung.identify.equivalence_class import EquivalenceClass, OrientationConflict
 
-__all__ = ["TIE_BREAK", "DataScore", "EdgeBelief", "PriorSearchResult", "PriorStrength",
-           "Strength", "as_beliefs", "orient_class", "prior_search", "tie_break"]
+__all__ = ["ORIENTATION_THRESHOLD", "TIE_BREAK", "DataScore", "EdgeBelief", "PriorSearchResult",
+           "PriorStrength", "Strength", "as_beliefs", "orient_class", "prior_search", "tie_break"]
 
 DataScore = Literal["auto", "bdeu", "bic-g"]
 _EPS = 1e-6
+
+ORIENTATION_THRESHOLD = 0.8
+"""The calibrated ``P(direction | edge)`` from which a belief orients an open edge of the
+class (:func:`orient_class`, :func:`prior_search`, :func:`rung.discover.fuse.fuse`, the
+co-pilot workflow and the fusion benchmark all use this one value). 0.8 is also the level at
+which ``--use-knowledge`` turns an LLM edge into background knowledge. On the Sachs pairs
+the embedded model never reaches it, so by default its beliefs orient nothing there (they
+still appear in the final graph and the disagreement table). Until 2026-12-02 the library
+functions defaulted to 0.9 while the workflow used 0.8 (docs/fusion.md, "The orientation
+threshold")."""
 
 
 @dataclass(frozen=True)
@@ -419,7 +429,7 @@ def prior_search(
     edge_prior: float | None = None,
     score: DataScore = "auto",
     max_indegree: int | None = 4,
-    orientation_threshold: float = 0.9,
+    orientation_threshold: float = ORIENTATION_THRESHOLD,
     equivalent_sample_size: float = 10.0,
     max_iter: int = 100_000,
     focus: Iterable[str] = (),

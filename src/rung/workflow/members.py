@@ -43,6 +43,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from rung.discover import DiscoveredEdge, DiscoveryResult
+from rung.discover.prior_search import ORIENTATION_THRESHOLD
 from rung.graph import CausalGraph
 from rung.identify.equivalence_class import (
     MEMBER_CHOICES,
@@ -60,14 +61,7 @@ __all__ = [
     "find_plausible_graphs",
 ]
 
-ORIENTATION_THRESHOLD = 0.8
-"""The probability an LLM direction needs before it counts as knowledge about an edge.
 
-The ensemble's probability of "A causes B" among {A causes B, B causes A, no direct link},
-averaged over both answer orders. 0.8 is the probability at which ``--use-knowledge``
-already turns an LLM edge into background knowledge; on the Sachs pairs the embedded
-model never reaches it, so by default its beliefs orient nothing here (they still appear
-in the final graph and the disagreement table)."""
 
 Mark = EdgeChoice
 
@@ -160,6 +154,7 @@ def find_plausible_graphs(
     Examples
     --------
     >>> from rung.discover import DiscoveredEdge, DiscoveryResult
+from rung.discover.prior_search import ORIENTATION_THRESHOLD
     >>> tri = DiscoveryResult("pc", ("Z", "X", "Y"), [DiscoveredEdge("Z", "X", "--"),
     ...     DiscoveredEdge("X", "Y", "--"), DiscoveredEdge("Z", "Y", "--")])
     >>> len(find_plausible_graphs(tri).graphs)   # the 3! orderings of a triangle
