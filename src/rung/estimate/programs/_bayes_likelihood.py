@@ -188,17 +188,26 @@ class LinearLayout:
                           logw: torch.Tensor, counts: torch.Tensor | None = None
                           ) -> torch.Tensor:
         """:func:`quadrature_loglik` from the full parameter vector; ``x`` is (N, P), each
-        row counted ``counts`` times (repeated rows scored once: binary data have few)."""
-        b0, b, lam = self.matrices(full)
-        eta = (b0 + x @ b.T).unsqueeze(0)  # (1, N, P)
-        if self.nl:
-            eta = eta + (grid @ lam.T).unsqueeze(1)  # (Z, N, P)
-        lp = logw.reshape(-1, 1) + self._grouped(full, eta, x)
-        for n in self.others:
-            lp = lp + self._other(n, full, x, grid)
+        row counted ``counts`` times (repeated rows scored once: binary data have few).
+        ``grid`` is (Z, L) with ``logw`` (Z,), or per row (Z, N, L) with ``logw`` (Z, N)
+        (the adaptive grid of :mod:`rung.estimate.programs._bayes_adaptive`)."""
+        lp = (logw.reshape(-1, 1) if logw.dim() == 1 else logw) + self.joint_logp(full, x, grid)
         row = torch.logsumexp(lp, 0)
         out: torch.Tensor = row.sum() if counts is None else (counts * row).sum()
         return out
+
+    def joint_logp(self, full: torch.Tensor, x: torch.Tensor, grid: torch.Tensor
+                   ) -> torch.Tensor:
+        """log p(v_i | u_z) summed over nodes, shape (Z, N): every row's data given the
+        latents at each grid point (``grid`` (Z, L) shared, or (Z, N, L) per row)."""
+        b0, b, lam = self.matrices(full)
+        eta = (b0 + x @ b.T).unsqueeze(0)  # (1, N, P)
+        if self.nl:
+            eta = eta + (grid @ lam.T if grid.dim() == 3 else (grid @ lam.T).unsqueeze(1))
+        lp = self._grouped(full, eta, x)
+        for n in self.others:
+            lp = lp + self._other(n, full, x, grid)
+        return lp
 
     def _grouped(self, full: torch.Tensor, eta: torch.Tensor, x: torch.Tensor
                  ) -> torch.Tensor:
@@ -224,7 +233,7 @@ class LinearLayout:
         s, col = self.s, {n: i for i, n in enumerate(self.s.order)}
         inputs: dict[str, Any] = {q: x[:, col[q]].reshape(1, -1) for q in s.parents[node]}
         for j, u in enumerate(s.latents):
-            inputs[u] = grid[:, j].reshape(-1, 1)
+            inputs[u] = grid[..., j] if grid.dim() == 3 else grid[:, j].reshape(-1, 1)
         theta = {name: full[i] for name, i in self._params[node]}
         lp: torch.Tensor = self.node_dist(node, theta, inputs).log_prob(
             x[:, col[node]].reshape(1, -1))

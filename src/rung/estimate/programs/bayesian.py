@@ -28,16 +28,17 @@ import pyro
 import pyro.distributions as dist
 import pyro.poutine as poutine
 import torch
-from pyro.infer import MCMC, NUTS
 from pyro.ops.stats import split_gelman_rubin
 
 from rung.estimate.data import check_data
 from rung.estimate.errors import EstimationError, NotIdentifiedError
+from rung.estimate.programs._bayes_adaptive import AdaptiveQuadrature
 from rung.estimate.programs._bayes_counterfactual import counterfactual_draws
 from rung.estimate.programs._bayes_likelihood import (
     LinearLayout,
     gauss_hermite_grid,
 )
+from rung.estimate.programs._bayes_nuts import laplace_factor, polish_map, run_chain
 from rung.estimate.programs._bayes_potential import FlatPosterior, ThetaFn
 from rung.estimate.programs._bayes_svi import Guide, fit_svi
 from rung.estimate.programs.families import (
@@ -89,11 +90,25 @@ class BayesianSCM(SCMProgram):
         How latents are handled (module docstring).
     quadrature_points : int
         Gauss–Hermite points per latent.
+    adaptive_quadrature : bool
+        Opt-in, experimental: on the quadrature route give each row its own grid,
+        re-centred at each θ by a Newton step from its latents' mode at the MAP point and
+        scaled by the curvature (:mod:`rung.estimate.programs._bayes_adaptive`). A plain
+        grid misses a row whose latent a node nearly determines and biases the fit; the
+        adaptive one fixes that on one latent, but on the COVID-19 projection (two pinned
+        latents) its chains stuck (docs/estimate.md). Either way ``quadrature_error_``
+        reports the plain grid's error at the MAP point.
     max_tree_depth, target_accept, full_mass : NUTS settings (``full_mass``: a dense mass
         matrix, adapted in warm-up; it follows the ridge that a latent's non-identified scale
         makes, so trees stay short).
     map_steps : int
-        Adam steps to a MAP point of the flat posterior, where the chains start (jittered).
+        Adam steps to a MAP point of the flat posterior (then polished by L-BFGS).
+    precondition : bool
+        Run NUTS on ξ with z = ẑ + L ξ, L Lᵀ the inverse Hessian at the MAP point ẑ
+        (:mod:`rung.estimate.programs._bayes_nuts`): the same posterior, well scaled from
+        the first iteration, each chain started from its own ξ₀ ~ N(0, I). Without it the
+        chains start from ẑ jittered by 0.1 on z, which on badly scaled parameters can
+        leave a chain stuck far below the mode (a refusal by R-hat).
     inference : {"nuts", "svi"}
         ``"svi"`` is the fast option: a Gaussian guide over the unconstrained parameters
         (:mod:`rung.estimate.programs._bayes_svi`), fitted by ``svi_steps`` ELBO steps; its
@@ -111,6 +126,10 @@ class BayesianSCM(SCMProgram):
     marginalised_ : str     the latent route taken
     samples_ : dict         parameter site -> array (chains, draws)
     divergences_ : int     divergent transitions over all chains
+    preconditioned_ : bool  whether the chains ran on the Laplace-preconditioned ξ
+    adapted_ : bool        whether the rows' quadrature grids were adapted
+    quadrature_error_ : float  |adaptive - plain grid| log-likelihood at the first MAP
+        point, in nats: the plain grid's integration error there (nan off the route)
     param_rhat_max_ : float  the worst split R-hat over parameter sites
     fit_seconds_ : float
 
@@ -135,7 +154,8 @@ class BayesianSCM(SCMProgram):
                  target_accept: float = 0.8, criteria: ConvergenceCriteria | None = None,
                  full_mass: bool = True, map_steps: int = 300,
                  inference: Inference = "nuts", guide: Guide = "mvn",
-                 svi_steps: int = 1500) -> None:
+                 svi_steps: int = 1500, precondition: bool = True,
+                 adaptive_quadrature: bool = False) -> None:
         self.graph = graph
         self.families = families
         self.mechanisms = mechanisms
@@ -154,6 +174,8 @@ class BayesianSCM(SCMProgram):
         self.inference = inference
         self.guide = guide
         self.svi_steps = svi_steps
+        self.precondition = precondition
+        self.adaptive_quadrature = adaptive_quadrature
 
     # ------------------------------------------------------------------ set-up
     def _setup(self, df: pd.DataFrame) -> None:
@@ -220,6 +242,7 @@ class BayesianSCM(SCMProgram):
             grid, logw = self._grid
             xu, counts = torch.unique(x, dim=0, return_counts=True)
             cnt = counts.to(x.dtype)
+            self._rows = (lay, xu, cnt)
             return lambda full, rows: lay.quadrature_loglik(full, xu, grid, logw, cnt)
         names = {n: tuple((k.split(":", 1)[1], i) for k, i in position.items()
                           if k.split(":", 1)[0] == n) for n in s.order}
@@ -236,6 +259,25 @@ class BayesianSCM(SCMProgram):
             return out
 
         return sampled
+
+    def _adapt(self, post: FlatPosterior, z: torch.Tensor) -> bool:
+        """Measure the plain grid's error at ``z`` against the adaptive quadrature
+        (:mod:`~rung.estimate.programs._bayes_adaptive`) and, when ``adaptive_quadrature``,
+        replace the likelihood by the adaptive one anchored there. True when replaced."""
+        self.quadrature_error_ = float("nan")
+        if self.marginalised_ != "quadrature" or not self.structure_.latents:
+            return False
+        lay, xu, cnt = self._rows
+        full = post.full(post.constrain(z.detach()))
+        adaptive = AdaptiveQuadrature(lay, xu, cnt, self.quadrature_points, full)
+        with torch.no_grad():
+            rows = full[:0]
+            self.quadrature_error_ = abs(float(adaptive(full, rows).detach())
+                                         - float(post.loglik(full, rows)))
+        if not self.adaptive_quadrature:
+            return False
+        post.loglik = adaptive
+        return True
 
     def _simulate(self, theta: Mapping[str, dict[str, torch.Tensor]],
                   plates: tuple[tuple[str, int, int], ...]) -> dict[str, torch.Tensor]:
@@ -267,7 +309,14 @@ class BayesianSCM(SCMProgram):
         self.posterior_ = post
         start = time.perf_counter()
         with poutine.seed(rng_seed=self.seed):
-            z_map = post.map_init(post.initial(), steps=self.map_steps)
+            z_map = polish_map(post, post.map_init(post.initial(), steps=self.map_steps))
+            self.adapted_ = self._adapt(post, z_map)
+            if self.adapted_:  # refit to the adaptive likelihood, re-anchor, refit
+                z_map = polish_map(post, post.map_init(z_map, steps=self.map_steps // 3))
+                lay, xu, cnt = self._rows
+                post.loglik = AdaptiveQuadrature(lay, xu, cnt, self.quadrature_points,
+                                                 post.full(post.constrain(z_map.detach())))
+                z_map = polish_map(post, post.map_init(z_map, steps=self.map_steps // 3))
         self.divergences_, self.svi_settled_ = 0, True
         if self.inference == "svi":
             res = fit_svi(post, z_map, guide=self.guide, steps=self.svi_steps,
@@ -275,10 +324,14 @@ class BayesianSCM(SCMProgram):
             draws = [post.constrain(res.z)[:, :post.dim]]
             self.svi_losses_, self.svi_settled_ = res.losses, res.settled
         else:
+            factor = laplace_factor(post, z_map) if self.precondition else None
+            self.preconditioned_ = factor is not None
             draws = []
             for c in range(self.chains):
-                with poutine.seed(rng_seed=self.seed + c):
-                    z, div = self._chain(post, z_map + 0.1 * torch.randn_like(z_map))
+                z, div = run_chain(post, z_map, factor, num_samples=self.num_samples,
+                                   warmup=self.warmup, seed=self.seed + c,
+                                   max_tree_depth=self.max_tree_depth,
+                                   target_accept=self.target_accept, full_mass=self.full_mass)
                 draws.append(post.constrain(z)[:, :post.dim])
                 self.divergences_ += div
         self.fit_seconds_ = time.perf_counter() - start
@@ -287,19 +340,6 @@ class BayesianSCM(SCMProgram):
         self.samples_ = {k: v[:, :, j] for j, k in enumerate(post.keys)}
         self.param_rhat_max_ = _max_rhat(self.samples_)
         return self
-
-    def _chain(self, post: FlatPosterior, z0: torch.Tensor) -> tuple[torch.Tensor, int]:
-        """One NUTS chain on the flat potential from ``z0``: draws of z and divergences."""
-        nuts: Any = NUTS
-        kernel = nuts(potential_fn=post.potential, max_tree_depth=self.max_tree_depth,
-                      target_accept_prob=self.target_accept, full_mass=self.full_mass)
-        mcmc: Any = MCMC
-        run: Any = mcmc(kernel, num_samples=self.num_samples, warmup_steps=self.warmup,
-                        initial_params={"z": z0}, disable_progbar=True)
-        run.run()
-        z = run.get_samples()["z"].detach().reshape(self.num_samples, -1)
-        div = run.diagnostics()["divergences"]["chain 0"] if self.num_samples >= 4 else []
-        return z, len(div)
 
     def _theta(self, index: np.ndarray | None = None) -> dict[str, dict[str, torch.Tensor]]:
         """Posterior draws of each node's parameters, flattened over chains, shape (S, 1)."""

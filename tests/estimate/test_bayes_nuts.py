@@ -1,0 +1,115 @@
+"""How BayesianSCM sets NUTS up: the Laplace preconditioner is the inverse Hessian (exact on a
+Gaussian posterior) and leaves the posterior unchanged; the adaptive quadrature matches a
+fine grid where the plain one is hundreds of nats off; and on a badly scaled sigmoid model
+whose latent a node pins, two chains agree on the query and, with the (opt-in) adaptive
+quadrature, its interval covers the truth."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyro.distributions as dist
+import torch
+from scipy.special import expit
+
+from rung.estimate.programs._bayes_adaptive import AdaptiveQuadrature
+from rung.estimate.programs._bayes_likelihood import LinearLayout, gauss_hermite_grid
+from rung.estimate.programs._bayes_nuts import laplace_factor, polish_map, run_chain
+from rung.estimate.programs._bayes_potential import FlatPosterior
+from rung.estimate.programs.bayesian import BayesianSCM
+from rung.graph import CausalGraph
+
+
+def _regression(n: int = 80) -> tuple[FlatPosterior, np.ndarray, np.ndarray]:
+    """y = a + b x + N(0, 1) with N(0, 10²) priors: the posterior of (a, b) is Gaussian with
+    precision XᵀX + I/100 and mean solving it; x on a 0–100 scale, as the case studies'."""
+    rng = np.random.default_rng(0)
+    x = rng.uniform(0, 100, n)
+    y = 1.0 + 0.03 * x + rng.normal(size=n)
+    xt, yt = torch.as_tensor(x), torch.as_tensor(y)
+
+    def loglik(full: torch.Tensor, rows: torch.Tensor) -> torch.Tensor:
+        out: torch.Tensor = dist.Normal(full[0] + full[1] * xt, 1.0).log_prob(yt).sum()  # type: ignore[no-untyped-call]
+        return out
+
+    f64 = torch.float64
+    post = FlatPosterior({"Y": {"b0": dist.Normal(torch.tensor(0.0, dtype=f64), 10.0),
+                                "w[X]": dist.Normal(torch.tensor(0.0, dtype=f64), 10.0)}},
+                         loglik)
+    design = np.column_stack([np.ones(n), x])
+    prec = design.T @ design + np.eye(2) / 100
+    return post, np.linalg.solve(prec, design.T @ y), np.linalg.inv(prec)
+
+
+def test_the_factor_is_the_inverse_hessian_and_polish_reaches_the_mode() -> None:
+    post, mean, cov = _regression()
+    z = polish_map(post, post.map_init(post.initial(), steps=50))
+    np.testing.assert_allclose(z.numpy(), mean, rtol=1e-4, atol=1e-6)
+    factor = laplace_factor(post, z)
+    assert factor is not None
+    np.testing.assert_allclose((factor @ factor.T).numpy(), cov, rtol=1e-6)
+
+
+def test_the_preconditioned_chain_samples_the_same_posterior() -> None:
+    post, mean, cov = _regression()
+    z = polish_map(post, post.map_init(post.initial(), steps=50))
+    draws, div = run_chain(post, z, laplace_factor(post, z), num_samples=400, warmup=100,
+                           seed=0, max_tree_depth=4, target_accept=0.8, full_mass=False)
+    sd = np.sqrt(np.diag(cov))
+    assert div == 0 and tuple(draws.shape) == (400, 2)
+    assert np.all(np.abs(draws.numpy().mean(0) - mean) < 0.3 * sd)
+    np.testing.assert_allclose(draws.numpy().std(0), sd, rtol=0.2)
+
+
+def _sigmoid_latent(n: int, seed: int) -> pd.DataFrame:
+    """A -> B -> C with A <-> C: sigmoid levels on 0–100, weights ~0.04 (COVID-19-like)."""
+    rng = np.random.default_rng(seed)
+    u = rng.normal(size=n)
+    a = 100 * expit(-0.5 + 0.8 * u) + rng.normal(0, 3, n)
+    b = 100 * expit(-3 + 0.05 * a) + rng.normal(0, 3, n)
+    c = 100 * expit(-2 + 0.04 * b + 0.6 * u) + rng.normal(0, 3, n)
+    return pd.DataFrame({"A": a, "B": b, "C": c})
+
+
+_TRUE = {"A:b0": -0.5, "A:lam[U_A_C]": 0.8, "A:sigma": 3.0, "A:vmax": 100.0, "B:b0": -3.0,
+         "B:w[A]": 0.05, "B:sigma": 3.0, "B:vmax": 100.0, "C:b0": -2.0, "C:w[B]": 0.04,
+         "C:lam[U_A_C]": 0.6, "C:sigma": 3.0, "C:vmax": 100.0}
+_GRAPH = CausalGraph.from_edges("A -> B -> C; A <-> C")
+
+
+def test_adaptive_quadrature_matches_a_fine_grid_where_the_plain_one_fails() -> None:
+    df = _sigmoid_latent(150, 1)
+    m = BayesianSCM(_GRAPH, families=dict.fromkeys("ABC", "sigmoid"))
+    m._setup(df)
+    post = FlatPosterior(m._priors, lambda full, rows: full.sum())
+    lay = LinearLayout(m.structure_, m.families_, post.position, m.node_dist)
+    truth = torch.zeros(len(post.position), dtype=torch.float64)
+    for key, i in post.position.items():
+        truth[i] = _TRUE[key]
+    other = truth.clone()
+    other[post.position["C:sigma"]] = 2.0  # away from the anchor: the grid follows θ
+    x = torch.tensor(df[list(m.structure_.order)].to_numpy())
+    ones = torch.ones(len(x), dtype=torch.float64)
+    for theta in (truth, other):
+        fine = float(AdaptiveQuadrature(lay, x, ones, 20, truth)(theta, x).detach())
+        five = float(AdaptiveQuadrature(lay, x, ones, 5, truth)(theta, x).detach())
+        plain = float(lay.quadrature_loglik(theta, x, *gauss_hermite_grid(1, 5), ones))
+        dense = float(lay.quadrature_loglik(theta, x, *gauss_hermite_grid(1, 150), ones))
+        assert abs(five - fine) < 0.1
+        assert abs(dense - fine) < 1.5  # 150 plain points: near, still not converged
+        assert plain < fine - 100  # 5 plain points miss the rows' narrow posteriors
+
+
+def test_two_chains_on_a_badly_scaled_latent_model_agree_and_cover_the_truth() -> None:
+    # E[C | do(B = 40)] = E[100 σ(-2 + 1.6 + 0.6 U)] = 40.88 (10^6 draws of U); measured:
+    # without preconditioning R-hat 1.08 (ESS 12), with 5 plain quadrature points 46.9
+    # [44.0, 49.8]; with both fixes 40.5 [37.0, 43.6], R-hat 0.99
+    fam = dict.fromkeys("ABC", "sigmoid")
+    m = BayesianSCM(_GRAPH, families=fam, num_samples=100, warmup=100, chains=2, seed=0,
+                    quadrature_points=5, max_tree_depth=5, adaptive_quadrature=True).fit(
+        _sigmoid_latent(150, 1))
+    q = m.interventional_mean({"B": 40.0}, "C", num_units=300, allow_unconverged=True)
+    assert m.preconditioned_ and m.adapted_
+    assert m.quadrature_error_ > 1.0  # the plain grid's error at the MAP point, in nats
+    assert q.rhat < 1.05 and q.ess > 50, q.summary()
+    assert q.ci[0] <= 40.88 <= q.ci[1], q.summary()
