@@ -17,6 +17,7 @@ from rung.estimate.programs._bayes_likelihood import LinearLayout, gauss_hermite
 from rung.estimate.programs._bayes_nuts import laplace_factor, polish_map, run_chain
 from rung.estimate.programs._bayes_potential import FlatPosterior
 from rung.estimate.programs.bayesian import BayesianSCM
+from rung.estimate.programs.families import Family
 from rung.graph import CausalGraph
 
 
@@ -104,7 +105,7 @@ def test_two_chains_on_a_badly_scaled_latent_model_agree_and_cover_the_truth() -
     # E[C | do(B = 40)] = E[100 σ(-2 + 1.6 + 0.6 U)] = 40.88 (10^6 draws of U); measured:
     # without preconditioning R-hat 1.08 (ESS 12), with 5 plain quadrature points 46.9
     # [44.0, 49.8]; with both fixes 40.5 [37.0, 43.6], R-hat 0.99
-    fam = dict.fromkeys("ABC", "sigmoid")
+    fam: dict[str, Family] = dict.fromkeys("ABC", "sigmoid")
     m = BayesianSCM(_GRAPH, families=fam, num_samples=100, warmup=100, chains=2, seed=0,
                     quadrature_points=5, max_tree_depth=5, adaptive_quadrature=True).fit(
         _sigmoid_latent(150, 1))
