@@ -114,3 +114,41 @@ def test_two_chains_on_a_badly_scaled_latent_model_agree_and_cover_the_truth() -
     assert m.quadrature_error_ > 1.0  # the plain grid's error at the MAP point, in nats
     assert q.rhat < 1.05 and q.ess > 50, q.summary()
     assert q.ci[0] <= 40.88 <= q.ci[1], q.summary()
+
+
+# a MAP point of the COVID-19 projection (benchmarks/bayes_case_studies.py, replicate 4) and
+# five of its rows whose AGTR1 lies far below the typical ~80: a Newton search from u = 0
+# overshot on them (the curvature floored, four halvings not enough) and stayed at 0, and
+# the rows' adaptive values came out hundreds of nats low (-86,355 against -2,282.8 in all)
+_COVID = CausalGraph.from_edges("AGTR1 -> ADAM17 -> Sil6r -> cytok; ADAM17 -> cytok; "
+                                "ADAM17 <-> Sil6r; AGTR1 <-> cytok")
+_COVID_MAP = {"AGTR1:b0": 1.777, "AGTR1:lam[U_AGTR1_cytok]": 0.698, "AGTR1:sigma": 4.563,
+              "AGTR1:vmax": 97.143, "ADAM17:b0": -1.833, "ADAM17:w[AGTR1]": 0.037,
+              "ADAM17:lam[U_ADAM17_Sil6r]": 0.371, "ADAM17:sigma": 3.613,
+              "ADAM17:vmax": 101.018, "Sil6r:b0": -1.528, "Sil6r:w[ADAM17]": 0.023,
+              "Sil6r:lam[U_ADAM17_Sil6r]": 0.701, "Sil6r:sigma": 7.203, "Sil6r:vmax": 99.557,
+              "cytok:b0": -0.934, "cytok:w[ADAM17]": -0.013, "cytok:w[Sil6r]": 0.023,
+              "cytok:lam[U_AGTR1_cytok]": 0.059}
+
+
+def test_adaptive_quadrature_holds_row_by_row_where_the_mode_search_overshoots() -> None:
+    df = pd.DataFrame({"AGTR1": [38.46, 42.12, 47.24, 49.79, 50.62, 82.0],
+                       "ADAM17": [45.02, 36.29, 37.24, 53.46, 45.78, 75.0],
+                       "Sil6r": [43.47, 19.77, 22.97, 62.39, 22.02, 55.0],
+                       "cytok": [0.0, 0.0, 0.0, 0.0, 0.0, 1.0]})
+    fam: dict[str, Family] = {"AGTR1": "sigmoid", "ADAM17": "sigmoid", "Sil6r": "sigmoid"}
+    m = BayesianSCM(_COVID, families=fam)
+    m._setup(df)
+    post = FlatPosterior(m._priors, lambda full, rows: full.sum())
+    lay = LinearLayout(m.structure_, m.families_, post.position, m.node_dist)
+    theta = torch.zeros(len(post.position), dtype=torch.float64)
+    for key, i in post.position.items():
+        theta[i] = _COVID_MAP[key]
+    x = torch.tensor(df[list(m.structure_.order)].to_numpy())
+    quad = AdaptiveQuadrature(lay, x, torch.ones(len(x)), 6, theta)
+    with torch.no_grad():
+        grid, logw = quad.grid(theta)
+        adaptive = torch.logsumexp(logw + lay.joint_logp(theta, x, grid), 0)
+        dense_grid, dense_w = gauss_hermite_grid(2, 64)
+        dense = torch.logsumexp(dense_w.reshape(-1, 1) + lay.joint_logp(theta, x, dense_grid), 0)
+    np.testing.assert_allclose(adaptive.numpy(), dense.numpy(), atol=0.05)

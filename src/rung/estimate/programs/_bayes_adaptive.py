@@ -29,7 +29,7 @@ from rung.estimate.programs._bayes_likelihood import LinearLayout, gauss_hermite
 __all__ = ["AdaptiveQuadrature", "adaptive_grid", "row_modes"]
 
 _MIN_CURVATURE = 0.1  # a row's grid is at most ~3 prior sds wide along any direction
-_STEPS = (1.0, 0.5, 0.25, 0.125)
+_STEPS = tuple(2.0 ** -k for k in range(13))  # backtracking: a floored curvature overshoots
 
 
 def _row_logp(lay: LinearLayout, full: torch.Tensor, x: torch.Tensor,
@@ -59,7 +59,7 @@ def row_modes(lay: LinearLayout, full: torch.Tensor, x: torch.Tensor, iters: int
     """Each row's latent mode û_i (N, L) and a square root C_i (N, L, L) of the inverse
     negative Hessian there (eigenvalues floored at 0.1), at parameters ``full``.
 
-    Damped Newton: a row takes the longest of the steps 1, 1/2, 1/4, 1/8 that raises its
+    Damped Newton: a row takes the longest of the steps 1, 1/2, ..., 1/4096 that raises its
     log density, or stays."""
     full = full.detach()
     u = torch.zeros(x.shape[0], lay.nl, dtype=full.dtype)
@@ -117,7 +117,8 @@ class AdaptiveQuadrature:
         self.lay, self.x, self.counts = lay, x, counts
         self.newton_steps = max(int(newton_steps), 1)
         self.base, self.logw = gauss_hermite_grid(lay.nl, q)
-        self.anchor = row_modes(lay, anchor, x)[0]
+        with torch.enable_grad():
+            self.anchor = row_modes(lay, anchor, x)[0]
 
     def grid(self, full: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """The per-row grid and log weights at parameters ``full`` (differentiable; the
@@ -129,7 +130,7 @@ class AdaptiveQuadrature:
             for _ in range(self.newton_steps):
                 g, h = _grad_hess(self.lay, full, self.x, centre, differentiable=True)
                 curv = (-torch.diagonal(h, dim1=1, dim2=2)).clamp(min=_MIN_CURVATURE)
-                centre = centre + g / curv
+                centre = centre + torch.tanh(g / curv)  # a step of at most one prior sd
         return _grid_at(self.base, self.logw, centre, torch.diag_embed(curv.rsqrt()))
 
     def __call__(self, full: torch.Tensor, rows: torch.Tensor) -> torch.Tensor:
