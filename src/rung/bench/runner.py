@@ -60,7 +60,7 @@ class RunConfig:
     --------
     >>> ids = [q.id for q in RunConfig("ladder", n=90, seed=0, stratified=1).load().items]
     >>> len(ids), ids[:3]
-    (9, ['ladder-s0-0000', 'ladder-s0-0001', 'ladder-s0-0009'])
+    (9, ['ladder-s0-0000', 'ladder-s0-0001', 'ladder-s0-0004'])
     """
 
     benchmark: str

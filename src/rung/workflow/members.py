@@ -154,7 +154,6 @@ def find_plausible_graphs(
     Examples
     --------
     >>> from rung.discover import DiscoveredEdge, DiscoveryResult
-from rung.discover.prior_search import ORIENTATION_THRESHOLD
     >>> tri = DiscoveryResult("pc", ("Z", "X", "Y"), [DiscoveredEdge("Z", "X", "--"),
     ...     DiscoveredEdge("X", "Y", "--"), DiscoveredEdge("Z", "Y", "--")])
     >>> len(find_plausible_graphs(tri).graphs)   # the 3! orderings of a triangle
