@@ -6,6 +6,9 @@ quadrature, its interval covers the truth."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import numpy as np
 import pandas as pd
 import pyro.distributions as dist
@@ -78,15 +81,22 @@ _TRUE = {"A:b0": -0.5, "A:lam[U_A_C]": 0.8, "A:sigma": 3.0, "A:vmax": 100.0, "B:
 _GRAPH = CausalGraph.from_edges("A -> B -> C; A <-> C")
 
 
-def test_adaptive_quadrature_matches_a_fine_grid_where_the_plain_one_fails() -> None:
-    df = _sigmoid_latent(150, 1)
-    m = BayesianSCM(_GRAPH, families=dict.fromkeys("ABC", "sigmoid"))
+def _layout(graph: CausalGraph, df: pd.DataFrame, families: Mapping[str, Family],
+            values: Mapping[str, float]) -> tuple[Any, Any, Any, torch.Tensor]:
+    """A set-up model, its flat posterior, its layout and ``values`` as a θ vector."""
+    m = BayesianSCM(graph, families=dict(families))
     m._setup(df)
     post = FlatPosterior(m._priors, lambda full, rows: full.sum())
     lay = LinearLayout(m.structure_, m.families_, post.position, m.node_dist)
-    truth = torch.zeros(len(post.position), dtype=torch.float64)
+    theta = torch.zeros(len(post.position), dtype=torch.float64)
     for key, i in post.position.items():
-        truth[i] = _TRUE[key]
+        theta[i] = values[key]
+    return m, post, lay, theta
+
+
+def test_adaptive_quadrature_matches_a_fine_grid_where_the_plain_one_fails() -> None:
+    df = _sigmoid_latent(150, 1)
+    m, post, lay, truth = _layout(_GRAPH, df, dict.fromkeys("ABC", "sigmoid"), _TRUE)
     other = truth.clone()
     other[post.position["C:sigma"]] = 2.0  # away from the anchor: the grid follows θ
     x = torch.tensor(df[list(m.structure_.order)].to_numpy())
@@ -137,13 +147,7 @@ def test_adaptive_quadrature_holds_row_by_row_where_the_mode_search_overshoots()
                        "Sil6r": [43.47, 19.77, 22.97, 62.39, 22.02, 55.0],
                        "cytok": [0.0, 0.0, 0.0, 0.0, 0.0, 1.0]})
     fam: dict[str, Family] = {"AGTR1": "sigmoid", "ADAM17": "sigmoid", "Sil6r": "sigmoid"}
-    m = BayesianSCM(_COVID, families=fam)
-    m._setup(df)
-    post = FlatPosterior(m._priors, lambda full, rows: full.sum())
-    lay = LinearLayout(m.structure_, m.families_, post.position, m.node_dist)
-    theta = torch.zeros(len(post.position), dtype=torch.float64)
-    for key, i in post.position.items():
-        theta[i] = _COVID_MAP[key]
+    m, _, lay, theta = _layout(_COVID, df, fam, _COVID_MAP)
     x = torch.tensor(df[list(m.structure_.order)].to_numpy())
     quad = AdaptiveQuadrature(lay, x, torch.ones(len(x)), 6, theta)
     with torch.no_grad():
