@@ -89,9 +89,9 @@ def _natural(item: LadderItem) -> float:
 def _necessity(item: LadderItem) -> float:
     """P(Y_{X=0}=0 | X=1, Y=1) - 0.5 by rung.scm on the threshold model's file."""
     from rung.scm import counterfactual_probability, parse_query
-    from rung.scm.threshold import BinaryTable, threshold_model
+    from rung.scm.threshold import threshold_model
 
-    model = threshold_model([BinaryTable(f.node, f.parents, f.p_one) for f in item.mechanisms])
+    model = threshold_model(item.mechanisms)
     q = parse_query("P(Y[X=0]=0 | X=1, Y=1)")
     return counterfactual_probability(model, q).probability - 0.5
 

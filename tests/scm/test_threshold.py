@@ -47,7 +47,7 @@ def test_mediation_counterfactuals_match_the_ladders_own_enumeration(
     natural effects and the probability of necessity."""
     mech = (Factor("X", (), (px,)), Factor("M", ("X",), pm),
             Factor("Y", ("X", "M"), (py[0], py[1], 1 - py[0], 1 - py[1])))
-    model = threshold_model([BinaryTable(f.node, f.parents, f.p_one) for f in mech])
+    model = threshold_model(mech)
     if not 0.01 < px < 0.99:
         return
     y0 = _prob(model, "P(Y[X=0]=1)")

@@ -45,10 +45,9 @@ from rung.graph import CausalGraph, edge_precision_recall_f1, structural_hamming
 from rung.identify.equivalence_class import EquivalenceClass
 
 __all__ = ["EXPERT_ACCURACIES", "FUSION_NETWORKS", "ORIENTATION_THRESHOLD", "Answer", "Expert",
-           "FusionCell",
-           "FusionQuery", "Source", "calibrated_beliefs", "choose_query", "class_edges",
-           "data_alone", "data_record", "edge_density", "exact_effect", "expert_dag",
-           "expert_record", "fit_weight", "held_out_calibration", "network_edges",
+           "FusionCell", "FusionQuery", "Source", "calibrated_beliefs", "choose_query",
+           "class_edges", "data_alone", "data_record", "edge_density", "exact_effect",
+           "expert_dag", "expert_record", "fit_weight", "held_out_calibration", "network_edges",
            "pair_truth", "run_cell", "sample_network", "simulated_answers"]
 
 FUSION_NETWORKS = ("asia", "sachs", "child", "insurance", "alarm")
@@ -56,8 +55,6 @@ EXPERT_ACCURACIES = (0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
 Source = Literal["data", "expert", "fusion"]
 Expert = Literal["simulated", "embedded"]
 _ANSWERS: tuple[Answer, ...] = ("A->B", "B->A", "none")
-
-
 
 
 @cache

@@ -263,22 +263,20 @@ def _value(fam: _Family, mech: tuple[Factor, ...], query: QueryType,
     if query == "adjustment":
         g = CausalGraph(directed=fam.edges, nodes=fam.observed, latent=fam.latent)
         return 1.0 if is_valid_adjustment_set(g, "X", "Y", adjustment) else -1.0
-    return _counterfactual(fam, mech, query)
+    return _counterfactual(j, mech, query)
 
 
-def _counterfactual(fam: _Family, mech: tuple[Factor, ...], query: QueryType) -> float:
+def _counterfactual(j: JointDistribution, mech: tuple[Factor, ...], query: QueryType) -> float:
     """Rung-3 values by enumeration of the threshold SCM; the natural effects are checked
-    against the mediation formula on the observed joint (Pearl 2001)."""
+    against the mediation formula on the observed joint ``j`` (Pearl 2001)."""
     if query == "ett":
         return ett(mech)
     if query == "necessity":
         return necessity(mech) - 0.5
     if query == "nde":
-        value = natural_direct(mech, ["M"])
-        formula = _mediation_formula(_observed_joint(fam, mech), x_y=1)
+        value, formula = natural_direct(mech, ["M"]), _mediation_formula(j, x_y=1)
     else:
-        value = natural_indirect(mech, ["M"])
-        formula = _mediation_formula(_observed_joint(fam, mech), x_y=0)
+        value, formula = natural_indirect(mech, ["M"]), _mediation_formula(j, x_y=0)
     if not np.isclose(value, formula, atol=1e-9):
         raise RuntimeError(f"{query} {value} differs from the mediation formula's {formula}")
     return value

@@ -1,13 +1,14 @@
 """The ladder's binary structural models: factors, joint tables and threshold worlds.
 
-A ladder item's SCM is a list of :class:`Factor` (``P(node=1 | parents)`` per parent
-setting) read as the threshold model ``V = 1`` iff ``U_V < P(V=1 | pa)``, each ``U_V``
-uniform on [0, 1] and independent (the convention of CLadder, Jin et al. 2023). Its
-counterfactuals are computed here by exact enumeration: each ``U_V`` ranges over the
-intervals between its factor's probabilities (one midpoint per interval, weighted by the
-interval's length), and every world of a query shares the same u, as in Pearl's twin
-networks. This enumeration is the generator's own; :mod:`rung.scm.threshold` writes the same
-model as a structural-model file for :mod:`rung.scm`, and the tests compare the two.
+A ladder item's SCM is a list of :data:`Factor` (:class:`rung.scm.threshold.BinaryTable`,
+``P(node=1 | parents)`` per parent setting) read as the threshold model ``V = 1`` iff
+``U_V < P(V=1 | pa)``, each ``U_V`` uniform on [0, 1] and independent (the convention of
+CLadder, Jin et al. 2023). Its counterfactuals are computed here by exact enumeration: each
+``U_V`` ranges over the intervals between its factor's probabilities (one midpoint per
+interval, weighted by the interval's length), and every world of a query shares the same u,
+as in Pearl's twin networks. This enumeration is the generator's own; :mod:`rung.scm.threshold`
+writes the same model as a structural-model file for :mod:`rung.scm`, and the tests compare
+the two.
 
 Examples
 --------
@@ -20,42 +21,21 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
+from rung.scm.threshold import BinaryTable, row_of
+
 __all__ = ["Factor", "ett", "joint_of_factors", "natural_direct", "natural_indirect",
-           "necessity", "row_of", "world"]
+           "necessity", "world"]
 
 Array = npt.NDArray[np.float64]
 
 
-@dataclass(frozen=True)
-class Factor:
-    """``P(node=1 | parents)`` for every parent configuration (binary, in ``itertools.product``
-    order of the parents' values)."""
-
-    node: str
-    parents: tuple[str, ...]
-    p_one: tuple[float, ...]
-
-    def to_json(self) -> dict[str, Any]:
-        return {"node": self.node, "parents": list(self.parents), "p_one": list(self.p_one)}
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> Factor:
-        return cls(str(data["node"]), tuple(data["parents"]), tuple(float(p) for p in
-                                                                    data["p_one"]))
-
-
-def row_of(parent_values: Sequence[int]) -> int:
-    """The row of a factor for its parents' 0/1 values (the first parent is the high bit)."""
-    row = 0
-    for bit in parent_values:
-        row = 2 * row + int(bit)
-    return row
+#: a ladder mechanism or stated factor: ``P(node=1 | parents)`` per parent setting, in
+#: ``itertools.product`` order; the same type as :mod:`rung.scm`'s table
+Factor = BinaryTable
 
 
 def joint_of_factors(factors: Sequence[Factor], order: Sequence[str]) -> Array:

@@ -34,7 +34,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from rung.bench.ladder import Factor, joint_of_factors
+from rung.bench.ladder import joint_of_factors
 from rung.bench.ladder_extract import (
     QUERY_TEXT,
     extract_graph,
@@ -172,15 +172,10 @@ def derive(model: FormalModel, adjustment: Sequence[str] = ()) -> RecipeAnswer:
         return RecipeAnswer(model, quantity, None, "the recipe does not extract the candidate "
                             "adjustment set yet; ask `rung identify` about the set instead")
     order = list(g.topological_order())
-    nums = dict(model.numbers)
-    missing = [lab for lab in stated_labels(model, order) if nums.get(lab) is None]
+    missing = _missing_numbers(model, order)
     if model.query != "adjustment" and missing:
-        return RecipeAnswer(model, quantity, None, "the story states no value for "
-                            f"{', '.join(missing[:4])}{' ...' if len(missing) > 4 else ''}; "
-                            "add the numbers to the model (--formal FILE)")
-    factors = [Factor(v, pa, tuple(float(nums.get(lab) or 0.0) for lab in _labels(v, pa)))
-               for v, pa in _factor_labels(model, order)]
-    table = joint_of_factors(factors, order)
+        return RecipeAnswer(model, quantity, None, missing)
+    table = joint_of_factors(_tables(model, order), order)
     if table.sum() <= 0:
         return RecipeAnswer(model, quantity, None, "the stated numbers give probability 0")
     j = JointDistribution.from_table(order, table / table.sum())
@@ -215,13 +210,26 @@ def structural_tables(model: FormalModel) -> tuple[BinaryTable, ...]:
                          "needs its mechanism, which the stated numbers do not give; remove "
                          "the pair from 'confounded' (--formal FILE) only if there is none")
     order = list(model.graph().topological_order())
+    missing = _missing_numbers(model, order)
+    if missing:
+        raise ValueError(missing)
+    return _tables(model, order)
+
+
+def _missing_numbers(model: FormalModel, order: Sequence[str]) -> str:
+    """Why the stated numbers do not make the tables (the labels with no value), or ""."""
     nums = dict(model.numbers)
     missing = [lab for lab in stated_labels(model, order) if nums.get(lab) is None]
-    if missing:
-        raise ValueError(f"the story states no value for {', '.join(missing[:4])}"
-                         f"{' ...' if len(missing) > 4 else ''}; add the numbers to the model "
-                         "(--formal FILE)")
-    return tuple(BinaryTable(v, pa, tuple(float(nums[lab] or 0.0) for lab in _labels(v, pa)))
+    if not missing:
+        return ""
+    return (f"the story states no value for {', '.join(missing[:4])}"
+            f"{' ...' if len(missing) > 4 else ''}; add the numbers to the model (--formal FILE)")
+
+
+def _tables(model: FormalModel, order: Sequence[str]) -> tuple[BinaryTable, ...]:
+    """The factorisation's tables from the stated numbers (an unstated one reads as 0)."""
+    nums = dict(model.numbers)
+    return tuple(BinaryTable(v, pa, tuple(float(nums.get(lab) or 0.0) for lab in _labels(v, pa)))
                  for v, pa in _factor_labels(model, order))
 
 

@@ -42,7 +42,8 @@ from rung.scm.errors import ModelError
 from rung.scm.expr import KEYWORDS
 from rung.scm.model import StructuralModel, parse_model
 
-__all__ = ["BinaryTable", "identifier", "threshold_model", "threshold_model_toml", "variable_ids"]
+__all__ = ["BinaryTable", "identifier", "row_of", "threshold_model", "threshold_model_toml",
+           "variable_ids"]
 
 _HEADER = """\
 # The threshold structural model of the stated probability tables (written by rung):
@@ -52,6 +53,20 @@ _HEADER = """\
 # counterfactuals the tables do not identify (e.g. the probability of necessity) do.
 # The exogenous 'value's are placeholders; probabilistic queries P(...) do not read them.
 """
+
+
+def row_of(parent_values: Sequence[int]) -> int:
+    """The row of a table for its parents' 0/1 values (the first parent is the high bit).
+
+    Examples
+    --------
+    >>> row_of([1, 0]), row_of([])
+    (2, 0)
+    """
+    row = 0
+    for bit in parent_values:
+        row = 2 * row + int(bit)
+    return row
 
 
 @dataclass(frozen=True)
@@ -80,10 +95,7 @@ class BinaryTable:
 
     def probability(self, values: Mapping[str, int]) -> float:
         """P(node=1) for the parents' ``values``."""
-        row = 0
-        for p in self.parents:
-            row = 2 * row + int(values[p])
-        return self.p_one[row]
+        return self.p_one[row_of([values[p] for p in self.parents])]
 
     def to_json(self) -> dict[str, Any]:
         return {"node": self.node, "parents": list(self.parents), "p_one": list(self.p_one)}
