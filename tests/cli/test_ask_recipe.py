@@ -70,10 +70,23 @@ def test_scm_file_answers_rung_scm(tmp_path: Path) -> None:
     assert rc == 0
     rec = json.loads(out)["recipe"]
     assert abs(rec["value"] - (0.8 / 0.9 - 0.5)) < 1e-9
+    # Tian & Pearl from P(X, Y) and P(y | do(x)) alone: [(P(y) - P(y_0)) / P(x, y), 1]
+    lo, hi = rec["bounds"]
+    assert abs(lo - (0.34 - 0.1) / 0.27) < 1e-9 and abs(hi - 1.0) < 1e-9
     query = rec["scm"]["queries"][0]
     assert query == "P(wet[rain=0]=0 | rain=1, wet=1)"
     rc, out, _ = _run("scm", "counterfactual", str(scm), "--query", query, "--json")
     assert rc == 0 and abs(json.loads(out)["probability"] - 0.8 / 0.9) < 1e-9
+
+
+def test_necessity_shows_the_bounds_the_data_allow(tmp_path: Path) -> None:
+    path = tmp_path / "model.json"
+    path.write_text(json.dumps({**RAIN, "query": "necessity", "numbers": {
+        "P(rain=1)": 0.5, "P(wet=1 | rain=0)": 0.4, "P(wet=1 | rain=1)": 0.8}}))
+    rc, out, _ = _run("ask", "judgment", "Rain wets streets.", "--question", "Was it the rain?",
+                      "--formal", str(path))
+    # P(x, y) = 0.4, P(y) = 0.6, P(y_0) = 0.4, P(y'_0) = 0.6, P(x', y') = 0.3
+    assert rc == 0 and "[0.500, 0.750]" in out and "Tian & Pearl" in out
 
 
 def test_scm_file_refuses_a_shared_unobserved_cause(tmp_path: Path) -> None:

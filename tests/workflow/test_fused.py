@@ -28,6 +28,7 @@ from rung.workflow.fused import (
     overridden_marks,
     search,
 )
+from rung.workflow.verdict import decide_verdict
 
 NODES = ("A", "B", "C", "D", "E")
 
@@ -109,6 +110,28 @@ def test_search_takes_any_column_name_and_the_effect_sets_cover_the_truth() -> N
     # identified with the LLM: one adjustment set, {p/z}
     assert [e.adjustment for e in es.fused.effects] == [("p/z",)]
     assert es.moved and moved_orientations(alone.cpdag, fused.mpdag, "x")
+    # the prior only chose among the data's own possible parent sets: no flag
+    assert es.beyond_data == () and es.flags() == []
+
+
+def test_a_prior_that_moves_the_answer_beyond_the_data_makes_the_verdict_check() -> None:
+    rng = np.random.default_rng(1)
+    a, b = rng.normal(size=(2, 3000))
+    df = pd.DataFrame({"a": a, "b": b, "c": a + b + rng.normal(size=3000)})
+    found = search(df, FusionSettings("a"))
+    # the data alone compel a -> c <- b, so pa(a) = {}; the prior's class opens a -- c
+    vee = EquivalenceClass.from_dag(CausalGraph.from_edges("a -> c; b -> c"))
+    turned = EquivalenceClass(found.nodes, (("b", "c"),), (("a", "c"),))
+    fusion = FusionResult(replace(found, cpdag=vee, plausible=()),
+                          replace(found, mpdag=turned, plausible=()), "a")
+    es = find_effect_sets(fusion, df, "a", "c", contrast=(1.0, 0.0))
+    assert es.beyond_data == (("c",),)
+    [flag] = es.flags()
+    assert "pa(a) = {c}" in flag and "they allow {}" in flag
+    fx = class_effects_of(es.fused, turned, 0.8)
+    verdict = decide_verdict(identified=True, reason="", estimates=[], errors=[], refuters=[],
+                             conflicts=[], class_effects=fx, prior_flags=es.flags())
+    assert verdict.status == "check" and flag in verdict.flags
 
 
 def test_a_turned_data_mark_is_an_override_row() -> None:

@@ -43,6 +43,7 @@ from rung.discover.window import noise_note as _noise
 from rung.estimate.estimators.ida import EffectSet, estimate_adjusted, ida
 from rung.graph import CausalGraph, edge_precision_recall_f1, structural_hamming_distance
 from rung.identify.equivalence_class import EquivalenceClass
+from rung.workflow.effect_sets import beyond_data_flag, sets_beyond_data
 
 __all__ = ["EXPERT_ACCURACIES", "FUSION_NETWORKS", "ORIENTATION_THRESHOLD", "Answer", "Expert",
            "FusionCell", "FusionQuery", "Source", "calibrated_beliefs", "choose_query",
@@ -277,24 +278,41 @@ class FusionCell:
         return f"{self.network}/n{self.n}/s{self.seed}/{self.source}/p{acc}"
 
 
+def _plausible_effects(res: PriorSearchResult, cls: EquivalenceClass, data: pd.DataFrame,
+                       q: FusionQuery) -> tuple[EffectSet, list[tuple[Any, EffectSet]]]:
+    """IDA on the best class ``cls`` and on every graph of the search's Occam window."""
+    return _ida(cls, data, q), [(g, _ida(g.mpdag, data, q)) for g in res.plausible]
+
+
+def _adjustments(res: PriorSearchResult, cls: EquivalenceClass, data: pd.DataFrame,
+                 q: FusionQuery) -> list[tuple[str, ...]]:
+    """Every possible adjustment set over the plausible graphs of a search."""
+    best, others = _plausible_effects(res, cls, data, q)
+    return [e.adjustment for es in (best, *(o for _, o in others)) for e in es.effects]
+
+
 def _effect_record(res: PriorSearchResult, cls: EquivalenceClass, data: pd.DataFrame,
-                   q: FusionQuery) -> dict[str, Any]:
+                   q: FusionQuery, allowed: Sequence[tuple[str, ...]] | None = None
+                   ) -> dict[str, Any]:
     """The answer over the plausible graphs: the best class's possible effects and those of
     every graph in Occam's window. Status "ok" only when all of them give one and the same
-    adjustment set; the range spans every interval."""
-    best = _ida(cls, data, q)
-    others = [(g, _ida(g.mpdag, data, q)) for g in res.plausible]
+    adjustment set and (with ``allowed``, the data-alone search's sets) none of them lies
+    beyond what the data alone allow; the range spans every interval."""
+    best, others = _plausible_effects(res, cls, data, q)
     sets = {e.adjustment for e in best.effects}
     effects = [*best.effects, *(e for _, o in others for e in o.effects)]
+    beyond = () if allowed is None else sets_beyond_data(allowed,
+                                                         [e.adjustment for e in effects])
     bounded = best.bounded and all(o.bounded for _, o in others)
     rng = None if not bounded or not effects else (
         min(e.interval[0] for e in effects), max(e.interval[1] for e in effects))
     est = [e.estimate for e in effects]
     mid = None if not est else (min(est) + max(est)) / 2
     moved = [g for g, o in others if {e.adjustment for e in o.effects} != sets]
-    ok = best.identified and not moved and bounded
+    ok = best.identified and not moved and bounded and not beyond
     flags = [*best.flags, *(f"hangs on {a} -> {b}: a graph without it is {g.margin:.1f} nats "
-                             f"below the best{_noise(g)}" for g in moved for a, b in [g.denied])]
+                             f"below the best{_noise(g)}" for g in moved for a, b in [g.denied]),
+             *([beyond_data_flag(q.treatment, allowed or (), beyond)] if beyond else [])]
     return {"effect": mid, "range": None if rng is None else list(rng),
             "n_effects": len({e.adjustment for e in effects}),
             "identified": best.identified, "plausible_graphs": 1 + len(others),
@@ -400,7 +418,9 @@ def expert_record(cell: FusionCell, answers: Mapping[tuple[str, str], Answer],
     rec["weight"] = weight
     rec["orientation_threshold"] = orientation_threshold
     rec["prior_nats_per_edge"] = res.strength.mean_abs_nats
-    return rec | _effect_record(res, res.mpdag, data, q)
+    alone = data_alone(cell.network, cell.n, cell.seed)
+    allowed = _adjustments(alone, alone.cpdag, data, q)
+    return rec | _effect_record(res, res.mpdag, data, q, allowed)
 
 
 def fit_weight(network: str, n: int, accuracies: Sequence[float],

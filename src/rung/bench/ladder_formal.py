@@ -14,6 +14,9 @@ and nothing else:
   mediator. The natural effects of a DAG without latents do not depend on that model (the
   mediation formula); the probability of necessity does, which is why the ladder's story
   states the threshold rule. A graph with a latent gets no answer for these three.
+  Beside that number, :func:`necessity_bounds` gives what the data alone allow: Tian &
+  Pearl's (2000) sharp bounds on the probability of necessity from the observed P(X, Y) and
+  the identified P(y | do(x)), with no structural model at all.
 
 Examples
 --------
@@ -25,6 +28,9 @@ Examples
 (0.5, 0.5)
 >>> round(formal_value(g, j, "necessity", "X", "Y"), 4)  # P(Y_0=0 | X=1, Y=1) - 0.5
 0.2143
+>>> pn = necessity_bounds(g, j, "X", "Y")   # the threshold model's 0.7143 lies inside
+>>> round(pn.lower, 4), round(pn.upper, 4)
+(0.7143, 1.0)
 """
 
 from __future__ import annotations
@@ -34,17 +40,21 @@ from collections.abc import Sequence
 
 from rung.graph import CausalGraph
 from rung.identify import (
+    ExperimentalData,
     JointDistribution,
+    ObservationalData,
     P,
     evaluate,
     find_canonical_adjustment_set,
     identify,
     is_valid_adjustment_set,
+    probabilities_of_causation,
 )
+from rung.identify.bounds import Interval
 from rung.scm import counterfactual_probability, parse_query
 from rung.scm.threshold import BinaryTable, threshold_model, variable_ids
 
-__all__ = ["STRUCTURAL", "formal_value", "threshold_tables"]
+__all__ = ["STRUCTURAL", "formal_value", "necessity_bounds", "threshold_tables"]
 
 #: the queries computed on the threshold structural model
 STRUCTURAL = frozenset({"nde", "nie", "necessity"})
@@ -78,6 +88,22 @@ def formal_value(g: CausalGraph, j: JointDistribution, query: str, x: str, y: st
     if z is None:
         return None
     return _ett_backdoor(j, x, y, sorted(z))
+
+
+def necessity_bounds(g: CausalGraph, j: JointDistribution, x: str, y: str
+                     ) -> Interval | None:
+    """Tian & Pearl's (2000, Theorem 1) sharp bounds on PN = P(Y_{x=0}=0 | x=1, y=1) from the
+    observed P(X, Y) and the experimental P(y | do(x)) that :func:`rung.identify.identify`
+    derives on ``g`` (so any graph whose effect is identified, latents allowed); None when
+    the effect has no estimand or P(x=1, y=1) = 0."""
+    res = identify(g, x, y)
+    if res.estimand is None:
+        return None
+    cells = {(a, b): float(evaluate(P([x, y]), j, {x: a, y: b})) for a in (0, 1) for b in (0, 1)}
+    obs = ObservationalData(cells[1, 1], cells[1, 0], cells[0, 1], cells[0, 0])
+    exp = ExperimentalData(float(evaluate(res.estimand, j, {x: 1, y: 1})),
+                           float(evaluate(res.estimand, j, {x: 0, y: 1})))
+    return probabilities_of_causation(obs, exp).pn
 
 
 def _ett_backdoor(j: JointDistribution, x: str, y: str, z: list[str]) -> float:

@@ -42,7 +42,7 @@ from rung.bench.ladder_extract import (
     query_type,
     select_among,
 )
-from rung.bench.ladder_formal import formal_value
+from rung.bench.ladder_formal import formal_value, necessity_bounds
 from rung.graph import CausalGraph
 from rung.identify import JointDistribution
 from rung.lm.base import Backend
@@ -125,6 +125,9 @@ class RecipeAnswer:
     quantity: str
     value: float | None
     reason: str  # empty when answered
+    #: for ``necessity``: Tian & Pearl's bounds on PN from P(X, Y) and P(y | do(x)) alone
+    #: (no threshold model), which the threshold model's PN lies within
+    bounds: tuple[float, float] | None = None
 
     @property
     def answered(self) -> bool:
@@ -132,7 +135,8 @@ class RecipeAnswer:
 
     def to_json(self) -> dict[str, Any]:
         return {"model": self.model.to_json(), "quantity": self.quantity,
-                "value": self.value, "answered": self.answered, "reason": self.reason or None}
+                "value": self.value, "answered": self.answered, "reason": self.reason or None,
+                "bounds": None if self.bounds is None else list(self.bounds)}
 
 
 def _factor_labels(model: FormalModel, order: Sequence[str]) -> list[tuple[str, tuple[str, ...]]]:
@@ -183,7 +187,9 @@ def derive(model: FormalModel, adjustment: Sequence[str] = ()) -> RecipeAnswer:
     if value is None or value != value:
         return RecipeAnswer(model, quantity, None, f"{quantity} is not identified from the "
                             "extracted graph (or conditions on a probability-0 event)")
-    return RecipeAnswer(model, quantity, float(value), "")
+    pn = necessity_bounds(g, j, x, y) if model.query == "necessity" else None
+    return RecipeAnswer(model, quantity, float(value), "",
+                        None if pn is None else (pn.lower, pn.upper))
 
 
 def structural_tables(model: FormalModel) -> tuple[BinaryTable, ...]:

@@ -75,3 +75,8 @@ def _show_formal(result: Any) -> None:
     if result.answered:
         sign = "positive" if result.value > 0 else "zero" if result.value == 0 else "negative"
         typer.echo(f"rung derives {result.quantity} = {result.value:+.3f} ({sign})")
+    if result.bounds is not None:
+        lo, hi = result.bounds
+        typer.echo(f"without the threshold rule, the data allow the probability of necessity "
+                   f"in [{lo:.3f}, {hi:.3f}] (Tian & Pearl 2000, from P(X, Y) and "
+                   "P(y | do(x)))")

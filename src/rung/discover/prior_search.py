@@ -13,7 +13,8 @@ the empty graph; ``weight = 1`` is the Bayes weight for calibrated beliefs, and 
 fitted on held-out networks in :mod:`rung.bench.fusion`. The third is a sparsity prior with
 edge probability ``ρ`` for pairs no one was asked about. The search is pgmpy's
 ``HillClimbSearch`` (add, delete, reverse with a tabu list) with this decomposable score as a
-``StructureScore`` subclass.
+``StructureScore`` subclass, followed by iterated local search on the whole graph
+(:mod:`rung.discover.perturb`), since one climb often stops at a reversed neighbourhood.
 
 The result is the best DAG, its CPDAG (what the data and prior say up to equivalence), and an
 MPDAG: the CPDAG with each undirected edge oriented when the belief, given that the pair is
@@ -35,6 +36,7 @@ import pandas as pd
 
 from rung.data import is_discrete
 from rung.discover.bdeu import BDeuCounts
+from rung.discover.perturb import DEFAULT_ROUNDS, iterated_local_search
 from rung.discover.window import DEFAULT_WINDOW, VUONG_Z, PlausibleGraph, Spread, focused_search
 from rung.graph import CausalGraph
 from rung.identify.equivalence_class import EquivalenceClass, OrientationConflict
@@ -436,6 +438,7 @@ def prior_search(
     window: float = DEFAULT_WINDOW,
     vuong_z: float | None = VUONG_Z,
     start: Iterable[tuple[str, str]] = (),
+    restarts: int = DEFAULT_ROUNDS,
 ) -> PriorSearchResult:
     """Hill-climbing with BDeu/BIC plus ``weight`` × the beliefs' log-odds (see module).
 
@@ -468,6 +471,10 @@ def prior_search(
         A second starting DAG (e.g. the data-alone optimum when the beliefs are added): the
         search climbs from the empty graph and from ``start`` and keeps the higher total, so
         adding a prior never ends in a graph that scores below ``start`` under that prior.
+    restarts : int
+        Rounds of iterated local search on the whole graph after the first climb
+        (:mod:`rung.discover.perturb`: reverse a fifth of the edges, climb, keep the better;
+        seeded, so deterministic); 0 keeps the plain hill-climbing optimum.
 
     Examples
     --------
@@ -509,6 +516,8 @@ def prior_search(
 
     spread = None if vuong_z is None else _row_spread(frame, kind, equivalent_sample_size)
     first = max((climb(frozenset(g), ()) for g in _starts(start, names)), key=total)
+    first = iterated_local_search(first, lambda g: climb(g, ()), total, rounds=restarts,
+                                  focus=frozenset(_focus(focus, names)))
     best, alts = focused_search(first, _focus(focus, names), climb, total,
                                 window=window, spread=spread,
                                 z=VUONG_Z if vuong_z is None else vuong_z)

@@ -10,7 +10,7 @@ The verdict's range is the fused set's (:func:`class_effects_of`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,7 +23,10 @@ from rung.identify.equivalence_class import EquivalenceClass
 from rung.workflow.class_effects import ClassEffects, MemberEffect
 from rung.workflow.members import Orientation
 
-__all__ = ["EffectSets", "class_effects_of", "find_effect_sets", "moved_orientations"]
+__all__ = ["EffectSets", "beyond_data_flag", "class_effects_of", "find_effect_sets",
+           "moved_orientations", "sets_beyond_data"]
+
+Adjustment = tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,20 @@ class EffectSets:
         return {e.adjustment for e in self.data_alone.effects} != \
             {e.adjustment for e in self.fused.effects}
 
+    @property
+    def beyond_data(self) -> tuple[Adjustment, ...]:
+        """The fused adjustment sets that no plausible data-alone class allows."""
+        return sets_beyond_data([e.adjustment for e in self.data_alone.effects],
+                                [e.adjustment for e in self.fused.effects])
+
+    def flags(self) -> list[str]:
+        """:func:`beyond_data_flag` when the prior moved the answer beyond the data."""
+        if not self.beyond_data:
+            return []
+        return [beyond_data_flag(self.fused.treatment,
+                                 [e.adjustment for e in self.data_alone.effects],
+                                 self.beyond_data, self.moved_by)]
+
     def to_json(self) -> dict[str, Any]:
         def one(es: EffectSet, n: int) -> dict[str, Any]:
             return {**es.to_json(), "range": None if es.range is None else list(es.range),
@@ -57,6 +74,48 @@ class EffectSets:
         return cls(EffectSet.from_json(obj["data_alone"]), EffectSet.from_json(obj["fused"]),
                    int(obj["data_alone"].get("classes", 1)),
                    int(obj["fused"].get("classes", 1)), tuple(obj.get("moved_by", ())))
+
+
+def sets_beyond_data(alone: Sequence[Adjustment], fused: Sequence[Adjustment]
+                     ) -> tuple[Adjustment, ...]:
+    """The adjustment sets in ``fused`` that are not in ``alone``, sorted.
+
+    The data alone leave a set of possible parent sets of the treatment (over their
+    plausible classes); a prior that merely chooses among them uses knowledge where the data
+    are silent. A set outside them exists only because the prior outweighed the data's
+    score (an added, removed or reversed edge at the treatment), and an answer resting on
+    it is the LLM's override, so the verdict says so instead of reporting it as settled.
+
+    Examples
+    --------
+    >>> sets_beyond_data([("A",), ("A", "B")], [("A",)])
+    ()
+    >>> sets_beyond_data([("A",)], [("B",), ("A",)])
+    (('B',),)
+    """
+    allowed = set(alone)
+    return tuple(sorted(set(fused) - allowed))
+
+
+def beyond_data_flag(treatment: str, alone: Sequence[Adjustment],
+                     beyond: Sequence[Adjustment], moved_by: Sequence[str] = ()) -> str:
+    """The verdict's flag for :func:`sets_beyond_data`: which sets, and what moved them.
+
+    Examples
+    --------
+    >>> flag = beyond_data_flag("X", [("A",)], [("B",)])
+    >>> flag.startswith("the prior moved the answer beyond the data: with it pa(X) = {B}")
+    True
+    >>> flag.endswith("(they allow {A})")
+    True
+    """
+    def shown(sets: Sequence[Adjustment]) -> str:
+        return ", ".join("{" + ", ".join(a) + "}" for a in sets) or "none"
+
+    why = f"; moved: {'; '.join(moved_by)}" if moved_by else ""
+    return (f"the prior moved the answer beyond the data: with it pa({treatment}) = "
+            f"{shown(beyond)}, which no graph the data alone leave plausible has (they allow "
+            f"{shown(sorted(set(alone)))}){why}")
 
 
 def _marks_at(cls: EquivalenceClass, x: str) -> dict[str, str]:

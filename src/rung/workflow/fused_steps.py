@@ -183,14 +183,16 @@ def assess_fused(data: pd.DataFrame, review: FusedReview, identified: Identified
     es = find_effect_sets(review.fusion, data, treatment, outcome,
                           contrast=estimates.contrast)
     fx = class_effects_of(es.fused, review.fusion.fused.mpdag, threshold)
-    verdict = verdict_for(identified, estimates, review.conflicts, fx)
+    verdict = verdict_for(identified, estimates, review.conflicts, fx, es.flags())
     return FusedAssessment(fx, verdict, es)
 
 
 def verdict_for(identified: IdentifiedEffect, estimates: Estimates,
-                conflicts: Sequence[Disagreement], fx: ClassEffects) -> Verdict:
+                conflicts: Sequence[Disagreement], fx: ClassEffects,
+                prior_flags: Sequence[str] = ()) -> Verdict:
     """:func:`decide_verdict` on the run's typed results."""
     return decide_verdict(
         identified=identified.identifiable, reason=str(identified.identification.reason),
         estimates=estimates.results, errors=list(estimates.errors),
-        refuters=estimates.refuter_outcomes, conflicts=conflicts, class_effects=fx)
+        refuters=estimates.refuter_outcomes, conflicts=conflicts, class_effects=fx,
+        prior_flags=prior_flags)

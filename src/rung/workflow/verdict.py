@@ -256,11 +256,14 @@ def decide_verdict(
     refuters: Sequence[RefuterOutcome],
     conflicts: Sequence[Disagreement],
     class_effects: ClassEffects,
+    prior_flags: Sequence[str] = (),
 ) -> Verdict:
     """The verdict from the run's typed results (see the module docstring).
 
     ``conflicts`` are the disagreement rows that go against a data mark
-    (:attr:`rung.workflow.artifacts.Review.conflicts`).
+    (:attr:`rung.workflow.artifacts.Review.conflicts`); ``prior_flags`` say where the LLM's
+    prior moved the answer beyond what the data alone allow
+    (:meth:`rung.workflow.effect_sets.EffectSets.flags`).
 
     Examples
     --------
@@ -287,6 +290,7 @@ def decide_verdict(
     flags += _conflict_flags(conflicts, class_effects.threshold)
     flags += _class_flags(class_effects)
     flags += _zero_flags(class_effects)
+    flags += list(prior_flags)
     effect, interval, span = _point(class_effects, estimates) if identified else (
         None, None, class_effects.span)
     status: Status = "ok" if not flags and effect is not None else "check"
