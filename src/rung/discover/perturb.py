@@ -29,7 +29,8 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 
-__all__ = ["DEFAULT_KICK", "DEFAULT_ROUNDS", "LOCAL_KICK", "iterated_local_search", "kick"]
+__all__ = ["DEFAULT_KICK", "DEFAULT_ROUNDS", "LOCAL_KICK", "iterated_local_search", "kick",
+           "reaches"]
 
 Edges = frozenset[tuple[str, str]]
 #: perturbation rounds of :func:`iterated_local_search` in :func:`prior_search`
@@ -40,8 +41,14 @@ DEFAULT_KICK = 0.2
 LOCAL_KICK = 0.5
 
 
-def _reaches(edges: set[tuple[str, str]], source: str, target: str) -> bool:
-    """Whether a directed path ``source -> ... -> target`` runs along ``edges``."""
+def reaches(edges: set[tuple[str, str]], source: str, target: str) -> bool:
+    """Whether a directed path ``source -> ... -> target`` runs along ``edges``.
+
+    Examples
+    --------
+    >>> reaches({("A", "B"), ("B", "C")}, "A", "C"), reaches({("A", "B")}, "B", "A")
+    (True, False)
+    """
     children: dict[str, list[str]] = {}
     for u, v in edges:
         children.setdefault(u, []).append(v)
@@ -87,7 +94,7 @@ def kick(edges: Edges, rng: random.Random, fraction: float = DEFAULT_KICK,
     out = set(edges) - {ordered[i] for i in picked}
     for i in sorted(picked):
         a, b = ordered[i]
-        if not _reaches(out, a, b):  # b -> a closes no cycle
+        if not reaches(out, a, b):  # b -> a closes no cycle
             out.add((b, a))
     return frozenset(out)
 

@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from rung.discover.perturb import reaches
 from rung.identify.equivalence_class import EquivalenceClass
 
 __all__ = ["DEFAULT_WINDOW", "VUONG_Z", "PlausibleGraph", "focused_search", "noise_note"]
@@ -94,18 +95,8 @@ def _reversed_start(edges: Edges, edge: tuple[str, str]) -> Edges:
     """The graph without ``a -> b``, with ``b -> a`` when that closes no cycle."""
     a, b = edge
     rest = edges - {edge}
-    children: dict[str, set[str]] = {}
-    for u, v in rest:
-        children.setdefault(u, set()).add(v)
-    seen, stack = set(), [a]
-    while stack:  # is b reachable from a without the edge? then b -> a closes a cycle
-        u = stack.pop()
-        if u == b:
-            return rest
-        if u not in seen:
-            seen.add(u)
-            stack.extend(children.get(u, ()))
-    return rest | {(b, a)}
+    # b still reachable from a without the edge: then b -> a would close a cycle
+    return rest if reaches(set(rest), a, b) else rest | {(b, a)}
 
 
 def focused_search(start: Edges, focus: Iterable[str], climb: Climb,
