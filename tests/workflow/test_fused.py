@@ -114,6 +114,22 @@ def test_search_takes_any_column_name_and_the_effect_sets_cover_the_truth() -> N
     assert es.beyond_data == () and es.flags() == []
 
 
+def test_an_unsettled_orientation_keeps_the_class_without_it() -> None:
+    """P(p/z -> x | edge) = 0.85 / 0.90 = 0.94 < 0.95: the fused class's one adjustment set
+    is not the answer; the range spans the searched class without the orientation too."""
+    df = _sim()
+    beliefs = [EdgeBelief("p/z", "x", 0.85, 0.05, 0.10, calibrated=(0.85, 0.05))]
+    alone = search(df, FusionSettings("x"))
+    fused = search(df, FusionSettings("x"), beliefs)
+    fusion = FusionResult(alone, fused, "x")
+    assert not fusion.settled and fused.cpdag in fusion.fused_classes
+    assert fused.resting == ("p/z -> x (P = 0.94)",)
+    es = find_effect_sets(fusion, df, "x", "y", contrast=(1.0, 0.0))
+    assert len(es.fused.effects) > 1 and es.fused.covers(2.0)
+    [flag] = es.flags()
+    assert "rests on belief orientations" in flag and "jointly 0.94 < 0.95" in flag
+
+
 def test_a_prior_that_moves_the_answer_beyond_the_data_makes_the_verdict_check() -> None:
     rng = np.random.default_rng(1)
     a, b = rng.normal(size=(2, 3000))

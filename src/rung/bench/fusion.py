@@ -39,11 +39,12 @@ from rung.discover.prior_search import (
     PriorSearchResult,
     prior_search,
 )
+from rung.discover.settled import SETTLED
 from rung.discover.window import noise_note as _noise
 from rung.estimate.estimators.ida import EffectSet, estimate_adjusted, ida
 from rung.graph import CausalGraph, edge_precision_recall_f1, structural_hamming_distance
 from rung.identify.equivalence_class import EquivalenceClass
-from rung.workflow.effect_sets import beyond_data_flag, sets_beyond_data
+from rung.workflow.effect_sets import beyond_data_flag, sets_beyond_data, unsettled_flag
 
 __all__ = ["EXPERT_ACCURACIES", "FUSION_NETWORKS", "ORIENTATION_THRESHOLD", "Answer", "Expert",
            "FusionCell", "FusionQuery", "Source", "calibrated_beliefs", "choose_query",
@@ -300,19 +301,24 @@ def _effect_record(res: PriorSearchResult, cls: EquivalenceClass, data: pd.DataF
     beyond what the data alone allow; the range spans every interval."""
     best, others = _plausible_effects(res, cls, data, q)
     sets = {e.adjustment for e in best.effects}
-    effects = [*best.effects, *(e for _, o in others for e in o.effects)]
+    loose = _unsettled(res, cls, data, q)
+    effects = [*best.effects, *(e for _, o in others for e in o.effects),
+               *(loose.effects if loose else ())]
     beyond = () if allowed is None else sets_beyond_data(allowed,
                                                          [e.adjustment for e in effects])
-    bounded = best.bounded and all(o.bounded for _, o in others)
+    bounded = best.bounded and all(o.bounded for _, o in others) and (
+        loose is None or loose.bounded)
     rng = None if not bounded or not effects else (
         min(e.interval[0] for e in effects), max(e.interval[1] for e in effects))
     est = [e.estimate for e in effects]
     mid = None if not est else (min(est) + max(est)) / 2
     moved = [g for g, o in others if {e.adjustment for e in o.effects} != sets]
-    ok = best.identified and not moved and bounded and not beyond
+    wider = loose is not None and {e.adjustment for e in loose.effects} != sets
+    ok = best.identified and not moved and bounded and not beyond and not wider
     flags = [*best.flags, *(f"hangs on {a} -> {b}: a graph without it is {g.margin:.1f} nats "
                              f"below the best{_noise(g)}" for g in moved for a, b in [g.denied]),
-             *([beyond_data_flag(q.treatment, allowed or (), beyond)] if beyond else [])]
+             *([beyond_data_flag(q.treatment, allowed or (), beyond)] if beyond else []),
+             *([unsettled_flag(res.resting, res.support)] if wider else [])]
     return {"effect": mid, "range": None if rng is None else list(rng),
             "n_effects": len({e.adjustment for e in effects}),
             "identified": best.identified, "plausible_graphs": 1 + len(others),
@@ -320,6 +326,16 @@ def _effect_record(res: PriorSearchResult, cls: EquivalenceClass, data: pd.DataF
             "error": None if mid is None else abs(mid - q.true_effect),
             "covers": rng is not None and rng[0] <= q.true_effect <= rng[1],
             "status": "ok" if ok else "check"}
+
+
+def _unsettled(res: PriorSearchResult, cls: EquivalenceClass, data: pd.DataFrame,
+               q: FusionQuery) -> EffectSet | None:
+    """IDA on the search's class without the belief orientations when the reported class
+    ``cls`` rests on orientations at the treatment that are not settled
+    (:mod:`rung.discover.settled`, as :class:`rung.discover.fuse.FusionResult` does)."""
+    if res.support >= SETTLED or cls == res.cpdag:
+        return None
+    return _ida(res.cpdag, data, q)
 
 
 def _ida(cls: EquivalenceClass, data: pd.DataFrame, q: FusionQuery) -> EffectSet:

@@ -28,6 +28,7 @@ from rung.discover.prior_search import (
     PriorSearchResult,
     prior_search,
 )
+from rung.discover.settled import SETTLED
 from rung.discover.window import DEFAULT_WINDOW, noise_note
 from rung.identify.equivalence_class import EquivalenceClass
 
@@ -88,7 +89,10 @@ class FusionResult:
 
     ``data_classes`` and ``fused_classes`` are the plausible classes of each: the best
     class first, then each class in Occam's window. Estimate the effect over each and report
-    the span (``rung.estimate``'s ``ida`` per class).
+    the span (``rung.estimate``'s ``ida`` per class). When the belief orientations at the
+    treatment are not :attr:`settled` (their joint probability is below
+    :data:`rung.discover.settled.SETTLED`), the fused search's class without them is a
+    plausible class too.
     """
 
     data: PriorSearchResult
@@ -100,8 +104,15 @@ class FusionResult:
         return (self.data.cpdag, *(g.mpdag for g in self.data.plausible))
 
     @property
+    def settled(self) -> bool:
+        """Whether the marks at the treatment that the beliefs decided hold jointly with
+        probability at least :data:`rung.discover.settled.SETTLED` (or there are none)."""
+        return self.fused.support >= SETTLED
+
+    @property
     def fused_classes(self) -> tuple[EquivalenceClass, ...]:
-        return (self.fused.mpdag, *(g.mpdag for g in self.fused.plausible))
+        unsettled = () if self.settled else (self.fused.cpdag,)
+        return (self.fused.mpdag, *unsettled, *(g.mpdag for g in self.fused.plausible))
 
     @property
     def flags(self) -> tuple[str, ...]:

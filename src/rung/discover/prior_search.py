@@ -37,6 +37,7 @@ import pandas as pd
 from rung.data import is_discrete
 from rung.discover.bdeu import BDeuCounts
 from rung.discover.perturb import DEFAULT_ROUNDS, iterated_local_search
+from rung.discover.settled import orientation_support
 from rung.discover.window import DEFAULT_WINDOW, VUONG_Z, PlausibleGraph, Spread, focused_search
 from rung.graph import CausalGraph
 from rung.identify.equivalence_class import EquivalenceClass, OrientationConflict
@@ -257,6 +258,11 @@ class PriorSearchResult:
     plausible : tuple of PlausibleGraph
         Graphs within Occam's window of the best one (searched without one of the focus
         nodes' edges); empty without ``focus``.
+    support : float
+        The joint probability of the marks at the focus nodes that the beliefs, not the
+        data, decided (:func:`rung.discover.settled.orientation_support`; 1 when none).
+    resting : tuple of str
+        Those marks, one line each with its probability.
     """
 
     nodes: tuple[str, ...]
@@ -271,6 +277,8 @@ class PriorSearchResult:
     strength: PriorStrength
     orientation_threshold: float
     plausible: tuple[PlausibleGraph, ...] = ()
+    support: float = 1.0
+    resting: tuple[str, ...] = ()
 
     @property
     def graph(self) -> CausalGraph:
@@ -285,7 +293,8 @@ class PriorSearchResult:
                 "score": self.score, "prior_score": self.prior_score,
                 "strength": self.strength.to_json(),
                 "orientation_threshold": self.orientation_threshold,
-                "plausible": [g.to_json() for g in self.plausible]}
+                "plausible": [g.to_json() for g in self.plausible],
+                "support": self.support, "resting": list(self.resting)}
 
     @classmethod
     def from_json(cls, obj: Mapping[str, Any]) -> PriorSearchResult:
@@ -297,7 +306,8 @@ class PriorSearchResult:
                    str(obj["data_score"]), float(obj["score"]), float(obj["prior_score"]),
                    PriorStrength.from_json(obj["strength"]),
                    float(obj["orientation_threshold"]),
-                   tuple(PlausibleGraph.from_json(g) for g in obj.get("plausible", ())))
+                   tuple(PlausibleGraph.from_json(g) for g in obj.get("plausible", ())),
+                   float(obj.get("support", 1.0)), tuple(obj.get("resting", ())))
 
 
 def _check_frame(data: pd.DataFrame) -> list[str]:
@@ -488,6 +498,7 @@ def prior_search(
     ((('A', 'B'),), (('A', 'B'),))
     """
     names = _check_frame(data)
+    focus_nodes = _focus(focus, names)
     if weight < 0 or not 0.5 < orientation_threshold <= 1.0:
         raise ValueError(f"weight={weight} must be >= 0 and orientation_threshold="
                          f"{orientation_threshold} in (0.5, 1]")
@@ -517,8 +528,8 @@ def prior_search(
     spread = None if vuong_z is None else _row_spread(frame, kind, equivalent_sample_size)
     first = max((climb(frozenset(g), ()) for g in _starts(start, names)), key=total)
     first = iterated_local_search(first, lambda g: climb(g, ()), total, rounds=restarts,
-                                  focus=frozenset(_focus(focus, names)))
-    best, alts = focused_search(first, _focus(focus, names), climb, total,
+                                  focus=frozenset(focus_nodes))
+    best, alts = focused_search(first, focus_nodes, climb, total,
                                 window=window, spread=spread,
                                 z=VUONG_Z if vuong_z is None else vuong_z)
     dag = tuple(sorted(best))
@@ -529,10 +540,13 @@ def prior_search(
             CausalGraph(directed=sorted(g), nodes=names)), bel, orientation_threshold)[0], m,
         0.0 if spread is None else spread(best, g))
         for edge, g, m in alts)
+    support, resting = orientation_support(
+        cpdag, mpdag, oriented, lambda a, b: _given_an_edge(bel[frozenset((a, b))], a, b),
+        focus_nodes)
     return PriorSearchResult(tuple(names), dag, cpdag, mpdag, oriented, notes, kind,
                              total(dag), float(sum(gains.get(e, default) for e in dag)),
                              _strength(gains, weight, len(bel), len(frame), default),
-                             orientation_threshold, plausible)
+                             orientation_threshold, plausible, support, resting)
 
 
 def _row_spread(frame: pd.DataFrame, kind: Literal["bdeu", "bic-g"], ess: float) -> Spread:

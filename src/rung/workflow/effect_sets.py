@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 from rung.discover import FusionResult
+from rung.discover.settled import SETTLED
 from rung.estimate import ida_over
 from rung.estimate.estimators.ida import EffectSet
 from rung.identify.equivalence_class import EquivalenceClass
@@ -24,7 +25,7 @@ from rung.workflow.class_effects import ClassEffects, MemberEffect
 from rung.workflow.members import Orientation
 
 __all__ = ["EffectSets", "beyond_data_flag", "class_effects_of", "find_effect_sets",
-           "moved_orientations", "sets_beyond_data"]
+           "moved_orientations", "sets_beyond_data", "unsettled_flag"]
 
 Adjustment = tuple[str, ...]
 
@@ -39,6 +40,10 @@ class EffectSets:
     data_classes: int
     fused_classes: int
     moved_by: tuple[str, ...] = ()
+    #: the belief-decided marks at the treatment when they are not settled (their joint
+    #: probability below ``rung.discover.settled.SETTLED``), with that probability
+    unsettled: tuple[str, ...] = ()
+    support: float = 1.0
 
     @property
     def moved(self) -> bool:
@@ -53,12 +58,14 @@ class EffectSets:
                                 [e.adjustment for e in self.fused.effects])
 
     def flags(self) -> list[str]:
-        """:func:`beyond_data_flag` when the prior moved the answer beyond the data."""
-        if not self.beyond_data:
-            return []
-        return [beyond_data_flag(self.fused.treatment,
-                                 [e.adjustment for e in self.data_alone.effects],
-                                 self.beyond_data, self.moved_by)]
+        """:func:`beyond_data_flag` when the prior moved the answer beyond the data, and
+        :func:`unsettled_flag` when the answer rests on unsettled belief orientations."""
+        out = [unsettled_flag(self.unsettled, self.support)] if self.unsettled else []
+        if self.beyond_data:
+            out.append(beyond_data_flag(self.fused.treatment,
+                                        [e.adjustment for e in self.data_alone.effects],
+                                        self.beyond_data, self.moved_by))
+        return out
 
     def to_json(self) -> dict[str, Any]:
         def one(es: EffectSet, n: int) -> dict[str, Any]:
@@ -67,13 +74,15 @@ class EffectSets:
 
         return {"data_alone": one(self.data_alone, self.data_classes),
                 "fused": one(self.fused, self.fused_classes),
-                "moved": self.moved, "moved_by": list(self.moved_by)}
+                "moved": self.moved, "moved_by": list(self.moved_by),
+                "unsettled": list(self.unsettled), "support": self.support}
 
     @classmethod
     def from_json(cls, obj: Mapping[str, Any]) -> EffectSets:
         return cls(EffectSet.from_json(obj["data_alone"]), EffectSet.from_json(obj["fused"]),
                    int(obj["data_alone"].get("classes", 1)),
-                   int(obj["fused"].get("classes", 1)), tuple(obj.get("moved_by", ())))
+                   int(obj["fused"].get("classes", 1)), tuple(obj.get("moved_by", ())),
+                   tuple(obj.get("unsettled", ())), float(obj.get("support", 1.0)))
 
 
 def sets_beyond_data(alone: Sequence[Adjustment], fused: Sequence[Adjustment]
@@ -118,6 +127,20 @@ def beyond_data_flag(treatment: str, alone: Sequence[Adjustment],
             f"{shown(sorted(set(alone)))}){why}")
 
 
+def unsettled_flag(marks: Sequence[str], support: float) -> str:
+    """The verdict's flag for an answer resting on belief orientations that hold jointly
+    with probability ``support`` only.
+
+    Examples
+    --------
+    >>> unsettled_flag(["A -> X (P = 0.82)"], 0.82).split(": ", 1)[1]
+    'A -> X (P = 0.82); jointly 0.82 < 0.95, so the range also spans the class without them'
+    """
+    return (f"the answer rests on belief orientations the data leave open: "
+            f"{'; '.join(marks)}; jointly {support:.2f} < {SETTLED:g}, so the range also "
+            "spans the class without them")
+
+
 def _marks_at(cls: EquivalenceClass, x: str) -> dict[str, str]:
     out = {}
     for a, b in cls.directed:
@@ -155,7 +178,9 @@ def find_effect_sets(fusion: FusionResult, data: pd.DataFrame, treatment: str, o
     alone = ida_over(fusion.data_classes, data, treatment, outcome, contrast=contrast)
     fused = ida_over(fusion.fused_classes, data, treatment, outcome, contrast=contrast)
     moved = moved_orientations(fusion.data.cpdag, fusion.fused.mpdag, treatment)
-    return EffectSets(alone, fused, len(fusion.data_classes), len(fusion.fused_classes), moved)
+    unsettled = () if fusion.settled else fusion.fused.resting
+    return EffectSets(alone, fused, len(fusion.data_classes), len(fusion.fused_classes), moved,
+                      unsettled, fusion.fused.support)
 
 
 def class_effects_of(es: EffectSet, fused: EquivalenceClass, threshold: float) -> ClassEffects:

@@ -44,6 +44,7 @@ from rung.discover import (
     collect_evidence,
 )
 from rung.discover.prior_search import orient_class
+from rung.discover.settled import orientation_support
 from rung.graph import CausalGraph
 from rung.identify.equivalence_class import EquivalenceClass, OrientationConflict
 from rung.workflow.disagreements import Disagreement, LLMEdge, most_confident_by_pair
@@ -155,8 +156,14 @@ def search(data: pd.DataFrame, settings: FusionSettings,
     plausible = tuple(replace(g, mpdag=orient_by_beliefs(
         EquivalenceClass.from_dag(CausalGraph(directed=g.dag, nodes=res.nodes)), beliefs, t)[0])
         for g in res.plausible)
+    by_pair = {frozenset((b.a, b.b)): b for b in beliefs}
+    support, resting = orientation_support(
+        res.cpdag, mpdag, oriented,
+        lambda a, b: orientation_strength(by_pair[frozenset((a, b))], a, b),
+        [settings.treatment])
     return replace(res, mpdag=mpdag, oriented=oriented, disagreements=notes,
-                   orientation_threshold=t, plausible=plausible)
+                   orientation_threshold=t, plausible=plausible, support=support,
+                   resting=resting)
 
 
 def orientation_strength(belief: EdgeBelief, source: str, target: str) -> float:

@@ -16,7 +16,11 @@
 - some plausible graphs do not identify the effect, were not estimated, or the class was
   too large to list completely;
 - the treatment is an ancestor of the outcome in no plausible graph: the effect 0 is then the
-  graph's claim, not an estimate, and the headline says so instead of printing "0 (0 to 0)".
+  graph's claim, not an estimate, and the headline says so instead of printing "0 (0 to 0)";
+- on the fused path, the LLM's prior moved the answer beyond the data: a fused adjustment set
+  that no plausible data-alone class allows (``prior_flags``,
+  :meth:`rung.workflow.effect_sets.EffectSets.flags`). A prior that only chooses among the
+  data's own possible sets raises nothing.
 
 With one effect across the plausible graphs, ``effect`` and ``interval`` are the final
 graph's classic estimate (regression adjustment or the front-door estimator) when it uses
