@@ -20,7 +20,10 @@
 - on the fused path, the LLM's prior moved the answer beyond the data: a fused adjustment set
   that no plausible data-alone class allows (``prior_flags``,
   :meth:`rung.workflow.effect_sets.EffectSets.flags`). A prior that only chooses among the
-  data's own possible sets raises nothing.
+  data's own possible sets raises nothing, unless
+- the answer rests on belief orientations of the treatment's marks that the data left open
+  and that hold jointly with probability below 0.95 (:mod:`rung.discover.settled`): the
+  range then also spans the searched class without them.
 
 With one effect across the plausible graphs, ``effect`` and ``interval`` are the final
 graph's classic estimate (regression adjustment or the front-door estimator) when it uses
