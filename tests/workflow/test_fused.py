@@ -130,16 +130,22 @@ def test_an_unsettled_orientation_keeps_the_class_without_it() -> None:
     assert "rests on belief orientations" in flag and "jointly 0.94 < 0.95" in flag
 
 
-def test_a_prior_that_moves_the_answer_beyond_the_data_makes_the_verdict_check() -> None:
+def _collider_turned() -> tuple[pd.DataFrame, FusionResult, EquivalenceClass]:
+    """Data from a -> c <- b; the data alone compel the collider (so pa(a) = {}), the
+    prior's class opens a -- c."""
     rng = np.random.default_rng(1)
     a, b = rng.normal(size=(2, 3000))
     df = pd.DataFrame({"a": a, "b": b, "c": a + b + rng.normal(size=3000)})
     found = search(df, FusionSettings("a"))
-    # the data alone compel a -> c <- b, so pa(a) = {}; the prior's class opens a -- c
     vee = EquivalenceClass.from_dag(CausalGraph.from_edges("a -> c; b -> c"))
     turned = EquivalenceClass(found.nodes, (("b", "c"),), (("a", "c"),))
     fusion = FusionResult(replace(found, cpdag=vee, plausible=()),
                           replace(found, mpdag=turned, plausible=()), "a")
+    return df, fusion, turned
+
+
+def test_a_prior_that_moves_the_answer_beyond_the_data_makes_the_verdict_check() -> None:
+    df, fusion, turned = _collider_turned()
     es = find_effect_sets(fusion, df, "a", "c", contrast=(1.0, 0.0))
     assert es.beyond_data == (("c",),)
     [flag] = es.flags()
@@ -151,14 +157,7 @@ def test_a_prior_that_moves_the_answer_beyond_the_data_makes_the_verdict_check()
 
 
 def test_a_turned_data_mark_is_an_override_row() -> None:
-    rng = np.random.default_rng(1)
-    a, b = rng.normal(size=(2, 3000))
-    df = pd.DataFrame({"a": a, "b": b, "c": a + b + rng.normal(size=3000)})
-    found = search(df, FusionSettings("a"))
-    # the data alone compel the collider a -> c <- b; the prior's class turns a -> c
-    vee = EquivalenceClass.from_dag(CausalGraph.from_edges("a -> c; b -> c"))
-    turned = EquivalenceClass(found.nodes, (("b", "c"),), (("a", "c"),))
-    fusion = FusionResult(replace(found, cpdag=vee), replace(found, mpdag=turned), "a")
+    _, fusion, _ = _collider_turned()
     final = CausalGraph.from_edges("c -> a; b -> c")
     rows = overridden_marks(fusion, final, [])
     assert [(r.kind, r.data_edge, r.final_edge) for r in rows] == \
