@@ -71,4 +71,4 @@ def orientation_support(cpdag: EquivalenceClass, mpdag: EquivalenceClass,
         p = strength(s, t) if direct else weakest
         probs.append(p)
         lines.append(f"{s} -> {t} (P = {p:.2f}{'' if direct else ', Meek'})")
-    return math.prod(probs), tuple(lines)
+    return float(math.prod(probs)), tuple(lines)
