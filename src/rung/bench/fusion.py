@@ -434,9 +434,17 @@ def expert_record(cell: FusionCell, answers: Mapping[tuple[str, str], Answer],
     rec["weight"] = weight
     rec["orientation_threshold"] = orientation_threshold
     rec["prior_nats_per_edge"] = res.strength.mean_abs_nats
-    alone = data_alone(cell.network, cell.n, cell.seed)
-    allowed = _adjustments(alone, alone.cpdag, data, q)
-    return rec | _effect_record(res, res.mpdag, data, q, allowed)
+    return rec | _effect_record(res, res.mpdag, data, q,
+                                _data_adjustments(cell.network, cell.n, cell.seed))
+
+
+@cache
+def _data_adjustments(network: str, n: int, seed: int) -> tuple[tuple[str, ...], ...]:
+    """The data-alone search's possible adjustment sets of a cell; cached, since every
+    accuracy's fusion cell on the same data compares against them."""
+    alone = data_alone(network, n, seed)
+    return tuple(_adjustments(alone, alone.cpdag, sample_network(network, n, seed),
+                              choose_query(network)))
 
 
 def fit_weight(network: str, n: int, accuracies: Sequence[float],
