@@ -20,6 +20,7 @@ from rung.bench.metrics import (
     bootstrap_mean,
     paired_gap,
     rank_auc,
+    unpaired_gap,
     weighted_accuracy,
     wilson_interval,
     wilson_proportion,
@@ -223,3 +224,35 @@ def test_paired_gap_reproduces_the_published_tango_interval() -> None:
     gap = paired_gap(base, probe)
     assert (round(gap.value, 3), round(gap.low, 3), round(gap.high, 3)) == (-0.286, -0.517,
                                                                              -0.026)
+
+
+@pytest.mark.parametrize(("a", "n", "b", "m", "low", "high"), [
+    (56, 70, 48, 80, 0.0524, 0.3339),  # Newcombe (1998), Table II, method 10
+    (9, 10, 3, 10, 0.1705, 0.8090),
+    (5, 56, 0, 29, -0.0381, 0.1926),
+    (0, 10, 0, 20, -0.1611, 0.2775),
+    (10, 10, 0, 20, 0.6791, 1.0),
+])
+def test_unpaired_gap_matches_newcombes_table(a: int, n: int, b: int, m: int, low: float,
+                                              high: float) -> None:
+    est = unpaired_gap([1] * a + [0] * (n - a), [1] * b + [0] * (m - b))
+    assert est.value == pytest.approx(a / n - b / m)
+    assert (est.low, est.high) == pytest.approx((low, high), abs=1e-4)
+    assert est.method == "newcombe" and est.n == n + m
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(0, 1), min_size=1, max_size=40),
+       st.lists(st.integers(0, 1), min_size=1, max_size=40))
+def test_unpaired_gap_holds_its_point_and_flips_with_the_order(a: list[int], b: list[int]
+                                                               ) -> None:
+    est, back = unpaired_gap(a, b), unpaired_gap(b, a)
+    assert -1.0 <= est.low <= est.value <= est.high <= 1.0
+    assert (back.low, back.high) == pytest.approx((-est.high, -est.low))
+
+
+def test_unpaired_gap_names_bad_input() -> None:
+    with pytest.raises(ValueError, match="two groups"):
+        unpaired_gap([], [1])
+    with pytest.raises(ValueError, match="0/1"):
+        unpaired_gap([2], [1])

@@ -7,7 +7,10 @@ gives the empty interval [1, 1] for 12 of 12 correct):
   same interval at Kish's (1965) effective sample size ``(sum w)^2 / sum w^2``;
 * :func:`paired_gap`: the difference of two proportions on the same items, by Tango's
   (1998) asymptotic score interval for paired data (Fagerland, Lydersen & Laake 2014
-  recommend it).
+  recommend it);
+* :func:`unpaired_gap`: the difference of two proportions on different items, by
+  Newcombe's (1998) hybrid score interval (his method 10), built from the two Wilson
+  intervals.
 
 The AUC of graph tasks keeps a percentile bootstrap (:func:`bootstrap_auc`).
 
@@ -27,10 +30,11 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 __all__ = ["Estimate", "IntervalMethod", "accuracy", "bootstrap_auc", "bootstrap_gap",
-           "bootstrap_mean", "paired_gap", "rank_auc", "weighted_accuracy", "wilson_interval",
-           "wilson_proportion"]
+           "bootstrap_mean", "paired_gap", "rank_auc", "unpaired_gap", "weighted_accuracy",
+           "wilson_interval", "wilson_proportion"]
 
-IntervalMethod = Literal["wilson", "wilson-kish", "tango-paired", "percentile-bootstrap"]
+IntervalMethod = Literal["wilson", "wilson-kish", "tango-paired", "newcombe",
+                         "percentile-bootstrap"]
 
 
 @dataclass(frozen=True)
@@ -206,6 +210,35 @@ def paired_gap(base: ArrayLike, probe: ArrayLike, *, level: float = 0.95) -> Est
     low = _solve(lambda t: _tango_statistic(n12, n21, n, t) - z, -1 + eps, d)
     high = _solve(lambda t: _tango_statistic(n12, n21, n, t) + z, d, 1 - eps)
     return Estimate(d, max(-1.0, low), min(1.0, high), int(n), "tango-paired")
+
+
+def unpaired_gap(first: ArrayLike, second: ArrayLike, *, level: float = 0.95) -> Estimate:
+    """``mean(first) - mean(second)`` of 0/1 answers on two different sets of items, with
+    Newcombe's (1998) hybrid score interval (method 10): the gap's distance to each end is
+    the root of the two Wilson intervals' squared half-widths on that side.
+
+    Examples
+    --------
+    Newcombe's own example, 56/70 against 48/80 (his Table II gives 0.0524 to 0.3339):
+
+    >>> print(unpaired_gap([1] * 56 + [0] * 14, [1] * 48 + [0] * 32))
+    0.200 [0.052, 0.334]
+    >>> unpaired_gap([1, 1], [1, 1]).value
+    0.0
+    """
+    a, _ = _as_arrays(first, None)
+    b, _ = _as_arrays(second, None)
+    if a.size == 0 or b.size == 0:
+        raise ValueError(f"two groups of answers are needed; got {a.size} and {b.size}")
+    if np.any((a != 0) & (a != 1)) or np.any((b != 0) & (b != 1)):
+        raise ValueError("unpaired answers must be 0/1 (or True/False) values")
+    p1, p2 = float(a.mean()), float(b.mean())
+    l1, u1 = wilson_interval(float(a.sum()), float(a.size), level)
+    l2, u2 = wilson_interval(float(b.sum()), float(b.size), level)
+    d = p1 - p2
+    low = d - math.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2)
+    high = d + math.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)
+    return Estimate(d, max(-1.0, low), min(1.0, high), int(a.size + b.size), "newcombe")
 
 
 def _resample_means(

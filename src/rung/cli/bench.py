@@ -126,6 +126,25 @@ def _show_report(folder: Path, data_dir: Path | None, as_json: bool,
     typer.echo(f"{done}report: {files.html}")
 
 
+@app.command("compare")
+@cli_errors
+def compare(
+    first: Annotated[Path, typer.Argument(help="A `rung bench run ladder` folder.")],
+    second: Annotated[Path, typer.Argument(help="Another one, in another --mode.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the comparison as JSON.")
+                       ] = False,
+) -> None:
+    """Compare two modes of the ladder benchmark on the items both answered: accuracy per
+    rung and name type, the paired gap between the modes, and each mode's name gaps."""
+    from rung.bench.ladder_compare import compare_ladder_runs, comparison_markdown
+
+    cmp = compare_ladder_runs(first, second)
+    if as_json:
+        print_json(cmp.to_json())
+        return
+    typer.echo(comparison_markdown(cmp))
+
+
 @app.command("fusion")
 @cli_errors
 def fusion(

@@ -6,6 +6,8 @@ confounders are drawn but not returned; the graph shows them as bidirected edges
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 from scipy.special import expit
@@ -24,6 +26,31 @@ __all__ = [
 ]
 
 
+def _x_on_y(
+    name: str,
+    data: pd.DataFrame,
+    edges: str,
+    *,
+    effect: float,
+    tolerance: float,
+    description: str,
+    true_mean: Callable[[float], float] | None = None,
+) -> CaseStudy:
+    """A case study of the effect of do(X=1) against do(X=0) on Y."""
+    return CaseStudy(
+        name=name,
+        data=data,
+        graph=CausalGraph.from_edges(edges),
+        treatment="X",
+        outcome="Y",
+        contrast=(1.0, 0.0),
+        true_effect=effect,
+        tolerance=tolerance,
+        description=description,
+        true_mean=true_mean,
+    )
+
+
 def linear_backdoor(n: int = 2000, seed: int = 0) -> CaseStudy:
     """Z -> X -> Y, Z -> Y with binary X: Y = 2 X + 1.5 Z + e; true ATE 2.0.
 
@@ -37,14 +64,11 @@ def linear_backdoor(n: int = 2000, seed: int = 0) -> CaseStudy:
     z = rng.normal(size=n)
     x = rng.binomial(1, expit(1.2 * z)).astype(float)
     y = 2.0 * x + 1.5 * z + rng.normal(size=n)
-    return CaseStudy(
-        name="linear_backdoor",
-        data=pd.DataFrame({"Z": z, "X": x, "Y": y}),
-        graph=CausalGraph.from_edges("Z -> X -> Y; Z -> Y"),
-        treatment="X",
-        outcome="Y",
-        contrast=(1.0, 0.0),
-        true_effect=2.0,
+    return _x_on_y(
+        "linear_backdoor",
+        pd.DataFrame({"Z": z, "X": x, "Y": y}),
+        "Z -> X -> Y; Z -> Y",
+        effect=2.0,
         tolerance=0.2,
         description="Z ~ N(0,1); X ~ Bernoulli(sigmoid(1.2 Z)); Y = 2 X + 1.5 Z + N(0,1)",
         true_mean=lambda s: 2.0 * s,
@@ -68,14 +92,11 @@ def linear_frontdoor(n: int = 2000, seed: int = 0) -> CaseStudy:
     x = u + rng.normal(size=n)
     m = 1.5 * x + rng.normal(size=n)
     y = 2.0 * m + 1.5 * u + rng.normal(size=n)
-    return CaseStudy(
-        name="linear_frontdoor",
-        data=pd.DataFrame({"X": x, "M": m, "Y": y}),
-        graph=CausalGraph.from_edges("X -> M -> Y; X <-> Y"),
-        treatment="X",
-        outcome="Y",
-        contrast=(1.0, 0.0),
-        true_effect=3.0,
+    return _x_on_y(
+        "linear_frontdoor",
+        pd.DataFrame({"X": x, "M": m, "Y": y}),
+        "X -> M -> Y; X <-> Y",
+        effect=3.0,
         tolerance=0.15 * np.sqrt(2000 / n),
         description="U ~ N(0,1) latent; X = U + e; M = 1.5 X + e; Y = 2 M + 1.5 U + e",
         true_mean=lambda s: 3.0 * s,
@@ -95,14 +116,11 @@ def linear_iv(n: int = 2000, seed: int = 0) -> CaseStudy:
     z = rng.normal(size=n)
     x = 1.0 * z + u + rng.normal(size=n)
     y = 2.0 * x + 2.0 * u + rng.normal(size=n)
-    return CaseStudy(
-        name="linear_iv",
-        data=pd.DataFrame({"Z": z, "X": x, "Y": y}),
-        graph=CausalGraph.from_edges("Z -> X -> Y; X <-> Y"),
-        treatment="X",
-        outcome="Y",
-        contrast=(1.0, 0.0),
-        true_effect=2.0,
+    return _x_on_y(
+        "linear_iv",
+        pd.DataFrame({"Z": z, "X": x, "Y": y}),
+        "Z -> X -> Y; X <-> Y",
+        effect=2.0,
         tolerance=0.2 * np.sqrt(2000 / n),
         description="U latent, Z ~ N(0,1); X = Z + U + e; Y = 2 X + 2 U + e",
         true_mean=lambda s: 2.0 * s,
@@ -125,14 +143,11 @@ def nonlinear_backdoor(n: int = 4000, seed: int = 0) -> CaseStudy:
     z1, z2 = rng.normal(size=n), rng.normal(size=n)
     x = rng.binomial(1, expit(0.8 * z1 - 0.6 * z2)).astype(float)
     y = 2 * x + x * z1 + np.sin(2 * z1) + z2**2 + 0.5 * z1 * z2 + rng.normal(size=n)
-    return CaseStudy(
-        name="nonlinear_backdoor",
-        data=pd.DataFrame({"Z1": z1, "Z2": z2, "X": x, "Y": y}),
-        graph=CausalGraph.from_edges("Z1 -> X; Z2 -> X; Z1 -> Y; Z2 -> Y; X -> Y"),
-        treatment="X",
-        outcome="Y",
-        contrast=(1.0, 0.0),
-        true_effect=2.0,
+    return _x_on_y(
+        "nonlinear_backdoor",
+        pd.DataFrame({"Z1": z1, "Z2": z2, "X": x, "Y": y}),
+        "Z1 -> X; Z2 -> X; Z1 -> Y; Z2 -> Y; X -> Y",
+        effect=2.0,
         tolerance=0.25 * np.sqrt(4000 / n),
         description="Z1, Z2 ~ N(0,1); logistic X; Y = 2X + X Z1 + sin(2 Z1) + Z2^2 + "
         "0.5 Z1 Z2 + e",
@@ -158,14 +173,11 @@ def mixed_frontdoor(n: int = 2000, seed: int = 0) -> CaseStudy:
     x = rng.binomial(1, expit(-0.5 + z + 1.5 * u)).astype(float)
     m = 0.5 + 2.0 * x + rng.normal(size=n)
     y = 1.0 + 1.5 * m + z + 2.0 * u + rng.normal(size=n)
-    return CaseStudy(
-        name="mixed_frontdoor",
-        data=pd.DataFrame({"Z": z, "X": x, "M": m, "Y": y}),
-        graph=CausalGraph.from_edges("Z -> X -> M -> Y; Z -> Y; X <-> Y"),
-        treatment="X",
-        outcome="Y",
-        contrast=(1.0, 0.0),
-        true_effect=3.0,
+    return _x_on_y(
+        "mixed_frontdoor",
+        pd.DataFrame({"Z": z, "X": x, "M": m, "Y": y}),
+        "Z -> X -> M -> Y; Z -> Y; X <-> Y",
+        effect=3.0,
         tolerance=0.3 * np.sqrt(2000 / n),
         description="binary Z, X (logistic, latent U); M = 0.5 + 2X + e; "
         "Y = 1 + 1.5 M + Z + 2U + e",
@@ -206,14 +218,11 @@ def napkin(n: int = 5000, seed: int = 0) -> CaseStudy:
         return float(p2 * expit(_napkin_y_logit(s, 1)) + (1 - p2) * expit(_napkin_y_logit(s, 0)))
 
     df = pd.DataFrame({"Z2": z2, "Z1": z1, "X": x, "Y": y}).astype(float)
-    return CaseStudy(
-        name="napkin",
-        data=df,
-        graph=CausalGraph.from_edges("Z2 -> Z1 -> X -> Y; Z2 <-> X; Z2 <-> Y"),
-        treatment="X",
-        outcome="Y",
-        contrast=(1.0, 0.0),
-        true_effect=mean_y(1.0) - mean_y(0.0),
+    return _x_on_y(
+        "napkin",
+        df,
+        "Z2 -> Z1 -> X -> Y; Z2 <-> X; Z2 <-> Y",
+        effect=mean_y(1.0) - mean_y(0.0),
         tolerance=0.06 * np.sqrt(5000 / n),
         description="binary; U1 -> Z2, X; U2 -> Z2, Y; logistic mechanisms",
         true_mean=mean_y,
