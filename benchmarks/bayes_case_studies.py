@@ -22,7 +22,7 @@ as in the paper's code); the fit time. Run:
     OMP_NUM_THREADS=1 nice -n 15 .venv/bin/python benchmarks/bayes_case_studies.py \
         --replicates 20 20 10 10 [--studies multicause napkin covid igf]
         [--samples 300 --warmup 300 --chains 2] [--quadrature-points 6] [--no-precondition]
-        [--adaptive-quadrature]
+        [--adaptive-quadrature] [--loading-prior 1.0]
         [--ledger rung-output/bayes_case_studies.jsonl] [--stop-at UNIX_TIME] [--report-only]
 
 Replicates run round-robin over the studies and each lands in the ledger as it finishes, so
@@ -46,7 +46,7 @@ from scipy.special import expit
 
 from rung.bench.ledger import Ledger
 from rung.datasets import signalling_pathway
-from rung.estimate import EstimationError
+from rung.estimate import EstimationError, Priors
 from rung.estimate.programs.bayesian import BayesianSCM
 from rung.estimate.programs.posterior import ConvergenceError
 from rung.graph import CausalGraph
@@ -200,6 +200,7 @@ class Settings:
     tree_depth: int
     precondition: bool = True
     adaptive: bool = False
+    loading: float = 1.0  # the loadings' prior sd (rung.estimate.Priors.loading)
 
     @property
     def tag(self) -> str:
@@ -207,7 +208,8 @@ class Settings:
         # rows without "L" are the earlier set-up and are never mixed with these)
         return (f"s{self.samples}w{self.warmup}c{self.chains}q{self.q_points}"
                 f"d{self.tree_depth}" + ("L" if self.precondition else "")
-                + ("Q" if self.adaptive else ""))
+                + ("Q" if self.adaptive else "")
+                + (f"P{self.loading:g}" if self.loading != 1.0 else ""))
 
 
 def fit_one(name: str, rep: int, cfg: Settings) -> dict[str, object]:
@@ -220,7 +222,7 @@ def fit_one(name: str, rep: int, cfg: Settings) -> dict[str, object]:
                         warmup=cfg.warmup, chains=cfg.chains, seed=rep,
                         quadrature_points=cfg.q_points, max_tree_depth=cfg.tree_depth,
                         precondition=cfg.precondition,
-                        adaptive_quadrature=cfg.adaptive)
+                        adaptive_quadrature=cfg.adaptive, priors=Priors(loading=cfg.loading))
     t0, c0 = time.perf_counter(), time.process_time()
     rec: dict[str, object] = {"key": f"{name}/{rep}/{cfg.tag}", "study": name, "rep": rep,
                               "n": n, "truth": st.truth, "paper_truth": paper_truth}
@@ -292,6 +294,8 @@ def main() -> None:
                     help="chains on the raw unconstrained scale (the earlier set-up)")
     ap.add_argument("--adaptive-quadrature", action="store_true",
                     help="each row's own quadrature grid (experimental, see docs)")
+    ap.add_argument("--loading-prior", type=float, default=1.0,
+                    help="prior sd of the latents' loadings (default 1.0, rung's default)")
     ap.add_argument("--ledger", type=Path, default=Path("rung-output/bayes_case_studies.jsonl"),
                     help="resumable JSONL ledger: a replicate done is never refitted")
     ap.add_argument("--stop-at", type=float, default=float("inf"),
@@ -300,7 +304,7 @@ def main() -> None:
     a = ap.parse_args()
     warnings.filterwarnings("ignore")
     cfg = Settings(a.samples, a.warmup, a.chains, a.quadrature_points, a.max_tree_depth,
-                   not a.no_precondition, a.adaptive_quadrature)
+                   not a.no_precondition, a.adaptive_quadrature, a.loading_prior)
     reps = dict(zip(a.studies, a.replicates * len(a.studies) if len(a.replicates) == 1
                     else a.replicates, strict=True))
     led = Ledger(a.ledger, writable=not a.report_only)
